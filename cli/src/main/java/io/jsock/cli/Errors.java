@@ -1,0 +1,34 @@
+package io.jsock.cli;
+
+import io.jsock.socket.ErrnoException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import picocli.CommandLine;
+
+/**
+ * Turns an expected failure into one line on standard error and a non-zero exit: a failing system
+ * call (exit 1), bad input (exit 2). Anything else is a bug and keeps its stack trace.
+ */
+final class Errors implements CommandLine.IExecutionExceptionHandler {
+    static final int FAILED = 1, USAGE = 2;
+
+    @Override
+    public int handleExecutionException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        Throwable t = e instanceof UncheckedIOException u ? u.getCause() : e;
+        if (t instanceof ErrnoException || t instanceof IOException) {
+            cl.getErr().println("jsock: " + t.getMessage());
+            return FAILED;
+        }
+        if (t instanceof IllegalArgumentException) {
+            cl.getErr().println("jsock: " + t.getMessage());
+            return USAGE;
+        }
+        cl.getErr().println("jsock: internal error (a bug; please report it with this trace):");
+        t.printStackTrace(cl.getErr());
+        return 70; // EX_SOFTWARE
+    }
+
+    static int exitCode(Throwable t) {
+        return t instanceof CommandLine.ParameterException ? USAGE : FAILED;
+    }
+}

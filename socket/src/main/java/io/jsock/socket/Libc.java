@@ -1,0 +1,504 @@
+package io.jsock.socket;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The one class that binds libc. Every other class calls these raw methods, which return what the C
+ * function returns ({@code -1} on failure) and leave the failing call's errno in {@link #errno()}.
+ *
+ * <p>errno is captured per call into a segment owned by the calling thread ({@link #ERRNO}); a
+ * virtual thread cannot be unmounted between the downcall and the read of errno, because neither
+ * parks. Calls that never block ({@code recv}, {@code send} on a non-blocking descriptor, ...) are
+ * linked {@linkplain Linker.Option#critical(boolean) critical}, which also lets them read and write
+ * heap arrays directly. Calls that may block ({@code poll}, {@code epoll_wait}, {@code waitpid}) are
+ * not.
+ */
+final class Libc {
+    private Libc() {}
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LIBC = LINKER.defaultLookup();
+    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO_HANDLE =
+            CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+    /** Each thread's errno capture segment; freed by the GC with the thread. */
+    private static final ThreadLocal<MemorySegment> ERRNO =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE));
+
+    /** The errno the calling thread's last failing call left. */
+    static int errno() {
+        return (int) ERRNO_HANDLE.get(ERRNO.get(), 0L);
+    }
+
+    private static MemorySegment state() {
+        return ERRNO.get();
+    }
+
+    private static MethodHandle bind(String name, FunctionDescriptor fd, Linker.Option... options) {
+        MemorySegment symbol = LIBC.find(name)
+                .orElseThrow(() -> new LinkageError("libc has no symbol " + name));
+        return LINKER.downcallHandle(symbol, fd, options);
+    }
+
+    /** Captures errno; may block (no critical option). */
+    private static MethodHandle blocking(String name, FunctionDescriptor fd) {
+        return bind(name, fd, Linker.Option.captureCallState("errno"));
+    }
+
+    /** Captures errno; never blocks, so it may run critical and touch heap memory. */
+    private static MethodHandle quick(String name, FunctionDescriptor fd) {
+        return bind(name, fd, Linker.Option.captureCallState("errno"), Linker.Option.critical(true));
+    }
+
+    private static RuntimeException unexpected(Throwable t) {
+        if (t instanceof RuntimeException r) return r;
+        if (t instanceof Error e) throw e;
+        return new IllegalStateException(t);
+    }
+
+    private static final FunctionDescriptor I_I = FunctionDescriptor.of(JAVA_INT, JAVA_INT);
+    private static final FunctionDescriptor I_II = FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final FunctionDescriptor I_III = FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final FunctionDescriptor I_IAI = FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+    private static final FunctionDescriptor I_IAA = FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
+
+    // ---- sockets: socket(2), bind(2), listen(2), accept4(2), connect(2), shutdown(2), close(2)
+
+    private static final MethodHandle socket$mh = quick("socket", I_III);
+    private static final MethodHandle socketpair$mh = quick("socketpair",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle bind$mh = quick("bind", I_IAI);
+    private static final MethodHandle listen$mh = quick("listen", I_II);
+    private static final MethodHandle accept4$mh = quick("accept4",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    private static final MethodHandle connect$mh = quick("connect", I_IAI);
+    private static final MethodHandle shutdown$mh = quick("shutdown", I_II);
+    private static final MethodHandle close$mh = quick("close", I_I);
+    private static final MethodHandle getsockname$mh = quick("getsockname", I_IAA);
+    private static final MethodHandle getpeername$mh = quick("getpeername", I_IAA);
+    private static final MethodHandle setsockopt$mh = quick("setsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle getsockopt$mh = quick("getsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+
+    static int socket(int domain, int type, int protocol) {
+        try {
+            return (int) socket$mh.invokeExact(state(), domain, type, protocol);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int socketpair(int domain, int type, int protocol, MemorySegment sv) {
+        try {
+            return (int) socketpair$mh.invokeExact(state(), domain, type, protocol, sv);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int bind(int fd, MemorySegment addr, int len) {
+        try {
+            return (int) bind$mh.invokeExact(state(), fd, addr, len);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int listen(int fd, int backlog) {
+        try {
+            return (int) listen$mh.invokeExact(state(), fd, backlog);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int accept4(int fd, MemorySegment addr, MemorySegment lenp, int flags) {
+        try {
+            return (int) accept4$mh.invokeExact(state(), fd, addr, lenp, flags);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int connect(int fd, MemorySegment addr, int len) {
+        try {
+            return (int) connect$mh.invokeExact(state(), fd, addr, len);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int shutdown(int fd, int how) {
+        try {
+            return (int) shutdown$mh.invokeExact(state(), fd, how);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int close(int fd) {
+        try {
+            return (int) close$mh.invokeExact(state(), fd);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int getsockname(int fd, MemorySegment addr, MemorySegment lenp) {
+        try {
+            return (int) getsockname$mh.invokeExact(state(), fd, addr, lenp);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int getpeername(int fd, MemorySegment addr, MemorySegment lenp) {
+        try {
+            return (int) getpeername$mh.invokeExact(state(), fd, addr, lenp);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int setsockopt(int fd, int level, int name, MemorySegment value, int len) {
+        try {
+            return (int) setsockopt$mh.invokeExact(state(), fd, level, name, value, len);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int getsockopt(int fd, int level, int name, MemorySegment value, MemorySegment lenp) {
+        try {
+            return (int) getsockopt$mh.invokeExact(state(), fd, level, name, value, lenp);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    // ---- data: recv(2), send(2), recvfrom(2), sendto(2), read(2), write(2)
+
+    private static final MethodHandle recv$mh = quick("recv",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle send$mh = quick("send",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle recvfrom$mh = quick("recvfrom",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle sendto$mh = quick("sendto",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle read$mh = quick("read",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle write$mh = quick("write",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+
+    static long recv(int fd, MemorySegment buf, long len, int flags) {
+        try {
+            return (long) recv$mh.invokeExact(state(), fd, buf, len, flags);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static long send(int fd, MemorySegment buf, long len, int flags) {
+        try {
+            return (long) send$mh.invokeExact(state(), fd, buf, len, flags);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static long recvfrom(int fd, MemorySegment buf, long len, int flags, MemorySegment addr, MemorySegment lenp) {
+        try {
+            return (long) recvfrom$mh.invokeExact(state(), fd, buf, len, flags, addr, lenp);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static long sendto(int fd, MemorySegment buf, long len, int flags, MemorySegment addr, int addrlen) {
+        try {
+            return (long) sendto$mh.invokeExact(state(), fd, buf, len, flags, addr, addrlen);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** read(2), for descriptors that are not sockets (eventfd, pipes). */
+    static long read(int fd, MemorySegment buf, long len) {
+        try {
+            return (long) read$mh.invokeExact(state(), fd, buf, len);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** write(2), for descriptors that are not sockets (eventfd, pipes). */
+    static long write(int fd, MemorySegment buf, long len) {
+        try {
+            return (long) write$mh.invokeExact(state(), fd, buf, len);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    // ---- descriptors: fcntl(2) (variadic: one int after the command), eventfd(2), pipe2(2)
+
+    private static final MethodHandle fcntl$mh = bind("fcntl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
+            Linker.Option.firstVariadicArg(2), Linker.Option.captureCallState("errno"),
+            Linker.Option.critical(false));
+    private static final MethodHandle eventfd$mh = quick("eventfd", I_II);
+    private static final MethodHandle pipe2$mh = quick("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+
+    static int fcntl(int fd, int cmd, int arg) {
+        try {
+            return (int) fcntl$mh.invokeExact(state(), fd, cmd, arg);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int eventfd(int initval, int flags) {
+        try {
+            return (int) eventfd$mh.invokeExact(state(), initval, flags);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int pipe2(MemorySegment fds, int flags) {
+        try {
+            return (int) pipe2$mh.invokeExact(state(), fds, flags);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    // ---- waiting: poll(2), epoll(7)
+
+    private static final MethodHandle poll$mh = blocking("poll",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle epoll_create1$mh = quick("epoll_create1", I_I);
+    private static final MethodHandle epoll_ctl$mh = quick("epoll_ctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle epoll_wait$mh = blocking("epoll_wait",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+
+    static int poll(MemorySegment fds, long nfds, int timeoutMillis) {
+        try {
+            return (int) poll$mh.invokeExact(state(), fds, nfds, timeoutMillis);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int epoll_create1(int flags) {
+        try {
+            return (int) epoll_create1$mh.invokeExact(state(), flags);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int epoll_ctl(int epfd, int op, int fd, MemorySegment event) {
+        try {
+            return (int) epoll_ctl$mh.invokeExact(state(), epfd, op, fd, event);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int epoll_wait(int epfd, MemorySegment events, int maxevents, int timeoutMillis) {
+        try {
+            return (int) epoll_wait$mh.invokeExact(state(), epfd, events, maxevents, timeoutMillis);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    // ---- processes: posix_spawn(3), waitpid(2), kill(2), pidfd_open(2) through syscall(2), getpid(2)
+
+    private static final MethodHandle posix_spawn$mh = blocking("posix_spawn",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+    private static final MethodHandle posix_spawnp$mh = blocking("posix_spawnp",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+    private static final MethodHandle file_actions_init$mh = quick("posix_spawn_file_actions_init",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle file_actions_destroy$mh = quick("posix_spawn_file_actions_destroy",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle file_actions_adddup2$mh = quick("posix_spawn_file_actions_adddup2",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle file_actions_addclose$mh = quick("posix_spawn_file_actions_addclose",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle spawnattr_init$mh = quick("posix_spawnattr_init",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle spawnattr_destroy$mh = quick("posix_spawnattr_destroy",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle spawnattr_setflags$mh = quick("posix_spawnattr_setflags",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_SHORT));
+    private static final MethodHandle spawnattr_setsigdefault$mh = quick("posix_spawnattr_setsigdefault",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle spawnattr_setsigmask$mh = quick("posix_spawnattr_setsigmask",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle sigemptyset$mh = quick("sigemptyset", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle sigfillset$mh = quick("sigfillset", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle waitpid$mh = blocking("waitpid",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle kill$mh = quick("kill", I_II);
+    private static final MethodHandle getpid$mh = quick("getpid", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle syscall2$mh = bind("syscall",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+            Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+
+    /** posix_spawn(3); returns 0 or an errno value (not -1: posix_spawn does not set errno). */
+    static int posix_spawn(MemorySegment pid, MemorySegment path, MemorySegment fileActions,
+            MemorySegment attr, MemorySegment argv, MemorySegment envp, boolean searchPath) {
+        try {
+            return searchPath
+                    ? (int) posix_spawnp$mh.invokeExact(state(), pid, path, fileActions, attr, argv, envp)
+                    : (int) posix_spawn$mh.invokeExact(state(), pid, path, fileActions, attr, argv, envp);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int posix_spawn_file_actions_init(MemorySegment actions) {
+        try {
+            return (int) file_actions_init$mh.invokeExact(state(), actions);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int posix_spawn_file_actions_destroy(MemorySegment actions) {
+        try {
+            return (int) file_actions_destroy$mh.invokeExact(state(), actions);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int posix_spawn_file_actions_adddup2(MemorySegment actions, int fd, int newfd) {
+        try {
+            return (int) file_actions_adddup2$mh.invokeExact(state(), actions, fd, newfd);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int posix_spawn_file_actions_addclose(MemorySegment actions, int fd) {
+        try {
+            return (int) file_actions_addclose$mh.invokeExact(state(), actions, fd);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int posix_spawnattr_init(MemorySegment attr) {
+        try {
+            return (int) spawnattr_init$mh.invokeExact(state(), attr);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int posix_spawnattr_destroy(MemorySegment attr) {
+        try {
+            return (int) spawnattr_destroy$mh.invokeExact(state(), attr);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int posix_spawnattr_setflags(MemorySegment attr, short flags) {
+        try {
+            return (int) spawnattr_setflags$mh.invokeExact(state(), attr, flags);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int posix_spawnattr_setsigdefault(MemorySegment attr, MemorySegment sigset) {
+        try {
+            return (int) spawnattr_setsigdefault$mh.invokeExact(state(), attr, sigset);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int posix_spawnattr_setsigmask(MemorySegment attr, MemorySegment sigset) {
+        try {
+            return (int) spawnattr_setsigmask$mh.invokeExact(state(), attr, sigset);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int sigemptyset(MemorySegment set) {
+        try {
+            return (int) sigemptyset$mh.invokeExact(state(), set);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int sigfillset(MemorySegment set) {
+        try {
+            return (int) sigfillset$mh.invokeExact(state(), set);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** waitpid(2) for one pid; never call it with -1 (it would reap the JDK's own children). */
+    static int waitpid(int pid, MemorySegment status, int options) {
+        try {
+            return (int) waitpid$mh.invokeExact(state(), pid, status, options);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int kill(int pid, int sig) {
+        try {
+            return (int) kill$mh.invokeExact(state(), pid, sig);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int getpid() {
+        try {
+            return (int) getpid$mh.invokeExact(state());
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** pidfd_open(2) (no glibc wrapper before 2.36): a descriptor that polls readable when the child exits. */
+    static int pidfd_open(int pid, int flags) {
+        try {
+            return (int) (long) syscall2$mh.invokeExact(state(), Constants.SYS_pidfd_open, (long) pid, (long) flags);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** The size of glibc's posix_spawn_file_actions_t, posix_spawnattr_t and sigset_t on x86_64/aarch64 Linux. */
+    static final long FILE_ACTIONS_SIZE = 80, SPAWNATTR_SIZE = 336, SIGSET_SIZE = 128;
+}

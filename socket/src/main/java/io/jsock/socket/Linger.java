@@ -1,0 +1,29 @@
+package io.jsock.socket;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * {@code struct linger} (socket(7)): {@code l_onoff}, {@code l_linger} seconds. On with 0 seconds,
+ * close discards unsent data and sends RST (UNP 7.5).
+ */
+public record Linger(boolean on, int seconds) {
+    public static final Linger OFF = new Linger(false, 0);
+
+    public static Linger on(int seconds) {
+        if (seconds < 0) throw new IllegalArgumentException("linger seconds must be >= 0: " + seconds);
+        return new Linger(true, seconds);
+    }
+
+    static int l_onoff(MemorySegment s) { return s.get(JAVA_INT, 0); }
+    static void l_onoff(MemorySegment s, int v) { s.set(JAVA_INT, 0, v); }
+    static int l_linger(MemorySegment s) { return s.get(JAVA_INT, 4); }
+    static void l_linger(MemorySegment s, int v) { s.set(JAVA_INT, 4, v); }
+
+    static final SockOpt.Codec<Linger> CODEC = new SockOpt.Codec<>() {
+        public int size() { return 8; }
+        public void encode(Linger v, MemorySegment s) { l_onoff(s, v.on ? 1 : 0); l_linger(s, v.seconds); }
+        public Linger decode(MemorySegment s, int len) { return new Linger(l_onoff(s) != 0, l_linger(s)); }
+    };
+}

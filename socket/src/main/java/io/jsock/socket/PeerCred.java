@@ -1,0 +1,21 @@
+package io.jsock.socket;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.lang.foreign.MemorySegment;
+
+/** {@code struct ucred} (unix(7)): the peer process's pid, uid and gid, from SO_PEERCRED. */
+public record PeerCred(int pid, int uid, int gid) {
+    static int pid(MemorySegment s) { return s.get(JAVA_INT, 0); }
+    static void pid(MemorySegment s, int v) { s.set(JAVA_INT, 0, v); }
+    static int uid(MemorySegment s) { return s.get(JAVA_INT, 4); }
+    static void uid(MemorySegment s, int v) { s.set(JAVA_INT, 4, v); }
+    static int gid(MemorySegment s) { return s.get(JAVA_INT, 8); }
+    static void gid(MemorySegment s, int v) { s.set(JAVA_INT, 8, v); }
+
+    static final SockOpt.Codec<PeerCred> CODEC = new SockOpt.Codec<>() {
+        public int size() { return 12; }
+        public void encode(PeerCred v, MemorySegment s) { pid(s, v.pid); uid(s, v.uid); gid(s, v.gid); }
+        public PeerCred decode(MemorySegment s, int len) { return new PeerCred(pid(s), uid(s), gid(s)); }
+    };
+}

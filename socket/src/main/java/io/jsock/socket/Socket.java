@@ -1,0 +1,633 @@
+package io.jsock.socket;
+
+import static io.jsock.socket.Constants.*;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.foreign.MemorySegment;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+
+/**
+ * A socket: one kernel descriptor and the BSD calls on it, each a separate call as in UNP chapter 4.
+ *
+ * <p>Every call that may wait does what the text says ({@code accept} waits for a completed
+ * connection, {@code connect} for the handshake, {@code read} for data) without holding a carrier
+ * thread: the descriptor is non-blocking underneath, and a would-block parks a virtual thread (the
+ * poller wakes it) or waits in poll(2) on a platform thread. Every failure is an
+ * {@link ErrnoException} naming the call, the address and the kernel's errno.
+ *
+ * <p>Thread safety: calls may come from any thread; one reader and one writer at a time is the
+ * usual use. {@link #close()} from another thread wakes blocked callers with a
+ * {@link SocketClosedException}. Every descriptor is close-on-exec.
+ */
+public final class Socket implements AutoCloseable {
+    /** What the {@code try} calls return when the call would block. */
+    public static final int UNAVAILABLE = -2;
+
+    private final Fd fd;
+    private final Family family;
+    private final SocketType type;
+    private final Protocol protocol;
+
+    // Set by bind/listen/connect; read for messages only.
+    private volatile long timeoutNanos;
+    private volatile SockAddr peerHint;
+
+    private Socket(int fd, Family family, SocketType type, Protocol protocol) {
+        this.fd = new Fd(fd);
+        this.family = family;
+        this.type = type;
+        this.protocol = protocol;
+    }
+
+    // ---- socket(2), socketpair(2), adopt
+
+    /** socket(2). What the kernel refuses comes back as its errno, with a hint where a feature is missing. */
+    public static Socket open(Family family, SocketType type, Protocol protocol) throws ErrnoException {
+        int fd = Libc.socket(family.pf(), type.value() | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol.value());
+        if (fd < 0) {
+            int e = Libc.errno();
+            String what = "(" + family.pfName() + ", SOCK_" + type + ", " + protocol + ")";
+            throw new ErrnoException("socket", e, what, KernelFeatures.hint(family, type, protocol, e));
+        }
+        return new Socket(fd, family, type, protocol);
+    }
+
+    /** socketpair(2): two connected sockets (Unix domain on Linux). */
+    public static Socket[] pair(Family family, SocketType type) throws ErrnoException {
+        MemorySegment sv = MemorySegment.ofArray(new int[2]);
+        if (Libc.socketpair(family.pf(), type.value() | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv) < 0) {
+            throw new ErrnoException("socketpair", Libc.errno(), "(" + family.pfName() + ", SOCK_" + type + ")");
+        }
+        int[] fds = sv.toArray(JAVA_INT);
+        return new Socket[] {new Socket(fds[0], family, type, Protocol.DEFAULT), new Socket(fds[1], family, type, Protocol.DEFAULT)};
+    }
+
+    /**
+     * Takes ownership of an inherited socket descriptor (from a parent, inetd or systemd): asks the
+     * kernel its family, type and protocol, and makes it non-blocking. Descriptors above 2 become
+     * close-on-exec; 0 to 2 stay standard streams for programs this process starts.
+     */
+    public static Socket adopt(int fd) throws ErrnoException {
+        MemorySegment v = MemorySegment.ofArray(new long[1]);
+        MemorySegment len = MemorySegment.ofArray(new int[] {4});
+        if (Libc.getsockopt(fd, SOL_SOCKET, SO_DOMAIN, v, len) < 0) {
+            throw new ErrnoException("getsockopt", Libc.errno(), "fd " + fd, "not a socket that can be adopted");
+        }
+        int domain = v.get(JAVA_INT, 0);
+        Libc.getsockopt(fd, SOL_SOCKET, SO_TYPE, v, len);
+        int stype = v.get(JAVA_INT, 0);
+        Libc.getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, v, len);
+        int proto = v.get(JAVA_INT, 0);
+        Family f = Family.ofAf(domain);
+        SocketType t = SocketType.of(stype);
+        if (f == null || t == null) {
+            throw new ErrnoException("adopt", Errno.EAFNOSUPPORT.number(), "fd " + fd, "family " + domain + " type " + stype);
+        }
+        setNonBlocking(fd, true);
+        if (fd > 2 && Libc.fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) throw new ErrnoException("fcntl", Libc.errno(), "fd " + fd);
+        return new Socket(fd, f, t, Protocol.of(proto));
+    }
+
+    static void setNonBlocking(int fd, boolean on) throws ErrnoException {
+        int flags = Libc.fcntl(fd, F_GETFL, 0);
+        if (flags < 0) throw new ErrnoException("fcntl", Libc.errno(), "fd " + fd);
+        int want = on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK;
+        if (want != flags && Libc.fcntl(fd, F_SETFL, want) < 0) throw new ErrnoException("fcntl", Libc.errno(), "fd " + fd);
+    }
+
+    // ---- bind(2), listen(2), accept(2), connect(2)
+
+    /** bind(2): a local address; port 0 lets the kernel choose an ephemeral port ({@link #getsockname} tells which). */
+    public void bind(SockAddr local) throws ErrnoException {
+        MemorySegment s = Sockaddrs.storage();
+        int len = SockAddr.encode(local, s);
+        fd.acquire("bind");
+        try {
+            if (Libc.bind(fd.fd, s, len) < 0) throw new ErrnoException("bind", Libc.errno(), local);
+        } finally {
+            fd.release();
+        }
+    }
+
+    /** listen(2): CLOSED to LISTEN; the kernel queues up to {@code backlog} completed connections. */
+    public void listen(int backlog) throws ErrnoException {
+        fd.acquire("listen");
+        try {
+            if (Libc.listen(fd.fd, backlog) < 0) throw new ErrnoException("listen", Libc.errno(), localForMessage());
+        } finally {
+            fd.release();
+        }
+    }
+
+    /**
+     * accept(2): takes the first connection off the completed queue; blocks while it is empty (or
+     * until the {@linkplain #setTimeout timeout}). The new socket is non-blocking and close-on-exec.
+     */
+    public Accepted accept() throws IOException {
+        fd.acquire("accept");
+        try {
+            long deadline = deadline();
+            while (true) {
+                Accepted a = tryAcceptAcquired();
+                if (a != null) return a;
+                if (timedOut(deadline)) throw timeout("accept", localForMessage());
+                fd.await(POLLIN, deadline, "accept");
+            }
+        } finally {
+            fd.release();
+        }
+    }
+
+    /** accept(2) without waiting: {@code null} when the completed queue is empty. */
+    public Accepted tryAccept() throws IOException {
+        fd.acquire("accept");
+        try {
+            return tryAcceptAcquired();
+        } finally {
+            fd.release();
+        }
+    }
+
+    private Accepted tryAcceptAcquired() throws ErrnoException {
+        MemorySegment s = Sockaddrs.storage();
+        MemorySegment len = Sockaddrs.lengthSlot(s);
+        while (true) {
+            len.set(JAVA_INT, 0, Sockaddrs.STORAGE_SIZE);
+            int n = Libc.accept4(fd.fd, s, len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+            if (n >= 0) {
+                SockAddr peer = SockAddr.decode(s, len.get(JAVA_INT, 0));
+                Socket c = new Socket(n, family, type, protocol);
+                c.peerHint = peer;
+                return new Accepted(c, peer);
+            }
+            int e = Libc.errno();
+            if (e == EINTR) continue;
+            if (e == EAGAIN) return null;
+            throw new ErrnoException("accept", e, localForMessage());
+        }
+    }
+
+    /** connect(2): blocks until the three-way handshake completes or fails (UNP 4.3). */
+    public void connect(SockAddr remote) throws IOException {
+        connect(remote, null);
+    }
+
+    /**
+     * connect(2) that gives up after {@code timeout} ({@code null}: only the kernel's own SYN retries
+     * end it). Giving up is an ETIMEDOUT {@link ErrnoException} whose message says it was this
+     * timeout, not the kernel's.
+     */
+    public void connect(SockAddr remote, Duration timeout) throws IOException {
+        MemorySegment s = Sockaddrs.storage();
+        int len = SockAddr.encode(remote, s);
+        fd.acquire("connect");
+        try {
+            peerHint = remote;
+            int r = Libc.connect(fd.fd, s, len);
+            if (r == 0) return;
+            int e = Libc.errno();
+            if (e == EAGAIN && family == Family.LOCAL) {
+                // A Unix listener's backlog is full: a blocking connect would wait for room.
+                long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
+                while (e == EAGAIN) {
+                    if (timedOut(deadline)) throw timeout("connect", remote);
+                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                    r = Libc.connect(fd.fd, s, len);
+                    e = r == 0 ? 0 : Libc.errno();
+                }
+                if (r == 0) return;
+            }
+            if (e != EINPROGRESS && e != EINTR) throw new ErrnoException("connect", e, remote);
+            // In progress: wait for the handshake's end. SO_ERROR says how it failed; a peer name, that it succeeded.
+            long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
+            while (true) {
+                if (timedOut(deadline)) throw timeout("connect", remote);
+                fd.await(POLLOUT, deadline, "connect");
+                int err = getOptionAcquired(SockOpt.SO_ERROR);
+                if (err != 0) throw new ErrnoException("connect", err, remote);
+                if (isConnectedAcquired()) return;
+            }
+        } finally {
+            fd.release();
+        }
+    }
+
+    private boolean isConnectedAcquired() {
+        MemorySegment st = Sockaddrs.storage();
+        MemorySegment len = Sockaddrs.lengthSlot(st);
+        len.set(JAVA_INT, 0, Sockaddrs.STORAGE_SIZE);
+        return Libc.getpeername(fd.fd, st, len) == 0;
+    }
+
+    // ---- shutdown(2), close(2), dup
+
+    /** shutdown(2): with WRITE the FIN goes out now, whatever other descriptors share the socket (UNP 4.9). */
+    public void shutdown(Shutdown how) throws ErrnoException {
+        fd.acquire("shutdown");
+        try {
+            if (Libc.shutdown(fd.fd, how.how) < 0) throw new ErrnoException("shutdown", Libc.errno(), peerForMessage());
+        } finally {
+            fd.release();
+        }
+    }
+
+    /**
+     * close(2): drops this descriptor's reference; the kernel sends FIN only when the last reference
+     * to the socket goes (UNP 4.9). Threads blocked in this socket wake with a
+     * {@link SocketClosedException}. Safe to call more than once.
+     */
+    @Override
+    public void close() {
+        fd.close();
+    }
+
+    public boolean isOpen() {
+        return fd.isOpen();
+    }
+
+    /** A second descriptor for the same socket (F_DUPFD_CLOEXEC), with its own close. */
+    public Socket dup() throws ErrnoException {
+        fd.acquire("dup");
+        try {
+            int n = Libc.fcntl(fd.fd, F_DUPFD_CLOEXEC, 0);
+            if (n < 0) throw new ErrnoException("dup", Libc.errno(), "fd " + fd.fd);
+            Socket twin = new Socket(n, family, type, protocol);
+            twin.peerHint = peerHint;
+            twin.timeoutNanos = timeoutNanos;
+            return twin;
+        } finally {
+            fd.release();
+        }
+    }
+
+    /** The descriptor number (valid until {@link #close}). */
+    public int fd() {
+        return fd.fd;
+    }
+
+    public Family family() {
+        return family;
+    }
+
+    public SocketType type() {
+        return type;
+    }
+
+    public Protocol protocol() {
+        return protocol;
+    }
+
+    // ---- getsockname(2), getpeername(2)
+
+    /** getsockname(2): the local address, with the port the kernel chose after bind to port 0 or connect. */
+    public SockAddr getsockname() throws ErrnoException {
+        return name(true);
+    }
+
+    /** getpeername(2): the connected peer; ENOTCONN when there is none. */
+    public SockAddr getpeername() throws ErrnoException {
+        return name(false);
+    }
+
+    private SockAddr name(boolean local) throws ErrnoException {
+        String call = local ? "getsockname" : "getpeername";
+        MemorySegment s = Sockaddrs.storage();
+        MemorySegment len = Sockaddrs.lengthSlot(s);
+        len.set(JAVA_INT, 0, Sockaddrs.STORAGE_SIZE);
+        fd.acquire(call);
+        try {
+            int r = local ? Libc.getsockname(fd.fd, s, len) : Libc.getpeername(fd.fd, s, len);
+            if (r < 0) throw new ErrnoException(call, Libc.errno(), "fd " + fd.fd);
+            return SockAddr.decode(s, len.get(JAVA_INT, 0));
+        } finally {
+            fd.release();
+        }
+    }
+
+    // ---- timeouts
+
+    /** A limit for each blocking accept, read and recv ({@code null} or zero: none). Like SO_TIMEOUT. */
+    public void setTimeout(Duration timeout) {
+        timeoutNanos = timeout == null ? 0 : timeout.toNanos();
+    }
+
+    private long deadline() {
+        long t = timeoutNanos;
+        return t == 0 ? 0 : System.nanoTime() + t;
+    }
+
+    private static boolean timedOut(long deadline) {
+        return deadline != 0 && deadline - System.nanoTime() <= 0;
+    }
+
+    private static ErrnoException timeout(String call, Object address) {
+        return new ErrnoException(call, ETIMEDOUT, address, "jsock's timeout expired");
+    }
+
+    // ---- recv(2), send(2), recvfrom(2), sendto(2)
+
+    /**
+     * Reads into {@code dst} (heap or direct), waiting until at least one byte (or a datagram) is
+     * there. Returns the count, or -1 at end of stream (the peer's FIN) on a stream socket.
+     */
+    public int read(ByteBuffer dst) throws IOException {
+        return recv(dst, 0);
+    }
+
+    /** Reads into {@code b[off, off+len)}; -1 at end of stream. */
+    public int read(byte[] b, int off, int len) throws IOException {
+        return read(ByteBuffer.wrap(b, off, len));
+    }
+
+    public int read(byte[] b) throws IOException {
+        return read(b, 0, b.length);
+    }
+
+    /**
+     * recv(2) with flags ({@link MsgFlag#PEEK}, {@link MsgFlag#DONTWAIT}, {@link MsgFlag#WAITALL}).
+     * With DONTWAIT and nothing queued, the kernel's EAGAIN is thrown.
+     */
+    public int recv(ByteBuffer dst, MsgFlag... flags) throws IOException {
+        return recv(dst, MsgFlag.bits(flags));
+    }
+
+    private int recv(ByteBuffer dst, int flags) throws IOException {
+        fd.acquire("recv");
+        try {
+            long deadline = deadline();
+            while (true) {
+                int n = tryRecvAcquired(dst, flags);
+                if (n != UNAVAILABLE) return n;
+                if ((flags & MSG_DONTWAIT) != 0) throw new ErrnoException("recv", EAGAIN, peerForMessage());
+                if (timedOut(deadline)) throw timeout("recv", peerForMessage());
+                fd.await(POLLIN, deadline, "recv");
+            }
+        } finally {
+            fd.release();
+        }
+    }
+
+    /** recv(2) without waiting: the count, -1 at end of stream, or {@link #UNAVAILABLE}. */
+    public int tryRead(ByteBuffer dst) throws IOException {
+        fd.acquire("recv");
+        try {
+            return tryRecvAcquired(dst, 0);
+        } finally {
+            fd.release();
+        }
+    }
+
+    private int tryRecvAcquired(ByteBuffer dst, int flags) throws ErrnoException {
+        int pos = dst.position();
+        int rem = dst.remaining();
+        MemorySegment seg = MemorySegment.ofBuffer(dst);
+        while (true) {
+            long n = Libc.recv(fd.fd, seg, rem, flags);
+            if (n > 0) {
+                if ((flags & MSG_PEEK) == 0) dst.position(pos + (int) n);
+                return (int) n;
+            }
+            if (n == 0) {
+                // A stream peer sent FIN; a datagram was empty. An empty buffer reads nothing either way.
+                return rem > 0 && type != SocketType.DGRAM ? -1 : 0;
+            }
+            int e = Libc.errno();
+            if (e == EINTR) continue;
+            if (e == EAGAIN) return UNAVAILABLE;
+            throw new ErrnoException("recv", e, peerForMessage());
+        }
+    }
+
+    /**
+     * Writes from {@code src}, waiting until the kernel takes at least one byte; returns how many it
+     * took (possibly fewer than offered: see {@link #writeFully}). Never raises SIGPIPE: a write to a
+     * reset or closed peer is an EPIPE or ECONNRESET {@link ErrnoException}.
+     */
+    public int write(ByteBuffer src) throws IOException {
+        return send(src, 0);
+    }
+
+    public int write(byte[] b, int off, int len) throws IOException {
+        return write(ByteBuffer.wrap(b, off, len));
+    }
+
+    /** send(2) with flags (DONTWAIT: the kernel's EAGAIN is thrown when there is no room). */
+    public int send(ByteBuffer src, MsgFlag... flags) throws IOException {
+        return send(src, MsgFlag.bits(flags));
+    }
+
+    private int send(ByteBuffer src, int flags) throws IOException {
+        fd.acquire("send");
+        try {
+            while (true) {
+                int n = trySendAcquired(src, flags);
+                if (n != UNAVAILABLE) return n;
+                if ((flags & MSG_DONTWAIT) != 0) throw new ErrnoException("send", EAGAIN, peerForMessage());
+                fd.await(POLLOUT, 0, "send");
+            }
+        } finally {
+            fd.release();
+        }
+    }
+
+    /** send(2) without waiting: the count taken, or {@link #UNAVAILABLE}. */
+    public int tryWrite(ByteBuffer src) throws IOException {
+        fd.acquire("send");
+        try {
+            return trySendAcquired(src, 0);
+        } finally {
+            fd.release();
+        }
+    }
+
+    private int trySendAcquired(ByteBuffer src, int flags) throws ErrnoException {
+        int pos = src.position();
+        MemorySegment seg = MemorySegment.ofBuffer(src);
+        while (true) {
+            long n = Libc.send(fd.fd, seg, seg.byteSize(), flags | MSG_NOSIGNAL);
+            if (n >= 0) {
+                src.position(pos + (int) n);
+                return (int) n;
+            }
+            int e = Libc.errno();
+            if (e == EINTR) continue;
+            if (e == EAGAIN) return UNAVAILABLE;
+            throw new ErrnoException("send", e, peerForMessage());
+        }
+    }
+
+    /**
+     * UNP's readn: reads until {@code dst} is full. An end of stream before that is an
+     * {@link EOFException} saying how much came.
+     */
+    public void readFully(ByteBuffer dst) throws IOException {
+        int want = dst.remaining();
+        while (dst.hasRemaining()) {
+            if (read(dst) < 0) {
+                throw new EOFException("end of stream after " + (want - dst.remaining()) + " of " + want + " bytes");
+            }
+        }
+    }
+
+    public void readFully(byte[] b, int off, int len) throws IOException {
+        readFully(ByteBuffer.wrap(b, off, len));
+    }
+
+    public void readFully(byte[] b) throws IOException {
+        readFully(b, 0, b.length);
+    }
+
+    /** UNP's writen: writes all of {@code src}, across partial writes and EINTR. */
+    public void writeFully(ByteBuffer src) throws IOException {
+        while (src.hasRemaining()) write(src);
+    }
+
+    public void writeFully(byte[] b, int off, int len) throws IOException {
+        writeFully(ByteBuffer.wrap(b, off, len));
+    }
+
+    public void writeFully(byte[] b) throws IOException {
+        writeFully(b, 0, b.length);
+    }
+
+    /** sendto(2): one datagram to {@code to}. */
+    public int sendto(ByteBuffer src, SockAddr to) throws IOException {
+        MemorySegment s = Sockaddrs.storage();
+        int len = SockAddr.encode(to, s);
+        fd.acquire("sendto");
+        try {
+            int pos = src.position();
+            MemorySegment seg = MemorySegment.ofBuffer(src);
+            while (true) {
+                long n = Libc.sendto(fd.fd, seg, seg.byteSize(), MSG_NOSIGNAL, s, len);
+                if (n >= 0) {
+                    src.position(pos + (int) n);
+                    return (int) n;
+                }
+                int e = Libc.errno();
+                if (e == EINTR) continue;
+                if (e != EAGAIN) throw new ErrnoException("sendto", e, to);
+                fd.await(POLLOUT, 0, "sendto");
+            }
+        } finally {
+            fd.release();
+        }
+    }
+
+    /** recvfrom(2): waits for one datagram; returns its length and sender. */
+    public Received recvfrom(ByteBuffer dst) throws IOException {
+        MemorySegment s = Sockaddrs.storage();
+        MemorySegment len = Sockaddrs.lengthSlot(s);
+        fd.acquire("recvfrom");
+        try {
+            long deadline = deadline();
+            int pos = dst.position();
+            MemorySegment seg = MemorySegment.ofBuffer(dst);
+            while (true) {
+                len.set(JAVA_INT, 0, Sockaddrs.STORAGE_SIZE);
+                long n = Libc.recvfrom(fd.fd, seg, seg.byteSize(), 0, s, len);
+                if (n >= 0) {
+                    dst.position(pos + (int) n);
+                    return new Received((int) n, SockAddr.decode(s, len.get(JAVA_INT, 0)));
+                }
+                int e = Libc.errno();
+                if (e == EINTR) continue;
+                if (e != EAGAIN) throw new ErrnoException("recvfrom", e, localForMessage());
+                if (timedOut(deadline)) throw timeout("recvfrom", localForMessage());
+                fd.await(POLLIN, deadline, "recvfrom");
+            }
+        } finally {
+            fd.release();
+        }
+    }
+
+    /** What {@link #recvfrom} received: how many bytes, and from whom ({@code null} when the kernel did not say). */
+    public record Received(int length, SockAddr from) {}
+
+    // ---- streams
+
+    /** An {@link InputStream} over this socket: read blocks, returns -1 at end of stream; close closes the socket. */
+    public InputStream inputStream() {
+        return new SocketStreams.In(this);
+    }
+
+    /** An {@link OutputStream} over this socket: write writes everything; close closes the socket. */
+    public OutputStream outputStream() {
+        return new SocketStreams.Out(this);
+    }
+
+    // ---- setsockopt(2), getsockopt(2)
+
+    public <T> void setOption(SockOpt<T> option, T value) throws ErrnoException {
+        if (!option.isSettable()) throw new IllegalArgumentException(option + " can only be read");
+        MemorySegment v = MemorySegment.ofArray(new long[(option.codec.size() + 7) / 8]);
+        option.codec.encode(value, v);
+        fd.acquire("setsockopt");
+        try {
+            if (Libc.setsockopt(fd.fd, option.level, option.name, v, option.codec.size()) < 0) {
+                throw new ErrnoException("setsockopt", Libc.errno(), option + "=" + value);
+            }
+        } finally {
+            fd.release();
+        }
+    }
+
+    public <T> T getOption(SockOpt<T> option) throws ErrnoException {
+        fd.acquire("getsockopt");
+        try {
+            return getOptionAcquired(option);
+        } finally {
+            fd.release();
+        }
+    }
+
+    private <T> T getOptionAcquired(SockOpt<T> option) throws ErrnoException {
+        MemorySegment v = MemorySegment.ofArray(new long[(option.codec.size() + 7) / 8]);
+        MemorySegment len = MemorySegment.ofArray(new int[] {option.codec.size()});
+        if (Libc.getsockopt(fd.fd, option.level, option.name, v, len) < 0) {
+            throw new ErrnoException("getsockopt", Libc.errno(), option.toString());
+        }
+        return option.codec.decode(v, len.get(JAVA_INT, 0));
+    }
+
+    /**
+     * Clears or sets O_NONBLOCK on the open file itself. Only for handing the descriptor to a
+     * program that expects blocking I/O (it shares the file status flags): this socket's own calls
+     * assume O_NONBLOCK.
+     */
+    public void setBlockingForChild(boolean blocking) throws ErrnoException {
+        fd.acquire("fcntl");
+        try {
+            setNonBlocking(fd.fd, !blocking);
+        } finally {
+            fd.release();
+        }
+    }
+
+    // ---- messages
+
+    private Object localForMessage() {
+        try {
+            return getsockname();
+        } catch (ErrnoException e) {
+            return "fd " + fd.fd;
+        }
+    }
+
+    private Object peerForMessage() {
+        SockAddr p = peerHint;
+        return p != null ? p : "fd " + fd.fd;
+    }
+
+    @Override
+    public String toString() {
+        return "Socket[fd=" + fd.fd + " " + family + " " + type + (fd.isOpen() ? "" : " closed") + "]";
+    }
+
+    private static final int EINTR = 4, EAGAIN = 11, EINPROGRESS = 115, ETIMEDOUT = 110;
+}

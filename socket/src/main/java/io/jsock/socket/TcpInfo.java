@@ -1,0 +1,70 @@
+package io.jsock.socket;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The parts of {@code struct tcp_info} ({@code linux/tcp.h}, read with TCP_INFO) that tell what a
+ * connection went through. Times are in microseconds unless named otherwise.
+ *
+ * @param state        tcpi_state
+ * @param retransmits  tcpi_retransmits: retransmissions of the current segment (SYNs while connecting)
+ * @param probes       tcpi_probes
+ * @param backoff      tcpi_backoff: the exponential backoff of the retransmission timer
+ * @param rto          tcpi_rto
+ * @param sndMss       tcpi_snd_mss
+ * @param rcvMss       tcpi_rcv_mss
+ * @param unacked      tcpi_unacked
+ * @param lost         tcpi_lost
+ * @param rtt          tcpi_rtt
+ * @param rttvar       tcpi_rttvar
+ * @param sndCwnd      tcpi_snd_cwnd (segments)
+ * @param totalRetrans tcpi_total_retrans
+ * @param bytesAcked   tcpi_bytes_acked
+ * @param bytesReceived tcpi_bytes_received
+ * @param segsOut      tcpi_segs_out
+ * @param segsIn       tcpi_segs_in
+ */
+public record TcpInfo(TcpState state, int retransmits, int probes, int backoff, int rto, int sndMss, int rcvMss,
+        int unacked, int lost, int rtt, int rttvar, int sndCwnd, int totalRetrans, long bytesAcked,
+        long bytesReceived, int segsOut, int segsIn) {
+
+    /** Offsets in {@code struct tcp_info} (stable kernel ABI: fields are only ever appended). */
+    static final int STATE = 0, RETRANSMITS = 2, PROBES = 3, BACKOFF = 4, RTO = 8, SND_MSS = 16, RCV_MSS = 20,
+            UNACKED = 24, LOST = 32, RTT = 68, RTTVAR = 72, SND_CWND = 80, TOTAL_RETRANS = 100,
+            BYTES_ACKED = 120, BYTES_RECEIVED = 128, SEGS_OUT = 136, SEGS_IN = 140, SIZE = 144;
+
+    static int tcpi_state(MemorySegment s) { return Byte.toUnsignedInt(s.get(JAVA_BYTE, STATE)); }
+    static int tcpi_retransmits(MemorySegment s) { return Byte.toUnsignedInt(s.get(JAVA_BYTE, RETRANSMITS)); }
+    static int tcpi_probes(MemorySegment s) { return Byte.toUnsignedInt(s.get(JAVA_BYTE, PROBES)); }
+    static int tcpi_backoff(MemorySegment s) { return Byte.toUnsignedInt(s.get(JAVA_BYTE, BACKOFF)); }
+    static int tcpi_rto(MemorySegment s) { return s.get(JAVA_INT, RTO); }
+    static int tcpi_snd_mss(MemorySegment s) { return s.get(JAVA_INT, SND_MSS); }
+    static int tcpi_rcv_mss(MemorySegment s) { return s.get(JAVA_INT, RCV_MSS); }
+    static int tcpi_unacked(MemorySegment s) { return s.get(JAVA_INT, UNACKED); }
+    static int tcpi_lost(MemorySegment s) { return s.get(JAVA_INT, LOST); }
+    static int tcpi_rtt(MemorySegment s) { return s.get(JAVA_INT, RTT); }
+    static int tcpi_rttvar(MemorySegment s) { return s.get(JAVA_INT, RTTVAR); }
+    static int tcpi_snd_cwnd(MemorySegment s) { return s.get(JAVA_INT, SND_CWND); }
+    static int tcpi_total_retrans(MemorySegment s) { return s.get(JAVA_INT, TOTAL_RETRANS); }
+    static long tcpi_bytes_acked(MemorySegment s) { return s.get(JAVA_LONG, BYTES_ACKED); }
+    static long tcpi_bytes_received(MemorySegment s) { return s.get(JAVA_LONG, BYTES_RECEIVED); }
+    static int tcpi_segs_out(MemorySegment s) { return s.get(JAVA_INT, SEGS_OUT); }
+    static int tcpi_segs_in(MemorySegment s) { return s.get(JAVA_INT, SEGS_IN); }
+
+    static TcpInfo decode(MemorySegment s) {
+        return new TcpInfo(TcpState.of(tcpi_state(s)), tcpi_retransmits(s), tcpi_probes(s), tcpi_backoff(s),
+                tcpi_rto(s), tcpi_snd_mss(s), tcpi_rcv_mss(s), tcpi_unacked(s), tcpi_lost(s), tcpi_rtt(s),
+                tcpi_rttvar(s), tcpi_snd_cwnd(s), tcpi_total_retrans(s), tcpi_bytes_acked(s),
+                tcpi_bytes_received(s), tcpi_segs_out(s), tcpi_segs_in(s));
+    }
+
+    static final SockOpt.Codec<TcpInfo> CODEC = new SockOpt.Codec<>() {
+        public int size() { return SIZE; }
+        public void encode(TcpInfo v, MemorySegment s) { throw new UnsupportedOperationException("TCP_INFO is read-only"); }
+        public TcpInfo decode(MemorySegment s, int len) { return TcpInfo.decode(s); }
+    };
+}
