@@ -37,4 +37,7 @@ final class Constants {
     static final int WNOHANG = 1;
     static final int SIGKILL = 9, SIGTERM = 15;
     static final long SYS_pidfd_open = 434;
+
+    // open(2), setns(2)
+    static final int O_RDONLY = 0, CLONE_NEWNET = 0x40000000;
 }

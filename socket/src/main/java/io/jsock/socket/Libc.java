@@ -289,6 +289,31 @@ final class Libc {
         }
     }
 
+    // ---- namespaces: open(2) of /var/run/netns/NAME, setns(2)
+
+    private static final MethodHandle open$mh = bind("open",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+            Linker.Option.firstVariadicArg(2), Linker.Option.captureCallState("errno"));
+    private static final MethodHandle setns$mh = quick("setns", I_II);
+
+    /** open(2) with a NUL-terminated native path. */
+    static int open(MemorySegment path, int flags, int mode) {
+        try {
+            return (int) open$mh.invokeExact(state(), path, flags, mode);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** setns(2): moves the calling OS thread into the namespace {@code fd} refers to. */
+    static int setns(int fd, int nstype) {
+        try {
+            return (int) setns$mh.invokeExact(state(), fd, nstype);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
     // ---- waiting: poll(2), epoll(7)
 
     private static final MethodHandle poll$mh = blocking("poll",
