@@ -1,0 +1,16 @@
+package io.jsock.server;
+
+/** The design class for each model. */
+final class Designs {
+    private Designs() {}
+
+    static Design of(Model model) {
+        return switch (model.kind()) {
+            case ITERATIVE -> new AcceptorThreads(1, "jsock-iterative");
+            case POOL -> new AcceptorThreads(model.n(), "jsock-pool");
+            case THREAD -> ThreadPerClient.platform();
+            case VIRTUAL -> ThreadPerClient.virtual();
+            case PROCESS, PREFORK, EPOLL -> throw new IllegalArgumentException("model " + model + " is not available in this build");
+        };
+    }
+}

@@ -1,0 +1,215 @@
+package io.jsock.server;
+
+import io.jsock.socket.Accepted;
+import io.jsock.socket.ErrnoException;
+import io.jsock.socket.Errno;
+import io.jsock.socket.SockOpt;
+import io.jsock.socket.Socket;
+import io.jsock.socket.SocketClosedException;
+import io.jsock.socket.TcpInfo;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * What every design shares, written once: the accept loop (with the connection cap and the
+ * recovery from accept's failures), serving one connection (the handler's try/finally), the
+ * registry of live connections, and the ordered finish at shutdown.
+ */
+final class Serving {
+    private static final System.Logger LOG = System.getLogger("io.jsock.server");
+
+    // Set at construction; never change.
+    final TcpServer.Config config;
+    final Socket listener;
+    private final Semaphore slots; // null: no cap
+
+    // Live state, thread-safe by construction.
+    private final Map<Long, Connection> live = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+    private volatile boolean stopping;
+
+    Serving(TcpServer.Config config, Socket listener) {
+        this.config = config;
+        this.listener = listener;
+        this.slots = config.maxConnections() > 0 ? new Semaphore(config.maxConnections()) : null;
+    }
+
+    Socket listener() {
+        return listener;
+    }
+
+    boolean stopping() {
+        return stopping;
+    }
+
+    long nextId() {
+        return ids.incrementAndGet();
+    }
+
+    int liveCount() {
+        return live.size();
+    }
+
+    /**
+     * UNP's {@code for (;;) { connfd = accept(...); doit(connfd); }}, once for every design. At the
+     * connection cap it stops accepting (as tcpserver -c does): further clients complete their
+     * handshake in the kernel's queue and are served when a slot frees. Returns when the listener
+     * is closed. Never stops on, or spins over, a failing accept.
+     */
+    void acceptLoop(Consumer<Accepted> dispatch) {
+        long backoffMillis = 0;
+        while (!stopping) {
+            if (!takeSlot()) return;
+            Accepted a;
+            try {
+                a = listener.accept();
+                backoffMillis = 0;
+            } catch (SocketClosedException closed) {
+                giveSlot(); // the listener is closed: shutting down
+                return;
+            } catch (IOException e) {
+                giveSlot(); // nothing was accepted
+                if (stopping) return;
+                backoffMillis = recover(e, backoffMillis);
+                continue;
+            }
+            try {
+                dispatch.accept(a);
+            } catch (RuntimeException | OutOfMemoryError e) {
+                a.socket().close(); // could not hand it on (no thread, no process): this client only
+                giveSlot();
+                log(Level.WARNING, "dispatch of a connection from " + a.peer() + " failed: " + e);
+            }
+        }
+    }
+
+    /**
+     * accept(2) failed. Per accept(2): network errors on the new connection (ECONNABORTED, EPROTO,
+     * ENETDOWN, ...) and EINTR are retried at once; running out of descriptors or memory (EMFILE,
+     * ENFILE, ENOBUFS, ENOMEM) backs off, doubling up to a second, until some are freed.
+     */
+    private long recover(IOException e, long backoffMillis) {
+        Errno errno = e instanceof ErrnoException ee ? ee.errno() : null;
+        if (errno != null) {
+            switch (errno) {
+                case ECONNABORTED, EINTR, EPROTO, ENETDOWN, ENOPROTOOPT, EHOSTDOWN, ENONET, EHOSTUNREACH,
+                        EOPNOTSUPP, ENETUNREACH, ECONNRESET, ETIMEDOUT, EPERM -> {
+                    return 0;
+                }
+                default -> { }
+            }
+        }
+        long next = backoffMillis == 0 ? 10 : Math.min(1000, backoffMillis * 2);
+        if (backoffMillis == 0) log(Level.WARNING, e.getMessage() + "; backing off until accept succeeds again");
+        try {
+            Thread.sleep(next);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            stopping = true;
+        }
+        return next;
+    }
+
+    private boolean takeSlot() {
+        if (slots == null) return true;
+        try {
+            while (!slots.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                if (stopping) return false;
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Gives back the slot a connection held (or an accept that produced nothing). */
+    void giveSlot() {
+        if (slots != null) slots.release();
+    }
+
+    /** Registers a connection served here (or by a child process) so shutdown can find it. */
+    Connection open(Accepted a) {
+        Connection c = new Connection(nextId(), a.socket(), a.peer());
+        live.put(c.id(), c);
+        if (config.log() != null) config.log().accept(c + " open -> " + c.local());
+        return c;
+    }
+
+    /** The end of a connection: closes it, unregisters it, frees its slot and logs its line. */
+    void closed(Connection c, String how) {
+        String bytes = "";
+        if (config.log() != null) {
+            try {
+                TcpInfo info = c.socket().getOption(SockOpt.TCP_INFO);
+                bytes = ", in " + info.bytesReceived() + " B, out " + info.bytesAcked() + " B";
+            } catch (ErrnoException notTcp) {
+                // LOCAL sockets and closed ones have no TCP_INFO
+            }
+        }
+        c.socket().close();
+        live.remove(c.id());
+        giveSlot();
+        if (config.log() != null) {
+            double ms = (System.nanoTime() - c.startNanos()) / 1e6;
+            config.log().accept(c + " closed" + (how == null ? "" : " (" + how + ")") + bytes
+                    + String.format(", %.1f ms", ms));
+        }
+    }
+
+    /** Serves one accepted connection on this thread: the handler in one try/finally. */
+    void serve(Accepted a) {
+        Connection c = open(a);
+        String how = null;
+        try {
+            config.handler().serve(c);
+        } catch (SocketClosedException e) {
+            how = stopping ? "closed at shutdown" : e.getMessage();
+        } catch (IOException e) {
+            how = e.getMessage(); // the client reset or vanished: costs only this connection
+        } catch (RuntimeException | Error e) {
+            how = "handler failed: " + e;
+            LOG.log(Level.ERROR, c + ": handler failed", e);
+        } finally {
+            closed(c, how);
+        }
+    }
+
+    /**
+     * The ordered shutdown, after the listener was closed: stop the accept threads, let the
+     * connections in flight finish until {@code deadline}, then force them closed (their blocked
+     * reads wake) and join.
+     */
+    void finish(long deadline, List<Thread> acceptThreads) throws InterruptedException {
+        stopping = true;
+        for (Thread t : acceptThreads) t.join();
+        while (!live.isEmpty() && deadline - System.nanoTime() > 0) {
+            Thread.sleep(Math.min(20, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+        }
+        for (Connection c : live.values()) c.socket().close(); // forced: the grace period is over
+        long forced = System.nanoTime() + FORCE_WAIT_NANOS;
+        while (!live.isEmpty() && forced - System.nanoTime() > 0) Thread.sleep(5); // handlers unregister in finally
+        if (!live.isEmpty()) {
+            log(Level.WARNING, live.size() + " handler(s) still running after their sockets were closed: " + live.values());
+        }
+    }
+
+    /** How long handlers get to notice their socket was closed under them. */
+    private static final long FORCE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    void markStopping() {
+        stopping = true;
+    }
+
+    void log(Level level, String message) {
+        if (config.log() != null) config.log().accept(message);
+        else if (LOG.isLoggable(level)) LOG.log(level, message);
+    }
+}
