@@ -17,8 +17,11 @@ final class Poller implements Runnable {
     private final Epoll epoll;
     private final int interest;
     private final boolean reads;
-    /** Descriptor number to the virtual thread parked on it. */
-    private final ConcurrentHashMap<Integer, Thread> parked = new ConcurrentHashMap<>();
+    /**
+     * Descriptor number to the virtual thread parked on it, or to a {@code Thread[]} when several
+     * are (e.g. a pool of virtual threads accepting on one listener): all are woken, one wins.
+     */
+    private final ConcurrentHashMap<Integer, Object> parked = new ConcurrentHashMap<>();
 
     private Poller(Epoll epoll, int interest) {
         this.epoll = epoll;
@@ -38,7 +41,7 @@ final class Poller implements Runnable {
 
     /** Registers {@code t} to be unparked once {@code fd} is ready. */
     void arm(Fd fd, short events, Thread t) throws ErrnoException {
-        parked.put(fd.fd, t);
+        parked.merge(fd.fd, t, Poller::with);
         int ev = interest | Constants.EPOLLONESHOT;
         boolean registered = reads ? fd.inReadPoller : fd.inWritePoller;
         try {
@@ -50,14 +53,31 @@ final class Poller implements Runnable {
                 else fd.inWritePoller = true;
             }
         } catch (ErrnoException e) {
-            parked.remove(fd.fd, t);
+            disarm(fd, t);
             throw e;
         }
     }
 
     /** After the park: forget the thread (the poller may have done so already). */
     void disarm(Fd fd, Thread t) {
-        parked.remove(fd.fd, t);
+        parked.computeIfPresent(fd.fd, (k, v) -> without(v, t));
+    }
+
+    private static Object with(Object waiting, Object t) {
+        if (waiting == t) return t;
+        Thread[] old = waiting instanceof Thread[] a ? a : new Thread[] {(Thread) waiting};
+        for (Thread x : old) if (x == t) return waiting;
+        Thread[] more = java.util.Arrays.copyOf(old, old.length + 1);
+        more[old.length] = (Thread) t;
+        return more;
+    }
+
+    /** {@code waiting} less {@code t}; {@code null} (the entry goes) when none is left. */
+    private static Object without(Object waiting, Thread t) {
+        if (waiting == t) return null;
+        if (!(waiting instanceof Thread[] a)) return waiting;
+        Thread[] rest = java.util.Arrays.stream(a).filter(x -> x != t).toArray(Thread[]::new);
+        return rest.length == 0 ? null : rest.length == 1 ? rest[0] : rest;
     }
 
     /** Before the descriptor's close(2): drop its registration. */
@@ -79,8 +99,12 @@ final class Poller implements Runnable {
                 throw new IllegalStateException(e); // EBADF/EINVAL on our own epoll: a bug, not a condition
             }
             for (int i = 0; i < n; i++) {
-                Thread t = parked.remove((int) epoll.data(i));
-                if (t != null) LockSupport.unpark(t);
+                Object waiting = parked.remove((int) epoll.data(i));
+                if (waiting instanceof Thread t) {
+                    LockSupport.unpark(t);
+                } else if (waiting instanceof Thread[] all) {
+                    for (Thread t : all) LockSupport.unpark(t);
+                }
             }
         }
     }

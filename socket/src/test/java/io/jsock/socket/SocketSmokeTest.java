@@ -103,4 +103,34 @@ class SocketSmokeTest {
         pair[1].close();
         t.join();
     }
+
+    @Test
+    void severalVirtualThreadsAcceptingOnOneListenerAreEachServed() throws Exception {
+        try (Socket l = Socket.open(Family.INET, SocketType.STREAM, Protocol.DEFAULT)) {
+            l.bind(SockAddr.parse("127.0.0.1:0"));
+            l.listen(16);
+            int n = 8;
+            CountDownLatch accepted = new CountDownLatch(n);
+            List<Thread> acceptors = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                acceptors.add(Thread.ofVirtual().start(() -> {
+                    try (Socket s = l.accept().socket()) {
+                        accepted.countDown();
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    }
+                }));
+            }
+            Thread.sleep(100); // let them all park on the one listener
+            List<Socket> clients = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                Socket c = Socket.open(Family.INET, SocketType.STREAM, Protocol.DEFAULT);
+                c.connect(l.getsockname());
+                clients.add(c);
+            }
+            assertThat(accepted.await(10, TimeUnit.SECONDS)).as("every parked acceptor got a connection").isTrue();
+            clients.forEach(Socket::close);
+            for (Thread t : acceptors) t.join(5000);
+        }
+    }
 }
