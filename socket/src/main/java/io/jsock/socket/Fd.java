@@ -26,8 +26,11 @@ final class Fd {
     volatile boolean inReadPoller;
     volatile boolean inWritePoller;
 
+    /** A thread parked on this descriptor: a virtual {@link Thread} or a platform thread's {@link Wakeup}. */
+    private record Waiter(Object who, short events) {}
+
     // Threads parked on this descriptor; guarded by `this`.
-    private List<Object> waiters;
+    private List<Waiter> waiters;
 
     Fd(int fd) {
         this.fd = fd;
@@ -78,55 +81,71 @@ final class Fd {
         Thread self = Thread.currentThread();
         if (self.isVirtual()) {
             Poller poller = events == Constants.POLLIN ? Poller.READ : Poller.WRITE;
-            addWaiter(self);
+            Waiter w = addWaiter(self, events);
             try {
                 if (!isOpen()) throw new SocketClosedException(syscall);
-                poller.arm(this, events, self);
-                try {
-                    if (deadline == 0) {
-                        LockSupport.park(this);
-                    } else {
-                        long left = deadline - System.nanoTime();
-                        if (left > 0) LockSupport.parkNanos(this, left);
-                    }
-                } finally {
-                    poller.disarm(this, self);
+                poller.arm(this);
+                if (deadline == 0) {
+                    LockSupport.park(this);
+                } else {
+                    long left = deadline - System.nanoTime();
+                    if (left > 0) LockSupport.parkNanos(this, left);
                 }
             } finally {
-                removeWaiter(self);
+                removeWaiter(w);
             }
         } else {
             Wakeup wakeup = Wakeup.current();
-            addWaiter(wakeup);
+            Waiter w = addWaiter(wakeup, events);
             try {
                 if (!isOpen()) throw new SocketClosedException(syscall);
                 wakeup.poll(fd, events, deadline);
             } finally {
-                removeWaiter(wakeup);
+                removeWaiter(w);
             }
         }
         if (!isOpen()) throw new SocketClosedException(syscall);
         if (self.isInterrupted()) throw new InterruptedIOException(syscall + " interrupted");
     }
 
-    private synchronized void addWaiter(Object w) {
+    private synchronized Waiter addWaiter(Object who, short events) {
         if (waiters == null) waiters = new ArrayList<>(2);
+        Waiter w = new Waiter(who, events);
         waiters.add(w);
+        return w;
     }
 
-    private synchronized void removeWaiter(Object w) {
+    private synchronized void removeWaiter(Waiter w) {
         waiters.remove(w);
     }
 
-    private void wakeAll() {
-        Object[] all;
+    /**
+     * Called by a poller when the descriptor is ready for {@code events}: unparks every virtual thread
+     * waiting for them (several may wait, e.g. virtual threads sharing one listener; those that find
+     * nothing park again).
+     */
+    void unparkVirtual(short events) {
+        Thread[] ready;
+        int n = 0;
         synchronized (this) {
             if (waiters == null || waiters.isEmpty()) return;
-            all = waiters.toArray();
+            ready = new Thread[waiters.size()];
+            for (Waiter w : waiters) {
+                if (w.events == events && w.who instanceof Thread t) ready[n++] = t;
+            }
         }
-        for (Object w : all) {
-            if (w instanceof Thread t) LockSupport.unpark(t);
-            else ((Wakeup) w).wake();
+        for (int i = 0; i < n; i++) LockSupport.unpark(ready[i]);
+    }
+
+    private void wakeAll() {
+        Waiter[] all;
+        synchronized (this) {
+            if (waiters == null || waiters.isEmpty()) return;
+            all = waiters.toArray(Waiter[]::new);
+        }
+        for (Waiter w : all) {
+            if (w.who instanceof Thread t) LockSupport.unpark(t);
+            else ((Wakeup) w.who).wake();
         }
     }
 }

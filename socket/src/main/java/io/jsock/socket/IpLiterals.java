@@ -40,4 +40,43 @@ final class IpLiterals {
             return null;
         }
     }
+
+    /**
+     * The RFC 5952 text of an IPv6 address: lower-case hex, leading zeros dropped, the longest run
+     * (of two or more) zero groups as {@code ::} (the first when tied), and IPv4-mapped addresses as
+     * {@code ::ffff:a.b.c.d}. {@code ::1}, not the JDK's {@code 0:0:0:0:0:0:0:1}.
+     */
+    static String format6(byte[] b) {
+        boolean mapped = true;
+        for (int i = 0; i < 10; i++) mapped &= b[i] == 0;
+        mapped &= b[10] == (byte) 0xff && b[11] == (byte) 0xff;
+        if (mapped) return "::ffff:" + (b[12] & 0xff) + "." + (b[13] & 0xff) + "." + (b[14] & 0xff) + "." + (b[15] & 0xff);
+        int[] g = new int[8];
+        for (int i = 0; i < 8; i++) g[i] = (b[2 * i] & 0xff) << 8 | (b[2 * i + 1] & 0xff);
+        int bestStart = -1, bestLen = 1;
+        for (int i = 0; i < 8; ) {
+            if (g[i] != 0) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < 8 && g[j] == 0) j++;
+            if (j - i > bestLen) {
+                bestStart = i;
+                bestLen = j - i;
+            }
+            i = j;
+        }
+        StringBuilder sb = new StringBuilder(39);
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                sb.append("::");
+                i += bestLen - 1;
+                continue;
+            }
+            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') sb.append(':');
+            sb.append(Integer.toHexString(g[i]));
+        }
+        return sb.toString();
+    }
 }

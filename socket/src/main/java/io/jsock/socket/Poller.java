@@ -1,14 +1,13 @@
 package io.jsock.socket;
 
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Wakes virtual threads parked on sockets, as the JDK's own {@code sun.nio.ch.Poller} does: a
  * virtual thread that would block arms a one-shot epoll registration for its descriptor and parks,
- * freeing its carrier; this poller's platform thread waits in epoll_wait and unparks it when the
- * descriptor is ready. One poller for reads, one for writes, so a reader and a writer on the same
- * socket each have their own registration.
+ * freeing its carrier; this poller's platform thread waits in epoll_wait and, when the descriptor is
+ * ready, unparks every virtual thread waiting on it for that direction. One poller for reads, one
+ * for writes, so a reader and a writer on the same socket each have their own registration.
  */
 final class Poller implements Runnable {
     static final Poller READ = start("jsock-read-poller", Constants.EPOLLIN | Constants.EPOLLRDHUP);
@@ -18,10 +17,11 @@ final class Poller implements Runnable {
     private final int interest;
     private final boolean reads;
     /**
-     * Descriptor number to the virtual thread parked on it, or to a {@code Thread[]} when several
-     * are (e.g. a pool of virtual threads accepting on one listener): all are woken, one wins.
+     * Descriptor number to the armed descriptor. An entry leaves when the poller fires it or the
+     * descriptor is closed; a thread that stops waiting (timeout, close) leaves it in place, and
+     * the next event for it is a spurious wake-up at worst.
      */
-    private final ConcurrentHashMap<Integer, Object> parked = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, Fd> armed = new ConcurrentHashMap<>();
 
     private Poller(Epoll epoll, int interest) {
         this.epoll = epoll;
@@ -39,12 +39,22 @@ final class Poller implements Runnable {
         }
     }
 
-    /** Registers {@code t} to be unparked once {@code fd} is ready. */
-    void arm(Fd fd, short events, Thread t) throws ErrnoException {
-        parked.merge(fd.fd, t, Poller::with);
+    /**
+     * Arms a one-shot registration for {@code fd}: its waiters (already added with their events)
+     * are unparked once it is ready. Re-arming an armed descriptor is harmless (several virtual
+     * threads may wait on one listener).
+     */
+    void arm(Fd fd) throws ErrnoException {
+        armed.put(fd.fd, fd);
         int ev = interest | Constants.EPOLLONESHOT;
         boolean registered = reads ? fd.inReadPoller : fd.inWritePoller;
-        try {
+        if (registered) {
+            epoll.modify(fd.fd, ev, fd.fd);
+            return;
+        }
+        synchronized (fd) {
+            // Two first waiters may race to add; the loser modifies instead.
+            registered = reads ? fd.inReadPoller : fd.inWritePoller;
             if (registered) {
                 epoll.modify(fd.fd, ev, fd.fd);
             } else {
@@ -52,36 +62,12 @@ final class Poller implements Runnable {
                 if (reads) fd.inReadPoller = true;
                 else fd.inWritePoller = true;
             }
-        } catch (ErrnoException e) {
-            disarm(fd, t);
-            throw e;
         }
-    }
-
-    /** After the park: forget the thread (the poller may have done so already). */
-    void disarm(Fd fd, Thread t) {
-        parked.computeIfPresent(fd.fd, (k, v) -> without(v, t));
-    }
-
-    private static Object with(Object waiting, Object t) {
-        if (waiting == t) return t;
-        Thread[] old = waiting instanceof Thread[] a ? a : new Thread[] {(Thread) waiting};
-        for (Thread x : old) if (x == t) return waiting;
-        Thread[] more = java.util.Arrays.copyOf(old, old.length + 1);
-        more[old.length] = (Thread) t;
-        return more;
-    }
-
-    /** {@code waiting} less {@code t}; {@code null} (the entry goes) when none is left. */
-    private static Object without(Object waiting, Thread t) {
-        if (waiting == t) return null;
-        if (!(waiting instanceof Thread[] a)) return waiting;
-        Thread[] rest = java.util.Arrays.stream(a).filter(x -> x != t).toArray(Thread[]::new);
-        return rest.length == 0 ? null : rest.length == 1 ? rest[0] : rest;
     }
 
     /** Before the descriptor's close(2): drop its registration. */
     void forget(Fd fd) {
+        armed.remove(fd.fd, fd);
         try {
             epoll.delete(fd.fd);
         } catch (ErrnoException ignored) {
@@ -91,6 +77,7 @@ final class Poller implements Runnable {
 
     @Override
     public void run() {
+        short events = reads ? Constants.POLLIN : Constants.POLLOUT;
         while (true) {
             int n;
             try {
@@ -99,12 +86,8 @@ final class Poller implements Runnable {
                 throw new IllegalStateException(e); // EBADF/EINVAL on our own epoll: a bug, not a condition
             }
             for (int i = 0; i < n; i++) {
-                Object waiting = parked.remove((int) epoll.data(i));
-                if (waiting instanceof Thread t) {
-                    LockSupport.unpark(t);
-                } else if (waiting instanceof Thread[] all) {
-                    for (Thread t : all) LockSupport.unpark(t);
-                }
+                Fd fd = armed.remove((int) epoll.data(i));
+                if (fd != null) fd.unparkVirtual(events);
             }
         }
     }

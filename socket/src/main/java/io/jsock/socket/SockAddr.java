@@ -104,9 +104,7 @@ public sealed interface SockAddr permits SockAddr.Inet4, SockAddr.Inet6, SockAdd
 
         @Override
         public String toString() {
-            String host = address.getHostAddress();
-            int pct = host.indexOf('%');
-            if (pct >= 0) host = host.substring(0, pct);
+            String host = IpLiterals.format6(address.getAddress());
             return "[" + host + (scopeId != 0 ? "%" + scopeId : "") + "]:" + port;
         }
     }

@@ -203,25 +203,21 @@ public final class Socket implements AutoCloseable {
                 if (r == 0) return;
             }
             if (e != EINPROGRESS && e != EINTR) throw new ErrnoException("connect", e, remote);
-            // In progress: wait for the handshake's end. SO_ERROR says how it failed; a peer name, that it succeeded.
+            // In progress: wait for the handshake's end, then connect(2) again, which ends a non-blocking
+            // connect as the kernel means it to: 0 once established (and the socket counts as connected,
+            // so a later connect is EISCONN), the handshake's errno if it failed, EALREADY while it goes on.
             long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
             while (true) {
                 if (timedOut(deadline)) throw timeout("connect", remote);
                 fd.await(POLLOUT, deadline, "connect");
-                int err = getOptionAcquired(SockOpt.SO_ERROR);
-                if (err != 0) throw new ErrnoException("connect", err, remote);
-                if (isConnectedAcquired()) return;
+                if (Libc.connect(fd.fd, s, len) == 0) return;
+                e = Libc.errno();
+                if (e == EISCONN) return;
+                if (e != EALREADY && e != EINPROGRESS && e != EINTR) throw new ErrnoException("connect", e, remote);
             }
         } finally {
             fd.release();
         }
-    }
-
-    private boolean isConnectedAcquired() {
-        MemorySegment st = Sockaddrs.storage();
-        MemorySegment len = Sockaddrs.lengthSlot(st);
-        len.set(JAVA_INT, 0, Sockaddrs.STORAGE_SIZE);
-        return Libc.getpeername(fd.fd, st, len) == 0;
     }
 
     // ---- shutdown(2), close(2), dup
@@ -629,5 +625,5 @@ public final class Socket implements AutoCloseable {
         return "Socket[fd=" + fd.fd + " " + family + " " + type + (fd.isOpen() ? "" : " closed") + "]";
     }
 
-    private static final int EINTR = 4, EAGAIN = 11, EINPROGRESS = 115, ETIMEDOUT = 110;
+    private static final int EINTR = 4, EAGAIN = 11, EINPROGRESS = 115, EALREADY = 114, EISCONN = 106, ETIMEDOUT = 110;
 }

@@ -1,0 +1,121 @@
+package io.jsock.socket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.assertj.core.api.AbstractThrowableAssert;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+
+/** Test support: loopback listeners and connections, errno assertions, waiting on thread states. */
+final class Loopback {
+    private Loopback() {}
+
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+
+    /** A TCP listener on 127.0.0.1, port chosen by the kernel. */
+    static Socket listener(int backlog) throws IOException {
+        Socket l = Socket.open(Family.INET, SocketType.STREAM, Protocol.DEFAULT);
+        l.bind(SockAddr.loopback4(0));
+        l.listen(backlog);
+        return l;
+    }
+
+    /** A client connected to {@code listener}'s address. */
+    static Socket connectTo(Socket listener) throws IOException {
+        Socket c = Socket.open(listener.family(), SocketType.STREAM, Protocol.DEFAULT);
+        c.connect(listener.getsockname());
+        return c;
+    }
+
+    /** A connected TCP pair over loopback: [client, server side]. The listener is closed. */
+    static Socket[] tcpPair() throws IOException {
+        try (Socket l = listener(1)) {
+            Socket c = connectTo(l);
+            return new Socket[] {c, l.accept().socket()};
+        }
+    }
+
+    /** A name unique to this process and call, for abstract Unix addresses and netns-free tests. */
+    static String uniqueName(String what) {
+        return "jsock-test-" + ProcessHandle.current().pid() + "-" + what + "-" + COUNTER.incrementAndGet();
+    }
+
+    /** Asserts the call fails with an {@link ErrnoException} carrying {@code errno} from {@code syscall}. */
+    static AbstractThrowableAssert<?, ? extends Throwable> assertErrno(ThrowingCallable call, String syscall, Errno errno) {
+        return assertThatThrownBy(call)
+                .isInstanceOfSatisfying(ErrnoException.class, e -> {
+                    assertThat(e.errno()).as(e.getMessage()).isEqualTo(errno);
+                    assertThat(e.syscall()).isEqualTo(syscall);
+                });
+    }
+
+    /** Waits (bounded) until {@code t} is parked or blocked: it has reached the call that waits. */
+    static void awaitWaiting(Thread t) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (t.getState() != Thread.State.WAITING && t.getState() != Thread.State.TIMED_WAITING) {
+            assertThat(t.isAlive()).as("thread " + t + " still alive").isTrue();
+            assertThat(System.nanoTime() - end).as("thread reached a wait within 20 s").isNegative();
+            Thread.sleep(1);
+        }
+    }
+
+    /** Waits (bounded) until a platform thread sits in poll(2), the native wait of a blocking socket call. */
+    static void awaitInPoll(Thread t) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!inPoll(t)) {
+            assertThat(t.isAlive()).as("thread " + t + " still alive").isTrue();
+            assertThat(System.nanoTime() - end).as("thread reached poll(2) within 20 s").isNegative();
+            Thread.sleep(1);
+        }
+    }
+
+    private static boolean inPoll(Thread t) {
+        for (StackTraceElement e : t.getStackTrace()) {
+            if (e.getClassName().equals(Wakeup.class.getName()) && e.getMethodName().equals("poll")) return true;
+        }
+        return false;
+    }
+
+    /** The open descriptors of this process. */
+    static int openDescriptors() throws IOException {
+        try (var s = Files.list(Path.of("/proc/self/fd"))) {
+            return (int) s.count();
+        }
+    }
+
+    /** The {@code flags:} of /proc/self/fdinfo/FD (octal, as open(2) flags). */
+    static int fdFlags(int fd) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/fdinfo/" + fd))) {
+            if (line.startsWith("flags:")) return Integer.parseInt(line.substring(6).trim(), 8);
+        }
+        throw new IllegalStateException("no flags in fdinfo of " + fd);
+    }
+
+    static final int O_CLOEXEC = 02000000, O_NONBLOCK = 04000;
+
+    static boolean isRoot() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("Uid:")) return line.split("\\s+")[2].equals("0"); // effective uid
+        }
+        return false;
+    }
+
+    static int uid() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("Uid:")) return Integer.parseInt(line.split("\\s+")[2]);
+        }
+        throw new IllegalStateException("no Uid in /proc/self/status");
+    }
+
+    static int gid() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("Gid:")) return Integer.parseInt(line.split("\\s+")[2]);
+        }
+        throw new IllegalStateException("no Gid in /proc/self/status");
+    }
+}
