@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  *   client                      router                         server
- *   eth0 10.213.K.2/26 ── toclient 10.213.K.1/26
+ *   eth0 10.213.K.2-9/26 ── toclient 10.213.K.1/26
  *                               toserver 10.213.K.65/26 ── eth0 10.213.K.66/26
  * </pre>
  *
@@ -58,6 +58,9 @@ public final class TestNetwork implements AutoCloseable {
     private static final Duration EXEC_LIMIT = Duration.ofSeconds(60);
     /** A MAC no interface has (locally administered): frames sent to it are dropped by every receiver. */
     static final String NOBODYS_MAC = "02:00:5e:d5:00:77";
+
+    /** How many addresses the client has, 10.213.K.2 up: see {@link #clientAddresses()}. */
+    static final int CLIENT_ADDRESSES = 8;
 
     private static final AtomicInteger INSTANCES = new AtomicInteger();
     private static final Pattern OURS = Pattern.compile("jsock-[crs]-(\\d+)-(\\d+)");
@@ -165,7 +168,7 @@ public final class TestNetwork implements AutoCloseable {
         // The veth pairs are made inside the namespaces, so no interface name ever appears in ours.
         ip(client, "link", "add", "eth0", "type", "veth", "peer", "name", "toclient", "netns", router);
         ip(server, "link", "add", "eth0", "type", "veth", "peer", "name", "toserver", "netns", router);
-        ip(client, "addr", "add", host(2) + "/26", "dev", "eth0");
+        for (int i = 0; i < CLIENT_ADDRESSES; i++) ip(client, "addr", "add", host(2 + i) + "/26", "dev", "eth0");
         ip(router, "addr", "add", host(1) + "/26", "dev", "toclient");
         ip(router, "addr", "add", host(65) + "/26", "dev", "toserver");
         ip(server, "addr", "add", host(66) + "/26", "dev", "eth0");
@@ -175,7 +178,8 @@ public final class TestNetwork implements AutoCloseable {
         ip(server, "link", "set", "eth0", "up");
 
         sysctl(router, "net/ipv4/ip_forward", "1");
-        // No ICMP rate limit in the router: every SYN that should be answered by an unreachable is.
+        // No per-destination limit in icmp_send()'s own check; the router's forwarding path has a
+        // second one, global only (net.ipv4.route.error_cost): see clientAddresses().
         sysctl(router, "net/ipv4/icmp_ratelimit", "0");
 
         // The client reaches the server's link, the unreachable /26 and the router-unrouted /27
@@ -217,6 +221,18 @@ public final class TestNetwork implements AutoCloseable {
     /** The client's address, 10.213.K.2. */
     public Inet4Address clientAddress() {
         return addr(2);
+    }
+
+    /**
+     * The client's addresses, 10.213.K.2 to 10.213.K.9 (the first is {@link #clientAddress()}).
+     * The router limits the ICMP errors it sends to each source address (the global
+     * {@code net.ipv4.route.error_cost}, 1 per second with a burst of 5), so a test whose evidence is
+     * "every SYN was answered by an unreachable" binds its socket to an address of its own.
+     */
+    public List<Inet4Address> clientAddresses() {
+        List<Inet4Address> all = new ArrayList<>();
+        for (int i = 0; i < CLIENT_ADDRESSES; i++) all.add(addr(2 + i));
+        return List.copyOf(all);
     }
 
     /** The router on the client's link, 10.213.K.1 (the client's gateway). */
