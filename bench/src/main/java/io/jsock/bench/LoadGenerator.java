@@ -1,0 +1,123 @@
+package io.jsock.bench;
+
+import io.jsock.socket.Family;
+import io.jsock.socket.Protocol;
+import io.jsock.socket.SockOpt;
+import io.jsock.socket.Socket;
+import io.jsock.socket.SocketType;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs one {@link LoadSpec} against a server: rr, crr and bulk on {@link Worker} threads (one
+ * epoll loop per core), idle on the calling thread. The server's CPU time is read from its process
+ * tree at the start and the end of the measured window (when its pid is known).
+ */
+final class LoadGenerator {
+    private final ProcessTree proc = new ProcessTree();
+
+    /**
+     * Runs {@code spec}; {@code serverPid} is the server's process (-1: unknown, no CPU figure).
+     * Blocks for the warm-up plus the duration (idle: as long as opening the connections takes).
+     */
+    LoadResult run(LoadSpec spec, long serverPid) throws IOException, InterruptedException {
+        return spec.mode() == Mode.IDLE ? idle(spec, serverPid) : timed(spec, serverPid);
+    }
+
+    private LoadResult timed(LoadSpec spec, long serverPid) throws IOException, InterruptedException {
+        Worker.Phase phase = new Worker.Phase();
+        List<Worker> workers = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        int threadCount = Math.min(spec.threads(), spec.connections());
+        for (int t = 0; t < threadCount; t++) {
+            int share = spec.connections() / threadCount + (t < spec.connections() % threadCount ? 1 : 0);
+            Worker w = new Worker(spec, phase, share);
+            workers.add(w);
+            threads.add(Thread.ofPlatform().name("jsock-load-", t).daemon().start(w));
+        }
+        long cpu0 = -1, cpu1 = -1, t0 = 0, t1 = 0;
+        try {
+            Thread.sleep(spec.warmup());
+            cpu0 = cpu(serverPid);
+            t0 = System.nanoTime();
+            phase.value = Worker.MEASURE;
+            Thread.sleep(spec.duration());
+            phase.value = Worker.DONE;
+            t1 = System.nanoTime();
+            cpu1 = cpu(serverPid);
+        } finally {
+            phase.value = Worker.DONE;
+            for (Thread t : threads) t.join();
+        }
+        Histogram latency = new Histogram();
+        long ops = 0, bytes = 0, errors = 0;
+        String firstError = null;
+        for (Worker w : workers) {
+            latency.add(w.latency);
+            ops += w.ops;
+            bytes += w.bytes;
+            errors += w.errors;
+            if (firstError == null) firstError = w.firstError;
+        }
+        long cpu = cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0;
+        return new LoadResult(spec.mode(), spec.connections(), ops, bytes, (t1 - t0) / 1e9, latency, errors,
+                firstError, cpu, Double.NaN, Double.NaN);
+    }
+
+    /**
+     * Opens {@code connections} connections one after another, echoes one message on each (so the
+     * server has accepted it and set up whatever it keeps per connection), waits for the server
+     * to settle, and compares its memory and descriptors with before.
+     */
+    private LoadResult idle(LoadSpec spec, long serverPid) throws IOException, InterruptedException {
+        if (serverPid < 0) throw new IllegalArgumentException("idle mode needs the server's pid (start it with bench)");
+        Thread.sleep(spec.warmup());
+        ProcessTree.Usage before = proc.usage(serverPid);
+        List<Socket> open = new ArrayList<>(spec.connections());
+        Histogram latency = new Histogram();
+        long errors = 0;
+        String firstError = null;
+        byte[] msg = new byte[spec.size()];
+        byte[] back = new byte[spec.size()];
+        long t0 = System.nanoTime();
+        try {
+            for (int i = 0; i < spec.connections(); i++) {
+                Socket s = null;
+                try {
+                    long start = System.nanoTime();
+                    s = Socket.open(Family.INET, SocketType.STREAM, Protocol.TCP);
+                    s.setOption(SockOpt.TCP_NODELAY, true);
+                    s.setTimeout(java.time.Duration.ofSeconds(10));
+                    s.connect(spec.target(), java.time.Duration.ofSeconds(10));
+                    java.util.Arrays.fill(msg, (byte) i);
+                    s.writeFully(msg);
+                    s.readFully(back);
+                    if (!java.util.Arrays.equals(msg, back)) throw new IOException("echo differs on connection " + i);
+                    latency.record(System.nanoTime() - start);
+                    open.add(s);
+                    s = null;
+                } catch (IOException e) {
+                    if (s != null) s.close();
+                    errors++;
+                    if (firstError == null) firstError = e.getMessage();
+                    if (errors > 100) break; // the server is refusing: stop, report what got open
+                }
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            Thread.sleep(Math.max(1000, spec.duration().toMillis() / 5)); // let the server settle
+            ProcessTree.Usage after = proc.usage(serverPid);
+            int n = Math.max(1, open.size());
+            return new LoadResult(Mode.IDLE, open.size(), open.size(), 0, seconds, latency, errors, firstError,
+                    after.cpuNanos() - before.cpuNanos(),
+                    (double) (after.rssBytes() - before.rssBytes()) / n,
+                    (double) (after.descriptors() - before.descriptors()) / n);
+        } finally {
+            for (Socket s : open) s.close();
+        }
+    }
+
+    private long cpu(long pid) throws IOException {
+        return pid < 0 ? -1 : proc.cpuNanos(pid);
+    }
+}

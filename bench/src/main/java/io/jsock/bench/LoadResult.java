@@ -1,0 +1,31 @@
+package io.jsock.bench;
+
+/**
+ * What one load run measured. {@code ops}: echoes (rr), connections (crr) or bytes (bulk) completed
+ * in the measured {@code seconds}; {@code serverCpuNanos}: user+system of the server's process
+ * tree over the same window; for idle, {@code rssPerConnection} and {@code fdsPerConnection}.
+ */
+record LoadResult(Mode mode, int connections, long ops, long bytes, double seconds, Histogram latency,
+                  long errors, String firstError, long serverCpuNanos, double rssPerConnection,
+                  double fdsPerConnection) {
+
+    /** The main figure: ops per second, MB/s for bulk, bytes per connection for idle. */
+    double rate() {
+        return switch (mode) {
+            case BULK -> seconds == 0 ? 0 : bytes / seconds / 1e6;
+            case IDLE -> rssPerConnection;
+            default -> seconds == 0 ? 0 : ops / seconds;
+        };
+    }
+
+    /** Server CPU microseconds per operation (per MB for bulk); NaN when nothing was done. */
+    double cpuMicrosPerOp() {
+        double units = mode == Mode.BULK ? bytes / 1e6 : ops;
+        return units == 0 || serverCpuNanos < 0 ? Double.NaN : serverCpuNanos / 1e3 / units;
+    }
+
+    /** Latency percentile in microseconds. */
+    double latencyMicros(double percentile) {
+        return latency.percentile(percentile) / 1e3;
+    }
+}

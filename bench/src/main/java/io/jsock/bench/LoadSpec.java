@@ -1,0 +1,22 @@
+package io.jsock.bench;
+
+import io.jsock.socket.SockAddr;
+import java.time.Duration;
+
+/**
+ * One load run: {@code connections} connections to {@code target} doing {@code mode} with
+ * {@code size}-byte messages (for bulk: writes), on {@code threads} event-loop threads, measured
+ * for {@code duration} after {@code warmup}.
+ */
+record LoadSpec(SockAddr target, Mode mode, int connections, int size, Duration warmup, Duration duration, int threads) {
+    LoadSpec {
+        if (connections < 1) throw new IllegalArgumentException("connections must be at least 1, not " + connections);
+        if (size < 1) throw new IllegalArgumentException("size must be at least 1 byte, not " + size);
+        if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, not " + threads);
+    }
+
+    /** As many threads as there are cores, but never more than connections. */
+    static int defaultThreads(int connections) {
+        return Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), connections));
+    }
+}

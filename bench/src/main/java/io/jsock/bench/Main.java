@@ -1,0 +1,169 @@
+package io.jsock.bench;
+
+import io.jsock.socket.SockAddr;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code jsock bench}: the server designs side by side with the peers, in one run. Also the load
+ * generator alone ({@code --target}) and the check of the generator against an independent client
+ * ({@code --check}). The bench jar's main class; JMH stays reachable as {@code org.openjdk.jmh.Main}.
+ */
+@Command(name = "jsock bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Starts each server in turn as its own process, runs the same load against each (passes interleaved), "
+                    + "and prints medians with ratios to the C epoll reference; writes results.csv, results.json and chart.svg.",
+            "Servers: c-epoll, epoll:1, epoll, virtual, thread, pool, prefork, iterative, process, process-cat, "
+                    + "netty-epoll, netty-nio, jdk-virtual, tcpserver (or any jsock model with :N), or 'all'.",
+        })
+public final class Main implements Callable<Integer> {
+    @Option(names = "--servers", defaultValue = "all", paramLabel = "LIST", description = "comma-separated servers (default: ${DEFAULT-VALUE})")
+    String servers;
+
+    @Option(names = "--connections", defaultValue = "1,10,100", split = ",", paramLabel = "N,...", description = "connection counts (default: ${DEFAULT-VALUE})")
+    List<Integer> connections;
+
+    @Option(names = "--size", defaultValue = "64", paramLabel = "BYTES", description = "message size; for bulk the write size (default: ${DEFAULT-VALUE})")
+    int size;
+
+    @Option(names = "--duration", defaultValue = "5s", paramLabel = "D", description = "measured time per cell, e.g. 5s, 500ms, 1m (default: ${DEFAULT-VALUE})")
+    String duration;
+
+    @Option(names = "--warmup", defaultValue = "2s", paramLabel = "D", description = "load before measuring (default: ${DEFAULT-VALUE})")
+    String warmup;
+
+    @Option(names = "--passes", defaultValue = "2", paramLabel = "N", description = "passes over all servers (default: ${DEFAULT-VALUE})")
+    int passes;
+
+    @Option(names = "--mode", defaultValue = "rr", paramLabel = "MODE", description = "rr, crr, idle or bulk (default: ${DEFAULT-VALUE})")
+    String mode;
+
+    @Option(names = "--threads", paramLabel = "N", description = "generator threads (default: one per core)")
+    Integer threads;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "where the CSV, JSON and SVG go (default: bench/target/results-MODE)")
+    Path out;
+
+    @Option(names = "--target", paramLabel = "ADDR:PORT", description = "only run the generator against this running server")
+    String target;
+
+    @Option(names = "--pid", defaultValue = "-1", paramLabel = "PID", description = "with --target: the server's pid, for its CPU time")
+    long pid;
+
+    @Option(names = "--check", description = "check the generator against a plain blocking client on the C reference (1 connection)")
+    boolean check;
+
+    public static void main(String[] args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((e, line, parsed) -> {
+            if (e instanceof IllegalArgumentException || e instanceof IOException) {
+                line.getErr().println("jsock bench: " + e.getMessage());
+                return e instanceof IOException ? 1 : 2;
+            }
+            throw e;
+        });
+        System.exit(cl.execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Mode m = Mode.parse(mode);
+        Duration d = parseDuration(duration, "--duration");
+        Duration w = parseDuration(warmup, "--warmup");
+        int cores = Runtime.getRuntime().availableProcessors();
+        int t = threads == null ? cores : threads;
+        if (passes < 1) throw new IllegalArgumentException("--passes must be at least 1, not " + passes);
+        for (int c : connections) if (c < 1) throw new IllegalArgumentException("--connections must be at least 1, not " + c);
+        if (check) return check(d, w);
+        if (target != null) return single(SockAddr.parse(target), m, d, w, t);
+
+        SideBySide.Plan plan = new SideBySide.Plan(ServerSpec.list(servers), connections, m, size, w, d, passes, t);
+        long cellNanos = (m == Mode.IDLE ? Duration.ofSeconds(5) : d.plus(w)).toNanos() + 1_000_000_000L;
+        Progress progress = new Progress(System.err, Progress.stderrIsTerminal(), plan.cells(), cellNanos);
+        SideBySide run = new SideBySide(plan, progress, System.err);
+        Runtime.getRuntime().addShutdownHook(new Thread(progress::clear));
+        run.run();
+        Report report = new Report(plan, run.cells, run.skipped);
+        report.print(System.out);
+        Path dir = out != null ? out : Tools.targetDir().resolve("results-" + m.label());
+        Files.createDirectories(dir);
+        String command = commandLine();
+        report.writeCsv(dir.resolve("results.csv"));
+        report.writeJson(dir.resolve("results.json"), command);
+        SvgChart.write(dir.resolve("chart.svg"), report, plan, command);
+        System.out.println();
+        System.out.println("wrote " + dir.resolve("results.csv") + ", results.json, chart.svg");
+        return 0;
+    }
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private String commandLine() {
+        List<String> args = spec.commandLine().getParseResult().originalArgs();
+        return "jsock bench" + (args.isEmpty() ? "" : " " + String.join(" ", args));
+    }
+
+    /** The generator alone against a running server. */
+    private int single(SockAddr at, Mode m, Duration d, Duration w, int t) throws Exception {
+        PrintStream o = System.out;
+        for (int c : connections) {
+            LoadResult r = new LoadGenerator().run(new LoadSpec(at, m, c, size, w, d, Math.min(t, c)), pid);
+            o.printf(Locale.ROOT, "%s c=%d: %s %s  p50 %s us  p90 %s us  p99 %s us  p99.9 %s us  server CPU %s us/op  errors %d%s%n",
+                    m.label(), c, Report.number(r.rate()), m.unit, Report.number(r.latencyMicros(50)),
+                    Report.number(r.latencyMicros(90)), Report.number(r.latencyMicros(99)), Report.number(r.latencyMicros(99.9)),
+                    Report.number(r.cpuMicrosPerOp()), r.errors(), r.firstError() == null ? "" : " (" + r.firstError() + ")");
+        }
+        return 0;
+    }
+
+    /**
+     * Trust the numbers: on the C reference at one connection, the generator and a plain blocking
+     * java.net client take turns ({@code passes} times each); their medians must agree within 10%.
+     */
+    private int check(Duration d, Duration w) throws Exception {
+        if (!CReference.gccAvailable()) throw new IOException("--check needs gcc: apt-get install gcc");
+        Path exe = CReference.build(Tools.targetDir());
+        ServerSpec c = ServerSpec.of(ServerSpec.C);
+        double[] gen = new double[passes], plain = new double[passes];
+        try (ServerProcess server = ServerProcess.start(c, c.resolve(exe), Duration.ofSeconds(30))) {
+            SockAddr at = server.address();
+            String[] hp = at.toString().split(":");
+            for (int i = 0; i < passes; i++) {
+                gen[i] = new LoadGenerator().run(new LoadSpec(at, Mode.RR, 1, size, w, d, 1), server.pid()).rate();
+                plain[i] = BlockingClient.echoesPerSecond(hp[0], Integer.parseInt(hp[1]), size, w, d);
+                System.err.printf(Locale.ROOT, "pass %d: generator %s echo/s, blocking java.net client %s echo/s%n",
+                        i + 1, Report.number(gen[i]), Report.number(plain[i]));
+            }
+        }
+        java.util.Arrays.sort(gen);
+        java.util.Arrays.sort(plain);
+        double g = gen[passes / 2], p = plain[passes / 2];
+        double ratio = g / p;
+        System.out.printf(Locale.ROOT, "c-epoll, 1 connection, %d B: generator %s echo/s, blocking client %s echo/s: ratio %.3f (%s)%n",
+                size, Report.number(g), Report.number(p), ratio, Math.abs(ratio - 1) <= 0.10 ? "agree within 10%" : "DIFFER by more than 10%");
+        return Math.abs(ratio - 1) <= 0.10 ? 0 : 1;
+    }
+
+    /** "5s", "500ms", "2m", or a plain number of seconds. */
+    static Duration parseDuration(String s, String option) {
+        String t = s.strip().toLowerCase(Locale.ROOT);
+        try {
+            if (t.endsWith("ms")) return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            if (t.endsWith("s")) return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
+            if (t.endsWith("m")) return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)) * 60);
+            return Duration.ofMillis(Math.round(Double.parseDouble(t) * 1000));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " '" + s + "' is not a duration (want e.g. 5s, 500ms, 1m)");
+        }
+    }
+}

@@ -1,0 +1,231 @@
+package io.jsock.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The results of a side-by-side run: medians over passes, ratios against the C reference measured
+ * in the same run, as a table on standard output and as CSV (every cell) and JSON (every cell and
+ * the medians).
+ */
+final class Report {
+    /** The medians of one server at one connection count. */
+    record Summary(String server, int connections, int passes, double rate, double cpuMicrosPerOp,
+                   double p50, double p90, double p99, double p999, long errors, double fdsPerConnection) {}
+
+    private final SideBySide.Plan plan;
+    private final List<SideBySide.Cell> cells;
+    private final Map<String, String> skipped;
+    final List<Summary> summaries = new ArrayList<>();
+
+    Report(SideBySide.Plan plan, List<SideBySide.Cell> cells, Map<String, String> skipped) {
+        this.plan = plan;
+        this.cells = cells;
+        this.skipped = skipped;
+        for (ServerSpec s : plan.servers()) {
+            for (int c : plan.connections()) {
+                List<LoadResult> rs = cells.stream().filter(x -> x.server().equals(s.name()) && x.connections() == c)
+                        .map(SideBySide.Cell::result).toList();
+                if (rs.isEmpty()) continue;
+                summaries.add(new Summary(s.name(), c, rs.size(), median(rs, LoadResult::rate),
+                        median(rs, LoadResult::cpuMicrosPerOp), median(rs, r -> r.latencyMicros(50)),
+                        median(rs, r -> r.latencyMicros(90)), median(rs, r -> r.latencyMicros(99)),
+                        median(rs, r -> r.latencyMicros(99.9)), rs.stream().mapToLong(LoadResult::errors).sum(),
+                        median(rs, LoadResult::fdsPerConnection)));
+            }
+        }
+    }
+
+    static double median(List<LoadResult> rs, ToDoubleFunction<LoadResult> f) {
+        double[] v = rs.stream().mapToDouble(f).filter(d -> !Double.isNaN(d)).sorted().toArray();
+        if (v.length == 0) return Double.NaN;
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    Summary find(String server, int connections) {
+        for (Summary s : summaries) if (s.server().equals(server) && s.connections() == connections) return s;
+        return null;
+    }
+
+    List<String> servers() {
+        List<String> out = new ArrayList<>();
+        for (ServerSpec s : plan.servers()) if (summaries.stream().anyMatch(x -> x.server().equals(s.name()))) out.add(s.name());
+        return out;
+    }
+
+    /** The tables: the main figure with its ratio to C, server CPU per op with its ratio, latency percentiles. */
+    void print(PrintStream out) {
+        Mode m = plan.mode();
+        out.printf(Locale.ROOT, "%n%s, %d B messages, %s measured after %s warm-up, %d pass%s, generator threads <= %d; medians over passes%n",
+                m.label(), plan.size(), text(plan.duration()), text(plan.warmup()), plan.passes(), plan.passes() == 1 ? "" : "es", plan.threads());
+        String ref = ServerSpec.C;
+        if (m == Mode.IDLE) {
+            table(out, "resident memory per connection, bytes (x C)", Summary::rate, ref);
+            table(out, "descriptors per connection in the server's process tree", Summary::fdsPerConnection, null);
+        } else {
+            table(out, m.unit + " (x C)", Summary::rate, ref);
+            table(out, "server CPU, us per " + (m == Mode.BULK ? "MB" : m == Mode.CRR ? "connection" : "echo") + " (x C)",
+                    Summary::cpuMicrosPerOp, ref);
+            if (m != Mode.BULK) {
+                table(out, "latency p50 / p99 / p99.9, us", null, null);
+            }
+        }
+        long errors = summaries.stream().mapToLong(Summary::errors).sum();
+        if (errors > 0) {
+            out.println("errors:");
+            for (Summary s : summaries) if (s.errors() > 0) out.printf(Locale.ROOT, "  %s c=%d: %d (%s)%n", s.server(), s.connections(), s.errors(), firstError(s));
+        }
+        for (Map.Entry<String, String> e : skipped.entrySet()) out.println("skipped " + e.getKey() + ": " + e.getValue());
+    }
+
+    private String firstError(Summary s) {
+        return cells.stream().filter(c -> c.server().equals(s.server()) && c.connections() == s.connections()
+                && c.result().firstError() != null).map(c -> c.result().firstError()).findFirst().orElse("?");
+    }
+
+    private void table(PrintStream out, String title, ToDoubleFunction<Summary> f, String ref) {
+        out.println();
+        out.println(title);
+        StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "  %-14s", "server"));
+        for (int c : plan.connections()) head.append(String.format(Locale.ROOT, " %22s", "c=" + c));
+        out.println(head);
+        for (String server : servers()) {
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "  %-14s", server));
+            for (int c : plan.connections()) {
+                Summary s = find(server, c);
+                String cell;
+                if (s == null) cell = "-";
+                else if (f == null) cell = number(s.p50()) + " / " + number(s.p99()) + " / " + number(s.p999());
+                else {
+                    double v = f.applyAsDouble(s);
+                    Summary r = ref == null ? null : find(ref, c);
+                    double base = r == null ? Double.NaN : f.applyAsDouble(r);
+                    cell = number(v) + (Double.isNaN(base) || base == 0 || Double.isNaN(v) ? "" : String.format(Locale.ROOT, " (%.2fx)", v / base));
+                }
+                row.append(String.format(Locale.ROOT, " %22s", cell));
+            }
+            out.println(row);
+        }
+    }
+
+    /** A number with about three significant digits, without exponent. */
+    static String number(double v) {
+        if (Double.isNaN(v)) return "n/a";
+        double a = Math.abs(v);
+        if (a >= 100) return String.format(Locale.ROOT, "%.0f", v);
+        if (a >= 10) return String.format(Locale.ROOT, "%.1f", v);
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    static String text(java.time.Duration d) {
+        long ms = d.toMillis();
+        return ms % 1000 == 0 ? (ms / 1000) + " s" : ms + " ms";
+    }
+
+    /** Every cell, one row each. */
+    void writeCsv(Path file) throws IOException {
+        StringBuilder b = new StringBuilder("server,mode,connections,size,pass,ops,bytes,seconds,rate,unit,"
+                + "server_cpu_us_per_op,p50_us,p90_us,p99_us,p999_us,errors,rss_per_conn,fds_per_conn\n");
+        for (SideBySide.Cell c : cells) {
+            LoadResult r = c.result();
+            b.append(String.join(",", c.server(), plan.mode().label(), Integer.toString(c.connections()),
+                    Integer.toString(plan.size()), Integer.toString(c.pass()), Long.toString(r.ops()), Long.toString(r.bytes()),
+                    fmt(r.seconds()), fmt(r.rate()), plan.mode().unit, fmt(r.cpuMicrosPerOp()), fmt(r.latencyMicros(50)),
+                    fmt(r.latencyMicros(90)), fmt(r.latencyMicros(99)), fmt(r.latencyMicros(99.9)), Long.toString(r.errors()),
+                    fmt(r.rssPerConnection()), fmt(r.fdsPerConnection()))).append('\n');
+        }
+        Files.writeString(file, b);
+    }
+
+    /** The plan, every cell, the medians with their ratios to C, and what was skipped. */
+    void writeJson(Path file, String command) throws IOException {
+        StringBuilder b = new StringBuilder("{\n");
+        b.append("  \"command\": ").append(quote(command)).append(",\n");
+        b.append("  \"mode\": ").append(quote(plan.mode().label())).append(", \"unit\": ").append(quote(plan.mode().unit))
+                .append(", \"size\": ").append(plan.size()).append(", \"duration_s\": ").append(plan.duration().toMillis() / 1e3)
+                .append(", \"warmup_s\": ").append(plan.warmup().toMillis() / 1e3).append(", \"passes\": ").append(plan.passes())
+                .append(", \"cores\": ").append(Runtime.getRuntime().availableProcessors()).append(",\n");
+        b.append("  \"summary\": [\n");
+        for (int i = 0; i < summaries.size(); i++) {
+            Summary s = summaries.get(i);
+            Summary r = find(ServerSpec.C, s.connections());
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("server", s.server());
+            o.put("connections", s.connections());
+            o.put("passes", s.passes());
+            o.put("rate", s.rate());
+            o.put("rate_vs_c", r == null ? Double.NaN : s.rate() / r.rate());
+            o.put("server_cpu_us_per_op", s.cpuMicrosPerOp());
+            o.put("cpu_vs_c", r == null ? Double.NaN : s.cpuMicrosPerOp() / r.cpuMicrosPerOp());
+            o.put("p50_us", s.p50());
+            o.put("p90_us", s.p90());
+            o.put("p99_us", s.p99());
+            o.put("p999_us", s.p999());
+            o.put("errors", s.errors());
+            if (plan.mode() == Mode.IDLE) o.put("fds_per_conn", s.fdsPerConnection());
+            b.append("    ").append(object(o)).append(i + 1 < summaries.size() ? ",\n" : "\n");
+        }
+        b.append("  ],\n  \"cells\": [\n");
+        for (int i = 0; i < cells.size(); i++) {
+            SideBySide.Cell c = cells.get(i);
+            LoadResult r = c.result();
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("server", c.server());
+            o.put("pass", c.pass());
+            o.put("connections", c.connections());
+            o.put("ops", r.ops());
+            o.put("bytes", r.bytes());
+            o.put("seconds", r.seconds());
+            o.put("rate", r.rate());
+            o.put("server_cpu_us_per_op", r.cpuMicrosPerOp());
+            o.put("p50_us", r.latencyMicros(50));
+            o.put("p99_us", r.latencyMicros(99));
+            o.put("errors", r.errors());
+            if (r.firstError() != null) o.put("first_error", r.firstError());
+            b.append("    ").append(object(o)).append(i + 1 < cells.size() ? ",\n" : "\n");
+        }
+        b.append("  ],\n  \"skipped\": ").append(object(new LinkedHashMap<>(skipped))).append("\n}\n");
+        Files.writeString(file, b);
+    }
+
+    private static String object(Map<String, ?> o) {
+        List<String> parts = new ArrayList<>();
+        for (Map.Entry<String, ?> e : o.entrySet()) {
+            Object v = e.getValue();
+            String s = v instanceof String str ? quote(str)
+                    : v instanceof Double d ? (d.isNaN() || d.isInfinite() ? "null" : fmt(d))
+                    : String.valueOf(v);
+            parts.add(quote(e.getKey()) + ": " + s);
+        }
+        return "{" + String.join(", ", parts) + "}";
+    }
+
+    static String quote(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char ch : s.toCharArray()) {
+            switch (ch) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                default -> {
+                    if (ch < 0x20) b.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
+                    else b.append(ch);
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+
+    private static String fmt(double d) {
+        if (Double.isNaN(d)) return "";
+        return String.format(Locale.ROOT, "%.4f", d).replaceAll("0+$", "").replaceAll("\\.$", "");
+    }
+}

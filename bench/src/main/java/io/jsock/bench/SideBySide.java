@@ -1,0 +1,119 @@
+package io.jsock.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The side-by-side run: every server in turn as its own process, the same load against each, for
+ * every connection count; passes interleaved (the server order reversed on every other pass) so
+ * that drift on a shared machine hits all servers alike.
+ */
+final class SideBySide {
+    /** One measured cell. */
+    record Cell(String server, int pass, int connections, LoadResult result) {}
+
+    /** The settings of one side-by-side run. */
+    record Plan(List<ServerSpec> servers, List<Integer> connections, Mode mode, int size, Duration warmup,
+                Duration duration, int passes, int threads) {
+        int cells() {
+            return servers.size() * connections.size() * passes;
+        }
+    }
+
+    /** Servers that a process per connection makes unfit for idle runs above this many connections. */
+    static final int IDLE_PROCESS_CAP = 500;
+
+    private final Plan plan;
+    private final Progress progress;
+    private final PrintStream log;
+    private final LoadGenerator generator = new LoadGenerator();
+    // Filled as the run goes; read when it ends.
+    final List<Cell> cells = new ArrayList<>();
+    final Map<String, String> skipped = new LinkedHashMap<>();
+
+    SideBySide(Plan plan, Progress progress, PrintStream log) {
+        this.plan = plan;
+        this.progress = progress;
+        this.log = log;
+    }
+
+    void run() throws IOException, InterruptedException {
+        Path cBinary = null;
+        for (ServerSpec s : plan.servers()) {
+            if (s.missing() != null) skip(s.name(), s.missing());
+            else if (plan.mode() == Mode.IDLE && s.perConnectionProcess() && maxConnections() > IDLE_PROCESS_CAP) {
+                skip(s.name(), "one process per connection: idle runs above " + IDLE_PROCESS_CAP + " connections leave it out");
+            } else if (plan.mode() == Mode.IDLE && s.name().startsWith("iterative")) {
+                skip(s.name(), "serves one connection at a time: it cannot hold idle connections");
+            }
+        }
+        if (plan.servers().stream().anyMatch(s -> s.name().equals(ServerSpec.C) && !skipped.containsKey(s.name()))) {
+            progress.status("compiling " + CReference.SOURCE + " with gcc");
+            try {
+                cBinary = CReference.build(Tools.targetDir());
+            } catch (IOException e) {
+                skip(ServerSpec.C, e.getMessage());
+            }
+        }
+        for (int pass = 1; pass <= plan.passes(); pass++) {
+            List<ServerSpec> order = new ArrayList<>(plan.servers());
+            if (pass % 2 == 0) java.util.Collections.reverse(order);
+            for (ServerSpec s : order) {
+                if (skipped.containsKey(s.name())) {
+                    progress.skip(plan.connections().size());
+                    continue;
+                }
+                runServer(s, pass, cBinary);
+            }
+        }
+        progress.done();
+    }
+
+    private void runServer(ServerSpec s, int pass, Path cBinary) throws IOException, InterruptedException {
+        progress.status("pass " + pass + "/" + plan.passes() + "  starting " + s.name());
+        ServerProcess server;
+        try {
+            server = ServerProcess.start(s, s.resolve(cBinary), Duration.ofSeconds(180));
+        } catch (IOException e) {
+            skip(s.name(), "did not start: " + e.getMessage());
+            progress.skip(plan.connections().size());
+            return;
+        }
+        try (server) {
+            List<Integer> counts = plan.connections();
+            for (int i = 0; i < counts.size(); i++) {
+                int c = counts.get(i);
+                if (!server.isAlive()) {
+                    // Not a skip: the next pass starts it again. Say so once per pass.
+                    progress.clear();
+                    log.println(s.name() + " died in pass " + pass + " before c=" + c + ": " + server.exitReason());
+                    progress.skip(counts.size() - i);
+                    return;
+                }
+                progress.cell(pass, plan.passes(), s.name(), plan.mode().label(), c);
+                int threads = Math.min(plan.threads(), c);
+                LoadSpec spec = new LoadSpec(server.address(), plan.mode(), c, plan.size(), plan.warmup(), plan.duration(), threads);
+                LoadResult r = generator.run(spec, server.pid());
+                cells.add(new Cell(s.name(), pass, c, r));
+                progress.finished(s.name(), c, r);
+            }
+        }
+    }
+
+    private int maxConnections() {
+        return plan.connections().stream().mapToInt(Integer::intValue).max().orElse(0);
+    }
+
+    private void skip(String server, String why) {
+        if (skipped.putIfAbsent(server, why) == null) {
+            progress.clear();
+            log.println("skipped " + server + ": " + why);
+        }
+    }
+}
