@@ -10,7 +10,8 @@ final class Designs {
             case POOL -> new AcceptorThreads(model.n(), "jsock-pool");
             case THREAD -> ThreadPerClient.platform();
             case VIRTUAL -> ThreadPerClient.virtual();
-            case PROCESS, PREFORK, EPOLL -> throw new IllegalArgumentException("model " + model + " is not available in this build");
+            case EPOLL -> new EventLoops(model.n());
+            case PROCESS, PREFORK -> throw new IllegalArgumentException("model " + model + " is not available in this build");
         };
     }
 }

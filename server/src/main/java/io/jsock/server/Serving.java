@@ -97,15 +97,7 @@ final class Serving {
      */
     private long recover(IOException e, long backoffMillis) {
         Errno errno = e instanceof ErrnoException ee ? ee.errno() : null;
-        if (errno != null) {
-            switch (errno) {
-                case ECONNABORTED, EINTR, EPROTO, ENETDOWN, ENOPROTOOPT, EHOSTDOWN, ENONET, EHOSTUNREACH,
-                        EOPNOTSUPP, ENETUNREACH, ECONNRESET, ETIMEDOUT, EPERM -> {
-                    return 0;
-                }
-                default -> { }
-            }
-        }
+        if (errno != null && retriedAtOnce(errno)) return 0;
         long next = backoffMillis == 0 ? 10 : Math.min(1000, backoffMillis * 2);
         if (backoffMillis == 0) log(Level.WARNING, e.getMessage() + "; backing off until accept succeeds again");
         try {
@@ -115,6 +107,20 @@ final class Serving {
             stopping = true;
         }
         return next;
+    }
+
+    /** accept(2)'s errors that concern only the new connection (or a signal): retried at once. */
+    static boolean retriedAtOnce(Errno errno) {
+        return switch (errno) {
+            case ECONNABORTED, EINTR, EPROTO, ENETDOWN, ENOPROTOOPT, EHOSTDOWN, ENONET, EHOSTUNREACH,
+                    EOPNOTSUPP, ENETUNREACH, ECONNRESET, ETIMEDOUT, EPERM -> true;
+            default -> false;
+        };
+    }
+
+    /** A slot for one more connection without waiting (the epoll model's loops must not block): false at the cap. */
+    boolean tryTakeSlot() {
+        return slots == null || slots.tryAcquire();
     }
 
     private boolean takeSlot() {

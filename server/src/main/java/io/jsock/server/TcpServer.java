@@ -29,7 +29,7 @@ public final class TcpServer implements AutoCloseable {
 
     /** Everything the builder gathered; read by the designs. */
     record Config(SockAddr bind, int backlog, Model model, Handler handler, List<String> command,
-            int maxConnections, Duration grace, Consumer<String> log) {}
+            int maxConnections, Duration grace, Consumer<String> log, EventHandler.Factory eventHandler) {}
 
     private final Config config;
     private final Socket listener;
@@ -115,6 +115,7 @@ public final class TcpServer implements AutoCloseable {
         private int maxConnections;
         private Duration grace = Duration.ofSeconds(5);
         private Consumer<String> log;
+        private EventHandler.Factory eventHandler;
 
         private Builder() {}
 
@@ -158,6 +159,16 @@ public final class TcpServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The non-blocking handler for the {@code epoll} model, one per connection from {@code factory}.
+         * Without it, an epoll server runs the event twin of a built-in {@link Service} given to
+         * {@link #handler}; any other blocking handler needs another model.
+         */
+        public Builder eventHandler(EventHandler.Factory factory) {
+            this.eventHandler = Objects.requireNonNull(factory);
+            return this;
+        }
+
         /** At most this many connections served at once (0: no limit); the rest wait in the kernel's queue. */
         public Builder maxConnections(int n) {
             if (n < 0) throw new IllegalArgumentException("max connections must be >= 0: " + n);
@@ -183,17 +194,24 @@ public final class TcpServer implements AutoCloseable {
          * failing call's {@link ErrnoException} (EADDRINUSE, EACCES, ...) and leaves nothing open.
          */
         public TcpServer start() throws IOException {
-            if (handler == null && command == null) throw new IllegalStateException("a server needs a handler or a command");
+            if (handler == null && command == null && eventHandler == null) {
+                throw new IllegalStateException("a server needs a handler or a command");
+            }
+            if (eventHandler != null && model.kind() != Model.Kind.EPOLL) {
+                throw new IllegalArgumentException("an event handler runs only with the epoll model, not " + model);
+            }
             boolean spawns = model.kind() == Model.Kind.PROCESS || model.kind() == Model.Kind.PREFORK;
             if (command != null && !spawns) {
                 throw new IllegalArgumentException("a command runs per connection only with the process or prefork model, not " + model);
             }
-            Config config = new Config(bind, backlog, model, handler, command, maxConnections, grace, log);
+            Config config = new Config(bind, backlog, model, handler, command, maxConnections, grace, log, eventHandler);
             Family family = bind.family();
             Socket listener = Socket.open(family, SocketType.STREAM, Protocol.DEFAULT);
             boolean success = false;
             try {
                 if (family != Family.LOCAL) listener.setOption(SockOpt.SO_REUSEADDR, true);
+                // epoll:N may give each loop a listener of its own on this port: all must ask before bind.
+                if (EventLoops.reusePort(model, family)) listener.setOption(SockOpt.SO_REUSEPORT, true);
                 listener.bind(bind);
                 listener.listen(backlog);
                 SockAddr local = listener.getsockname();

@@ -1,0 +1,97 @@
+package io.jsock.server;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/**
+ * The built-in services (echo, discard, daytime, chargen) as {@link EventHandler}s for the
+ * {@code epoll} model: the event-driven twins of the blocking services, same bytes on the wire.
+ * None keeps state of its own, so each factory hands out one shared handler.
+ */
+public final class EventServices {
+    private EventServices() {}
+
+    /** RFC 862: sends back every byte it receives, in order, until the client closes. */
+    public static final EventHandler.Factory ECHO = shared((c, in) -> c.write(in));
+
+    /** RFC 863: reads and throws away everything until the client closes; sends nothing. */
+    public static final EventHandler.Factory DISCARD = shared((c, in) -> in.position(in.limit()));
+
+    /** RFC 867: the date and time as one line of text, then close (what the client sends is thrown away). */
+    public static final EventHandler.Factory DAYTIME = shared(new EventHandler() {
+        @Override
+        public void onOpen(EventConnection c) {
+            c.write(ByteBuffer.wrap(daytime(ZonedDateTime.now()).getBytes(StandardCharsets.US_ASCII)));
+            c.close();
+        }
+
+        @Override
+        public void onReadable(EventConnection c, ByteBuffer in) {
+            in.position(in.limit());
+        }
+    });
+
+    /**
+     * RFC 864: 72-character lines of the 95 printable ASCII characters, each starting one character
+     * further on, sent as fast as the client reads them until it closes; its input is thrown away.
+     */
+    public static final EventHandler.Factory CHARGEN = shared(new EventHandler() {
+        @Override
+        public void onOpen(EventConnection c) {
+            c.wantWritable(true);
+        }
+
+        @Override
+        public void onWritable(EventConnection c) {
+            c.write(CHARGEN_LINES.duplicate()); // a whole number of cycles: the next write goes on where this ends
+        }
+
+        @Override
+        public void onReadable(EventConnection c, ByteBuffer in) {
+            in.position(in.limit());
+        }
+    });
+
+    /**
+     * The handler factory an {@code epoll} server uses: the one given to the builder, else the event
+     * twin of a built-in service; a blocking {@link Handler} of one's own cannot run on an event loop.
+     */
+    static EventHandler.Factory factoryFor(TcpServer.Config config) {
+        if (config.eventHandler() != null) return config.eventHandler();
+        EventHandler.Factory twin = twinOf(config.handler());
+        if (twin != null) return twin;
+        throw new IllegalArgumentException("model " + config.model() + " runs non-blocking handlers: give the builder"
+                + " an EventHandler factory (.eventHandler(...)) or a built-in service (echo, discard, daytime, chargen);"
+                + " a blocking Handler needs a thread or process model (iterative, thread, virtual, pool[:N], process, prefork[:N])");
+    }
+
+    /** The event twin of a blocking handler, or null. */
+    static EventHandler.Factory twinOf(Handler h) {
+        return null;
+    }
+
+    private static EventHandler.Factory shared(EventHandler h) {
+        return c -> h;
+    }
+
+    // Until Service lands on main: the same bytes it sends.
+    static String daytime(ZonedDateTime t) {
+        return DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ROOT).format(t) + "\r\n";
+    }
+
+    private static final ByteBuffer CHARGEN_LINES = chargenPattern(8).asReadOnlyBuffer();
+
+    private static ByteBuffer chargenPattern(int cycles) {
+        ByteBuffer b = ByteBuffer.allocateDirect(cycles * 95 * 74);
+        for (int c = 0; c < cycles; c++) {
+            for (int i = 0; i < 95; i++) {
+                for (int k = 0; k < 72; k++) b.put((byte) (' ' + (i + k) % 95));
+                b.put((byte) '\r').put((byte) '\n');
+            }
+        }
+        return b.flip();
+    }
+}

@@ -1,0 +1,266 @@
+package io.jsock.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jsock.socket.Errno;
+import io.jsock.socket.ErrnoException;
+import io.jsock.socket.Family;
+import io.jsock.socket.Linger;
+import io.jsock.socket.Protocol;
+import io.jsock.socket.Shutdown;
+import io.jsock.socket.SockAddr;
+import io.jsock.socket.SockOpt;
+import io.jsock.socket.Socket;
+import io.jsock.socket.SocketType;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The epoll model: event loops serve event handlers over real sockets, honour the cap, and leave nothing behind. */
+class EpollModelTest {
+
+    static TcpServer.Builder server(String model) {
+        return TcpServer.builder().bind("127.0.0.1:0").model(Model.parse(model)).grace(Duration.ofSeconds(1));
+    }
+
+    static Socket connect(SockAddr to) throws IOException {
+        Socket c = Socket.open(Family.INET, SocketType.STREAM, Protocol.DEFAULT);
+        try {
+            c.connect(to);
+            return c;
+        } catch (IOException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    /** Writes {@code data} on a second thread (then FIN) while reading it back; returns what came back. */
+    static byte[] echo(Socket c, byte[] data) throws Exception {
+        Thread w = Thread.ofVirtual().start(() -> {
+            try {
+                c.writeFully(data);
+                c.shutdown(Shutdown.WRITE);
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        byte[] back = new byte[data.length];
+        c.readFully(back);
+        w.join();
+        return back;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll:1", "epoll:2"})
+    void twoHundredConcurrentClientsGetBackEveryByteInOrder(String model) throws Exception {
+        try (TcpServer s = server(model).eventHandler(EventServices.ECHO).start();
+                ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Integer>> done = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                int client = i;
+                done.add(clients.submit(() -> {
+                    Random r = new Random(client);
+                    // 1 B, 1 MiB, and sizes spread evenly on a log scale between them
+                    int size = client == 0 ? 1 : client == 1 ? 1 << 20 : (int) Math.pow(2, r.nextDouble() * 20);
+                    byte[] data = new byte[size];
+                    r.nextBytes(data);
+                    try (Socket c = connect(s.localAddress())) {
+                        assertThat(echo(c, data)).isEqualTo(data);
+                        assertThat(c.read(ByteBuffer.allocate(1))).as("end of stream after the echo").isEqualTo(-1);
+                    }
+                    return size;
+                }));
+            }
+            long total = 0;
+            for (Future<Integer> f : done) total += f.get(120, TimeUnit.SECONDS);
+            assertThat(total).isGreaterThan(1 << 20);
+        }
+    }
+
+    @Test
+    void chargenSendsTheRotatingLinesUntilTheClientCloses() throws Exception {
+        try (TcpServer s = server("epoll:1").eventHandler(EventServices.CHARGEN).start();
+                Socket c = connect(s.localAddress())) {
+            byte[] got = new byte[95 * 74 * 3 + 100];
+            c.readFully(got);
+            for (int line = 0; line * 74 + 74 <= got.length; line++) {
+                for (int k = 0; k < 72; k++) {
+                    assertThat(got[line * 74 + k]).isEqualTo((byte) (' ' + (line + k) % 95));
+                }
+                assertThat(new String(got, line * 74 + 72, 2, StandardCharsets.US_ASCII)).isEqualTo("\r\n");
+            }
+        }
+    }
+
+    @Test
+    void daytimeSendsOneLineThenEndOfStream() throws Exception {
+        try (TcpServer s = server("epoll:1").eventHandler(EventServices.DAYTIME).start();
+                Socket c = connect(s.localAddress())) {
+            c.writeFully("ignored\r\n".getBytes(StandardCharsets.US_ASCII));
+            ByteBuffer b = ByteBuffer.allocate(200);
+            while (c.read(b) >= 0) {
+                assertThat(b.hasRemaining()).isTrue();
+            }
+            String line = new String(b.array(), 0, b.position(), StandardCharsets.US_ASCII);
+            assertThat(line).matches("[A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9]\\d \\d\\d:\\d\\d:\\d\\d \\d{4}\r\n");
+        }
+    }
+
+    @Test
+    void discardReadsEverythingAndSendsNothing() throws Exception {
+        try (TcpServer s = server("epoll:1").eventHandler(EventServices.DISCARD).start();
+                Socket c = connect(s.localAddress())) {
+            c.writeFully(new byte[3 << 20]);
+            c.shutdown(Shutdown.WRITE);
+            assertThat(c.read(ByteBuffer.allocate(1))).as("nothing, then the server's FIN").isEqualTo(-1);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll:1", "epoll:2"})
+    void atTheCapTheNextClientWaitsInTheQueueUntilASlotFrees(String model) throws Exception {
+        try (TcpServer s = server(model).maxConnections(2).eventHandler(EventServices.ECHO).start();
+                Socket a = connect(s.localAddress());
+                Socket b = connect(s.localAddress());
+                Socket third = connect(s.localAddress())) { // the handshake completes in the kernel
+            assertThat(echo1(a)).isEqualTo('x');
+            assertThat(echo1(b)).isEqualTo('x');
+            third.writeFully(new byte[] {'y'});
+            third.setTimeout(Duration.ofMillis(300));
+            assertThatThrownBy(() -> third.read(ByteBuffer.allocate(1)))
+                    .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ETIMEDOUT));
+            assertThat(s.activeConnections()).isEqualTo(2);
+            a.close();
+            third.setTimeout(Duration.ofSeconds(10));
+            ByteBuffer got = ByteBuffer.allocate(1);
+            assertThat(third.read(got)).isEqualTo(1);
+            assertThat(got.get(0)).isEqualTo((byte) 'y');
+        }
+    }
+
+    static char echo1(Socket c) throws IOException {
+        c.writeFully(new byte[] {'x'});
+        ByteBuffer got = ByteBuffer.allocate(1);
+        c.readFully(got);
+        return (char) got.get(0);
+    }
+
+    @Test
+    void aClientThatResetsMidTransferCostsOnlyItsOwnConnection() throws Exception {
+        try (TcpServer s = server("epoll:1").eventHandler(EventServices.ECHO).start();
+                Socket steady = connect(s.localAddress())) {
+            assertThat(echo1(steady)).isEqualTo('x');
+            for (int i = 0; i < 20; i++) {
+                Socket rude = connect(s.localAddress());
+                rude.writeFully(new byte[1 << 20]); // fills the server's output queue: it reads nothing back
+                rude.setOption(SockOpt.SO_LINGER, Linger.on(0));
+                rude.close(); // RST
+                assertThat(echo1(steady)).isEqualTo('x');
+            }
+            waitFor(() -> s.activeConnections() == 1);
+            assertThat(s.activeConnections()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anExceptionInAHandlerClosesOnlyItsConnection() throws Exception {
+        EventHandler.Factory grumpy = c -> (conn, in) -> {
+            if (in.get(in.position()) == '!') throw new IllegalStateException("no shouting");
+            conn.write(in);
+        };
+        try (TcpServer s = server("epoll:1").eventHandler(grumpy).start();
+                Socket calm = connect(s.localAddress());
+                Socket loud = connect(s.localAddress())) {
+            loud.writeFully(new byte[] {'!'});
+            assertThat(loud.read(ByteBuffer.allocate(1))).isEqualTo(-1);
+            assertThat(echo1(calm)).isEqualTo('x');
+        }
+    }
+
+    @Test
+    void afterAThousandConnectionsTheDescriptorCountIsBackAtBaseline() throws Exception {
+        try (TcpServer s = server("epoll:2").eventHandler(EventServices.ECHO).start()) {
+            Thread.ofVirtual().start(() -> { // the first blocking call on a virtual thread starts the socket pollers
+                try (Socket warm = connect(s.localAddress())) {
+                    echo1(warm);
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            }).join();
+            waitFor(() -> s.activeConnections() == 0);
+            long baseline = descriptors();
+            try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<Character>> done = new ArrayList<>();
+                for (int i = 0; i < 1000; i++) {
+                    done.add(clients.submit((Callable<Character>) () -> {
+                        try (Socket c = connect(s.localAddress())) {
+                            return echo1(c);
+                        }
+                    }));
+                    if (done.size() % 50 == 0) for (Future<Character> f : done.subList(done.size() - 50, done.size())) f.get();
+                }
+                for (Future<Character> f : done) assertThat(f.get()).isEqualTo('x');
+            }
+            waitFor(() -> s.activeConnections() == 0);
+            assertThat(descriptors()).isEqualTo(baseline);
+        }
+    }
+
+    @Test
+    void closeLeavesNoLoopThreadAndNoDescriptor() throws Exception {
+        try (TcpServer warm = server("epoll:1").eventHandler(EventServices.ECHO).start(); Socket c = connect(warm.localAddress())) {
+            echo1(c); // loads the classes and this thread's descriptors for blocking calls
+        }
+        long before = descriptors();
+        TcpServer s = server("epoll:3").eventHandler(EventServices.ECHO).start();
+        Socket open = connect(s.localAddress());
+        echo1(open);
+        assertThat(loopThreads()).hasSize(3);
+        s.close();
+        assertThat(loopThreads()).isEmpty();
+        assertThat(open.read(ByteBuffer.allocate(1))).as("the server closed it after the grace period").isEqualTo(-1);
+        open.close();
+        assertThat(descriptors()).isEqualTo(before);
+        assertThatThrownBy(() -> connect(s.localAddress()))
+                .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ECONNREFUSED));
+    }
+
+    @Test
+    void aBlockingHandlerOfOnesOwnIsRefusedAtStartWithWhatIsNeeded() throws Exception {
+        long before = descriptors();
+        assertThatThrownBy(() -> server("epoll:1").handler(c -> { }).start())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("EventHandler").hasMessageContaining("epoll");
+        assertThat(descriptors()).isEqualTo(before);
+    }
+
+    static List<Thread> loopThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("jsock-epoll-")).toList();
+    }
+
+    static long descriptors() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+
+    static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        for (int i = 0; i < 500 && !condition.getAsBoolean(); i++) Thread.sleep(10);
+    }
+}
