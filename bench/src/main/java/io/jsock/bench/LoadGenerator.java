@@ -26,10 +26,10 @@ final class LoadGenerator {
     }
 
     private LoadResult timed(LoadSpec spec, long serverPid) throws IOException, InterruptedException {
-        Worker.Phase phase = new Worker.Phase();
+        int threadCount = Math.min(spec.threads(), spec.connections());
+        Worker.Phase phase = new Worker.Phase(threadCount);
         List<Worker> workers = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
-        int threadCount = Math.min(spec.threads(), spec.connections());
         for (int t = 0; t < threadCount; t++) {
             int share = spec.connections() / threadCount + (t < spec.connections() % threadCount ? 1 : 0);
             Worker w = new Worker(spec, phase, share);
@@ -38,6 +38,8 @@ final class LoadGenerator {
         }
         long cpu0 = -1, cpu1 = -1, t0 = 0, t1 = 0;
         try {
+            // Warm-up starts once every connection is open (bounded: a server that never answers still ends the run).
+            phase.connected.await(30, java.util.concurrent.TimeUnit.SECONDS);
             Thread.sleep(spec.warmup());
             cpu0 = cpu(serverPid);
             t0 = System.nanoTime();

@@ -34,9 +34,17 @@ final class Worker implements Runnable {
     long ops, bytes, errors;
     String firstError;
 
-    /** The shared phase of a run: one volatile, read once per event batch and per completed op. */
+    /**
+     * The shared phase of a run: one volatile, read once per event batch and per completed op; and
+     * a latch each worker counts down once its connections are open, so warm-up starts after that.
+     */
     static final class Phase {
         volatile int value = WARMUP;
+        final java.util.concurrent.CountDownLatch connected;
+
+        Phase(int workers) {
+            connected = new java.util.concurrent.CountDownLatch(workers);
+        }
     }
 
     /** One connection's state. */
@@ -69,7 +77,11 @@ final class Worker implements Runnable {
     @Override
     public void run() {
         try (Epoll epoll = Epoll.open(Math.max(16, conns.length))) {
-            for (Conn c : conns) open(epoll, c);
+            try {
+                for (Conn c : conns) open(epoll, c);
+            } finally {
+                phase.connected.countDown();
+            }
             while (phase.value != DONE) {
                 for (int k = reopen.size(); k > 0; k--) {
                     pauseAfterFailure();
@@ -89,6 +101,7 @@ final class Worker implements Runnable {
         } catch (IOException e) {
             error(e);
         } finally {
+            phase.connected.countDown(); // in case epoll_create failed: never leave the timer waiting
             for (Conn c : conns) if (c.socket != null) c.socket.close();
         }
     }
