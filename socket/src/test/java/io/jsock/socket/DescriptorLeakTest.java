@@ -1,0 +1,66 @@
+package io.jsock.socket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** No descriptor leaks: /proc/self/fd counted before and after many open/connect/accept/close cycles, failures included. */
+class DescriptorLeakTest {
+
+    @Test
+    void aThousandOpenConnectAcceptCloseCyclesLeaveNoDescriptorBehind() throws Exception {
+        cycle(); // first use starts the pollers and this thread's wakeup eventfd
+        int before = Loopback.openDescriptors();
+        for (int i = 0; i < 1000; i++) cycle();
+        assertThat(Loopback.openDescriptors()).isEqualTo(before);
+    }
+
+    private static void cycle() throws IOException {
+        try (Socket l = Loopback.listener(4); Socket c = Loopback.connectTo(l); Socket s = l.accept().socket()) {
+            c.writeFully(new byte[] {1});
+            assertThat(s.read(ByteBuffer.allocate(1))).isEqualTo(1);
+            s.dup().close();
+        }
+    }
+
+    @Test
+    void failingCallsAndClosesThatWakeParkedThreadsLeaveNoDescriptorBehind() throws Exception {
+        failingCycle();
+        int before = Loopback.openDescriptors();
+        for (int i = 0; i < 200; i++) failingCycle();
+        assertThat(Loopback.openDescriptors()).isEqualTo(before);
+    }
+
+    private static void failingCycle() throws Exception {
+        try (Socket l = Loopback.listener(1); Socket other = Socket.open(Family.INET, SocketType.STREAM, Protocol.DEFAULT)) {
+            try {
+                other.bind(l.getsockname());
+            } catch (ErrnoException expected) {
+                assertThat(expected.errno()).isEqualTo(Errno.EADDRINUSE);
+            }
+            try {
+                Socket.open(Family.KEY, SocketType.RAW, Protocol.of(2)).close();
+            } catch (ErrnoException expected) {
+                assertThat(expected.errno()).isEqualTo(Errno.EAFNOSUPPORT);
+            }
+            // A virtual thread parked in accept (armed in the poller), woken by close.
+            CompletableFuture<Throwable> woke = new CompletableFuture<>();
+            Thread t = Thread.ofVirtual().start(() -> {
+                try {
+                    l.accept().socket().close();
+                    woke.complete(null);
+                } catch (Throwable e) {
+                    woke.complete(e);
+                }
+            });
+            Loopback.awaitWaiting(t);
+            l.close();
+            assertThat(woke.get(20, TimeUnit.SECONDS)).isInstanceOf(SocketClosedException.class);
+            t.join();
+        }
+    }
+}
