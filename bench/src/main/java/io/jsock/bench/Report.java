@@ -84,6 +84,7 @@ final class Report {
             for (Summary s : summaries) if (s.errors() > 0) out.printf(Locale.ROOT, "  %s c=%d: %d (%s)%n", s.server(), s.connections(), s.errors(), firstError(s));
         }
         for (Map.Entry<String, String> e : skipped.entrySet()) out.println("skipped " + e.getKey() + ": " + e.getValue());
+        Goals.print(out, this, m);
     }
 
     private String firstError(Summary s) {

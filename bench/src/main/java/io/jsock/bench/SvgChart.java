@@ -67,7 +67,7 @@ final class SvgChart {
             double v = scale * t / 4;
             int y = base - (int) Math.round(plotH * t / 4.0);
             b.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#dddddd\"/>%n", LEFT, y, LEFT + plotW, y));
-            b.append(text(LEFT - 5, y + 4, 10, "end", Report.number(v)));
+            b.append(text(LEFT - 5, y + 4, 10, "end", t == 0 ? "0" : Report.number(v)));
         }
         List<Integer> counts = plan.connections();
         double groupW = (double) plotW / counts.size();
