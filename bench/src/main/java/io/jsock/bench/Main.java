@@ -91,9 +91,13 @@ public final class Main implements Callable<Integer> {
         Progress progress = new Progress(System.err, Progress.stderrIsTerminal(), plan.cells(), cellNanos);
         SideBySide run = new SideBySide(plan, progress, System.err);
         Runtime.getRuntime().addShutdownHook(new Thread(progress::clear));
+        String loadBefore = loadAverage();
         run.run();
         Report report = new Report(plan, run.cells, run.skipped);
         report.print(System.out);
+        System.out.println();
+        System.out.println("load average (1/5/15 min) before: " + loadBefore + ", after: " + loadAverage()
+                + " on " + Runtime.getRuntime().availableProcessors() + " cores");
         Path dir = out != null ? out : Tools.targetDir().resolve("results-" + m.label());
         Files.createDirectories(dir);
         String command = commandLine();
@@ -152,6 +156,16 @@ public final class Main implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "c-epoll, 1 connection, %d B: generator %s echo/s, blocking client %s echo/s: ratio %.3f (%s)%n",
                 size, Report.number(g), Report.number(p), ratio, Math.abs(ratio - 1) <= 0.10 ? "agree within 10%" : "DIFFER by more than 10%");
         return Math.abs(ratio - 1) <= 0.10 ? 0 : 1;
+    }
+
+    /** /proc/loadavg's first three fields: how busy the machine was (a shared machine makes noisy numbers). */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException e) {
+            return "?";
+        }
     }
 
     /** "5s", "500ms", "2m", or a plain number of seconds. */
