@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             BenchCommand.class,
+            SsCommand.class,
+            LabCommand.class,
         })
 public final class JsockCommand implements Runnable {
 

@@ -7,6 +7,7 @@ import static io.jsock.socket.SockDiagStructs.NLM_F_REQUEST;
 import static io.jsock.socket.SockDiagStructs.SOCK_DIAG_BY_FAMILY;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
+import io.jsock.socket.SockDiagStructs.InetDiagBcOp;
 import io.jsock.socket.SockDiagStructs.InetDiagMsg;
 import io.jsock.socket.SockDiagStructs.InetDiagReqV2;
 import io.jsock.socket.SockDiagStructs.InetDiagSockId;
@@ -53,10 +54,22 @@ public final class SockDiag {
 
     /** TCP sockets of both families (IPv4 first, then IPv6) in any of {@code states}. */
     public static List<DiagSocket> tcp(Set<TcpState> states) throws IOException {
-        List<DiagSocket> all = new ArrayList<>(dump(Family.INET, Protocol.TCP, states));
-        all.addAll(dump(Family.INET6, Protocol.TCP, states));
+        return tcp(states, NO_PORT);
+    }
+
+    /**
+     * TCP sockets of both families in any of {@code states} whose local or peer port is {@code port}:
+     * the kernel filters (a two-instruction inet_diag bytecode program), so a busy host's thousands of
+     * other sockets never cross netlink.
+     */
+    public static List<DiagSocket> tcp(Set<TcpState> states, int port) throws IOException {
+        List<DiagSocket> all = new ArrayList<>(dump(Family.INET, Protocol.TCP, states, port));
+        all.addAll(dump(Family.INET6, Protocol.TCP, states, port));
         return all;
     }
+
+    /** No port filter. */
+    private static final int NO_PORT = -1;
 
     /**
      * One SOCK_DIAG_BY_FAMILY dump: the sockets of {@code family} (INET or INET6) and
@@ -64,6 +77,11 @@ public final class SockDiag {
      * protocol the kernel has no diagnostics for comes back as its NLMSG_ERROR, e.g. ENOENT.
      */
     public static List<DiagSocket> dump(Family family, Protocol protocol, Set<TcpState> states) throws IOException {
+        return dump(family, protocol, states, NO_PORT);
+    }
+
+    private static List<DiagSocket> dump(Family family, Protocol protocol, Set<TcpState> states, int port) throws IOException {
+        if (port != NO_PORT && (port < 0 || port > 65535)) throw new IllegalArgumentException("port out of range 0-65535: " + port);
         if (family != Family.INET && family != Family.INET6) {
             throw new IllegalArgumentException("inet_diag lists INET and INET6 sockets, not " + family);
         }
@@ -74,8 +92,8 @@ public final class SockDiag {
                 Arena arena = Arena.ofConfined()) {
             nl.setTimeout(REPLY_TIMEOUT);
             int seq = SEQ.incrementAndGet();
-            MemorySegment request = arena.allocate(NlMsgHdr.SIZE + InetDiagReqV2.SIZE, 8);
-            writeRequest(request, seq, family.af(), protocol.value(), mask);
+            MemorySegment request = arena.allocate(NlMsgHdr.SIZE + InetDiagReqV2.SIZE + PORT_FILTER_SIZE, 8);
+            request = request.asSlice(0, writeRequest(request, seq, family.af(), protocol.value(), mask, port));
             nl.sendto(request.asByteBuffer(), new SockAddr.Netlink(0, 0));
             MemorySegment buffer = arena.allocate(RECEIVE_BUFFER, 8);
             List<DiagSocket> sockets = new ArrayList<>();
@@ -95,10 +113,17 @@ public final class SockDiag {
         return n;
     }
 
-    /** A dump request: nlmsghdr, then inet_diag_req_v2 with a zero (match-all) socket id. */
-    static void writeRequest(MemorySegment m, int seq, int family, int protocol, int states) {
+    /** The INET_DIAG_REQ_BYTECODE attribute for "sport == P or dport == P": its header and five ops. */
+    static final int PORT_FILTER_SIZE = RtAttr.SIZE + 5 * InetDiagBcOp.SIZE;
+
+    /**
+     * A dump request: nlmsghdr, then inet_diag_req_v2 with a zero (match-all) socket id, then, for a
+     * port other than -1, the filter. Returns the request's length.
+     */
+    static int writeRequest(MemorySegment m, int seq, int family, int protocol, int states, int port) {
         m.fill((byte) 0);
-        NlMsgHdr.nlmsg_len(m, NlMsgHdr.SIZE + InetDiagReqV2.SIZE);
+        int len = NlMsgHdr.SIZE + InetDiagReqV2.SIZE + (port == NO_PORT ? 0 : PORT_FILTER_SIZE);
+        NlMsgHdr.nlmsg_len(m, len);
         NlMsgHdr.nlmsg_type(m, SOCK_DIAG_BY_FAMILY);
         NlMsgHdr.nlmsg_flags(m, NLM_F_REQUEST | NLM_F_DUMP);
         NlMsgHdr.nlmsg_seq(m, seq);
@@ -106,6 +131,40 @@ public final class SockDiag {
         InetDiagReqV2.sdiag_family(req, family);
         InetDiagReqV2.sdiag_protocol(req, protocol);
         InetDiagReqV2.idiag_states(req, states);
+        if (port != NO_PORT) writePortFilter(m.asSlice(NlMsgHdr.SIZE + InetDiagReqV2.SIZE, PORT_FILTER_SIZE), port);
+        return len;
+    }
+
+    /**
+     * The program, 20 bytes, for "sport = :P or dport = :P", the "or" joined by a JMP as iproute2's
+     * ss joins it (ss itself compares with S_COND/D_COND; S_EQ/D_EQ are the plain port tests). A true condition
+     * goes on to the next op ({@code yes} = its length), a false one jumps {@code no} bytes; ending
+     * exactly at the end accepts, four bytes past it rejects. JMP always takes {@code no}.
+     * <pre>
+     *  0  S_EQ yes 8 no 12   sport == P? on to the JMP : to the D_EQ
+     *  4  (port P in no)
+     *  8  JMP  yes 4 no 12   to the end: accept
+     * 12  D_EQ yes 8 no 12   dport == P? to the end: accept : past the end: reject
+     * 16  (port P in no)
+     * </pre>
+     */
+    static void writePortFilter(MemorySegment a, int port) {
+        int program = 5 * InetDiagBcOp.SIZE;
+        RtAttr.rta_len(a, RtAttr.SIZE + program);
+        RtAttr.rta_type(a, SockDiagStructs.INET_DIAG_REQ_BYTECODE);
+        MemorySegment ops = a.asSlice(RtAttr.SIZE);
+        op(ops, 0, SockDiagStructs.INET_DIAG_BC_S_EQ, 8, 12);
+        op(ops, 4, 0, 0, port);
+        op(ops, 8, SockDiagStructs.INET_DIAG_BC_JMP, 4, 12);
+        op(ops, 12, SockDiagStructs.INET_DIAG_BC_D_EQ, 8, 12);
+        op(ops, 16, 0, 0, port);
+    }
+
+    private static void op(MemorySegment ops, int offset, int code, int yes, int no) {
+        MemorySegment o = ops.asSlice(offset, InetDiagBcOp.SIZE);
+        InetDiagBcOp.code(o, code);
+        InetDiagBcOp.yes(o, yes);
+        InetDiagBcOp.no(o, no);
     }
 
     /**

@@ -30,6 +30,9 @@ final class SockDiagStructs {
     static final short SOCK_DIAG_BY_FAMILY = 20;
     // <linux/inet_diag.h>: attributes after struct inet_diag_msg
     static final int INET_DIAG_SKV6ONLY = 11;
+    // <linux/inet_diag.h>: the request attribute carrying a filter program, and two of its operations
+    static final int INET_DIAG_REQ_BYTECODE = 1;
+    static final int INET_DIAG_BC_JMP = 1, INET_DIAG_BC_S_EQ = 11, INET_DIAG_BC_D_EQ = 12;
 
     /** NLMSG_ALIGN: every netlink message starts on a 4-byte boundary. */
     static int nlmsgAlign(int len) {
@@ -284,5 +287,36 @@ final class SockDiagStructs {
         static void rta_len(MemorySegment s, int v) { LEN.set(s, 0L, (short) v); }
         static int rta_type(MemorySegment s) { return Short.toUnsignedInt((short) TYPE.get(s, 0L)); }
         static void rta_type(MemorySegment s, int v) { TYPE.set(s, 0L, (short) v); }
+    }
+
+    /**
+     * {@code struct inet_diag_bc_op} (sock_diag(7), {@code linux/inet_diag.h}): one instruction of
+     * the filter the kernel runs on each socket of a dump. A true condition jumps {@code yes} bytes
+     * ahead, a false one {@code no}; landing at the end of the program accepts the socket, four
+     * bytes past it rejects. A port comparison is followed by a second op whose {@code no} holds the port.
+     * <pre>
+     * unsigned char  code;
+     * unsigned char  yes;
+     * unsigned short no;
+     * </pre>
+     */
+    static final class InetDiagBcOp {
+        private InetDiagBcOp() {}
+
+        static final StructLayout LAYOUT = MemoryLayout.structLayout(
+                JAVA_BYTE.withName("code"),
+                JAVA_BYTE.withName("yes"),
+                JAVA_SHORT.withName("no"));
+        private static final VarHandle CODE = LAYOUT.varHandle(groupElement("code"));
+        private static final VarHandle YES = LAYOUT.varHandle(groupElement("yes"));
+        private static final VarHandle NO = LAYOUT.varHandle(groupElement("no"));
+        static final int SIZE = (int) LAYOUT.byteSize();
+
+        static int code(MemorySegment s) { return Byte.toUnsignedInt((byte) CODE.get(s, 0L)); }
+        static void code(MemorySegment s, int v) { CODE.set(s, 0L, (byte) v); }
+        static int yes(MemorySegment s) { return Byte.toUnsignedInt((byte) YES.get(s, 0L)); }
+        static void yes(MemorySegment s, int v) { YES.set(s, 0L, (byte) v); }
+        static int no(MemorySegment s) { return Short.toUnsignedInt((short) NO.get(s, 0L)); }
+        static void no(MemorySegment s, int v) { NO.set(s, 0L, (short) v); }
     }
 }

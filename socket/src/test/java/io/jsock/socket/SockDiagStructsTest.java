@@ -2,6 +2,7 @@ package io.jsock.socket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jsock.socket.SockDiagStructs.InetDiagBcOp;
 import io.jsock.socket.SockDiagStructs.InetDiagMsg;
 import io.jsock.socket.SockDiagStructs.InetDiagReqV2;
 import io.jsock.socket.SockDiagStructs.InetDiagSockId;
@@ -221,7 +222,7 @@ class SockDiagStructsTest {
     @Test
     void aDumpRequestAsksForEveryMatchingSocketOfTheFamily() {
         MemorySegment m = zeroed(NlMsgHdr.SIZE + InetDiagReqV2.SIZE);
-        SockDiag.writeRequest(m, 77, 2, 6, TcpState.LISTEN.bit());
+        assertThat(SockDiag.writeRequest(m, 77, 2, 6, TcpState.LISTEN.bit(), -1)).isEqualTo(72);
         assertThat(NlMsgHdr.nlmsg_len(m)).isEqualTo(72);
         assertThat(NlMsgHdr.nlmsg_type(m)).isEqualTo(20);
         assertThat(NlMsgHdr.nlmsg_flags(m)).isEqualTo(0x301);
@@ -230,5 +231,38 @@ class SockDiagStructsTest {
         assertThat(InetDiagReqV2.sdiag_family(req)).isEqualTo(2);
         assertThat(InetDiagReqV2.sdiag_protocol(req)).isEqualTo(6);
         assertThat(InetDiagReqV2.idiag_states(req)).isEqualTo(1 << 10);
+    }
+
+    @Test
+    void inetDiagBcOpIsCodeYesThenNoInHostOrder() {
+        MemorySegment s = zeroed(InetDiagBcOp.SIZE);
+        InetDiagBcOp.code(s, 11);
+        InetDiagBcOp.yes(s, 200);
+        InetDiagBcOp.no(s, 0xbeef);
+        ByteBuffer b = raw(s);
+        assertThat(InetDiagBcOp.SIZE).isEqualTo(4);
+        assertThat(b.get(0)).isEqualTo((byte) 11);
+        assertThat(b.get(1)).isEqualTo((byte) 200);
+        assertThat(Short.toUnsignedInt(b.getShort(2))).isEqualTo(0xbeef);
+        assertThat(InetDiagBcOp.code(s)).isEqualTo(11);
+        assertThat(InetDiagBcOp.yes(s)).isEqualTo(200);
+        assertThat(InetDiagBcOp.no(s)).isEqualTo(0xbeef);
+    }
+
+    @Test
+    void aPortFilterIsTwoPortComparisonsJoinedByAJump() {
+        MemorySegment m = zeroed(NlMsgHdr.SIZE + InetDiagReqV2.SIZE + SockDiag.PORT_FILTER_SIZE);
+        int len = SockDiag.writeRequest(m, 1, 2, 6, -1, 8080);
+        assertThat(len).isEqualTo(16 + 56 + 24);
+        assertThat(NlMsgHdr.nlmsg_len(m)).isEqualTo(len);
+        ByteBuffer b = raw(m.asSlice(72));
+        assertThat(b.getShort(0)).isEqualTo((short) 24); // rta_len
+        assertThat(b.getShort(2)).isEqualTo((short) 1); // INET_DIAG_REQ_BYTECODE
+        // S_EQ(11) yes 8 no 12, port 8080; JMP(1) yes 4 no 12; D_EQ(12) yes 8 no 12, port 8080 (host order).
+        // (iproute2's ss joins "A or B" with the same JMP, but compares ports with S_COND/D_COND ops.)
+        byte[] program = java.util.Arrays.copyOfRange(m.asSlice(76, 20).toArray(ValueLayout.JAVA_BYTE), 0, 20);
+        assertThat(program).containsExactly(
+                0x0b, 0x08, 0x0c, 0x00, 0x00, 0x00, (byte) 0x90, 0x1f, 0x01, 0x04, 0x0c, 0x00,
+                0x0c, 0x08, 0x0c, 0x00, 0x00, 0x00, (byte) 0x90, 0x1f);
     }
 }

@@ -104,6 +104,19 @@ class SockDiagTest {
     }
 
     @Test
+    void aPortFilterRunInTheKernelKeepsExactlyTheSocketsOnThatPort() throws Exception {
+        Socket l = listener("127.0.0.1:0", 8);
+        int port = l.getsockname().port();
+        client(l.getsockname());
+        Socket other = listener("127.0.0.1:0", 8);
+        client(other.getsockname());
+        List<DiagSocket> filtered = SockDiag.tcp(SockDiag.ALL_STATES, port);
+        assertThat(filtered).hasSize(3) // the listener, the client, the queued connection
+                .allMatch(d -> d.local().port() == port || d.peer().port() == port);
+        assertThat(lines(filtered)).isEqualTo(lines(mine(SockDiag.tcp(SockDiag.ALL_STATES), Set.of(port))));
+    }
+
+    @Test
     void onlyTheAskedStatesComeBack() throws Exception {
         Socket l = listener("127.0.0.1:0", 8);
         client(l.getsockname());

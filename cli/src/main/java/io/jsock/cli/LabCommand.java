@@ -1,0 +1,161 @@
+package io.jsock.cli;
+
+import io.jsock.cli.lab.Experiment;
+import io.jsock.cli.lab.Lab;
+import io.jsock.cli.lab.Outcome;
+import io.jsock.cli.lab.Verdict;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code jsock lab}: the text's claims (UNP chapter 4), each run on this kernel, with the evidence and
+ * a verdict. Exit 0 when every claim run holds or differs for an explained reason; 1 when something
+ * unexpected happened.
+ */
+@Command(name = "lab",
+        description = {
+            "Runs the claims of UNP chapter 4 on this kernel and shows what happened: the claim, the evidence",
+            "(errno, addresses, queue lengths, packet counters) and a verdict: holds, differs (explained), skipped",
+            "(with the reason), or UNEXPECTED. Without a name, runs all and ends with a summary table.",
+            "Exit status: 0 when nothing unexpected happened, 1 otherwise.",
+        },
+        mixinStandardHelpOptions = true)
+public final class LabCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "EXPERIMENT", arity = "0..*",
+            description = "families, bind, connect-errors, listen-queues, accept-blocks, iterative-vs-concurrent, "
+                    + "fork-and-close, close-vs-shutdown (default: all)")
+    List<String> names = new ArrayList<>();
+
+    @Option(names = "--json", description = "JSON instead of text.")
+    boolean json;
+
+    @Option(names = "--list", description = "List the experiments and their claims; run nothing.")
+    boolean list;
+
+    @Override
+    public Integer call() {
+        List<Experiment> chosen = new ArrayList<>();
+        for (String n : names) chosen.add(Lab.named(n));
+        if (chosen.isEmpty()) chosen = Lab.all();
+        PrintWriter out = spec.commandLine().getOut();
+        if (list) {
+            TextTable t = new TextTable("Experiment", "§", "Claim");
+            for (Experiment e : chosen) t.row(e.name(), e.section(), e.claim());
+            out.print(t.render(""));
+            out.flush();
+            return 0;
+        }
+        Colour c = json ? Colour.NONE : Colour.forTerminal();
+        List<Outcome> outcomes = new ArrayList<>();
+        for (Experiment e : chosen) {
+            Outcome o = Lab.run(e);
+            outcomes.add(o);
+            if (!json) {
+                out.print(text(o, c));
+                out.flush();
+            }
+        }
+        boolean ok = outcomes.stream().allMatch(o -> o.verdict().isExplained());
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("ok", ok);
+            m.put("experiments", outcomes.stream().map(LabCommand::json).toList());
+            out.println(Json.of(m));
+        } else if (chosen.size() > 1) {
+            out.print(summary(outcomes, c));
+        }
+        out.flush();
+        return ok ? 0 : Errors.FAILED;
+    }
+
+    static String text(Outcome o, Colour c) {
+        Experiment e = o.experiment();
+        StringBuilder s = new StringBuilder();
+        s.append(c.bold(e.name())).append("  (UNP ").append(e.section()).append(")\n");
+        s.append("  claim    ").append(e.claim()).append('\n');
+        boolean first = true;
+        for (String line : o.evidence()) {
+            s.append(first ? "  saw      " : "           ").append(line).append('\n');
+            first = false;
+        }
+        for (String d : o.differences()) s.append("  differs  ").append(d).append('\n');
+        for (String u : o.unexpected()) s.append("  ").append(c.red("UNEXPECTED")).append(' ').append(u).append('\n');
+        if (o.skipReason() != null) s.append("  skipped  ").append(o.skipReason()).append('\n');
+        s.append("  verdict  ").append(c.verdict(o.verdict(), verdictText(o))).append("\n\n");
+        return s.toString();
+    }
+
+    private static String verdictText(Outcome o) {
+        return switch (o.verdict()) {
+            case HOLDS -> "holds on this kernel";
+            case DIFFERS -> "differs here, explained above (" + o.differences().size() + ")";
+            case SKIPPED -> "skipped: " + o.skipReason();
+            case UNEXPECTED -> "UNEXPECTED (" + o.unexpected().size() + ")";
+        };
+    }
+
+    static String summary(List<Outcome> outcomes, Colour c) {
+        TextTable t = new TextTable("Experiment", "§", "Verdict", "Time>");
+        for (Outcome o : outcomes) {
+            t.row(o.experiment().name(), o.experiment().section(), c.verdict(o.verdict(), o.verdict().word()),
+                    String.format("%.1f s", o.millis() / 1000.0));
+        }
+        return t.render("");
+    }
+
+    static Map<String, Object> json(Outcome o) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", o.experiment().name());
+        m.put("section", o.experiment().section());
+        m.put("claim", o.experiment().claim());
+        m.put("verdict", o.verdict().word());
+        m.put("evidence", o.evidence());
+        m.put("facts", o.facts());
+        m.put("differences", o.differences());
+        m.put("unexpected", o.unexpected());
+        if (o.skipReason() != null) m.put("skipped", o.skipReason());
+        m.put("millis", o.millis());
+        return m;
+    }
+
+    /** ANSI colour, only when writing to a terminal (and NO_COLOR is not set). */
+    record Colour(boolean on) {
+        static final Colour NONE = new Colour(false);
+
+        static Colour forTerminal() {
+            java.io.Console console = System.console();
+            return new Colour(console != null && console.isTerminal() && System.getenv("NO_COLOR") == null);
+        }
+
+        String bold(String s) {
+            return on ? "\u001b[1m" + s + "\u001b[0m" : s;
+        }
+
+        String red(String s) {
+            return on ? "\u001b[31m" + s + "\u001b[0m" : s;
+        }
+
+        String verdict(Verdict v, String s) {
+            if (!on) return s;
+            String code = switch (v) {
+                case HOLDS -> "32";
+                case DIFFERS -> "33";
+                case SKIPPED -> "36";
+                case UNEXPECTED -> "31;1";
+            };
+            return "\u001b[" + code + "m" + s + "\u001b[0m";
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package io.jsock.cli.lab;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** The experiments, in the text's order, and the runner that gives each its own thread and time limit. */
+public final class Lab {
+    private Lab() {}
+
+    /** How long one experiment may take. */
+    public static final Duration LIMIT = Duration.ofSeconds(15);
+
+    /** Every experiment, in the order of the text's sections. */
+    public static List<Experiment> all() {
+        return List.of(new Families(), new Bind(), new AcceptBlocks(), new CloseVsShutdown());
+    }
+
+    /** The names, for messages: what {@code jsock lab} accepts. */
+    public static String names() {
+        return all().stream().map(Experiment::name).collect(Collectors.joining(", "));
+    }
+
+    /** The experiment called {@code name}; an IllegalArgumentException listing the names when there is none. */
+    public static Experiment named(String name) {
+        for (Experiment e : all()) if (e.name().equals(name)) return e;
+        throw new IllegalArgumentException("no experiment '" + name + "'; the experiments are: " + names());
+    }
+
+    /**
+     * Runs {@code e} on a thread of its own and waits at most {@link #LIMIT}. An exception, or
+     * running over the limit (the thread is then interrupted), is an UNEXPECTED outcome saying so.
+     */
+    public static Outcome run(Experiment e) {
+        Findings f = new Findings();
+        Throwable[] failure = new Throwable[1];
+        long start = System.nanoTime();
+        Thread t = Thread.ofPlatform().name("jsock-lab-" + e.name()).daemon(true).unstarted(() -> {
+            try {
+                e.run(f);
+            } catch (Throwable x) {
+                failure[0] = x;
+                if (System.getenv("JSOCK_LAB_TRACE") != null) x.printStackTrace();
+            }
+        });
+        t.start();
+        boolean finished = join(t, LIMIT);
+        if (!finished) {
+            t.interrupt();
+            join(t, Duration.ofSeconds(5)); // its clean-up runs in finally blocks
+        }
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        synchronized (f) { // the thread has ended (or been given up on): its writes are visible after join
+            if (!finished) f.unexpected("did not finish within " + LIMIT.toSeconds() + " s");
+            else if (failure[0] != null) f.unexpected(describe(failure[0]));
+            return Outcome.of(e, f, millis);
+        }
+    }
+
+    private static String describe(Throwable t) {
+        String m = t.getMessage();
+        boolean expectedKind = t instanceof java.io.IOException || t instanceof IllegalStateException;
+        return (expectedKind && m != null ? "" : t.getClass().getSimpleName() + ": ") + (m == null ? "" : m);
+    }
+
+    private static boolean join(Thread t, Duration limit) {
+        try {
+            return t.join(limit);
+        } catch (InterruptedException ie) {
+            t.interrupt();
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
