@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             SsCommand.class,
             LabCommand.class,
+            ConnectCommand.class,
         })
 public final class JsockCommand implements Runnable {
 
