@@ -36,17 +36,19 @@ final class LoadGenerator {
             workers.add(w);
             threads.add(Thread.ofPlatform().name("jsock-load-", t).daemon().start(w));
         }
-        long cpu0 = -1, cpu1 = -1, t0 = 0, t1 = 0;
+        long cpu0 = -1, cpu1 = -1, own0 = -1, own1 = -1, t0 = 0, t1 = 0;
         try {
             // Warm-up starts once every connection is open (bounded: a server that never answers still ends the run).
             phase.connected.await(30, java.util.concurrent.TimeUnit.SECONDS);
             Thread.sleep(spec.warmup());
             cpu0 = cpu(serverPid);
+            own0 = ownCpu();
             t0 = System.nanoTime();
             phase.value = Worker.MEASURE;
             Thread.sleep(spec.duration());
             phase.value = Worker.DONE;
             t1 = System.nanoTime();
+            own1 = ownCpu();
             cpu1 = cpu(serverPid);
         } finally {
             phase.value = Worker.DONE;
@@ -63,8 +65,9 @@ final class LoadGenerator {
             if (firstError == null) firstError = w.firstError;
         }
         long cpu = cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0;
+        long own = own0 < 0 || own1 < 0 ? -1 : own1 - own0;
         return new LoadResult(spec.mode(), spec.connections(), ops, bytes, (t1 - t0) / 1e9, latency, errors,
-                firstError, cpu, Double.NaN, Double.NaN);
+                firstError, cpu, own, Double.NaN, Double.NaN);
     }
 
     /**
@@ -111,7 +114,7 @@ final class LoadGenerator {
             ProcessTree.Usage after = proc.usage(serverPid);
             int n = Math.max(1, open.size());
             return new LoadResult(Mode.IDLE, open.size(), open.size(), 0, seconds, latency, errors, firstError,
-                    after.cpuNanos() - before.cpuNanos(),
+                    after.cpuNanos() - before.cpuNanos(), -1,
                     (double) (after.rssBytes() - before.rssBytes()) / n,
                     (double) (after.descriptors() - before.descriptors()) / n);
         } finally {
@@ -121,5 +124,14 @@ final class LoadGenerator {
 
     private long cpu(long pid) throws IOException {
         return pid < 0 ? -1 : proc.cpuNanos(pid);
+    }
+
+    /** This JVM's own user+system time (not its children: the servers are those). */
+    private long ownCpu() {
+        try {
+            return proc.ownCpuNanos(ProcessHandle.current().pid());
+        } catch (IOException e) {
+            return -1;
+        }
     }
 }

@@ -3,10 +3,11 @@ package io.jsock.bench;
 /**
  * What one load run measured. {@code ops}: echoes (rr), connections (crr) or bytes (bulk) completed
  * in the measured {@code seconds}; {@code serverCpuNanos}: user+system of the server's process
- * tree over the same window; for idle, {@code rssPerConnection} and {@code fdsPerConnection}.
+ * tree over the same window, {@code clientCpuNanos} the generator's own (both -1 when unknown);
+ * for idle, {@code rssPerConnection} and {@code fdsPerConnection}.
  */
 record LoadResult(Mode mode, int connections, long ops, long bytes, double seconds, Histogram latency,
-                  long errors, String firstError, long serverCpuNanos, double rssPerConnection,
+                  long errors, String firstError, long serverCpuNanos, long clientCpuNanos, double rssPerConnection,
                   double fdsPerConnection) {
 
     /** The main figure: ops per second, MB/s for bulk, bytes per connection for idle. */
@@ -22,6 +23,12 @@ record LoadResult(Mode mode, int connections, long ops, long bytes, double secon
     double cpuMicrosPerOp() {
         double units = mode == Mode.BULK ? bytes / 1e6 : ops;
         return units == 0 || serverCpuNanos < 0 ? Double.NaN : serverCpuNanos / 1e3 / units;
+    }
+
+    /** The generator's own CPU microseconds per operation (per MB for bulk). */
+    double clientCpuMicrosPerOp() {
+        double units = mode == Mode.BULK ? bytes / 1e6 : ops;
+        return units == 0 || clientCpuNanos < 0 ? Double.NaN : clientCpuNanos / 1e3 / units;
     }
 
     /** Latency percentile in microseconds. */

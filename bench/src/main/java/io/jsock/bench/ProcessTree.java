@@ -106,6 +106,12 @@ final class ProcessTree {
         return ticks * (1_000_000_000L / TICKS_PER_SECOND);
     }
 
+    /** User+system time of process {@code pid} alone: its threads, not its children. */
+    long ownCpuNanos(long pid) throws IOException {
+        Stat s = parseStat(Files.readString(proc.resolve(Long.toString(pid)).resolve("stat")));
+        return (s.utime() + s.stime()) * (1_000_000_000L / TICKS_PER_SECOND);
+    }
+
     private int descriptors(int pid) {
         String[] names = proc.resolve(Integer.toString(pid)).resolve("fd").toFile().list();
         return names == null ? 0 : names.length;

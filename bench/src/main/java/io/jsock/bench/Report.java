@@ -134,12 +134,12 @@ final class Report {
     /** Every cell, one row each. */
     void writeCsv(Path file) throws IOException {
         StringBuilder b = new StringBuilder("server,mode,connections,size,pass,ops,bytes,seconds,rate,unit,"
-                + "server_cpu_us_per_op,p50_us,p90_us,p99_us,p999_us,errors,rss_per_conn,fds_per_conn\n");
+                + "server_cpu_us_per_op,generator_cpu_us_per_op,p50_us,p90_us,p99_us,p999_us,errors,rss_per_conn,fds_per_conn\n");
         for (SideBySide.Cell c : cells) {
             LoadResult r = c.result();
             b.append(String.join(",", c.server(), plan.mode().label(), Integer.toString(c.connections()),
                     Integer.toString(plan.size()), Integer.toString(c.pass()), Long.toString(r.ops()), Long.toString(r.bytes()),
-                    fmt(r.seconds()), fmt(r.rate()), plan.mode().unit, fmt(r.cpuMicrosPerOp()), fmt(r.latencyMicros(50)),
+                    fmt(r.seconds()), fmt(r.rate()), plan.mode().unit, fmt(r.cpuMicrosPerOp()), fmt(r.clientCpuMicrosPerOp()), fmt(r.latencyMicros(50)),
                     fmt(r.latencyMicros(90)), fmt(r.latencyMicros(99)), fmt(r.latencyMicros(99.9)), Long.toString(r.errors()),
                     fmt(r.rssPerConnection()), fmt(r.fdsPerConnection()))).append('\n');
         }
@@ -187,6 +187,7 @@ final class Report {
             o.put("seconds", r.seconds());
             o.put("rate", r.rate());
             o.put("server_cpu_us_per_op", r.cpuMicrosPerOp());
+            o.put("generator_cpu_us_per_op", r.clientCpuMicrosPerOp());
             o.put("p50_us", r.latencyMicros(50));
             o.put("p99_us", r.latencyMicros(99));
             o.put("errors", r.errors());
