@@ -69,7 +69,12 @@ final class ServerProcess implements AutoCloseable {
             for (String line; (line = r.readLine()) != null; ) {
                 synchronized (lines) {
                     lines.addLast(line);
-                    if (lines.size() > 20) lines.removeFirst();
+                    // Keep the first line (it usually names the problem) and the last ones.
+                    if (lines.size() > 20) {
+                        String first = lines.removeFirst();
+                        lines.removeFirst();
+                        lines.addFirst(first);
+                    }
                 }
                 Matcher m = LISTENING.matcher(line);
                 if (!listening.isDone() && m.find()) listening.complete(SockAddr.parse(m.group(1) + ":" + m.group(2)));
@@ -109,9 +114,12 @@ final class ServerProcess implements AutoCloseable {
         throw new IOException(spec.name() + " did not accept connections on port " + port + " within " + timeout.toSeconds() + " s");
     }
 
+    /** The first line of its stderr and, when different, the last: what a skip message shows. */
     private static String tail(Deque<String> lines) {
         synchronized (lines) {
-            return lines.isEmpty() ? "" : ": " + lines.peekLast();
+            if (lines.isEmpty()) return "";
+            String first = lines.peekFirst().strip(), last = lines.peekLast().strip();
+            return ": " + first + (lines.size() > 1 && !last.isEmpty() && !last.equals(first) ? " ... " + last : "");
         }
     }
 
