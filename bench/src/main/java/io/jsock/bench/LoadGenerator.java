@@ -77,6 +77,18 @@ final class LoadGenerator {
      */
     private LoadResult idle(LoadSpec spec, long serverPid) throws IOException, InterruptedException {
         if (serverPid < 0) throw new IllegalArgumentException("idle mode needs the server's pid (start it with bench)");
+        long limit = openFileLimit(ProcessHandle.current().pid());
+        if (limit > 0 && spec.connections() + 64 > limit) {
+            // The JVM raises its soft RLIMIT_NOFILE to the hard limit at start; beyond that only ulimit -Hn (root) helps.
+            throw new IllegalArgumentException("idle with " + spec.connections() + " connections needs about "
+                    + (spec.connections() + 64) + " descriptors; this process may open " + limit
+                    + " (raise the hard limit: ulimit -Hn " + (spec.connections() + 1024) + ", as root)");
+        }
+        long serverLimit = openFileLimit(serverPid);
+        if (serverLimit > 0 && spec.connections() + 16 > serverLimit) {
+            throw new IOException("the server (pid " + serverPid + ") may open only " + serverLimit
+                    + " descriptors (RLIMIT_NOFILE), fewer than " + spec.connections() + " connections need");
+        }
         Thread.sleep(spec.warmup());
         ProcessTree.Usage before = proc.usage(serverPid);
         List<Socket> open = new ArrayList<>(spec.connections());
@@ -120,6 +132,21 @@ final class LoadGenerator {
         } finally {
             for (Socket s : open) s.close();
         }
+    }
+
+    /** The soft "Max open files" of a process (its RLIMIT_NOFILE), from /proc/PID/limits; -1 when unknown. */
+    static long openFileLimit(long pid) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/" + pid + "/limits"))) {
+                if (line.startsWith("Max open files")) {
+                    String soft = line.substring("Max open files".length()).trim().split(" +")[0];
+                    return soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // unknown: let connect's EMFILE say it
+        }
+        return -1;
     }
 
     private long cpu(long pid) throws IOException {

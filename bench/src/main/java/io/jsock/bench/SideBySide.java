@@ -99,7 +99,16 @@ final class SideBySide {
                 progress.cell(pass, plan.passes(), s.name(), plan.mode().label(), c);
                 int threads = Math.min(plan.threads(), c);
                 LoadSpec spec = new LoadSpec(server.address(), plan.mode(), c, plan.size(), plan.warmup(), plan.duration(), threads);
-                LoadResult r = generator.run(spec, server.pid());
+                LoadResult r;
+                try {
+                    r = generator.run(spec, server.pid());
+                } catch (IOException | IllegalArgumentException e) {
+                    // This cell cannot run (a descriptor limit, say): say why, go on with the rest.
+                    progress.clear();
+                    log.println(s.name() + " c=" + c + ": not measured: " + e.getMessage());
+                    progress.skip(1);
+                    continue;
+                }
                 cells.add(new Cell(s.name(), pass, c, r));
                 progress.finished(s.name(), c, r);
             }
