@@ -4,18 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jsock.cli.net.NetCounters;
+import io.jsock.cli.JsockProcess.Run;
 import io.jsock.cli.net.TestNetwork;
 import io.jsock.socket.SockAddr;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Inet4Address;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,35 +34,13 @@ class ConnectCommandNetnsTest {
         if (net != null) net.close();
     }
 
-    /** What {@code jsock connect} did as a separate process. */
-    record Run(int exit, String out, String err) {}
-
     /** {@code ip netns exec CLIENT java ... io.jsock.cli.Main connect ARGS}, with {@code stdin} then end of input. */
     private static Run jsockInClient(String stdin, String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                "io.jsock.cli.Main", "connect"));
-        argv.addAll(List.of(args));
-        Process p = net.start(net.client(), argv);
-        CompletableFuture<String> out = drain(p.getInputStream()), err = drain(p.getErrorStream());
-        try (OutputStream in = p.getOutputStream()) {
-            in.write(stdin.getBytes(StandardCharsets.UTF_8));
-        }
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("jsock connect ended").isTrue(); // a hang guard
-        return new Run(p.exitValue(), out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS));
-    }
-
-    private static CompletableFuture<String> drain(InputStream s) {
-        CompletableFuture<String> f = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> {
-            try (s) {
-                f.complete(new String(s.readAllBytes(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                f.completeExceptionally(e);
-            }
-        });
-        return f;
+        String[] all = new String[args.length + 1];
+        all[0] = "connect";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return JsockProcess.run(argv -> net.start(net.client(), argv), JsockProcess.command(List.of(), all),
+                stdin.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String oneLine(String call, String address, String errno) {
@@ -130,7 +103,7 @@ class ConnectCommandNetnsTest {
             Run r = jsockInClient("hello through the router\n", "-v", echo.address().toString());
 
             assertThat(r.exit()).as(r.err()).isZero();
-            assertThat(r.out()).isEqualTo("hello through the router\n");
+            assertThat(r.outText()).isEqualTo("hello through the router\n");
             assertThat(r.err()).startsWith("jsock: connected: local " + echo.peers.getFirst() + ", peer " + echo.address() + "\n")
                     .contains("the peer closed the connection (after our FIN): 25 bytes sent, 25 received");
             assertThat(echo.peers.getFirst().toString()).startsWith(net.clientAddress().getHostAddress() + ":");
