@@ -1,7 +1,9 @@
 package io.jsock.cli.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jsock.cli.net.TestNetwork;
 import org.junit.jupiter.api.Test;
 
 /** Every experiment of {@code jsock lab}, run on this kernel: each ends explained, and the ones that should hold, hold. */
@@ -27,6 +29,33 @@ class ExperimentsTest {
         Outcome o = run("bind");
         assertThat(o.verdict()).isEqualTo(Verdict.HOLDS);
         assertThat(o.evidence()).filteredOn(l -> l.startsWith("bind ")).hasSize(8);
+    }
+
+    @Test
+    void connectErrorsAreTheTextsFourOnANamespacedNetwork() {
+        assumeTrue(TestNetwork.isAvailable(), () -> "skipped: " + TestNetwork.unavailableReason());
+        Outcome o = run("connect-errors");
+        assertThat(o.verdict()).isIn(Verdict.HOLDS, Verdict.DIFFERS);
+        assertThat(o.facts()).containsKeys("ECONNREFUSED", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENETUNREACH_local");
+    }
+
+    @Test
+    void aSecondClientWaitsOnTheIterativeServerAndNotOnConcurrentOnes() {
+        Outcome o = run("iterative-vs-concurrent");
+        assertThat(o.verdict()).isEqualTo(Verdict.HOLDS);
+        assertThat(o.facts().get("models").toString()).contains(
+                "iterative={secondServedWhileFirstConnected=false, completedQueueWhileFirstConnected=1, secondServedAfterFirstLeft=true}",
+                "thread={secondServedWhileFirstConnected=true, completedQueueWhileFirstConnected=0}");
+    }
+
+    @Test
+    void aListenerShowsBothQueuesAndAcceptDrainsTheCompletedOneInOrder() {
+        assumeTrue(TestNetwork.isAvailable(), () -> "skipped: " + TestNetwork.unavailableReason());
+        Outcome o = run("listen-queues");
+        assertThat(o.verdict()).isEqualTo(Verdict.HOLDS);
+        assertThat(o.facts()).containsEntry("incompleteQueue", 3).containsEntry("completedQueueWhileHalfOpen", 0L)
+                .containsEntry("completedQueueFull", 3L).containsEntry("backlog", 2L).containsEntry("acceptInConnectOrder", true);
+        assertThat((Long) o.facts().get("listenOverflows")).isPositive();
     }
 
     @Test
