@@ -53,6 +53,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "where the CSV, JSON and SVG go (default: bench/target/results-MODE)")
     Path out;
 
+    @Option(names = "--jfr", paramLabel = "DIR", description = "record every Java server with JFR (settings=profile) into DIR")
+    Path jfr;
+
     @Option(names = "--target", paramLabel = "ADDR:PORT", description = "only run the generator against this running server")
     String target;
 
@@ -86,7 +89,9 @@ public final class Main implements Callable<Integer> {
         if (check) return check(d, w);
         if (target != null) return single(SockAddr.parse(target), m, d, w, t);
 
-        SideBySide.Plan plan = new SideBySide.Plan(ServerSpec.list(servers), connections, m, size, w, d, passes, t);
+        if (jfr != null) Files.createDirectories(jfr);
+        SideBySide.Plan plan = new SideBySide.Plan(ServerSpec.list(servers), connections, m, size, w, d, passes, t,
+                jfr == null ? null : jfr.toAbsolutePath());
         long cellNanos = (m == Mode.IDLE ? Duration.ofSeconds(5) : d.plus(w)).toNanos() + 1_000_000_000L;
         Progress progress = new Progress(System.err, Progress.stderrIsTerminal(), plan.cells(), cellNanos);
         SideBySide run = new SideBySide(plan, progress, System.err);

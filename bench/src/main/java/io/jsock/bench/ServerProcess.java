@@ -39,10 +39,17 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts {@code command} and waits (up to {@code timeout}) until it listens. */
     static ServerProcess start(ServerSpec spec, List<String> command, Duration timeout) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command)
+        return start(spec, command, java.util.Map.of(), timeout);
+    }
+
+    /** As {@link #start(ServerSpec, List, Duration)}, with {@code env} added to the inherited environment. */
+    static ServerProcess start(ServerSpec spec, List<String> command, java.util.Map<String, String> env, Duration timeout)
+            throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectInput(ProcessBuilder.Redirect.PIPE)
-                .start();
+                .redirectInput(ProcessBuilder.Redirect.PIPE);
+        pb.environment().putAll(env);
+        Process p = pb.start();
         p.getOutputStream().close(); // stdin: empty, so nothing ever waits on the terminal
         boolean success = false;
         try {

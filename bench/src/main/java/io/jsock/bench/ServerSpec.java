@@ -95,6 +95,26 @@ record ServerSpec(String name, List<String> command, boolean printsPort, String 
         return out;
     }
 
+    /**
+     * The command with JVM options added where it runs a JVM: right after {@code java} for the Java
+     * peers; for jsock (the ./jsock launcher) they go in {@code env} as JSOCK_JAVA_OPTS. Others are left alone.
+     */
+    List<String> withJvmOptions(List<String> resolved, String options, java.util.Map<String, String> env) {
+        if (options == null || options.isBlank() || resolved.isEmpty()) return resolved;
+        if (resolved.get(0).equals(Tools.java())) {
+            List<String> out = new ArrayList<>(resolved);
+            out.addAll(1, List.of(options.strip().split("\\s+")));
+            return out;
+        }
+        if (resolved.get(0).endsWith("/jsock")) env.put("JSOCK_JAVA_OPTS", options.strip());
+        return resolved;
+    }
+
+    /** Whether it runs on a JVM (jsock or a Java peer): what a JFR recording can look into. */
+    boolean isJava() {
+        return !command.isEmpty() && (command.get(0).equals(Tools.java()) || command.get(0).endsWith("/jsock"));
+    }
+
     /** A port nothing listens on right now (for servers that cannot report port 0's choice). */
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket()) {

@@ -20,7 +20,7 @@ final class SideBySide {
 
     /** The settings of one side-by-side run. */
     record Plan(List<ServerSpec> servers, List<Integer> connections, Mode mode, int size, Duration warmup,
-                Duration duration, int passes, int threads) {
+                Duration duration, int passes, int threads, Path jfrDir) {
         int cells() {
             return servers.size() * connections.size() * passes;
         }
@@ -79,7 +79,14 @@ final class SideBySide {
         progress.status("pass " + pass + "/" + plan.passes() + "  starting " + s.name());
         ServerProcess server;
         try {
-            server = ServerProcess.start(s, s.resolve(cBinary), Duration.ofSeconds(180));
+            Map<String, String> env = new java.util.HashMap<>();
+            List<String> command = s.resolve(cBinary);
+            if (plan.jfrDir() != null && s.isJava()) {
+                // A JFR recording of this server over the whole pass (all connection counts), for profiles of missed goals.
+                Path jfr = plan.jfrDir().resolve(s.name().replace(':', '_') + "-" + plan.mode().label() + "-pass" + pass + ".jfr");
+                command = s.withJvmOptions(command, "-XX:StartFlightRecording=filename=" + jfr + ",settings=profile", env);
+            }
+            server = ServerProcess.start(s, command, env, Duration.ofSeconds(180));
         } catch (IOException e) {
             skip(s.name(), "did not start: " + e.getMessage());
             progress.skip(plan.connections().size());
