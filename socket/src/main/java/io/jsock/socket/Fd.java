@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -21,6 +22,13 @@ final class Fd {
 
     /** The CLOSED bit and the number of calls in flight. */
     private final AtomicInteger state = new AtomicInteger();
+
+    /**
+     * Set by the one close(2). A call refused on a closed descriptor also brings the count back to
+     * CLOSED on its way out; without this flag it would close the number again, by then perhaps
+     * another socket's.
+     */
+    private final AtomicBoolean closedNow = new AtomicBoolean();
 
     // Set by Poller (under its own registration), read by the final close.
     volatile boolean inReadPoller;
@@ -65,6 +73,7 @@ final class Fd {
     }
 
     private void closeNow() {
+        if (!closedNow.compareAndSet(false, true)) return; // closed already: the number is no longer ours
         if (inReadPoller) Poller.READ.forget(this);
         if (inWritePoller) Poller.WRITE.forget(this);
         Libc.close(fd); // Linux frees the descriptor even when close reports EINTR or EIO.

@@ -273,6 +273,23 @@ class BlockingTest {
         }
     }
 
+    @RepeatedTest(3)
+    void callsOnAClosedSocketNeverCloseTheDescriptorNumberAgain() throws Exception {
+        Socket s = Socket.open(Family.INET, SocketType.STREAM, Protocol.DEFAULT);
+        int fd = s.fd();
+        s.close();
+        try (Socket reuser = Socket.open(Family.INET, SocketType.STREAM, Protocol.DEFAULT)) {
+            assertThat(reuser.fd()).as("the kernel gives out the lowest free number").isEqualTo(fd);
+            for (int i = 0; i < 3; i++) {
+                Loopback.assertErrno(() -> s.read(ByteBuffer.allocate(1)), "recv", Errno.EBADF);
+                Loopback.assertErrno(s::getsockname, "getsockname", Errno.EBADF);
+            }
+            assertThat(reuser.getOption(SockOpt.SO_TYPE)).as("fd %d still open and still the new socket's", fd)
+                    .isEqualTo(SocketType.STREAM);
+            assertThat(Loopback.fdFlags(fd) & Loopback.O_CLOEXEC).isNotZero();
+        }
+    }
+
     @Test
     void readingAndWritingWithATimeoutOnAPlatformThreadWorksAcrossManyCalls() throws IOException {
         Socket[] p = Loopback.tcpPair();
