@@ -197,6 +197,8 @@ public final class Socket implements AutoCloseable {
                 while (e == EAGAIN) {
                     if (timedOut(deadline)) throw timeout("connect", remote);
                     java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                    if (!fd.isOpen()) throw new SocketClosedException("connect"); // closed by another thread
+                    if (Thread.currentThread().isInterrupted()) throw new java.io.InterruptedIOException("connect interrupted");
                     r = Libc.connect(fd.fd, s, len);
                     e = r == 0 ? 0 : Libc.errno();
                 }

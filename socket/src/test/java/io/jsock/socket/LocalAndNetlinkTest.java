@@ -101,6 +101,62 @@ class LocalAndNetlinkTest {
         }
     }
 
+    /*
+     * A Unix listener is full with backlog + 1 connections queued; then a connect(2) that would block
+     * waits for room (a non-blocking one says EAGAIN, which jsock turns back into waiting).
+     */
+    @Test
+    void aUnixConnectWaitsForRoomInAFullBacklogAndCloseWakesIt() throws Exception {
+        SockAddr name = SockAddr.parse("@" + Loopback.uniqueName("full"));
+        try (Socket l = Socket.open(Family.LOCAL, SocketType.STREAM, Protocol.DEFAULT)) {
+            l.bind(name);
+            l.listen(1);
+            java.util.List<Socket> queued = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 2; i++) {
+                    Socket c = Socket.open(Family.LOCAL, SocketType.STREAM, Protocol.DEFAULT);
+                    queued.add(c);
+                    c.connect(name, java.time.Duration.ofSeconds(10));
+                }
+                Socket waiting = Socket.open(Family.LOCAL, SocketType.STREAM, Protocol.DEFAULT);
+                queued.add(waiting);
+                var connected = new java.util.concurrent.CompletableFuture<Void>();
+                Thread t = Thread.ofVirtual().start(() -> {
+                    try {
+                        waiting.connect(name);
+                        connected.complete(null);
+                    } catch (Throwable e) {
+                        connected.completeExceptionally(e);
+                    }
+                });
+                Loopback.awaitWaiting(t);
+                assertThat(connected).as("no room: connect waits").isNotDone();
+                l.accept().socket().close(); // makes room
+                connected.get(20, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(waiting.getpeername()).isEqualTo(name);
+
+                Socket another = Socket.open(Family.LOCAL, SocketType.STREAM, Protocol.DEFAULT);
+                queued.add(another);
+                var refused = new java.util.concurrent.CompletableFuture<Void>();
+                Thread t2 = Thread.ofPlatform().start(() -> {
+                    try {
+                        another.connect(name);
+                        refused.complete(null);
+                    } catch (Throwable e) {
+                        refused.completeExceptionally(e);
+                    }
+                });
+                Loopback.awaitWaiting(t2);
+                another.close();
+                assertThat(refused).failsWithin(java.time.Duration.ofSeconds(20))
+                        .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                        .havingCause().isInstanceOf(SocketClosedException.class);
+            } finally {
+                queued.forEach(Socket::close);
+            }
+        }
+    }
+
     @Test
     void aNetlinkRouteSocketOpensAndBindsToAKernelAssignedPortId() throws IOException {
         try (Socket nl = Socket.open(Family.ROUTE, SocketType.DGRAM, Protocol.of(0))) {
