@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -49,5 +52,48 @@ class TestNetworkTest {
             assertThat(viaThread.get("TcpExt", "TCPSynRetrans")).isZero();
             assertThatThrownBy(() -> viaThread.get("Tcp", "NoSuchCounter")).hasMessageContaining("Tcp.NoSuchCounter");
         }
+    }
+
+    @Test
+    void aRunThatEndsWithoutClosingLeavesNothingBehind() throws Exception {
+        for (String how : List.of("exit", "wait")) {
+            Process p = new ProcessBuilder(java(), "--enable-native-access=ALL-UNNAMED", "-cp",
+                    System.getProperty("java.class.path"), AbandonedNetwork.class.getName(), how).start();
+            try {
+                String names = new java.io.BufferedReader(new java.io.InputStreamReader(
+                        p.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+                assertThat(names).as("the child printed its namespaces").isNotNull();
+                List<String> made = List.of(names.strip().split(" "));
+                assertThat(made).hasSize(3).allMatch(n -> n.startsWith("jsock-"));
+                if (how.equals("wait")) {
+                    for (String ns : made) assertThat(Path.of("/var/run/netns", ns)).exists();
+                    p.destroy(); // SIGTERM: the JVM runs its shutdown hooks
+                }
+                assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                for (String ns : made) assertThat(Path.of("/var/run/netns", ns)).as(how + ": " + ns).doesNotExist();
+            } finally {
+                Exec.kill(p);
+            }
+        }
+    }
+
+    @Test
+    void namespacesOfAProcessThatIsGoneAreSweptByTheNextCreate() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        String stale = "jsock-c-" + gone.pid() + "-1";
+        assumeTrue(ProcessHandle.of(gone.pid()).isEmpty(), "the pid was reused at once");
+        Exec.run(java.time.Duration.ofSeconds(15), List.of(Exec.which("ip").toString(), "netns", "add", stale)).check();
+        try {
+            try (TestNetwork net = TestNetwork.create()) {
+                assertThat(Path.of("/var/run/netns", stale)).doesNotExist();
+            }
+        } finally {
+            Exec.run(java.time.Duration.ofSeconds(15), List.of(Exec.which("ip").toString(), "netns", "del", stale));
+        }
+    }
+
+    private static String java() {
+        return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 }
