@@ -39,8 +39,10 @@ import java.util.stream.Stream;
  *   <li>{@link #silentAddress()}: the router has a permanent neighbour entry for it with a MAC
  *       that no interface owns, so SYNs are forwarded and vanish (ETIMEDOUT once the SYN retries,
  *       TCP_SYNCNT, are spent).
- *   <li>{@link #hostUnreachableAddress()}: the router has {@code unreachable 10.213.K.128/26}, so
+ *   <li>{@link #hostUnreachableAddress()}: the router has {@code unreachable 10.213.K.128/27}, so
  *       it answers each SYN with ICMP host unreachable (EHOSTUNREACH).
+ *   <li>{@link #prohibitedAddress()}: the router has {@code prohibit 10.213.K.160/27}: ICMP
+ *       communication administratively prohibited, which Linux also reports as EHOSTUNREACH.
  *   <li>{@link #netUnreachableAddress()}: the client routes it to the router, which has no route:
  *       ICMP net unreachable (ENETUNREACH from the router).
  *   <li>{@link #unroutedAddress()}: the client has no route at all: ENETUNREACH at once, nothing sent.
@@ -182,14 +184,16 @@ public final class TestNetwork implements AutoCloseable {
         // second one, global only (net.ipv4.route.error_cost): see clientAddresses().
         sysctl(router, "net/ipv4/icmp_ratelimit", "0");
 
-        // The client reaches the server's link, the unreachable /26 and the router-unrouted /27
+        // The client reaches the server's link, the unreachable and prohibited /27s and the router-unrouted /27
         // through the router; 10.213.K.224/27 it has no route for.
         ip(client, "route", "add", host(64) + "/26", "via", host(1));
         ip(client, "route", "add", host(128) + "/26", "via", host(1));
         ip(client, "route", "add", host(192) + "/27", "via", host(1));
         ip(server, "route", "add", host(0) + "/26", "via", host(65));
-        // The router: ICMP host unreachable for 10.213.K.128/26; SYNs to .77 go to a MAC nobody has.
-        ip(router, "route", "add", "unreachable", host(128) + "/26");
+        // The router: ICMP host unreachable for 10.213.K.128/27, administratively prohibited for
+        // .160/27; SYNs to .77 go to a MAC nobody has.
+        ip(router, "route", "add", "unreachable", host(128) + "/27");
+        ip(router, "route", "add", "prohibit", host(160) + "/27");
         ip(router, "neigh", "add", host(77), "lladdr", NOBODYS_MAC, "dev", "toserver", "nud", "permanent");
     }
 
@@ -258,6 +262,11 @@ public final class TestNetwork implements AutoCloseable {
     /** 10.213.K.130: the router's route is {@code unreachable}: ICMP host unreachable (EHOSTUNREACH). */
     public Inet4Address hostUnreachableAddress() {
         return addr(130);
+    }
+
+    /** 10.213.K.170: the router's route is {@code prohibit}: ICMP "administratively prohibited" (EHOSTUNREACH). */
+    public Inet4Address prohibitedAddress() {
+        return addr(170);
     }
 
     /** 10.213.K.200: routed to the router, which has no route: ICMP net unreachable (ENETUNREACH). */

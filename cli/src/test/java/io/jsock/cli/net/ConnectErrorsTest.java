@@ -136,6 +136,18 @@ class ConnectErrorsTest {
     }
 
     @Test
+    void aRoutersProhibitRouteIsAlsoReportedAsEhostunreach() throws IOException {
+        Inet4Address from = net.clientAddresses().get(5);
+        NetCounters client0 = net.counters(net.client()), router0 = net.counters(net.router());
+
+        Attempt a = connectFromClient(from, net.prohibitedAddress(), 80, false);
+
+        assertThat(a.error()).isNotNull();
+        assertThat(a.error().errno()).as("ICMP code 13, communication administratively prohibited").isEqualTo(Errno.EHOSTUNREACH);
+        assertUnreachableAnsweredEverySyn(client0, router0);
+    }
+
+    @Test
     void aRouterWithoutARouteAnswersNetUnreachableAndConnectReportsEnetunreach() throws IOException {
         Inet4Address from = net.clientAddresses().get(3);
         NetCounters client0 = net.counters(net.client()), router0 = net.counters(net.router());
