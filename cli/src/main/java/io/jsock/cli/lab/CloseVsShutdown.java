@@ -5,14 +5,12 @@ import io.jsock.socket.Errno;
 import io.jsock.socket.ErrnoException;
 import io.jsock.socket.Family;
 import io.jsock.socket.Linger;
-import io.jsock.socket.MsgFlag;
 import io.jsock.socket.Protocol;
 import io.jsock.socket.Shutdown;
 import io.jsock.socket.SockAddr;
 import io.jsock.socket.SockOpt;
 import io.jsock.socket.Socket;
 import io.jsock.socket.SocketType;
-import io.jsock.socket.TcpInfo;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 
@@ -62,11 +60,11 @@ final class CloseVsShutdown implements Experiment {
                 SockAddr here = connfd.getsockname(), there = peer.getsockname();
                 f.saw("connected " + InetText.of(here) + " <-> peer " + InetText.of(there) + "; dup() gave fd " + twin.fd()
                         + " beside fd " + connfd.fd());
-                int before = segsIn(peer);
+                int before = Probe.segsIn(peer);
                 connfd.close();
                 Thread.sleep(QUIET_MILLIS);
-                int afterClose = segsIn(peer);
-                String readAfterClose = tryRead(peer);
+                int afterClose = Probe.segsIn(peer);
+                String readAfterClose = Probe.tryRead(peer);
                 String stateAfterClose = Probe.state(twin, here, there);
                 f.saw("close(fd " + connfd.fd() + "): peer received " + (afterClose - before) + " segments in " + QUIET_MILLIS
                         + " ms; peer's read: " + readAfterClose + "; the socket is " + stateAfterClose);
@@ -79,11 +77,11 @@ final class CloseVsShutdown implements Experiment {
                 peer.readFully(got);
                 f.saw("the other descriptor still writes: the peer read \"" + new String(got) + "\"");
 
-                int beforeShutdown = segsIn(peer);
+                int beforeShutdown = Probe.segsIn(peer);
                 twin.shutdown(Shutdown.WRITE);
                 ByteBuffer one = ByteBuffer.allocate(1);
                 int n = peer.read(one); // waits at most the timeout: EOF is the FIN
-                int afterShutdown = segsIn(peer);
+                int afterShutdown = Probe.segsIn(peer);
                 String serverState = Probe.state(twin, here, there), peerState = Probe.state(peer, there, here);
                 f.saw("shutdown(SHUT_WR) with a descriptor still open: peer received " + (afterShutdown - beforeShutdown)
                         + " segment(s); peer's read returned " + n + (n < 0 ? " (end of stream: the FIN)" : "")
@@ -108,7 +106,7 @@ final class CloseVsShutdown implements Experiment {
             try (Socket connfd = l.accept().socket()) {
                 SockAddr here = connfd.getsockname(), there = peer.getsockname();
                 connfd.setOption(SockOpt.SO_LINGER, Linger.on(0));
-                int before = segsIn(peer);
+                int before = Probe.segsIn(peer);
                 connfd.close();
                 String read;
                 try {
@@ -117,7 +115,7 @@ final class CloseVsShutdown implements Experiment {
                 } catch (ErrnoException e) {
                     read = e.errno() + "";
                 }
-                int after = segsIn(peer);
+                int after = Probe.segsIn(peer);
                 String ours = Probe.state(connfd, here, there);
                 f.saw("SO_LINGER {on, 0 s} then close(): peer received " + (after - before) + " segment; its read: " + read
                         + "; our socket is " + ours + " (no TIME_WAIT)");
@@ -125,21 +123,6 @@ final class CloseVsShutdown implements Experiment {
                 f.expect(ours.equals("gone"), "after an abortive close our socket is " + ours);
                 f.fact("peerReadAfterLingerZero", read);
             }
-        }
-    }
-
-    /** tcpi_segs_in of {@code s}: segments it has received. */
-    private static int segsIn(Socket s) throws ErrnoException {
-        TcpInfo i = s.getOption(SockOpt.TCP_INFO);
-        return i.segsIn();
-    }
-
-    private static String tryRead(Socket s) throws Exception {
-        try {
-            int n = s.recv(ByteBuffer.allocate(16), MsgFlag.DONTWAIT);
-            return n < 0 ? "end of stream" : n + " bytes";
-        } catch (ErrnoException e) {
-            return e.errno() + " (nothing arrived)";
         }
     }
 }

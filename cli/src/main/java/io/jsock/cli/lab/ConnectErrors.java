@@ -74,6 +74,13 @@ final class ConnectErrors implements Experiment {
             report(f, "router forwards to a MAC nobody has (no answer)", net.silentAddress(), timedOut, Errno.ETIMEDOUT);
             f.expect(timedOut.synRetransmissions() >= 1, "ETIMEDOUT without retransmitting the SYN");
             f.expect(timedOut.icmps() == 0, "ICMP arrived for the silent address");
+            java.nio.file.Path linear = java.nio.file.Path.of("/proc/sys/net/ipv4/tcp_syn_linear_timeouts");
+            if (java.nio.file.Files.exists(linear)) {
+                String n = java.nio.file.Files.readAllLines(linear).get(0).trim(); // readString stops early on sysctl files
+                f.saw("  SYN retry schedule: net.ipv4.tcp_syn_linear_timeouts = " + n + " (the first " + n
+                        + " SYN retransmissions come 1 s apart, then the interval doubles)");
+                f.fact("tcpSynLinearTimeouts", Integer.parseInt(n));
+            }
         }
     }
 

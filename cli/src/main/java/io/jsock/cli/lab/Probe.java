@@ -44,6 +44,21 @@ final class Probe {
         return a.toJava() instanceof java.net.InetSocketAddress i ? i.getAddress().getAddress() : new byte[0];
     }
 
+    /** tcpi_segs_in of {@code s} (TCP_INFO): the segments it has received, FIN and RST included. */
+    static int segsIn(Socket s) throws io.jsock.socket.ErrnoException {
+        return s.getOption(io.jsock.socket.SockOpt.TCP_INFO).segsIn();
+    }
+
+    /** recv(2) with MSG_DONTWAIT, told in words: "5 bytes", "end of stream", "EAGAIN (nothing arrived)". */
+    static String tryRead(Socket s) throws IOException {
+        try {
+            int n = s.recv(java.nio.ByteBuffer.allocate(16), io.jsock.socket.MsgFlag.DONTWAIT);
+            return n < 0 ? "end of stream" : n + " bytes";
+        } catch (io.jsock.socket.ErrnoException e) {
+            return e.errno() + " (nothing arrived)";
+        }
+    }
+
     interface Condition {
         boolean holds() throws Exception;
     }
