@@ -3,6 +3,7 @@ package io.jsock.socket;
 import static io.jsock.socket.Constants.MSG_NOSIGNAL;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Objects;
 
 /**
  * recv(2) and send(2) on a descriptor number, for an event loop that owns its sockets: the loop is
@@ -27,6 +28,7 @@ public final class EventIo {
      * count, {@link #END} or {@link #UNAVAILABLE}; a failure (ECONNRESET, ...) is thrown, naming the fd.
      */
     public static int recv(int fd, MemorySegment dst, int len) throws ErrnoException {
+        Objects.checkFromIndexSize(0, len, dst.byteSize()); // the kernel must not write past dst
         while (true) {
             long n = Libc.recv(fd, dst, len, 0);
             if (n > 0) return (int) n;
@@ -44,6 +46,7 @@ public final class EventIo {
      * thrown, naming the fd.
      */
     public static int send(int fd, MemorySegment src, long offset, int len) throws ErrnoException {
+        Objects.checkFromIndexSize(offset, len, src.byteSize()); // nor read past src
         MemorySegment from = offset == 0 ? src : src.asSlice(offset, len);
         while (true) {
             long n = Libc.send(fd, from, len, MSG_NOSIGNAL);
