@@ -28,6 +28,13 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
         return 70; // EX_SOFTWARE
     }
 
+    /** A command line picocli could not parse: one line naming the problem and where the usage is, exit 2. */
+    static int badUsage(CommandLine.ParameterException e, String[] args) {
+        CommandLine cl = e.getCommandLine();
+        cl.getErr().println("jsock: " + e.getMessage() + " (see: " + cl.getCommandSpec().qualifiedName() + " --help)");
+        return USAGE;
+    }
+
     static int exitCode(Throwable t) {
         return t instanceof CommandLine.ParameterException ? USAGE : FAILED;
     }

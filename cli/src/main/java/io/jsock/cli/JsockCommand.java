@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         },
         subcommands = {
             CommandLine.HelpCommand.class,
+            ServeCommand.class,
             BenchCommand.class,
             SsCommand.class,
             LabCommand.class,
@@ -35,6 +36,7 @@ public final class JsockCommand implements Runnable {
         CommandLine cl = new CommandLine(new JsockCommand());
         cl.setExecutionExceptionHandler(new Errors());
         cl.setExitCodeExceptionMapper(Errors::exitCode);
+        cl.setParameterExceptionHandler(Errors::badUsage);
         return cl;
     }
 

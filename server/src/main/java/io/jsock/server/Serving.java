@@ -7,6 +7,7 @@ import io.jsock.socket.SockOpt;
 import io.jsock.socket.Socket;
 import io.jsock.socket.SocketClosedException;
 import io.jsock.socket.TcpInfo;
+import io.jsock.socket.TcpState;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.List;
@@ -145,28 +146,38 @@ final class Serving {
     Connection open(Accepted a) {
         Connection c = new Connection(nextId(), a.socket(), a.peer());
         live.put(c.id(), c);
-        if (config.log() != null) config.log().accept(c + " open -> " + c.local());
+        if (config.log() != null) config.log().accept(c + " > " + c.local() + " open");
         return c;
     }
 
     /** The end of a connection: closes it, unregisters it, frees its slot and logs its line. */
     void closed(Connection c, String how) {
-        String bytes = "";
-        if (config.log() != null) {
-            try {
-                TcpInfo info = c.socket().getOption(SockOpt.TCP_INFO);
-                bytes = ", in " + info.bytesReceived() + " B, out " + info.bytesAcked() + " B";
-            } catch (ErrnoException notTcp) {
-                // LOCAL sockets and closed ones have no TCP_INFO
-            }
-        }
+        String traffic = config.log() != null ? traffic(c) : null;
         c.socket().close();
         live.remove(c.id());
         giveSlot();
         if (config.log() != null) {
             double ms = (System.nanoTime() - c.startNanos()) / 1e6;
-            config.log().accept(c + " closed" + (how == null ? "" : " (" + how + ")") + bytes
-                    + String.format(", %.1f ms", ms));
+            config.log().accept(c + " > " + c.local() + " closed after " + String.format("%.1f ms", ms)
+                    + traffic + (how == null ? "" : " (" + how + ")"));
+        }
+    }
+
+    /**
+     * The bytes the kernel counted (TCP_INFO): received from the peer, and sent and acknowledged by
+     * it. The kernel counts a FIN as one byte of sequence space; those are taken off.
+     */
+    private static String traffic(Connection c) {
+        try {
+            TcpInfo info = c.socket().getOption(SockOpt.TCP_INFO);
+            TcpState st = info.state();
+            boolean finIn = st == TcpState.CLOSE_WAIT || st == TcpState.LAST_ACK || st == TcpState.CLOSING
+                    || st == TcpState.TIME_WAIT;
+            boolean finOutAcked = st == TcpState.FIN_WAIT2 || st == TcpState.TIME_WAIT;
+            return ": in " + (info.bytesReceived() - (finIn ? 1 : 0)) + " B, out " + (info.bytesAcked() - (finOutAcked ? 1 : 0))
+                    + " B acked";
+        } catch (ErrnoException notTcp) {
+            return ""; // LOCAL sockets and closed ones have no TCP_INFO
         }
     }
 

@@ -64,6 +64,11 @@ public final class TcpServer implements AutoCloseable {
         return config.backlog();
     }
 
+    /** How long {@link #close()} lets connections in flight finish. */
+    public Duration grace() {
+        return config.grace();
+    }
+
     /** Connections being served now. */
     public int activeConnections() {
         return serving.liveCount();

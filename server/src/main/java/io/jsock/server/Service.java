@@ -1,0 +1,165 @@
+package io.jsock.server;
+
+import io.jsock.socket.ErrnoException;
+import io.jsock.socket.Shutdown;
+import io.jsock.socket.Socket;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * The classic small TCP services (inetd's "internal" ones), each a {@link Handler} that works in
+ * every model. Plain constants without state: a child process can run one by its name.
+ */
+public enum Service implements Handler {
+    /** RFC 862: sends back every byte it receives, in order, until the client closes. */
+    ECHO(7) {
+        @Override
+        public void serve(Connection c) throws IOException {
+            Socket s = c.socket();
+            ByteBuffer buf = ByteBuffer.allocate(BUFFER); // one per connection, reused for every read
+            while (s.read(buf.clear()) >= 0) s.writeFully(buf.flip());
+        }
+    },
+
+    /** RFC 863: reads and throws away everything until the client closes; sends nothing. */
+    DISCARD(9) {
+        @Override
+        public void serve(Connection c) throws IOException {
+            drain(c.socket());
+        }
+    },
+
+    /** RFC 867: sends the date and time as one line of text, then closes without reading anything. */
+    DAYTIME(13) {
+        @Override
+        public void serve(Connection c) throws IOException {
+            Socket s = c.socket();
+            s.writeFully(daytime(ZonedDateTime.now()).getBytes(StandardCharsets.US_ASCII));
+            s.shutdown(Shutdown.WRITE); // FIN behind the line
+            // Unread input would make close send RST, which may destroy the line before the client reads
+            // it: take what has arrived already (the RFC says to ignore it), without waiting for more.
+            ByteBuffer sink = SINK.duplicate();
+            while (s.tryRead(sink.clear()) > 0) {
+                // thrown away
+            }
+        }
+    },
+
+    /**
+     * RFC 864: sends 72-character lines of the 95 printable ASCII characters, each line starting one
+     * character further on, until the client closes; what the client sends is read and thrown away.
+     */
+    CHARGEN(19) {
+        @Override
+        public void serve(Connection c) throws IOException {
+            Socket s = c.socket();
+            // A second thread reads and discards, so a client that writes while it reads never blocks us
+            // both (each with a full send buffer waiting for the other to read).
+            Thread discarder = Thread.ofVirtual().name("jsock-chargen-discard-" + c.id()).start(() -> {
+                try {
+                    drain(s);
+                } catch (IOException ended) {
+                    // reset, or the socket closed under us: the sending side notices on its own
+                }
+            });
+            try {
+                ByteBuffer lines = CHARGEN_LINES.duplicate(); // shares the read-only pattern, has its own position
+                while (true) s.writeFully(lines.clear()); // ends with EPIPE/ECONNRESET when the client closes
+            } finally {
+                try {
+                    s.shutdown(Shutdown.READ); // wakes the discarder's read with end of stream
+                } catch (ErrnoException notConnected) {
+                    // reset or closed already: its read has failed too
+                }
+                joinUninterruptibly(discarder);
+            }
+        }
+    };
+
+    /** Bytes per read for echo (a per-connection heap buffer). */
+    static final int BUFFER = 32 * 1024;
+
+    /** A buffer whose content nobody reads: every connection writes into its own view of it. */
+    private static final ByteBuffer SINK = ByteBuffer.allocateDirect(64 * 1024);
+
+    /** RFC 864's 95 lines (then the pattern repeats), several times over: a whole number of lines per write. */
+    private static final ByteBuffer CHARGEN_LINES = chargenPattern(8).asReadOnlyBuffer();
+
+    private final int port;
+
+    Service(int port) {
+        this.port = port;
+    }
+
+    /** The service's well-known port (/etc/services); jsock listens on whatever it is told to. */
+    public int wellKnownPort() {
+        return port;
+    }
+
+    /** The name on the command line: {@code echo}, {@code discard}, {@code daytime}, {@code chargen}. */
+    public String cliName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** What {@link #parse} accepts, for messages. */
+    public static final String NAMES = Arrays.stream(values()).map(Service::cliName).collect(Collectors.joining(", "));
+
+    /** The service named {@code name} (any case); otherwise a message listing the services. */
+    public static Service parse(String name) {
+        for (Service s : values()) {
+            if (s.cliName().equalsIgnoreCase(name.trim())) return s;
+        }
+        throw new IllegalArgumentException("unknown service '" + name + "'; expected one of " + NAMES);
+    }
+
+    /** RFC 867 leaves the format open; this is ctime(3)'s, as inetd sends it: {@code Wed Nov 25 19:30:00 2026\r\n}. */
+    static String daytime(ZonedDateTime t) {
+        return CTIME.format(t) + "\r\n";
+    }
+
+    private static final DateTimeFormatter CTIME = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ROOT);
+
+    /** Line i (from 0) holds the 72 printable characters starting at the (i mod 95)th, then CR LF. */
+    static byte[] chargenLine(int i) {
+        byte[] line = new byte[74];
+        for (int k = 0; k < 72; k++) line[k] = (byte) (' ' + (i + k) % 95);
+        line[72] = '\r';
+        line[73] = '\n';
+        return line;
+    }
+
+    private static ByteBuffer chargenPattern(int cycles) {
+        ByteBuffer b = ByteBuffer.allocateDirect(cycles * 95 * 74);
+        for (int c = 0; c < cycles; c++) {
+            for (int i = 0; i < 95; i++) b.put(chargenLine(i));
+        }
+        return b.flip();
+    }
+
+    /** Reads until end of stream, keeping nothing. */
+    private static void drain(Socket s) throws IOException {
+        ByteBuffer sink = SINK.duplicate();
+        while (s.read(sink.clear()) >= 0) {
+            // thrown away
+        }
+    }
+
+    private static void joinUninterruptibly(Thread t) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+    }
+}
