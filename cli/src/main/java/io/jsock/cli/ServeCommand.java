@@ -85,7 +85,12 @@ final class ServeCommand implements Callable<Integer> {
             m = model == null ? Model.PROCESS : Model.parse(model);
             b.command(command);
         } else {
-            Service s = Service.parse(service);
+            Service s;
+            try {
+                s = Service.parse(service);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(e.getMessage() + "; or exec -- CMD ARGS...");
+            }
             if (!command.isEmpty()) {
                 throw new IllegalArgumentException("service " + s.cliName() + " takes no command (" + String.join(" ", command)
                         + "); to run a program per connection: jsock serve exec -- CMD ARGS...");
