@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
             "(errno, addresses, queue lengths, packet counters) and a verdict: holds, differs (explained), skipped",
             "(with the reason), or UNEXPECTED. Without a name, runs all and ends with a summary table.",
             "Exit status: 0 when nothing unexpected happened, 1 otherwise.",
+            "JSOCK_LAB_TRACE=1 also prints the stack trace of an experiment that ended in an exception.",
         },
         mixinStandardHelpOptions = true)
 public final class LabCommand implements Callable<Integer> {

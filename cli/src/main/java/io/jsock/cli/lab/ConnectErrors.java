@@ -62,6 +62,11 @@ final class ConnectErrors implements Experiment {
             report(f, "router: route 'unreachable' (ICMP host unreachable)", net.hostUnreachableAddress(), host, Errno.EHOSTUNREACH);
             softError(f, host);
 
+            Attempt prohibited = attempt(net, net.clientAddresses().get(5), net.prohibitedAddress());
+            report(f, "router: route 'prohibit' (ICMP admin. prohibited)", net.prohibitedAddress(), prohibited, Errno.EHOSTUNREACH,
+                    "EHOSTUNREACH_prohibited");
+            softError(f, prohibited);
+
             Attempt netUnreach = attempt(net, net.clientAddresses().get(3), net.netUnreachableAddress());
             report(f, "router: no route (ICMP net unreachable)", net.netUnreachableAddress(), netUnreach, Errno.ENETUNREACH);
             softError(f, netUnreach);
@@ -85,6 +90,10 @@ final class ConnectErrors implements Experiment {
     }
 
     private static void report(Findings f, String how, Inet4Address to, Attempt a, Errno want) {
+        report(f, how, to, a, want, want.name() + (how.startsWith("client") ? "_local" : ""));
+    }
+
+    private static void report(Findings f, String how, Inet4Address to, Attempt a, Errno want, String key) {
         f.saw(String.format("%-52s connect %s: %s after %d ms; SYNs %d + %d retransmitted, ICMP unreachables in %d, RSTs %d",
                 how, to.getHostAddress() + ":80", a.errno() == null ? "CONNECTED" : a.errno().name(), a.millis(),
                 a.segmentsSent(), a.synRetransmissions(), a.icmps(), a.rsts()));
@@ -95,7 +104,7 @@ final class ConnectErrors implements Experiment {
         m.put("millis", a.millis());
         m.put("synRetransmissions", a.synRetransmissions());
         m.put("icmpUnreachables", a.icmps());
-        f.fact(want.name() + (how.startsWith("client") ? "_local" : ""), m);
+        f.fact(key, m);
     }
 
     /**

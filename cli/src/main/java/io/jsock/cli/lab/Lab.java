@@ -41,7 +41,7 @@ public final class Lab {
                 e.run(f);
             } catch (Throwable x) {
                 failure[0] = x;
-                if (System.getenv("JSOCK_LAB_TRACE") != null) x.printStackTrace();
+                if (System.getenv("JSOCK_LAB_TRACE") != null) x.printStackTrace(); // for whoever debugs an experiment
             }
         });
         t.start();
@@ -51,11 +51,9 @@ public final class Lab {
             join(t, Duration.ofSeconds(5)); // its clean-up runs in finally blocks
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
-        synchronized (f) { // the thread has ended (or been given up on): its writes are visible after join
-            if (!finished) f.unexpected("did not finish within " + LIMIT.toSeconds() + " s");
-            else if (failure[0] != null) f.unexpected(describe(failure[0]));
-            return Outcome.of(e, f, millis);
-        }
+        if (!finished) f.unexpected("did not finish within " + LIMIT.toSeconds() + " s");
+        else if (failure[0] != null) f.unexpected(describe(failure[0])); // written before the thread ended: visible after join
+        return Outcome.of(e, f, millis);
     }
 
     private static String describe(Throwable t) {

@@ -36,7 +36,7 @@ class ExperimentsTest {
         assumeTrue(TestNetwork.isAvailable(), () -> "skipped: " + TestNetwork.unavailableReason());
         Outcome o = run("connect-errors");
         assertThat(o.verdict()).isIn(Verdict.HOLDS, Verdict.DIFFERS);
-        assertThat(o.facts()).containsKeys("ECONNREFUSED", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENETUNREACH_local");
+        assertThat(o.facts()).containsKeys("ECONNREFUSED", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENETUNREACH_local", "EHOSTUNREACH_prohibited");
     }
 
     @Test
