@@ -138,7 +138,8 @@ final class ConnectCommand implements Callable<Integer> {
             try {
                 return SockAddr.parse(text.contains(":") && !text.startsWith("[") ? "[" + text + "]:0" : text + ":0");
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("bad --bind: " + withoutPort.getMessage());
+                throw new IllegalArgumentException("bad --bind '" + text + "'; expected a local address with or "
+                        + "without a port: 10.0.0.2, 10.0.0.2:0, [::1]:5000, ::1, or a Unix socket path");
             }
         }
     }

@@ -206,7 +206,7 @@ class ConnectCommandTest {
 
         CliRun badBind = CliRun.connect("", "127.0.0.1:9", "--bind", "nowhere");
         assertThat(badBind.exit()).isEqualTo(2);
-        assertThat(badBind.err()).startsWith("jsock: bad --bind: bad address 'nowhere'");
+        assertThat(badBind.err()).startsWith("jsock: bad --bind 'nowhere'; expected a local address with or without a port");
 
         CliRun familyMismatch = CliRun.connect("", "127.0.0.1:9", "--bind", "[::1]:0");
         assertThat(familyMismatch.exit()).isEqualTo(2);

@@ -2,7 +2,6 @@ package io.jsock.cli.net;
 
 import io.jsock.socket.NetNamespace;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -13,9 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * A small real network for reproducing what UNP 4.3 says about connect: three network namespaces,
@@ -54,8 +50,7 @@ import java.util.stream.Stream;
  * {@link #create()}. Needs root and iproute2's {@code ip}: see {@link #unavailableReason()}.
  */
 public final class TestNetwork implements AutoCloseable {
-    /** How long one {@code ip} call may take before it is killed. */
-    private static final Duration IP_LIMIT = Duration.ofSeconds(15);
+    private static final Duration IP_LIMIT = Namespaces.IP_LIMIT;
     /** How long {@link #exec(String, String...)} lets a program run. */
     private static final Duration EXEC_LIMIT = Duration.ofSeconds(60);
     /** A MAC no interface has (locally administered): frames sent to it are dropped by every receiver. */
@@ -65,8 +60,6 @@ public final class TestNetwork implements AutoCloseable {
     static final int CLIENT_ADDRESSES = 8;
 
     private static final AtomicInteger INSTANCES = new AtomicInteger();
-    private static final Pattern OURS = Pattern.compile("jsock-[crs]-(\\d+)-(\\d+)");
-    private static volatile String unavailable; // cached answer of unavailableReason(); "" = available
 
     // Fixed at construction.
     private final String client, router, server;
@@ -97,43 +90,12 @@ public final class TestNetwork implements AutoCloseable {
      * trying: a probe namespace is made and deleted.
      */
     public static String unavailableReason() {
-        String u = unavailable;
-        if (u == null) {
-            u = probe();
-            unavailable = u;
-        }
-        return u.isEmpty() ? null : u;
+        return Namespaces.unavailableReason();
     }
 
     /** True when {@link #create()} can work here. */
     public static boolean isAvailable() {
         return unavailableReason() == null;
-    }
-
-    private static String probe() {
-        if (!isRoot()) return "network namespaces need root (this process's uid is not 0)";
-        Path ipPath = Exec.which("ip");
-        if (ipPath == null) return "iproute2's `ip` is not installed (apt-get install iproute2)";
-        String name = "jsock-p-" + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet();
-        try {
-            Exec.Result add = Exec.run(IP_LIMIT, List.of(ipPath.toString(), "netns", "add", name));
-            if (!add.ok()) return "`ip netns add` fails here: " + add.err().strip();
-            Exec.run(IP_LIMIT, List.of(ipPath.toString(), "netns", "del", name));
-            return "";
-        } catch (IOException e) {
-            return "`ip netns add` cannot run: " + e.getMessage();
-        }
-    }
-
-    private static boolean isRoot() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) return line.split("\\s+")[2].equals("0"); // effective uid
-            }
-        } catch (IOException e) {
-            return false;
-        }
-        return false;
     }
 
     // ---- set-up
@@ -146,8 +108,9 @@ public final class TestNetwork implements AutoCloseable {
     public static TestNetwork create() throws IOException {
         String reason = unavailableReason();
         if (reason != null) throw new IOException("cannot build a test network: " + reason);
-        sweepStale();
-        TestNetwork net = new TestNetwork(Exec.which("ip").toString(), INSTANCES.incrementAndGet());
+        String ip = Namespaces.ip();
+        Namespaces.sweepStale(ip);
+        TestNetwork net = new TestNetwork(ip, INSTANCES.incrementAndGet());
         Runtime.getRuntime().addShutdownHook(net.shutdownHook);
         boolean success = false;
         try {
@@ -161,7 +124,7 @@ public final class TestNetwork implements AutoCloseable {
 
     private void build() throws IOException {
         for (String ns : List.of(client, router, server)) {
-            run(ip, "netns", "add", ns);
+            Namespaces.add(ip, ns);
             synchronized (this) {
                 made.add(ns);
             }
@@ -371,37 +334,7 @@ public final class TestNetwork implements AutoCloseable {
             made.clear();
         }
         procs.forEach(Exec::kill);
-        for (String ns : names.reversed()) deleteQuietly(ip, ns);
-    }
-
-    private static void deleteQuietly(String ip, String ns) {
-        try {
-            Exec.run(IP_LIMIT, List.of(ip, "netns", "del", ns));
-        } catch (IOException e) {
-            System.err.println("jsock: could not delete network namespace " + ns + ": " + e.getMessage());
-        }
-    }
-
-    /** Deletes namespaces of this naming scheme whose process is gone (a run killed with SIGKILL). */
-    private static void sweepStale() {
-        Path dir = Path.of(NetNamespace.RUN_DIR);
-        if (!Files.isDirectory(dir)) return;
-        String ipPath = Exec.which("ip").toString();
-        try (Stream<Path> entries = Files.list(dir)) {
-            for (Path p : entries.toList()) {
-                Matcher m = OURS.matcher(p.getFileName().toString());
-                if (!m.matches()) continue;
-                long pid = Long.parseLong(m.group(1));
-                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) continue;
-                deleteQuietly(ipPath, m.group());
-            }
-        } catch (IOException | UncheckedIOException e) {
-            // Sweeping is a courtesy; a fresh network does not depend on it.
-        }
-    }
-
-    private void run(String... argv) throws IOException {
-        Exec.run(IP_LIMIT, List.of(argv)).check();
+        for (String ns : names.reversed()) Namespaces.deleteQuietly(ip, ns);
     }
 
     @Override
