@@ -35,6 +35,7 @@ import picocli.CommandLine.Parameters;
  * closes first, or resets, the command ends at once.
  */
 @Command(name = "connect",
+        header = "A netcat-like TCP client: standard input to the socket, the socket to standard output.",
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
