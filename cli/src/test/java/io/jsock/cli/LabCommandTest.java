@@ -32,4 +32,13 @@ class LabCommandTest {
         assertThat(r.out()).startsWith("{\n  \"ok\": true,").contains("\"name\": \"accept-blocks\"", "\"verdict\": \"holds\"",
                 "\"acceptReturnedAfterConnectMillis\"");
     }
+
+    @Test
+    void listNamesEveryExperimentWithItsSectionAndRunsNothing() {
+        SsCommandTest.Run r = SsCommandTest.jsock("lab", "--list");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).containsPattern("(?m)^families\\s+4\\.2\\s+socket\\(family")
+                .containsPattern("(?m)^close-vs-shutdown\\s+4\\.9\\s+close only")
+                .doesNotContain("verdict");
+    }
 }

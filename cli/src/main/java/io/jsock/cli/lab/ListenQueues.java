@@ -68,6 +68,7 @@ final class ListenQueues implements Experiment {
             f.saw("network: " + net);
             incompleteQueue(f, net, open);
             completedQueue(f, net, open);
+            backlogCap(f, net);
         } finally {
             for (Socket s : open) s.close();
         }
@@ -196,6 +197,21 @@ final class ListenQueues implements Experiment {
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             f.unexpected("the late client did not connect once the queue had room: " + e.getMessage());
         }
+    }
+
+    /** listen(2) silently caps the backlog at net.core.somaxconn; sock_diag's Send-Q shows what the kernel kept. */
+    private static void backlogCap(Findings f, TestNetwork net) throws Exception {
+        int asked = 1_000_000;
+        String[] got = net.call(net.server(), () -> {
+            String somaxconn = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/sys/net/core/somaxconn")).get(0).trim();
+            try (Socket l = listener(net.serverAddress(), asked)) {
+                return new String[] {somaxconn, Long.toString(Probe.listener(l.getsockname()).wqueue())};
+            }
+        });
+        f.saw("listen(fd, " + asked + "): backlog (Send-Q) " + got[1] + "; net.core.somaxconn is " + got[0]
+                + " (the kernel caps the backlog there without an error)");
+        f.expect(got[1].equals(got[0]), "the backlog kept (" + got[1] + ") is not somaxconn (" + got[0] + ")");
+        f.fact("backlogCappedAt", Long.parseLong(got[1]));
     }
 
     private static DiagSocket listenerIn(TestNetwork net, SockAddr at) throws Exception {
