@@ -103,6 +103,27 @@ class SocketOptionsTest {
     }
 
     @Test
+    void soErrorReportsAPendingErrorOnceAndClearsIt() throws Exception {
+        int port;
+        try (Socket closed = Socket.open(Family.INET, SocketType.DGRAM, Protocol.DEFAULT)) {
+            closed.bind(SockAddr.loopback4(0));
+            port = closed.getsockname().port();
+        }
+        try (Socket u = Socket.open(Family.INET, SocketType.DGRAM, Protocol.DEFAULT)) {
+            u.connect(SockAddr.loopback4(port));
+            u.write(java.nio.ByteBuffer.wrap(new byte[] {1})); // answered by ICMP port unreachable
+            int err = 0;
+            long end = System.nanoTime() + 5_000_000_000L;
+            while (err == 0 && System.nanoTime() < end) { // bounded: the ICMP comes back over loopback
+                err = u.getOption(SockOpt.SO_ERROR);
+                if (err == 0) Thread.sleep(1);
+            }
+            assertThat(Errno.of(err)).isEqualTo(Errno.ECONNREFUSED);
+            assertThat(u.getOption(SockOpt.SO_ERROR)).as("reading SO_ERROR clears it").isZero();
+        }
+    }
+
+    @Test
     void tcpInfoOnAConnectedSocketSaysEstablished() throws IOException {
         Socket[] p = Loopback.tcpPair();
         try (Socket c = p[0]; Socket s = p[1]) {
