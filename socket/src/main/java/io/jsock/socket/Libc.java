@@ -370,6 +370,8 @@ final class Libc {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
     private static final MethodHandle file_actions_addclose$mh = quick("posix_spawn_file_actions_addclose",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle file_actions_addclosefrom_np$mh = quick("posix_spawn_file_actions_addclosefrom_np",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle spawnattr_init$mh = quick("posix_spawnattr_init",
             FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle spawnattr_destroy$mh = quick("posix_spawnattr_destroy",
@@ -429,6 +431,15 @@ final class Libc {
     static int posix_spawn_file_actions_addclose(MemorySegment actions, int fd) {
         try {
             return (int) file_actions_addclose$mh.invokeExact(state(), actions, fd);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** glibc 2.34+: closes every descriptor from {@code from} up in the child (close_range(2)). */
+    static int posix_spawn_file_actions_addclosefrom_np(MemorySegment actions, int from) {
+        try {
+            return (int) file_actions_addclosefrom_np$mh.invokeExact(state(), actions, from);
         } catch (Throwable t) {
             throw unexpected(t);
         }
