@@ -11,7 +11,8 @@ final class Designs {
             case THREAD -> ThreadPerClient.platform();
             case VIRTUAL -> ThreadPerClient.virtual();
             case EPOLL -> new EventLoops(model.n());
-            case PROCESS, PREFORK -> throw new IllegalArgumentException("model " + model + " is not available in this build");
+            case PROCESS -> new ProcessPerClient();
+            case PREFORK -> throw new IllegalArgumentException("model " + model + " is not available in this build");
         };
     }
 }

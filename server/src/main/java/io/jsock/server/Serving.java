@@ -31,6 +31,9 @@ final class Serving {
     final Socket listener;
     private final Semaphore slots; // null: no cap
 
+    // Set before the design starts (a prefork worker's own way to wait); read by the accept loop.
+    private volatile Accept accept;
+
     // Live state, thread-safe by construction.
     private final Map<Long, Connection> live = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
@@ -40,6 +43,18 @@ final class Serving {
         this.config = config;
         this.listener = listener;
         this.slots = config.maxConnections() > 0 ? new Semaphore(config.maxConnections()) : null;
+        this.accept = listener::accept;
+    }
+
+    /** How the accept loop takes one connection: blocks until one is complete; throws once the listener is closed. */
+    @FunctionalInterface
+    interface Accept {
+        Accepted next() throws IOException;
+    }
+
+    /** Replaces {@code listener.accept()} in the accept loop (before the design starts). */
+    void acceptWith(Accept accept) {
+        this.accept = accept;
     }
 
     Socket listener() {
@@ -70,7 +85,7 @@ final class Serving {
             if (!takeSlot()) return;
             Accepted a;
             try {
-                a = listener.accept();
+                a = accept.next();
                 backoffMillis = 0;
             } catch (SocketClosedException closed) {
                 giveSlot(); // the listener is closed: shutting down
@@ -205,12 +220,19 @@ final class Serving {
      * reads wake) and join.
      */
     void finish(long deadline, List<Thread> acceptThreads) throws InterruptedException {
+        finish(deadline, acceptThreads, () -> {
+            for (Connection c : live.values()) c.socket().close(); // forced: the grace period is over
+        });
+    }
+
+    /** As {@link #finish(long, List)}, with the design's own way to force the connections left (e.g. signal children). */
+    void finish(long deadline, List<Thread> acceptThreads, Runnable force) throws InterruptedException {
         stopping = true;
         for (Thread t : acceptThreads) t.join();
         while (!live.isEmpty() && deadline - System.nanoTime() > 0) {
             Thread.sleep(Math.min(20, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
         }
-        for (Connection c : live.values()) c.socket().close(); // forced: the grace period is over
+        if (!live.isEmpty()) force.run();
         long forced = System.nanoTime() + FORCE_WAIT_NANOS;
         while (!live.isEmpty() && forced - System.nanoTime() > 0) Thread.sleep(5); // handlers unregister in finally
         if (!live.isEmpty()) {

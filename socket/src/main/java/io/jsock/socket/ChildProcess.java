@@ -6,6 +6,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +59,34 @@ public final class ChildProcess {
     /** A child that will run {@code argv}; argv[0] without a slash is searched for in this process's PATH. */
     public static Builder builder(List<String> argv) {
         return new Builder(argv);
+    }
+
+    /**
+     * Where {@link Builder#start} would find {@code program}: itself when it holds a slash, else the
+     * first executable regular file of that name in this process's PATH (as posix_spawnp searches).
+     * Throws ENOENT (or EACCES when found but not executable) naming the program.
+     */
+    public static Path locate(String program) throws ErrnoException {
+        if (program.indexOf('/') >= 0) return check(Path.of(program), program);
+        String path = System.getenv().getOrDefault("PATH", "/bin:/usr/bin");
+        boolean seen = false;
+        for (String dir : path.split(":", -1)) {
+            Path p = Path.of(dir.isEmpty() ? "." : dir, program);
+            if (Files.isRegularFile(p)) {
+                if (Files.isExecutable(p)) return p;
+                seen = true;
+            }
+        }
+        throw new ErrnoException("posix_spawnp", (seen ? Errno.EACCES : Errno.ENOENT).number(), program,
+                seen ? "not executable" : "not found in PATH");
+    }
+
+    private static Path check(Path p, String program) throws ErrnoException {
+        if (!Files.exists(p)) throw new ErrnoException("posix_spawn", Errno.ENOENT.number(), program);
+        if (!Files.isRegularFile(p) || !Files.isExecutable(p)) {
+            throw new ErrnoException("posix_spawn", Errno.EACCES.number(), program, "not an executable file");
+        }
+        return p;
     }
 
     public int pid() {

@@ -1,0 +1,71 @@
+package io.jsock.server;
+
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The command line of a child JVM that runs {@link ChildMain}: this JVM's own java binary and
+ * class path, native access on, and flags that make a small, short-lived JVM start fast (C1 only,
+ * the serial collector, a small heap, no perf-data file, and the AOT cache of {@link AotCache}
+ * once one is built, else the JDK's default class-data archive; {@code -Xshare} is left at its
+ * default, as {@code -XX:AOTCache} requires). JVM warnings go to stderr: stdout may be a socket.
+ */
+final class ChildJvm {
+    private ChildJvm() {}
+
+    /** The flags every child JVM gets, training runs included (an AOT cache is only used with the flags it was made with). */
+    static List<String> flags() {
+        String java = ProcessHandle.current().info().command()
+                .orElse(System.getProperty("java.home") + "/bin/java");
+        return List.of(java,
+                "-cp", System.getProperty("java.class.path"),
+                "--enable-native-access=ALL-UNNAMED",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-Xms8m", "-Xmx64m",
+                "-XX:-UsePerfData", // no hsperfdata file to create and delete
+                "-Xlog:disable", "-Xlog:all=warning:stderr");
+    }
+
+    /** The child command: {@code java FLAGS [-XX:AOTCache=...] io.jsock.server.ChildMain ARGS}. */
+    static List<String> command(String... mainArgs) {
+        List<String> argv = new ArrayList<>(flags());
+        String cache = AotCache.INSTANCE.option();
+        if (cache != null) argv.add(cache);
+        argv.add(ChildMain.class.getName());
+        argv.addAll(List.of(mainArgs));
+        return argv;
+    }
+
+    /**
+     * How a child JVM names {@code handler} for {@link ChildMain#handler}: an enum constant by name
+     * ({@code service:ECHO} for the built-in services), any other class by its name, to be built
+     * with its no-arg constructor. A handler a child cannot build (a lambda, an anonymous or inner
+     * class, one without a no-arg constructor) is refused with an {@link IllegalArgumentException}.
+     */
+    static String handlerSpec(Handler handler) {
+        if (handler instanceof Enum<?> e) {
+            String k = e.getDeclaringClass().getName();
+            return k.equals("io.jsock.server.Service") ? "service:" + e.name() : "enum:" + k + "#" + e.name();
+        }
+        Class<?> k = handler.getClass();
+        String why = null;
+        if (k.isHidden() || k.isSynthetic()) why = "it is a lambda";
+        else if (k.isAnonymousClass() || k.isLocalClass()) why = "it is an anonymous or local class";
+        else if (k.isMemberClass() && !Modifier.isStatic(k.getModifiers())) why = "it is an inner (non-static) class";
+        else {
+            try {
+                k.getDeclaredConstructor();
+            } catch (NoSuchMethodException e) {
+                why = "it has no no-arg constructor";
+            }
+        }
+        if (why != null) {
+            throw new IllegalArgumentException("the process and prefork models run a Java handler in a child JVM,"
+                    + " which cannot build " + k.getName() + ": " + why + ". Use a Service, an enum constant or a"
+                    + " class with a no-arg constructor, or give a command");
+        }
+        return "class:" + k.getName();
+    }
+}
