@@ -3,8 +3,6 @@ package io.jsock.server;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 
 /**
  * The built-in services (echo, discard, daytime, chargen) as {@link EventHandler}s for the
@@ -24,7 +22,7 @@ public final class EventServices {
     public static final EventHandler.Factory DAYTIME = shared(new EventHandler() {
         @Override
         public void onOpen(EventConnection c) {
-            c.write(ByteBuffer.wrap(daytime(ZonedDateTime.now()).getBytes(StandardCharsets.US_ASCII)));
+            c.write(ByteBuffer.wrap(Service.daytime(ZonedDateTime.now()).getBytes(StandardCharsets.US_ASCII)));
             c.close();
         }
 
@@ -46,7 +44,7 @@ public final class EventServices {
 
         @Override
         public void onWritable(EventConnection c) {
-            c.write(CHARGEN_LINES.duplicate()); // a whole number of cycles: the next write goes on where this ends
+            c.write(Service.chargenLines()); // a whole number of cycles: the next write goes on where this ends
         }
 
         @Override
@@ -70,28 +68,16 @@ public final class EventServices {
 
     /** The event twin of a blocking handler, or null. */
     static EventHandler.Factory twinOf(Handler h) {
-        return null;
+        if (!(h instanceof Service s)) return null;
+        return switch (s) {
+            case ECHO -> ECHO;
+            case DISCARD -> DISCARD;
+            case DAYTIME -> DAYTIME;
+            case CHARGEN -> CHARGEN;
+        };
     }
 
     private static EventHandler.Factory shared(EventHandler h) {
         return c -> h;
-    }
-
-    // Until Service lands on main: the same bytes it sends.
-    static String daytime(ZonedDateTime t) {
-        return DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ROOT).format(t) + "\r\n";
-    }
-
-    private static final ByteBuffer CHARGEN_LINES = chargenPattern(8).asReadOnlyBuffer();
-
-    private static ByteBuffer chargenPattern(int cycles) {
-        ByteBuffer b = ByteBuffer.allocateDirect(cycles * 95 * 74);
-        for (int c = 0; c < cycles; c++) {
-            for (int i = 0; i < 95; i++) {
-                for (int k = 0; k < 72; k++) b.put((byte) (' ' + (i + k) % 95));
-                b.put((byte) '\r').put((byte) '\n');
-            }
-        }
-        return b.flip();
     }
 }

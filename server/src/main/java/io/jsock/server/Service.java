@@ -69,7 +69,7 @@ public enum Service implements Handler {
                 }
             });
             try {
-                ByteBuffer lines = CHARGEN_LINES.duplicate(); // shares the read-only pattern, has its own position
+                ByteBuffer lines = chargenLines();
                 while (true) s.writeFully(lines.clear()); // ends with EPIPE/ECONNRESET when the client closes
             } finally {
                 try {
@@ -124,6 +124,11 @@ public enum Service implements Handler {
     }
 
     private static final DateTimeFormatter CTIME = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ROOT);
+
+    /** RFC 864's lines, a whole number of 95-line cycles: a view of one shared read-only buffer with its own position. */
+    static ByteBuffer chargenLines() {
+        return CHARGEN_LINES.duplicate();
+    }
 
     /** Line i (from 0) holds the 72 printable characters starting at the (i mod 95)th, then CR LF. */
     static byte[] chargenLine(int i) {

@@ -38,6 +38,7 @@ final class Serving {
     private final Map<Long, Connection> live = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private volatile boolean stopping;
+    private volatile boolean forced; // the grace period is over: connections are closed, not served
 
     Serving(TcpServer.Config config, Socket listener) {
         this.config = config;
@@ -86,6 +87,7 @@ final class Serving {
             Accepted a;
             try {
                 a = accept.next();
+                if (backoffMillis > 0) log(Level.WARNING, "accept succeeds again");
                 backoffMillis = 0;
             } catch (SocketClosedException closed) {
                 giveSlot(); // the listener is closed: shutting down
@@ -161,6 +163,7 @@ final class Serving {
     Connection open(Accepted a) {
         Connection c = new Connection(nextId(), a.socket(), a.peer());
         live.put(c.id(), c);
+        if (forced) c.socket().close(); // accepted just as the grace period ended: the force may not have seen it
         if (config.log() != null) config.log().accept(c + " > " + c.local() + " open");
         return c;
     }
@@ -215,9 +218,10 @@ final class Serving {
     }
 
     /**
-     * The ordered shutdown, after the listener was closed: stop the accept threads, let the
-     * connections in flight finish until {@code deadline}, then force them closed (their blocked
-     * reads wake) and join.
+     * The ordered shutdown, after the listener was closed: stop accepting, let the connections in
+     * flight finish until {@code deadline}, then force them closed (their blocked reads and writes
+     * wake) and join the accept threads. The accept threads of {@code iterative} and {@code pool}
+     * serve connections themselves, so they are waited for within the same deadline, never before it.
      */
     void finish(long deadline, List<Thread> acceptThreads) throws InterruptedException {
         finish(deadline, acceptThreads, () -> {
@@ -228,16 +232,24 @@ final class Serving {
     /** As {@link #finish(long, List)}, with the design's own way to force the connections left (e.g. signal children). */
     void finish(long deadline, List<Thread> acceptThreads, Runnable force) throws InterruptedException {
         stopping = true;
-        for (Thread t : acceptThreads) t.join();
-        while (!live.isEmpty() && deadline - System.nanoTime() > 0) {
+        while ((!live.isEmpty() || anyAlive(acceptThreads)) && deadline - System.nanoTime() > 0) {
             Thread.sleep(Math.min(20, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
         }
+        forced = true; // from now on a connection registered late is closed at once (see open)
         if (!live.isEmpty()) force.run();
-        long forced = System.nanoTime() + FORCE_WAIT_NANOS;
-        while (!live.isEmpty() && forced - System.nanoTime() > 0) Thread.sleep(5); // handlers unregister in finally
-        if (!live.isEmpty()) {
+        long forceDeadline = System.nanoTime() + FORCE_WAIT_NANOS;
+        for (Thread t : acceptThreads) t.join(Math.max(1, (forceDeadline - System.nanoTime()) / 1_000_000));
+        while (!live.isEmpty() && forceDeadline - System.nanoTime() > 0) Thread.sleep(5); // handlers unregister in finally
+        if (!live.isEmpty() || anyAlive(acceptThreads)) {
             log(Level.WARNING, live.size() + " handler(s) still running after their sockets were closed: " + live.values());
         }
+    }
+
+    private static boolean anyAlive(List<Thread> threads) {
+        for (Thread t : threads) {
+            if (t.isAlive()) return true;
+        }
+        return false;
     }
 
     /** How long handlers get to notice their socket was closed under them. */

@@ -69,6 +69,11 @@ public final class TcpServer implements AutoCloseable {
         return config.grace();
     }
 
+    /** The listening socket (tests read its queue with TCP_INFO). */
+    Socket listener() {
+        return listener;
+    }
+
     /** Connections being served now. */
     public int activeConnections() {
         return serving.liveCount();

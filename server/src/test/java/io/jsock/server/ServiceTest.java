@@ -18,7 +18,7 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** echo, discard, daytime and chargen say what their RFCs say, over real loopback connections. */
 class ServiceTest {
@@ -29,10 +29,7 @@ class ServiceTest {
     }
 
     static Socket connect(TcpServer server) throws Exception {
-        Socket c = Socket.open(Family.INET, SocketType.STREAM, Protocol.DEFAULT);
-        c.setTimeout(Duration.ofSeconds(30)); // a bound on every read: a broken server fails the test, never hangs it
-        c.connect(server.localAddress());
-        return c;
+        return Clients.connect(server.localAddress());
     }
 
     static byte[] readToEnd(Socket c) throws Exception {
@@ -43,37 +40,30 @@ class ServiceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"iterative", "thread", "virtual", "pool:2"})
+    @MethodSource("io.jsock.server.EveryModelTest#models")
     void echoSendsBackEveryByteInOrderThenEndsWhenTheClientDoes(String model) throws Exception {
         byte[] data = new byte[3 * Service.BUFFER + 17];
         new Random(862).nextBytes(data);
         try (TcpServer s = serve(Service.ECHO, model); Socket c = connect(s)) {
-            Thread w = Thread.ofVirtual().start(() -> {
-                try {
-                    c.writeFully(data);
-                    c.shutdown(Shutdown.WRITE);
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
-                }
-            });
-            assertThat(readToEnd(c)).isEqualTo(data);
-            w.join();
+            assertThat(Clients.echo(c, data)).isEqualTo(data);
         }
     }
 
-    @Test
-    void discardSendsNothingAndClosesAfterTheClientsFin() throws Exception {
-        try (TcpServer s = serve(Service.DISCARD, "virtual"); Socket c = connect(s)) {
+    @ParameterizedTest
+    @MethodSource("io.jsock.server.EveryModelTest#models")
+    void discardSendsNothingAndClosesAfterTheClientsFin(String model) throws Exception {
+        try (TcpServer s = serve(Service.DISCARD, model); Socket c = connect(s)) {
             c.writeFully(new byte[1 << 20]);
             c.shutdown(Shutdown.WRITE);
             assertThat(readToEnd(c)).isEmpty();
         }
     }
 
-    @Test
-    void daytimeSendsOneLineOfDateAndTimeThenCloses() throws Exception {
+    @ParameterizedTest
+    @MethodSource("io.jsock.server.EveryModelTest#models")
+    void daytimeSendsOneLineOfDateAndTimeThenCloses(String model) throws Exception {
         ZonedDateTime before = ZonedDateTime.now().withNano(0);
-        try (TcpServer s = serve(Service.DAYTIME, "virtual"); Socket c = connect(s)) {
+        try (TcpServer s = serve(Service.DAYTIME, model); Socket c = connect(s)) {
             String line = new String(readToEnd(c), StandardCharsets.US_ASCII);
             assertThat(line).matches("[A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9]\\d \\d\\d:\\d\\d:\\d\\d \\d{4}\r\n");
             assertThat(line).contains(String.valueOf(before.getYear()));
@@ -86,17 +76,19 @@ class ServiceTest {
         assertThat(Service.daytime(t)).isEqualTo("Thu Nov  5 09:03:07 2026\r\n");
     }
 
-    @Test
-    void daytimeLineSurvivesAClientThatSendsFirst() throws Exception {
-        try (TcpServer s = serve(Service.DAYTIME, "virtual"); Socket c = connect(s)) {
+    @ParameterizedTest
+    @MethodSource("io.jsock.server.EveryModelTest#models")
+    void daytimeLineSurvivesAClientThatSendsFirst(String model) throws Exception {
+        try (TcpServer s = serve(Service.DAYTIME, model); Socket c = connect(s)) {
             c.writeFully("what time is it?\r\n".getBytes(StandardCharsets.US_ASCII));
             assertThat(new String(readToEnd(c), StandardCharsets.US_ASCII)).endsWith("\r\n");
         }
     }
 
-    @Test
-    void chargenLinesRotateThroughThe95PrintableCharacters() throws Exception {
-        try (TcpServer s = serve(Service.CHARGEN, "virtual"); Socket c = connect(s)) {
+    @ParameterizedTest
+    @MethodSource("io.jsock.server.EveryModelTest#models")
+    void chargenLinesRotateThroughThe95PrintableCharacters(String model) throws Exception {
+        try (TcpServer s = serve(Service.CHARGEN, model); Socket c = connect(s)) {
             int lines = 95 * 3 + 7; // across the pattern's repetition
             byte[] got = new byte[lines * 74];
             c.readFully(got);
@@ -112,23 +104,36 @@ class ServiceTest {
         }
     }
 
-    @Test
-    void chargenReadsAndDropsWhatTheClientSendsAndStopsWhenItCloses() throws Exception {
+    @ParameterizedTest
+    @MethodSource("io.jsock.server.EveryModelTest#models")
+    void chargenReadsAndDropsWhatTheClientSendsAndStopsWhenItCloses(String model) throws Exception {
         AtomicReference<String> closedLine = new AtomicReference<>();
-        try (TcpServer s = TcpServer.builder().bind("127.0.0.1:0").handler(Service.CHARGEN)
+        // More than the largest send buffer plus the largest receive buffer the kernel may give the two
+        // ends: the write completes only if the server reads while it writes (this client reads nothing meanwhile).
+        long buffers = maxBuffer("tcp_rmem") + maxBuffer("tcp_wmem");
+        int bytes = (int) (2 * buffers);
+        try (TcpServer s = TcpServer.builder().bind("127.0.0.1:0").model(Model.parse(model)).handler(Service.CHARGEN)
                 .log(l -> { if (l.contains("closed")) closedLine.set(l); }).start()) {
             try (Socket c = connect(s)) {
-                // 8 MiB is far more than both socket buffers hold: it gets through only if the server reads it
-                // while it writes, and this client reads nothing meanwhile.
-                c.writeFully(new byte[8 << 20]);
+                c.writeFully(new byte[bytes]);
                 byte[] line = new byte[74];
                 c.readFully(line);
                 assertThat(line[0]).isEqualTo((byte) ' ');
             }
-            for (int i = 0; i < 1000 && s.activeConnections() > 0; i++) Thread.sleep(10);
-            assertThat(s.activeConnections()).isZero();
+            Clients.waitFor(() -> s.activeConnections() == 0);
+            assertThat(s.activeConnections()).as("the server stopped when the client closed").isZero();
         }
-        assertThat(closedLine.get()).contains("in 8388608 B");
+        long in = Long.parseLong(closedLine.get().replaceAll(".*: in (\\d+) B.*", "$1"));
+        assertThat(in).as("read by the server (what was in flight at the reset is lost)").isGreaterThan(bytes - buffers);
+    }
+
+    /** The third field of /proc/sys/net/ipv4/{tcp_rmem,tcp_wmem}: the most autotuning gives one socket. */
+    static long maxBuffer(String name) throws java.io.IOException {
+        // Files.readString gives only "4" here: it reads sysctl files in a way they answer in one byte.
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of("/proc/sys/net/ipv4", name))) {
+            String[] f = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim().split("\\s+");
+            return Long.parseLong(f[2]);
+        }
     }
 
     @Test
