@@ -156,6 +156,52 @@ class BlockingTest {
         }
     }
 
+    /** Many connections echoing at once through the pollers: a lost wake-up would leave a thread parked for good. */
+    @RepeatedTest(2)
+    void aHundredVirtualThreadsEchoingAtOnceLoseNoWakeUp() throws Exception {
+        int clients = 100, rounds = 100;
+        try (Socket l = Loopback.listener(128)) {
+            Thread acceptor = Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        Socket s = l.accept().socket();
+                        Thread.ofVirtual().start(() -> {
+                            try (s) {
+                                byte[] b = new byte[64];
+                                int n;
+                                while ((n = s.read(b)) > 0) s.writeFully(b, 0, n);
+                            } catch (IOException ignored) {
+                                // the client went away
+                            }
+                        });
+                    }
+                } catch (IOException closed) {
+                    // the listener was closed: the test is over
+                }
+            });
+            List<Thread> threads = new ArrayList<>();
+            List<CompletableFuture<Object>> done = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                int id = i;
+                done.add(start(Thread.ofVirtual(), threads, () -> {
+                    try (Socket c = Loopback.connectTo(l)) {
+                        byte[] out = new byte[64], in = new byte[64];
+                        for (int r = 0; r < rounds; r++) {
+                            java.util.Arrays.fill(out, (byte) (id + r));
+                            c.writeFully(out);
+                            c.readFully(in);
+                            if (!java.util.Arrays.equals(in, out)) throw new AssertionError("echo mismatch");
+                        }
+                    }
+                    return id;
+                }));
+            }
+            for (var f : done) f.get(60, TimeUnit.SECONDS);
+            l.close();
+            assertThat(acceptor.join(Duration.ofSeconds(20))).isTrue();
+        }
+    }
+
     @Test
     void interruptingAVirtualThreadBlockedInReadEndsTheRead() throws Exception {
         Socket[] pair = Socket.pair(Family.LOCAL, SocketType.STREAM);
