@@ -85,12 +85,13 @@ final class AotCache {
         argv.add(ChildMain.class.getName());
         argv.addAll(List.of("serve", handlerSpec, "0"));
         Socket[] conn = Socket.pair(Family.LOCAL, SocketType.STREAM);
-        Socket[] out = Socket.pair(Family.LOCAL, SocketType.STREAM); // the JVM reports the cache's creation on stdout
+        Socket[] out = Socket.pair(Family.LOCAL, SocketType.STREAM); // the JVM's lines about making the cache
         ChildProcess child;
         try {
             conn[1].setBlockingForChild(true);
             out[1].setBlockingForChild(true);
-            child = ChildProcess.builder(argv).descriptor(0, conn[1]).descriptor(1, out[1]).start();
+            child = ChildProcess.builder(argv).descriptor(0, conn[1]).descriptor(1, out[1])
+                    .descriptor(2, out[1]).start();
         } finally {
             conn[1].close();
             out[1].close();

@@ -9,7 +9,7 @@ import java.util.List;
  * class path, native access on, and flags that make a small, short-lived JVM start fast (C1 only,
  * the serial collector, a small heap, no perf-data file, and the AOT cache of {@link AotCache}
  * once one is built, else the JDK's default class-data archive; {@code -Xshare} is left at its
- * default, as {@code -XX:AOTCache} requires). JVM warnings go to stderr: stdout may be a socket.
+ * default, as {@code -XX:AOTCache} requires). The JVM's own output goes to stderr.
  */
 final class ChildJvm {
     private ChildJvm() {}
@@ -25,7 +25,7 @@ final class ChildJvm {
                 "-XX:+UseSerialGC",
                 "-Xms8m", "-Xmx64m",
                 "-XX:-UsePerfData", // no hsperfdata file to create and delete
-                "-Xlog:disable", "-Xlog:all=warning:stderr");
+                "-XX:+DisplayVMOutputToStderr", "-Xlog:disable", "-Xlog:all=warning:stderr");
     }
 
     /** The child command: {@code java FLAGS [-XX:AOTCache=...] io.jsock.server.ChildMain ARGS}. */

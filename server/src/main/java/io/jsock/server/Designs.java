@@ -12,7 +12,7 @@ final class Designs {
             case VIRTUAL -> ThreadPerClient.virtual();
             case EPOLL -> new EventLoops(model.n());
             case PROCESS -> new ProcessPerClient();
-            case PREFORK -> throw new IllegalArgumentException("model " + model + " is not available in this build");
+            case PREFORK -> new Preforked(model.n());
         };
     }
 }

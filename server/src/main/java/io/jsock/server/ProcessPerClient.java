@@ -71,7 +71,7 @@ final class ProcessPerClient implements Design {
             a.socket().setBlockingForChild(true); // the child expects blocking I/O and shares the flags
             ChildProcess.Builder b = ChildProcess.builder(argvFor(c)).environment(environment(c));
             if (javaChild) {
-                b.descriptor(0, a.socket()); // the child's only reference: its close sends the FIN
+                b.descriptor(0, a.socket()).devNull(1); // the child's only reference: its close sends the FIN
             } else {
                 b.stdio(a.socket());
             }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -186,6 +187,7 @@ public final class ChildProcess {
         private final List<String> argv;
         private Map<String, String> environment = System.getenv();
         private final TreeMap<Integer, Socket> descriptors = new TreeMap<>(); // child's number -> ours
+        private final TreeSet<Integer> devNull = new TreeSet<>();             // child's numbers opened on /dev/null
 
         private Builder(List<String> argv) {
             if (argv.isEmpty()) throw new IllegalArgumentException("argv is empty: nothing to run");
@@ -210,6 +212,15 @@ public final class ChildProcess {
         public Builder descriptor(int childFd, Socket socket) {
             if (childFd < 0) throw new IllegalArgumentException("descriptor number must be >= 0: " + childFd);
             descriptors.put(childFd, Objects.requireNonNull(socket));
+            devNull.remove(childFd);
+            return this;
+        }
+
+        /** The child's descriptor {@code childFd} is /dev/null (e.g. a worker's stdin and stdout). */
+        public Builder devNull(int childFd) {
+            if (childFd < 0) throw new IllegalArgumentException("descriptor number must be >= 0: " + childFd);
+            descriptors.remove(childFd);
+            devNull.add(childFd);
             return this;
         }
 
@@ -230,7 +241,7 @@ public final class ChildProcess {
                 try {
                     check(Libc.posix_spawnattr_init(attr), "posix_spawnattr_init");
                     try {
-                        plan(actions);
+                        plan(arena, actions);
                         defaultSignals(arena, attr);
                         MemorySegment pid = arena.allocate(JAVA_INT);
                         int rc = Libc.posix_spawn(pid, arena.allocateFrom(program), actions, attr,
@@ -254,8 +265,8 @@ public final class ChildProcess {
          * highest number (at least 3: standard error stays) closed. When a socket's own number is
          * another's target, all go through fresh numbers first so no dup2 overwrites a source.
          */
-        private void plan(MemorySegment actions) throws ErrnoException {
-            int highest = 2;
+        private void plan(Arena arena, MemorySegment actions) throws ErrnoException {
+            int highest = devNull.isEmpty() ? 2 : Math.max(2, devNull.last());
             int top = 2;
             boolean clash = false;
             for (var e : descriptors.entrySet()) {
@@ -271,6 +282,13 @@ public final class ChildProcess {
                 for (var e : descriptors.entrySet()) dup2(actions, spare++, e.getKey());
             } else {
                 for (var e : descriptors.entrySet()) dup2(actions, e.getValue().fd(), e.getKey());
+            }
+            if (!devNull.isEmpty()) {
+                MemorySegment path = arena.allocateFrom("/dev/null");
+                for (int fd : devNull) {
+                    check(Libc.posix_spawn_file_actions_addopen(actions, fd, path, Constants.O_RDWR, 0),
+                            "posix_spawn_file_actions_addopen");
+                }
             }
             check(Libc.posix_spawn_file_actions_addclosefrom_np(actions, highest + 1),
                     "posix_spawn_file_actions_addclosefrom_np");

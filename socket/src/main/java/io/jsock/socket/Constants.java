@@ -39,5 +39,5 @@ final class Constants {
     static final long SYS_pidfd_open = 434;
 
     // open(2), setns(2)
-    static final int O_RDONLY = 0, CLONE_NEWNET = 0x40000000;
+    static final int O_RDONLY = 0, O_RDWR = 2, CLONE_NEWNET = 0x40000000;
 }

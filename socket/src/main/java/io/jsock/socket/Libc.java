@@ -372,6 +372,8 @@ final class Libc {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle file_actions_addclosefrom_np$mh = quick("posix_spawn_file_actions_addclosefrom_np",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle file_actions_addopen$mh = quick("posix_spawn_file_actions_addopen",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
     private static final MethodHandle spawnattr_init$mh = quick("posix_spawnattr_init",
             FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle spawnattr_destroy$mh = quick("posix_spawnattr_destroy",
@@ -440,6 +442,15 @@ final class Libc {
     static int posix_spawn_file_actions_addclosefrom_np(MemorySegment actions, int from) {
         try {
             return (int) file_actions_addclosefrom_np$mh.invokeExact(state(), actions, from);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** The child opens {@code path} (NUL-terminated) at {@code fd}. */
+    static int posix_spawn_file_actions_addopen(MemorySegment actions, int fd, MemorySegment path, int oflag, int mode) {
+        try {
+            return (int) file_actions_addopen$mh.invokeExact(state(), actions, fd, path, oflag, mode);
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -190,6 +190,19 @@ class ChildProcessTest {
         }
     }
 
+    @Test
+    void aDescriptorCanBeDevNull() throws Exception {
+        Socket[] pair = Socket.pair(Family.LOCAL, SocketType.STREAM);
+        try (Socket mine = pair[0]; Socket theirs = pair[1]) {
+            theirs.setBlockingForChild(true);
+            ChildProcess p = ChildProcess.builder(List.of("sh", "-c", "readlink /proc/$$/fd/0; ls /proc/$$/fd"))
+                    .devNull(0).descriptor(1, theirs).start();
+            theirs.close();
+            assertThat(readAll(mine)).isEqualTo("/dev/null\n0\n1\n2\n");
+            assertThat(p.waitFor(LONG).exitCode()).isZero();
+        }
+    }
+
     // ---- reaping
 
     @Test

@@ -1,0 +1,169 @@
+package io.jsock.server;
+
+import static io.jsock.server.ProcessPerClientTest.awaitTrue;
+import static io.jsock.server.ProcessPerClientTest.connect;
+import static io.jsock.server.ProcessPerClientTest.exchange;
+import static io.jsock.server.ProcessPerClientTest.ourZombies;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code prefork:N} model: worker JVMs share the listener, one wakes per connection, the dead are replaced, shutdown leaves nothing. */
+class PreforkTest {
+
+    @AfterEach
+    void resetHooks() {
+        Preforked.statsDir = null;
+        Preforked.herd = false;
+    }
+
+    static TcpServer.Builder prefork(int n) {
+        return TcpServer.builder().bind("127.0.0.1:0").model(Model.prefork(n)).grace(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void workersServeAJavaHandlerAndShutDownLeavingNoProcess() throws Exception {
+        ConcurrentLinkedQueue<String> log = new ConcurrentLinkedQueue<>();
+        List<ProcessHandle> workers;
+        try (TcpServer s = prefork(2).handler(new ProcessPerClientTest.Echo()).log(log::add).start()) {
+            workers = awaitWorkers(2);
+            for (int i = 0; i < 10; i++) assertThat(exchange(s, "hello " + i)).isEqualTo("hello " + i);
+        }
+        for (ProcessHandle w : workers) assertThat(w.isAlive()).isFalse();
+        assertThat(ProcessHandle.current().children().toList()).isEmpty();
+        assertThat(log.stream().filter(l -> l.matches("worker \\d+ exit 0"))).hasSize(2);
+    }
+
+    @Test
+    void workersSpawnTheCommandPerConnection() throws Exception {
+        try (TcpServer s = prefork(2).command(List.of("sh", "-c", "echo \"$PROTO $TCPLOCALPORT\"; cat")).start()) {
+            awaitWorkers(2);
+            for (int i = 0; i < 5; i++) {
+                assertThat(exchange(s, "line " + i + "\n")).isEqualTo("TCP " + s.localAddress().port() + "\nline " + i + "\n");
+            }
+        }
+        assertThat(ProcessHandle.current().children().toList()).isEmpty();
+    }
+
+    @Test
+    void aKilledWorkerIsReplaced() throws Exception {
+        ConcurrentLinkedQueue<String> log = new ConcurrentLinkedQueue<>();
+        try (TcpServer s = prefork(2).handler(new ProcessPerClientTest.Echo()).log(log::add).start()) {
+            List<ProcessHandle> before = awaitWorkers(2);
+            ProcessHandle victim = before.get(0);
+            assertThat(victim.destroyForcibly()).isTrue(); // SIGKILL, by pid
+            awaitTrue(() -> {
+                Set<Long> now = ProcessHandle.current().children().filter(ProcessHandle::isAlive)
+                        .map(ProcessHandle::pid).collect(Collectors.toSet());
+                return now.size() == 2 && !now.contains(victim.pid());
+            }, "the killed worker was not replaced");
+            assertThat(ourZombies()).isEmpty();
+            assertThat(log).anyMatch(l -> l.contains("worker " + victim.pid() + " killed by SIGKILL"));
+            awaitWorkers(2);
+            for (int i = 0; i < 6; i++) assertThat(exchange(s, "again " + i)).isEqualTo("again " + i);
+        }
+        assertThat(ProcessHandle.current().children().toList()).isEmpty();
+    }
+
+    @Test
+    void oneConnectionWakesOneWorker(@TempDir Path stats) throws Exception {
+        long[] counts = serialConnectionsAndCount(stats, false);
+        assertThat(counts[1]).as("connections accepted").isEqualTo(20);
+        assertThat(counts[0]).as("wake-ups").isEqualTo(20);
+        assertThat(counts[2]).as("wake-ups that found nothing to accept").isZero();
+    }
+
+    @Test
+    void withoutEpollExclusiveEveryWorkerWakes(@TempDir Path stats) throws Exception {
+        long[] counts = serialConnectionsAndCount(stats, true);
+        assertThat(counts[1]).as("connections accepted").isEqualTo(20);
+        assertThat(counts[2]).as("wake-ups that found nothing to accept: the herd").isPositive();
+    }
+
+    /** prefork:4; 20 connections one after another, each when all four wait; returns the summed wakeups, accepted, empty. */
+    private static long[] serialConnectionsAndCount(Path stats, boolean herd) throws Exception {
+        Preforked.statsDir = stats;
+        Preforked.herd = herd;
+        try (TcpServer s = prefork(4).handler(new ProcessPerClientTest.Echo()).start()) {
+            List<ProcessHandle> workers = awaitWorkers(4);
+            for (int i = 0; i < 20; i++) {
+                for (ProcessHandle w : workers) awaitTrue(() -> waitingInEpoll(w.pid()), "worker " + w.pid() + " is not waiting");
+                try (var c = connect(s)) {
+                    c.writeFully(new byte[] {'x'});
+                    byte[] one = new byte[1];
+                    c.readFully(one);
+                }
+            }
+        }
+        long[] sum = new long[3];
+        try (var files = Files.list(stats)) {
+            List<Path> all = files.toList();
+            assertThat(all).hasSize(4); // every worker stopped in order and wrote its counts
+            for (Path f : all) {
+                String[] v = Files.readString(f).trim().split(" ");
+                for (int i = 0; i < 3; i++) sum[i] += Long.parseLong(v[i]);
+            }
+        }
+        System.err.printf("prefork:4%s, 20 connections one after another: %d wake-ups, %d accepted, %d found nothing%n",
+                herd ? " without EPOLLEXCLUSIVE" : "", sum[0], sum[1], sum[2]);
+        return sum;
+    }
+
+    /** Waits until {@code n} workers run and each has its listener (descriptor 3) in an epoll. */
+    static List<ProcessHandle> awaitWorkers(int n) throws Exception {
+        awaitTrue(() -> {
+            List<ProcessHandle> ws = ProcessHandle.current().children().filter(ProcessHandle::isAlive).toList();
+            if (ws.size() != n) return false;
+            for (ProcessHandle w : ws) if (epollWatchingListener(w.pid()) < 0) return false;
+            return true;
+        }, n + " workers did not come up");
+        return ProcessHandle.current().children().toList();
+    }
+
+    /** The epoll descriptor of {@code pid} that watches descriptor 3 (per /proc/PID/fdinfo), or -1. */
+    static int epollWatchingListener(long pid) throws IOException {
+        Path fdinfo = Path.of("/proc", Long.toString(pid), "fdinfo");
+        try (var fds = Files.list(fdinfo)) {
+            for (Path p : fds.toList()) {
+                try {
+                    for (String line : Files.readAllLines(p)) {
+                        if (line.startsWith("tfd:") && line.split("\\s+")[1].equals("3")) return Integer.parseInt(p.getFileName().toString());
+                    }
+                } catch (IOException gone) {
+                    // closed while we looked
+                }
+            }
+        } catch (IOException gone) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /** True when a thread of {@code pid} sits in epoll_wait (x86_64: 232; aarch64 has only epoll_pwait, 22) on that epoll. */
+    static boolean waitingInEpoll(long pid) throws IOException {
+        int epfd = epollWatchingListener(pid);
+        if (epfd < 0) return false;
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path t : tasks.toList()) {
+                try {
+                    String[] sc = Files.readString(t.resolve("syscall")).trim().split(" ");
+                    if ((sc[0].equals("232") || sc[0].equals("281") || sc[0].equals("22")) && sc.length > 1
+                            && Long.decode(sc[1]) == epfd) return true;
+                } catch (IOException | NumberFormatException gone) {
+                    // the thread ended, or is running ("running" has no arguments)
+                }
+            }
+        }
+        return false;
+    }
+}
