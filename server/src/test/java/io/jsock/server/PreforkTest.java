@@ -77,32 +77,45 @@ class PreforkTest {
 
     @Test
     void oneConnectionWakesOneWorker(@TempDir Path stats) throws Exception {
-        long[] counts = serialConnectionsAndCount(stats, false);
-        assertThat(counts[1]).as("connections accepted").isEqualTo(20);
-        assertThat(counts[0]).as("wake-ups").isEqualTo(20);
-        assertThat(counts[2]).as("wake-ups that found nothing to accept").isZero();
+        Herd h = serialConnections(stats, false);
+        assertThat(h.accepted).as("connections accepted").isEqualTo(20);
+        assertThat(h.wakeups).as("returns from epoll_wait").isEqualTo(20);
+        assertThat(h.empty).as("wake-ups that found nothing to accept").isZero();
+        assertThat(h.threadsWoken).as("accept threads the kernel woke, per connection").containsOnly(1);
     }
 
     @Test
     void withoutEpollExclusiveEveryWorkerWakes(@TempDir Path stats) throws Exception {
-        long[] counts = serialConnectionsAndCount(stats, true);
-        assertThat(counts[1]).as("connections accepted").isEqualTo(20);
-        assertThat(counts[2]).as("wake-ups that found nothing to accept: the herd").isPositive();
+        Herd h = serialConnections(stats, true);
+        assertThat(h.accepted).as("connections accepted").isEqualTo(20);
+        assertThat(h.threadsWoken).as("accept threads the kernel woke, per connection: the herd").anyMatch(n -> n > 1);
     }
 
-    /** prefork:4; 20 connections one after another, each when all four wait; returns the summed wakeups, accepted, empty. */
-    private static long[] serialConnectionsAndCount(Path stats, boolean herd) throws Exception {
+    /** What 20 connections did to four workers: counts from the workers, and per connection how many accept threads ran. */
+    record Herd(long wakeups, long accepted, long empty, List<Integer> threadsWoken) {}
+
+    /**
+     * prefork:4; 20 connections one after another, each once all four workers wait in epoll_wait.
+     * The kernel's view of who woke: the voluntary context switches of each worker's accept thread
+     * (one per sleep after a wake-up), before and after each connection.
+     */
+    private static Herd serialConnections(Path stats, boolean herd) throws Exception {
         Preforked.statsDir = stats;
         Preforked.herd = herd;
+        List<Integer> woken = new java.util.ArrayList<>();
         try (TcpServer s = prefork(4).handler(new ProcessPerClientTest.Echo()).start()) {
             List<ProcessHandle> workers = awaitWorkers(4);
             for (int i = 0; i < 20; i++) {
-                for (ProcessHandle w : workers) awaitTrue(() -> waitingInEpoll(w.pid()), "worker " + w.pid() + " is not waiting");
+                long[] before = new long[workers.size()];
+                for (int k = 0; k < before.length; k++) before[k] = awaitAcceptThreadWaiting(workers.get(k).pid());
                 try (var c = connect(s)) {
                     c.writeFully(new byte[] {'x'});
                     byte[] one = new byte[1];
                     c.readFully(one);
                 }
+                int n = 0;
+                for (int k = 0; k < before.length; k++) if (awaitAcceptThreadWaiting(workers.get(k).pid()) != before[k]) n++;
+                woken.add(n);
             }
         }
         long[] sum = new long[3];
@@ -114,9 +127,24 @@ class PreforkTest {
                 for (int i = 0; i < 3; i++) sum[i] += Long.parseLong(v[i]);
             }
         }
-        System.err.printf("prefork:4%s, 20 connections one after another: %d wake-ups, %d accepted, %d found nothing%n",
-                herd ? " without EPOLLEXCLUSIVE" : "", sum[0], sum[1], sum[2]);
-        return sum;
+        System.err.printf("prefork:4%s, 20 connections one after another: %d returns from epoll_wait, %d accepted,"
+                + " %d found nothing; accept threads woken per connection: %s%n",
+                herd ? " without EPOLLEXCLUSIVE" : "", sum[0], sum[1], sum[2], woken);
+        return new Herd(sum[0], sum[1], sum[2], woken);
+    }
+
+    /** Waits until the worker's accept thread sits in epoll_wait again; returns its voluntary context switches. */
+    static long awaitAcceptThreadWaiting(long pid) throws Exception {
+        long[] switches = new long[1];
+        awaitTrue(() -> {
+            Path t = acceptThread(pid);
+            if (t == null) return false;
+            for (String line : Files.readAllLines(t.resolve("status"))) {
+                if (line.startsWith("voluntary_ctxt_switches:")) switches[0] = Long.parseLong(line.split("\\s+")[1]);
+            }
+            return acceptThread(pid) != null; // still (or again) waiting after we read the count
+        }, "worker " + pid + " is not waiting in epoll_wait");
+        return switches[0];
     }
 
     /** Waits until {@code n} workers run and each has its listener (descriptor 3) in an epoll. */
@@ -149,21 +177,21 @@ class PreforkTest {
         return -1;
     }
 
-    /** True when a thread of {@code pid} sits in epoll_wait (x86_64: 232; aarch64 has only epoll_pwait, 22) on that epoll. */
-    static boolean waitingInEpoll(long pid) throws IOException {
+    /** The /proc task of {@code pid}'s thread that sits in epoll_wait (x86_64: 232, 281 epoll_pwait; aarch64: 22) on the listener's epoll; null if none. */
+    static Path acceptThread(long pid) throws IOException {
         int epfd = epollWatchingListener(pid);
-        if (epfd < 0) return false;
+        if (epfd < 0) return null;
         try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path t : tasks.toList()) {
                 try {
                     String[] sc = Files.readString(t.resolve("syscall")).trim().split(" ");
                     if ((sc[0].equals("232") || sc[0].equals("281") || sc[0].equals("22")) && sc.length > 1
-                            && Long.decode(sc[1]) == epfd) return true;
+                            && Long.decode(sc[1]) == epfd) return t;
                 } catch (IOException | NumberFormatException gone) {
                     // the thread ended, or is running ("running" has no arguments)
                 }
             }
         }
-        return false;
+        return null;
     }
 }
