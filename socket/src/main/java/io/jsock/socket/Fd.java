@@ -104,13 +104,14 @@ final class Fd {
                 removeWaiter(w);
             }
         } else {
-            Wakeup wakeup = Wakeup.current();
+            Wakeup wakeup = Wakeup.borrow();
             Waiter w = addWaiter(wakeup, events);
             try {
                 if (!isOpen()) throw new SocketClosedException(syscall);
                 wakeup.poll(fd, events, deadline);
             } finally {
                 removeWaiter(w);
+                wakeup.release();
             }
         }
         if (!isOpen()) throw new SocketClosedException(syscall);

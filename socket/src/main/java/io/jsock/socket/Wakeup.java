@@ -1,7 +1,6 @@
 package io.jsock.socket;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
@@ -9,16 +8,22 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.VarHandle;
-import java.lang.ref.Cleaner;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * How a platform thread blocks on a socket: poll(2) on the socket and on the thread's own eventfd,
- * so that {@link Fd#close} can wake it by writing to the eventfd. One per platform thread that ever
- * blocks; its eventfd is closed when the thread is gone.
+ * How a platform thread blocks on a socket: poll(2) on the socket and on an eventfd, so that
+ * {@link Fd#close} can wake it by writing to the eventfd. A thread borrows a wakeup for each wait
+ * and gives it back after, so the eventfds number the platform threads blocked at once (at most
+ * {@link #MAX_IDLE} more are kept idle), not every thread that ever blocked. A wakeup written to
+ * after its wait ended makes its next borrower's poll return early: a spurious wake-up, which
+ * every caller already handles by retrying its call.
  */
 final class Wakeup {
-    private static final Cleaner CLEANER = Cleaner.create(Thread.ofPlatform().daemon().name("jsock-cleaner").factory());
-    private static final ThreadLocal<Wakeup> CURRENT = ThreadLocal.withInitial(Wakeup::new);
+    /** Idle wakeups kept for reuse; beyond this, a returned one is closed. */
+    static final int MAX_IDLE = 64;
+    private static final ConcurrentLinkedQueue<Wakeup> IDLE = new ConcurrentLinkedQueue<>();
+    private static final AtomicInteger IDLE_COUNT = new AtomicInteger();
 
     /** {@code struct pollfd} (poll(2)): fd, requested events, returned events. */
     static final StructLayout POLLFD = MemoryLayout.structLayout(
@@ -34,27 +39,51 @@ final class Wakeup {
     static short pollfd_revents(MemorySegment s, long i) { return (short) PFD_REVENTS.get(s, i * POLLFD.byteSize()); }
     static void pollfd_revents(MemorySegment s, long i, short v) { PFD_REVENTS.set(s, i * POLLFD.byteSize(), v); }
 
-    private final int eventfd;
+    // The eventfd, closed through Fd so that a late wake() from a closing thread never writes to a
+    // descriptor number that has since been reused.
+    private final Fd eventfd;
+    // Used only by the borrowing thread.
     private final MemorySegment pollfds = Arena.ofAuto().allocate(POLLFD, 2);
-    private final MemorySegment counter = MemorySegment.ofArray(new long[1]);
+    private final MemorySegment drained = MemorySegment.ofArray(new long[1]);
 
-    static Wakeup current() {
-        return CURRENT.get();
+    /** A wakeup for the calling platform thread's next wait; give it back with {@link #release}. */
+    static Wakeup borrow() throws ErrnoException {
+        Wakeup w = IDLE.poll();
+        if (w == null) return new Wakeup();
+        IDLE_COUNT.decrementAndGet();
+        return w;
     }
 
-    private Wakeup() {
-        eventfd = Libc.eventfd(0, Constants.EFD_CLOEXEC | Constants.EFD_NONBLOCK);
-        if (eventfd < 0) throw new IllegalStateException("eventfd: " + Errno.describe(Libc.errno()));
-        int efd = eventfd;
-        CLEANER.register(this, () -> Libc.close(efd));
-        pollfd_fd(pollfds, 1, eventfd);
+    /** After the wait: keeps the wakeup for the next one, or closes it when enough are idle. */
+    void release() {
+        if (IDLE_COUNT.incrementAndGet() <= MAX_IDLE) {
+            IDLE.offer(this);
+        } else {
+            IDLE_COUNT.decrementAndGet();
+            eventfd.close();
+        }
+    }
+
+    private Wakeup() throws ErrnoException {
+        int efd = Libc.eventfd(0, Constants.EFD_CLOEXEC | Constants.EFD_NONBLOCK);
+        if (efd < 0) throw new ErrnoException("eventfd", Libc.errno(), null);
+        eventfd = new Fd(efd);
+        pollfd_fd(pollfds, 1, efd);
         pollfd_events(pollfds, 1, Constants.POLLIN);
     }
 
-    /** Called by another thread: makes this thread's poll return. */
+    /** Called by another thread: makes the borrower's poll return. */
     void wake() {
-        counter.set(JAVA_LONG, 0, 1L);
-        Libc.write(eventfd, counter, 8);
+        try {
+            eventfd.acquire("write");
+        } catch (SocketClosedException closed) {
+            return; // given back and closed: nobody waits on it any more
+        }
+        try {
+            Libc.write(eventfd.fd, MemorySegment.ofArray(new long[] {1}), 8);
+        } finally {
+            eventfd.release();
+        }
     }
 
     /**
@@ -77,7 +106,7 @@ final class Wakeup {
                 throw new IllegalStateException("poll: " + Errno.describe(Libc.errno()));
             }
             if (n == 0) continue; // timed out: the loop's deadline check decides
-            if (pollfd_revents(pollfds, 1) != 0) Libc.read(eventfd, counter, 8); // drain: woken by close
+            if (pollfd_revents(pollfds, 1) != 0) Libc.read(eventfd.fd, drained, 8); // drain: woken by close
             return;
         }
     }

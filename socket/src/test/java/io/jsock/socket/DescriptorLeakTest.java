@@ -63,4 +63,35 @@ class DescriptorLeakTest {
             t.join();
         }
     }
+
+    /**
+     * A platform thread waits in poll(2) on its socket and an eventfd that close writes to. Threads
+     * that blocked and ended must not leave their eventfds open until some later garbage collection:
+     * a thread-per-connection server would run out of descriptors first.
+     */
+    @Test
+    void platformThreadsThatBlockedAndEndedLeaveNoEventfdBehind() throws Exception {
+        Socket[] pair = Socket.pair(Family.LOCAL, SocketType.STREAM);
+        try (Socket a = pair[0]; Socket b = pair[1]) {
+            blockOnceInAPlatformThread(a, b);
+            int before = Loopback.openEventfds();
+            for (int i = 0; i < 300; i++) blockOnceInAPlatformThread(a, b);
+            assertThat(Loopback.openEventfds()).isLessThanOrEqualTo(before + 2);
+        }
+    }
+
+    private static void blockOnceInAPlatformThread(Socket a, Socket b) throws Exception {
+        CompletableFuture<Integer> read = new CompletableFuture<>();
+        Thread t = Thread.ofPlatform().start(() -> {
+            try {
+                read.complete(a.read(ByteBuffer.allocate(1)));
+            } catch (Throwable e) {
+                read.completeExceptionally(e);
+            }
+        });
+        Loopback.awaitInPoll(t);
+        b.writeFully(new byte[] {1});
+        assertThat(read.get(20, TimeUnit.SECONDS)).isEqualTo(1);
+        t.join();
+    }
 }

@@ -87,11 +87,20 @@ final class Loopback {
      * wakeup eventfds of dead platform threads whenever the GC finds them).
      */
     static int openSockets() throws IOException {
+        return countDescriptors("socket:");
+    }
+
+    /** The open eventfds of this process (links to {@code anon_inode:[eventfd]}). */
+    static int openEventfds() throws IOException {
+        return countDescriptors("anon_inode:[eventfd]");
+    }
+
+    private static int countDescriptors(String linkPrefix) throws IOException {
         int n = 0;
         try (var s = Files.list(Path.of("/proc/self/fd"))) {
             for (Path fd : (Iterable<Path>) s::iterator) {
                 try {
-                    if (Files.readSymbolicLink(fd).toString().startsWith("socket:")) n++;
+                    if (Files.readSymbolicLink(fd).toString().startsWith(linkPrefix)) n++;
                 } catch (IOException closedMeanwhile) {
                     // the descriptor went while we listed: not open
                 }
