@@ -65,7 +65,7 @@ final class CloseVsShutdown implements Experiment {
                 Thread.sleep(QUIET_MILLIS);
                 int afterClose = Probe.segsIn(peer);
                 String readAfterClose = Probe.tryRead(peer);
-                String stateAfterClose = Probe.state(twin, here, there);
+                String stateAfterClose = Probe.state(here, there);
                 f.saw("close(fd " + connfd.fd() + "): peer received " + (afterClose - before) + " segments in " + QUIET_MILLIS
                         + " ms; peer's read: " + readAfterClose + "; the socket is " + stateAfterClose);
                 f.expect(afterClose == before, "close of one of two descriptors sent " + (afterClose - before) + " segments");
@@ -82,7 +82,7 @@ final class CloseVsShutdown implements Experiment {
                 ByteBuffer one = ByteBuffer.allocate(1);
                 int n = peer.read(one); // waits at most the timeout: EOF is the FIN
                 int afterShutdown = Probe.segsIn(peer);
-                String serverState = Probe.state(twin, here, there), peerState = Probe.state(peer, there, here);
+                String serverState = Probe.state(here, there), peerState = Probe.state(there, here);
                 f.saw("shutdown(SHUT_WR) with a descriptor still open: peer received " + (afterShutdown - beforeShutdown)
                         + " segment(s); peer's read returned " + n + (n < 0 ? " (end of stream: the FIN)" : "")
                         + "; states: ours " + serverState + ", peer " + peerState);
@@ -116,7 +116,7 @@ final class CloseVsShutdown implements Experiment {
                     read = e.errno() + "";
                 }
                 int after = Probe.segsIn(peer);
-                String ours = Probe.state(connfd, here, there);
+                String ours = Probe.state(here, there);
                 f.saw("SO_LINGER {on, 0 s} then close(): peer received " + (after - before) + " segment; its read: " + read
                         + "; our socket is " + ours + " (no TIME_WAIT)");
                 f.expect(read.equals(Errno.ECONNRESET.name()), "after an abortive close the peer read " + read + ", not ECONNRESET");

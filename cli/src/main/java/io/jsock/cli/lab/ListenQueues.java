@@ -156,7 +156,7 @@ final class ListenQueues implements Experiment {
         long drops = server1.since(server0, "TcpExt", "ListenDrops");
         long synRetrans = client1.since(client0, "TcpExt", "TCPSynRetrans");
         int ownRetrans = late.getOption(SockOpt.TCP_INFO).totalRetrans();
-        String lateInNs = net.call(net.client(), () -> Probe.state(late, late.getsockname(), at));
+        String lateInNs = net.call(net.client(), () -> Probe.state(late.getsockname(), at));
         f.saw("one more client: still " + lateInNs + " after its SYN was retransmitted " + ownRetrans
                 + " time(s) (its TCP_INFO; client TcpExt.TCPSynRetrans +" + synRetrans + "); server TcpExt.ListenOverflows +"
                 + overflows + ", ListenDrops +" + drops + ": each SYN dropped; completed queue still " + listenerIn(net, at).rqueue());

@@ -20,8 +20,8 @@ final class Probe {
         return Optional.empty();
     }
 
-    /** The state sock_diag reports for {@code s}'s connection, or "gone" when the kernel has no such socket. */
-    static String state(Socket s, SockAddr local, SockAddr peer) throws IOException {
+    /** The state sock_diag reports for the connection from {@code local} to {@code peer}, or "gone" when the kernel has none. */
+    static String state(SockAddr local, SockAddr peer) throws IOException {
         return entry(local, peer).map(d -> d.state().name()).orElse("gone");
     }
 
