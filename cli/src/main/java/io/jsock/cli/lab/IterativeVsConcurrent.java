@@ -19,8 +19,9 @@ import java.util.Map;
 /**
  * UNP 4.8: an iterative server serves one client at a time, so a second client waits (its
  * connection complete, sitting in the listener's completed queue) until the first leaves; a
- * concurrent server (a thread per client here) serves both at once. The same echo handler runs
- * under each model of {@link TcpServer}.
+ * concurrent server serves both at once: a process per client (spawned, running {@code cat} on the
+ * socket, UNP's fork model), a thread per client, a virtual thread per client. The same echo
+ * handler runs under each thread model of {@link TcpServer}.
  */
 final class IterativeVsConcurrent implements Experiment {
     /** How long the second client waits for its echo while the first is still connected, on the iterative server. */
@@ -54,15 +55,17 @@ final class IterativeVsConcurrent implements Experiment {
     @Override
     public void run(Findings f) throws Exception {
         Map<String, Object> facts = new LinkedHashMap<>();
-        for (Model m : List.of(Model.ITERATIVE, Model.THREAD, Model.VIRTUAL)) facts.put(m.kind().cliName(), serve(f, m));
+        for (Model m : List.of(Model.ITERATIVE, Model.PROCESS, Model.THREAD, Model.VIRTUAL)) facts.put(m.kind().cliName(), serve(f, m));
         f.fact("models", facts);
     }
 
     /** Two clients, the first staying connected; whether the second is served meanwhile. */
     private static Map<String, Object> serve(Findings f, Model model) throws Exception {
         boolean concurrent = model.kind() != Model.Kind.ITERATIVE;
-        try (TcpServer server = TcpServer.builder().bind(SockAddr.loopback4(0)).backlog(8).model(model).handler(ECHO)
-                        .grace(Duration.ZERO).start();
+        TcpServer.Builder builder = TcpServer.builder().bind(SockAddr.loopback4(0)).backlog(8).model(model).grace(Duration.ZERO);
+        // The process model runs a program per connection with the socket as its stdin and stdout: cat echoes.
+        builder = model.kind() == Model.Kind.PROCESS ? builder.command(List.of("cat")) : builder.handler(ECHO);
+        try (TcpServer server = builder.start();
                 Socket a = client(server.localAddress());
                 Socket b = client(server.localAddress())) {
             SockAddr at = server.localAddress();

@@ -14,7 +14,7 @@ public final class Lab {
     /** Every experiment, in the order of the text's sections. */
     public static List<Experiment> all() {
         return List.of(new Families(), new Bind(), new ConnectErrors(), new ListenQueues(), new AcceptBlocks(),
-                new IterativeVsConcurrent(), new CloseVsShutdown());
+                new IterativeVsConcurrent(), new ForkAndClose(), new CloseVsShutdown());
     }
 
     /** The names, for messages: what {@code jsock lab} accepts. */

@@ -45,6 +45,7 @@ class ExperimentsTest {
         assertThat(o.verdict()).isEqualTo(Verdict.HOLDS);
         assertThat(o.facts().get("models").toString()).contains(
                 "iterative={secondServedWhileFirstConnected=false, completedQueueWhileFirstConnected=1, secondServedAfterFirstLeft=true}",
+                "process={secondServedWhileFirstConnected=true, completedQueueWhileFirstConnected=0}",
                 "thread={secondServedWhileFirstConnected=true, completedQueueWhileFirstConnected=0}");
     }
 
@@ -61,6 +62,13 @@ class ExperimentsTest {
     @Test
     void acceptBlocksUntilAClientCompletesTheHandshake() {
         assertThat(run("accept-blocks").verdict()).isEqualTo(Verdict.HOLDS);
+    }
+
+    @Test
+    void aChildHoldingConnfdKeepsTheFinBackUntilItExits() {
+        Outcome o = run("fork-and-close");
+        assertThat(o.verdict()).isEqualTo(Verdict.HOLDS);
+        assertThat(o.facts()).containsEntry("segmentsAfterParentClose", 0).containsEntry("peerSawEndOfStreamAfterChildExit", true);
     }
 
     @Test
