@@ -6,7 +6,9 @@ import io.jsock.socket.Errno;
 import io.jsock.socket.ErrnoException;
 import io.jsock.socket.EventFd;
 import io.jsock.socket.EventIo;
+import io.jsock.socket.Family;
 import io.jsock.socket.Shutdown;
+import io.jsock.socket.SockOpt;
 import io.jsock.socket.Socket;
 import io.jsock.socket.SocketClosedException;
 import java.io.IOException;
@@ -176,9 +178,14 @@ final class EventLoop implements Runnable {
         if (c == null || c.token != token) return; // an event for a connection closed earlier in this batch
         try {
             if ((events & Epoll.OUT) != 0) writable(c);
+            // ERR and HUP come whatever the interest: read what is left (and the error), then end it.
             boolean broken = (events & (Epoll.ERR | Epoll.HUP)) != 0;
-            if ((c.interest & Epoll.IN) != 0 || broken) {
-                if ((events & (Epoll.IN | Epoll.RDHUP)) != 0 || broken) readable(c, events);
+            boolean wanted = (events & READ_EVENTS) != 0 && (c.interest & Epoll.IN) != 0;
+            if ((wanted || broken) && !c.inputEnded && c.failure == null && !c.closed) readable(c, events);
+            if (broken && c.failure == null && !c.closed) {
+                // HUP: both directions are shut (the peer reset, or its FIN after ours): nothing can be sent.
+                close(c, (events & Epoll.ERR) != 0 ? "error (EPOLLERR)" : "hang-up (EPOLLHUP)", false);
+                return;
             }
         } catch (IOException e) {
             c.failure = e; // the peer reset, or the handler gave up: this connection only
@@ -340,6 +347,14 @@ final class EventLoop implements Runnable {
     }
 
     private void open(Accepted a) {
+        if (a.socket().family() != Family.LOCAL) {
+            try {
+                // Each write is a whole answer: send it now, not when the previous one is acknowledged (Nagle).
+                a.socket().setOption(SockOpt.TCP_NODELAY, true);
+            } catch (ErrnoException e) {
+                // the connection is already gone: the first read will say so
+            }
+        }
         Connection conn = serving.open(a);
         int fd = a.socket().fd();
         if (fd >= byFd.length) {

@@ -1,7 +1,10 @@
 package io.jsock.server;
 
 import io.jsock.socket.Epoll;
+import io.jsock.socket.ErrnoException;
 import io.jsock.socket.Family;
+import io.jsock.socket.Protocol;
+import io.jsock.socket.SockAddr;
 import io.jsock.socket.SockOpt;
 import io.jsock.socket.Socket;
 import io.jsock.socket.SocketType;
@@ -11,9 +14,23 @@ import java.util.List;
 
 /**
  * {@code epoll:N}: N event loops ({@link EventLoop}), each a platform thread {@code jsock-epoll-<i>}
- * over non-blocking sockets, serving {@link EventHandler}s. Every loop has its own descriptor of the
- * listening socket in its own epoll set, registered with EPOLLEXCLUSIVE when N &gt; 1, so a new
- * connection wakes one loop, not all of them (no thundering herd).
+ * over non-blocking sockets, serving {@link EventHandler}s. Each loop accepts from a listening
+ * descriptor of its own, in its own epoll set, so a new connection wakes one loop, not all of them:
+ *
+ * <ul>
+ * <li>With N &gt; 1 on TCP, SO_REUSEPORT: loop 0 takes the server's listener, loops 1..N-1 open one
+ *     each on the same address; the kernel spreads connections over them by a hash of the addresses.
+ *     Measured against EPOLLEXCLUSIVE on one shared listener (100 connections, epoll:2, this 2-core
+ *     machine): SO_REUSEPORT split the work between the loops about evenly (loop CPU 198/189,
+ *     111/105, 129/111 ticks), while EPOLLEXCLUSIVE, which wakes the first idle waiter, often gave one
+ *     loop two or three times the other's share (230/75, 107/229). The price: each listener has its
+ *     own backlog, and a port in use by another server of the same user must be refused by hand
+ *     ({@link #refuseSharedPort}). {@code -Djsock.epoll.listener=exclusive} selects the other way.
+ * <li>Otherwise (N = 1; Unix sockets, which have no SO_REUSEPORT; or a connection cap, which needs
+ *     one queue so that waiting clients are served in the order they came, not by which listener's
+ *     queue the hash put them in): every loop takes a duplicate of the server's listener, registered
+ *     with EPOLLEXCLUSIVE when N &gt; 1.
+ * </ul>
  *
  * <p>Shutdown, after {@link TcpServer} closed its listener: each loop closes its own listener
  * descriptor at once (the socket stops listening with the last one), serves its connections until
@@ -30,15 +47,16 @@ final class EventLoops implements Design {
     }
 
     /** Whether the loops share the listener through SO_REUSEPORT (one listener each) rather than EPOLLEXCLUSIVE. */
-    static boolean reusePort(Model model, Family family) {
-        return model.kind() == Model.Kind.EPOLL && model.n() > 1 && family != Family.LOCAL
-                && "reuseport".equals(System.getProperty("jsock.epoll.listener"));
+    static boolean reusePort(Model model, Family family, int maxConnections) {
+        return model.kind() == Model.Kind.EPOLL && model.n() > 1 && family != Family.LOCAL && maxConnections == 0
+                && !"exclusive".equals(System.getProperty("jsock.epoll.listener"));
     }
 
     @Override
     public void start(Serving serving) throws IOException {
         EventHandler.Factory factory = EventServices.factoryFor(serving.config);
-        boolean reusePort = reusePort(serving.config.model(), serving.config.bind().family());
+        TcpServer.Config config = serving.config;
+        boolean reusePort = reusePort(config.model(), config.bind().family(), config.maxConnections());
         boolean success = false;
         try {
             for (int i = 0; i < n; i++) {
@@ -64,9 +82,23 @@ final class EventLoops implements Design {
         }
     }
 
+    /**
+     * Before the first listener with SO_REUSEPORT binds a chosen port: fails as a plain bind would
+     * (EADDRINUSE) when anything listens there already. Without this, SO_REUSEPORT would quietly join a
+     * server of the same user on that port and share its clients. (Port 0 needs no look: the kernel
+     * never picks a port a reuseport group holds.)
+     */
+    static void refuseSharedPort(SockAddr bind) throws ErrnoException {
+        if (bind.port() == 0) return;
+        try (Socket probe = Socket.open(bind.family(), SocketType.STREAM, Protocol.DEFAULT)) {
+            probe.setOption(SockOpt.SO_REUSEADDR, true);
+            probe.bind(bind);
+        }
+    }
+
     /** One more listener on the server's address, sharing its port through SO_REUSEPORT. */
     private static Socket reusePortListener(Serving serving) throws IOException {
-        Socket l = Socket.open(serving.config.bind().family(), SocketType.STREAM, io.jsock.socket.Protocol.DEFAULT);
+        Socket l = Socket.open(serving.config.bind().family(), SocketType.STREAM, Protocol.DEFAULT);
         boolean success = false;
         try {
             l.setOption(SockOpt.SO_REUSEADDR, true);

@@ -221,7 +221,10 @@ public final class TcpServer implements AutoCloseable {
             try {
                 if (family != Family.LOCAL) listener.setOption(SockOpt.SO_REUSEADDR, true);
                 // epoll:N may give each loop a listener of its own on this port: all must ask before bind.
-                if (EventLoops.reusePort(model, family)) listener.setOption(SockOpt.SO_REUSEPORT, true);
+                if (EventLoops.reusePort(model, family, maxConnections)) {
+                    EventLoops.refuseSharedPort(bind);
+                    listener.setOption(SockOpt.SO_REUSEPORT, true);
+                }
                 listener.bind(bind);
                 listener.listen(backlog);
                 SockAddr local = listener.getsockname();

@@ -43,6 +43,7 @@ class EpollModelTest {
         Socket c = Socket.open(Family.INET, SocketType.STREAM, Protocol.DEFAULT);
         try {
             c.connect(to);
+            c.setTimeout(Duration.ofSeconds(60)); // a failure here fails the test instead of hanging it
             return c;
         } catch (IOException e) {
             c.close();
@@ -147,7 +148,7 @@ class EpollModelTest {
                     .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ETIMEDOUT));
             assertThat(s.activeConnections()).isEqualTo(2);
             a.close();
-            third.setTimeout(Duration.ofSeconds(10));
+            third.setTimeout(Duration.ofSeconds(60));
             ByteBuffer got = ByteBuffer.allocate(1);
             assertThat(third.read(got)).isEqualTo(1);
             assertThat(got.get(0)).isEqualTo((byte) 'y');
@@ -204,7 +205,7 @@ class EpollModelTest {
                 }
             }).join();
             waitFor(() -> s.activeConnections() == 0);
-            long baseline = descriptors();
+            Descriptors baseline = descriptors();
             try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
                 List<Future<Character>> done = new ArrayList<>();
                 for (int i = 0; i < 1000; i++) {
@@ -218,7 +219,7 @@ class EpollModelTest {
                 for (Future<Character> f : done) assertThat(f.get()).isEqualTo('x');
             }
             waitFor(() -> s.activeConnections() == 0);
-            assertThat(descriptors()).isEqualTo(baseline);
+            descriptors().assertNoneLeftSince(baseline);
         }
     }
 
@@ -227,7 +228,7 @@ class EpollModelTest {
         try (TcpServer warm = server("epoll:1").eventHandler(EventServices.ECHO).start(); Socket c = connect(warm.localAddress())) {
             echo1(c); // loads the classes and this thread's descriptors for blocking calls
         }
-        long before = descriptors();
+        Descriptors before = descriptors();
         TcpServer s = server("epoll:3").eventHandler(EventServices.ECHO).start();
         Socket open = connect(s.localAddress());
         echo1(open);
@@ -236,28 +237,69 @@ class EpollModelTest {
         assertThat(loopThreads()).isEmpty();
         assertThat(open.read(ByteBuffer.allocate(1))).as("the server closed it after the grace period").isEqualTo(-1);
         open.close();
-        assertThat(descriptors()).isEqualTo(before);
+        descriptors().assertNoneLeftSince(before);
         assertThatThrownBy(() -> connect(s.localAddress()))
                 .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ECONNREFUSED));
     }
 
     @Test
     void aBlockingHandlerOfOnesOwnIsRefusedAtStartWithWhatIsNeeded() throws Exception {
-        long before = descriptors();
+        Descriptors before = descriptors();
         assertThatThrownBy(() -> server("epoll:1").handler(c -> { }).start())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("EventHandler").hasMessageContaining("epoll");
-        assertThat(descriptors()).isEqualTo(before);
+        descriptors().assertNoneLeftSince(before);
+    }
+
+    @Test
+    void severalLoopsShareTheWorkAndRefuseAPortInUse() throws Exception {
+        java.util.Set<String> loops = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        EventHandler.Factory noting = c -> {
+            loops.add(Thread.currentThread().getName());
+            return EventServices.ECHO.create(c);
+        };
+        try (TcpServer s = server("epoll:2").eventHandler(noting).start()) {
+            for (int i = 0; i < 40; i++) {
+                try (Socket c = connect(s.localAddress())) {
+                    assertThat(echo1(c)).isEqualTo('x');
+                }
+            }
+            assertThat(loops).as("SO_REUSEPORT spreads 40 connections over both loops").containsExactlyInAnyOrder("jsock-epoll-0", "jsock-epoll-1");
+            assertThatThrownBy(() -> server("epoll:2").bind(s.localAddress()).eventHandler(EventServices.ECHO).start())
+                    .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EADDRINUSE));
+        }
     }
 
     static List<Thread> loopThreads() {
         return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("jsock-epoll-")).toList();
     }
 
-    static long descriptors() throws IOException {
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            return fds.count();
+    /**
+     * This process's sockets, epoll instances and eventfds. Eventfds may only go down between two looks:
+     * the JDK's cleaner closes those of dead platform threads when the GC finds them (socket's Wakeup).
+     */
+    record Descriptors(long sockets, long epolls, long eventfds) {
+        void assertNoneLeftSince(Descriptors before) {
+            assertThat(sockets).as("sockets").isEqualTo(before.sockets);
+            assertThat(epolls).as("epoll instances").isEqualTo(before.epolls);
+            assertThat(eventfds).as("eventfds").isLessThanOrEqualTo(before.eventfds);
         }
+    }
+
+    static Descriptors descriptors() throws IOException {
+        List<String> kinds = new ArrayList<>();
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    kinds.add(Files.readSymbolicLink(fd).toString());
+                } catch (IOException closedMeanwhile) {
+                    // the directory's own descriptor, or one closed while we looked
+                }
+            }
+        }
+        return new Descriptors(kinds.stream().filter(k -> k.startsWith("socket:")).count(),
+                kinds.stream().filter(k -> k.contains("[eventpoll]")).count(),
+                kinds.stream().filter(k -> k.contains("[eventfd]")).count());
     }
 
     static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
