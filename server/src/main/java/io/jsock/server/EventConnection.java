@@ -65,7 +65,7 @@ public final class EventConnection {
             try {
                 n = loop.send(fd, src, pos, len);
             } catch (ErrnoException e) {
-                failure = e; // EPIPE, ECONNRESET: the peer is gone; the loop closes after this callback
+                fail(e); // EPIPE, ECONNRESET: the peer is gone; the loop closes after this callback
                 return;
             }
             if (n == len) return;
@@ -111,7 +111,7 @@ public final class EventConnection {
             try {
                 n = loop.send(fd, queue, head, tail - head);
             } catch (ErrnoException e) {
-                failure = e;
+                fail(e);
                 return false;
             }
             if (n == EventIo.UNAVAILABLE) return false;
@@ -120,6 +120,14 @@ public final class EventConnection {
         head = tail = 0;
         if (queue != null && queue.length > KEEP_QUEUE) queue = null;
         return true;
+    }
+
+    /** Keeps the first failure, naming the peer rather than the descriptor number EventIo knows. */
+    void fail(IOException e) {
+        if (failure != null) return;
+        failure = e instanceof ErrnoException ee && ee.address() != null && ee.address().startsWith("fd ")
+                ? new ErrnoException(ee.syscall(), ee.errnoNumber(), connection.peer())
+                : e;
     }
 
     private void enqueue(ByteBuffer src, int pos, int len) {

@@ -155,16 +155,20 @@ final class EventLoop implements Runnable {
                 }
             }
             int n = epoll.await(timeout);
+            // The listener and the waker first: a client whose connection is queued is accepted before the
+            // loop answers clients that came after it (so no answer can overtake the accept).
             for (int i = 0; i < n; i++) {
                 long data = epoll.data(i);
-                if (data >= 0) {
-                    ready(data, epoll.events(i));
-                } else if (data == LISTENER) {
+                if (data == LISTENER) {
                     if (!stopping) acceptSome();
-                } else {
+                } else if (data == WAKER) {
                     waker.drain();
                     if (!stopping && !listening && resumeAcceptAt == 0) resumeAccepting(); // a slot freed elsewhere
                 }
+            }
+            for (int i = 0; i < n; i++) {
+                long data = epoll.data(i);
+                if (data >= 0) ready(data, epoll.events(i));
             }
         }
     }
@@ -188,7 +192,7 @@ final class EventLoop implements Runnable {
                 return;
             }
         } catch (IOException e) {
-            c.failure = e; // the peer reset, or the handler gave up: this connection only
+            c.fail(e); // the peer reset, or the handler gave up: this connection only
         } catch (RuntimeException | Error e) {
             handlerFailed(c, e);
             return;
