@@ -4,16 +4,54 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jsock.cli.net.TestNetwork;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** Every experiment of {@code jsock lab}, run on this kernel: each ends explained, and the ones that should hold, hold. */
 class ExperimentsTest {
 
+    /** Runs one experiment; it must end explained, within the limit, and leave no socket, child or namespace behind. */
     private static Outcome run(String name) {
+        long socketsBefore = sockets();
         Outcome o = Lab.run(Lab.named(name));
         assertThat(o.unexpected()).as(name + " saw:\n" + String.join("\n", o.evidence())).isEmpty();
         assertThat(o.millis()).as("within the limit").isLessThan(Lab.LIMIT.toMillis());
+        assertThat(sockets()).as("socket descriptors left open by " + name).isEqualTo(socketsBefore);
+        assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive).count()).as("children left").isZero();
+        assertThat(ourNamespaces()).as("namespaces left").isEmpty();
         return o;
+    }
+
+    /** Open descriptors of this JVM that are sockets. */
+    private static long sockets() {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.filter(p -> {
+                try {
+                    return Files.readSymbolicLink(p).toString().startsWith("socket:");
+                } catch (IOException gone) {
+                    return false; // closed while we looked (the listing's own descriptor, a finishing thread's)
+                }
+            }).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Network namespaces named after this process (TestNetwork's jsock-X-PID-N). */
+    private static List<String> ourNamespaces() {
+        Path dir = Path.of("/var/run/netns");
+        if (!Files.isDirectory(dir)) return List.of();
+        String mine = "-" + ProcessHandle.current().pid() + "-";
+        try (Stream<Path> ns = Files.list(dir)) {
+            return ns.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("jsock-") && n.contains(mine)).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test
