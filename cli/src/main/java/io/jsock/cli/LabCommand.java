@@ -23,11 +23,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "lab",
         description = {
-            "Runs the claims of UNP chapter 4 on this kernel and shows what happened: the claim, the evidence",
-            "(errno, addresses, queue lengths, packet counters) and a verdict: holds, differs (explained), skipped",
-            "(with the reason), or UNEXPECTED. Without a name, runs all and ends with a summary table.",
-            "Exit status: 0 when nothing unexpected happened, 1 otherwise.",
-            "JSOCK_LAB_TRACE=1 also prints the stack trace of an experiment that ended in an exception.",
+            "The claims of UNP chapter 4, run on this kernel: each claim, the evidence and a verdict.",
+            "Evidence: errnos, addresses, queue lengths, packet counters. Verdict: holds, differs (with the reason), "
+                    + "skipped (with the reason) or UNEXPECTED. Without a name, all run and a summary table follows.",
+            "Exit status: 0 when nothing unexpected happened, 1 otherwise. JSOCK_LAB_TRACE=1 prints the stack trace "
+                    + "of an experiment that ended in an exception.",
         },
         mixinStandardHelpOptions = true)
 public final class LabCommand implements Callable<Integer> {
@@ -93,7 +93,6 @@ public final class LabCommand implements Callable<Integer> {
         }
         for (String d : o.differences()) s.append("  differs  ").append(d).append('\n');
         for (String u : o.unexpected()) s.append("  ").append(c.red("UNEXPECTED")).append(' ').append(u).append('\n');
-        if (o.skipReason() != null) s.append("  skipped  ").append(o.skipReason()).append('\n');
         s.append("  verdict  ").append(c.verdict(o.verdict(), verdictText(o))).append("\n\n");
         return s.toString();
     }

@@ -24,10 +24,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "ss",
         description = {
-            "TCP sockets (IPv4 and IPv6): state, Recv-Q, Send-Q, local and peer address, from netlink sock_diag.",
-            "For LISTEN: Recv-Q = completed queue (handshake done, not yet accepted), Send-Q = backlog,",
-            "SYN-RECV = incomplete queue (handshakes under way for this listener).",
-            "Without -l or -a: connected sockets only (not LISTEN, SYN_RECV, TIME_WAIT), like ss.",
+            "TCP sockets and their queues, from netlink sock_diag (as ss -tan shows them).",
+            "IPv4 and IPv6, with state, Recv-Q, Send-Q and addresses. For a listener, Recv-Q is the completed queue "
+                    + "(handshakes done, not yet accepted), Send-Q the backlog, and SYN-RECV the incomplete queue.",
+            "Without -l or -a, connected sockets only (not LISTEN, SYN_RECV, TIME_WAIT), as ss does.",
         },
         mixinStandardHelpOptions = true)
 public final class SsCommand implements Callable<Integer> {

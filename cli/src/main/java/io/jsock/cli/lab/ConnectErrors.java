@@ -48,7 +48,7 @@ final class ConnectErrors implements Experiment {
     public void run(Findings f) throws Exception {
         String unavailable = TestNetwork.unavailableReason();
         if (unavailable != null) {
-            f.skip("needs root, for the network namespaces: " + unavailable);
+            f.skip(unavailable); // e.g. "network namespaces need root (this process's uid is not 0)"
             return;
         }
         try (TestNetwork net = TestNetwork.create()) {

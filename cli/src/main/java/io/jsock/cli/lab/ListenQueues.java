@@ -60,7 +60,7 @@ final class ListenQueues implements Experiment {
     public void run(Findings f) throws Exception {
         String unavailable = TestNetwork.unavailableReason();
         if (unavailable != null) {
-            f.skip("needs network namespaces: " + unavailable);
+            f.skip(unavailable);
             return;
         }
         List<Socket> open = new ArrayList<>();
