@@ -51,15 +51,13 @@ final class Bind implements Experiment {
             try (Socket server = Socket.open(fam, SocketType.STREAM, Protocol.DEFAULT)) {
                 server.bind(loopback);
                 server.listen(8);
-                SockAddr target = server.getsockname();
                 int fixed = freePort(fam);
-                rows.add(row(f, wildcard, target, range));
-                rows.add(row(f, wildcard.withPort(fixed), target, range));
-                rows.add(row(f, loopback, target, range));
+                rows.add(row(f, wildcard, server, range));
+                rows.add(row(f, wildcard.withPort(fixed), server, range));
+                rows.add(row(f, loopback, server, range));
                 chosen.add(Integer.parseInt(rows.get(rows.size() - 3).get("port").toString()));
                 chosen.add(Integer.parseInt(rows.get(rows.size() - 1).get("port").toString()));
-                rows.add(row(f, loopback.withPort(freePort(fam)), target, range));
-                drain(server);
+                rows.add(row(f, loopback.withPort(freePort(fam)), server, range));
             }
         }
         f.fact("rows", rows);
@@ -70,12 +68,18 @@ final class Bind implements Experiment {
     }
 
     /** One row: bind, getsockname, then connect and getsockname again. */
-    private static Map<String, Object> row(Findings f, SockAddr asked, SockAddr target, int[] range) throws Exception {
+    private static Map<String, Object> row(Findings f, SockAddr asked, Socket server, int[] range) throws Exception {
+        SockAddr target = server.getsockname();
         try (Socket s = Socket.open(asked.family(), SocketType.STREAM, Protocol.DEFAULT)) {
             s.bind(asked);
             SockAddr bound = s.getsockname();
             s.connect(target);
             SockAddr connected = s.getsockname();
+            // The server's end closes first, so TIME_WAIT stays on its side and the port asked for is free again.
+            server.setTimeout(java.time.Duration.ofSeconds(5));
+            server.accept().socket().close();
+            s.setTimeout(java.time.Duration.ofSeconds(5));
+            s.read(new byte[1]); // the FIN: end of stream
             boolean wildIp = isWildcard(asked);
             String portNote;
             if (asked.port() == 0) {
@@ -101,14 +105,6 @@ final class Bind implements Experiment {
             m.put("afterConnect", InetText.of(connected));
             m.put("port", bound.port());
             return m;
-        }
-    }
-
-    private static void drain(Socket server) throws Exception {
-        while (true) {
-            var a = server.tryAccept();
-            if (a == null) return;
-            a.socket().close();
         }
     }
 
