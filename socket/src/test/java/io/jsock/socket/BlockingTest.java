@@ -260,6 +260,20 @@ class BlockingTest {
     }
 
     @Test
+    void setBlockingForChildClearsAndRestoresONonblockOnTheOpenFile() throws Exception {
+        Socket[] p = Loopback.tcpPair();
+        try (Socket c = p[0]; Socket s = p[1]; Socket twin = s.dup()) {
+            s.setBlockingForChild(true);
+            assertThat(Loopback.fdFlags(s.fd()) & Loopback.O_NONBLOCK).isZero();
+            assertThat(Loopback.fdFlags(twin.fd()) & Loopback.O_NONBLOCK).as("a dup shares the open file's flags").isZero();
+            s.setBlockingForChild(false);
+            assertThat(Loopback.fdFlags(s.fd()) & Loopback.O_NONBLOCK).isNotZero();
+            c.writeFully(new byte[] {3});
+            assertThat(s.inputStream().read()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void adoptingSomethingThatIsNotASocketIsRefused() throws Exception {
         try (EventFd e = EventFd.open()) {
             Loopback.assertErrno(() -> Socket.adopt(e.fd()), "getsockopt", Errno.ENOTSOCK)
