@@ -180,6 +180,51 @@ class EpollModelTest {
     }
 
     @Test
+    void aClientThatNeverStopsSendingDoesNotStarveTheOthersOnItsLoop() throws Exception {
+        try (TcpServer s = server("epoll:1").eventHandler(EventServices.ECHO).start();
+                Socket flood = connect(s.localAddress());
+                Socket steady = connect(s.localAddress())) {
+            byte[] chunk = new byte[1 << 16];
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) flood.writeFully(chunk);
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            Thread reader = Thread.ofVirtual().start(() -> {
+                try {
+                    while (flood.read(ByteBuffer.allocate(1 << 16)) >= 0) {
+                        // the echo, thrown away
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            try {
+                for (int i = 0; i < 200; i++) assertThat(echo1(steady)).isEqualTo('x');
+            } finally {
+                flood.shutdown(Shutdown.BOTH);
+                writer.join();
+                reader.join();
+            }
+        }
+    }
+
+    @Test
+    void theReadmesUpperCaseHandlerAnswersInUpperCase() throws Exception {
+        EventHandler.Factory upper = c -> (conn, in) -> {
+            ByteBuffer out = ByteBuffer.allocate(in.remaining());
+            while (in.hasRemaining()) out.put((byte) Character.toUpperCase(in.get()));
+            conn.write(out.flip());
+        };
+        try (TcpServer s = TcpServer.builder().bind("127.0.0.1:0").model(Model.epoll(1)).eventHandler(upper).start();
+                Socket c = connect(s.localAddress())) {
+            assertThat(new String(echo(c, "hello".getBytes(StandardCharsets.US_ASCII)), StandardCharsets.US_ASCII)).isEqualTo("HELLO");
+        }
+    }
+
+    @Test
     void anExceptionInAHandlerClosesOnlyItsConnection() throws Exception {
         EventHandler.Factory grumpy = c -> (conn, in) -> {
             if (in.get(in.position()) == '!') throw new IllegalStateException("no shouting");
