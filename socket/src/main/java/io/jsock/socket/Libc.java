@@ -25,6 +25,12 @@ import java.lang.invoke.VarHandle;
  * linked {@linkplain Linker.Option#critical(boolean) critical}, which also lets them read and write
  * heap arrays directly. Calls that may block ({@code poll}, {@code epoll_wait}, {@code waitpid}) are
  * not.
+ *
+ * <p>Each function's handle sits in a holder class of its own ({@code socket$.mh}), made when the
+ * function is first called: making a downcall stub costs a few milliseconds of CPU, and binding all
+ * of them eagerly cost every JVM that touched this class about 200 ms of CPU at start (a child JVM
+ * serving one connection uses a dozen). A missing symbol fails that first call with a
+ * {@link LinkageError} naming it; LibcBindingTest binds every one.
  */
 final class Libc {
     private Libc() {}
@@ -78,26 +84,26 @@ final class Libc {
 
     // ---- sockets: socket(2), bind(2), listen(2), accept4(2), connect(2), shutdown(2), close(2)
 
-    private static final MethodHandle socket$mh = quick("socket", I_III);
-    private static final MethodHandle socketpair$mh = quick("socketpair",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle bind$mh = quick("bind", I_IAI);
-    private static final MethodHandle listen$mh = quick("listen", I_II);
-    private static final MethodHandle accept4$mh = quick("accept4",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
-    private static final MethodHandle connect$mh = quick("connect", I_IAI);
-    private static final MethodHandle shutdown$mh = quick("shutdown", I_II);
-    private static final MethodHandle close$mh = quick("close", I_I);
-    private static final MethodHandle getsockname$mh = quick("getsockname", I_IAA);
-    private static final MethodHandle getpeername$mh = quick("getpeername", I_IAA);
-    private static final MethodHandle setsockopt$mh = quick("setsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle getsockopt$mh = quick("getsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final class socket$ { static final MethodHandle mh = quick("socket", I_III); }
+    private static final class socketpair$ { static final MethodHandle mh = quick("socketpair",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS)); }
+    private static final class bind$ { static final MethodHandle mh = quick("bind", I_IAI); }
+    private static final class listen$ { static final MethodHandle mh = quick("listen", I_II); }
+    private static final class accept4$ { static final MethodHandle mh = quick("accept4",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT)); }
+    private static final class connect$ { static final MethodHandle mh = quick("connect", I_IAI); }
+    private static final class shutdown$ { static final MethodHandle mh = quick("shutdown", I_II); }
+    private static final class close$ { static final MethodHandle mh = quick("close", I_I); }
+    private static final class getsockname$ { static final MethodHandle mh = quick("getsockname", I_IAA); }
+    private static final class getpeername$ { static final MethodHandle mh = quick("getpeername", I_IAA); }
+    private static final class setsockopt$ { static final MethodHandle mh = quick("setsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT)); }
+    private static final class getsockopt$ { static final MethodHandle mh = quick("getsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS)); }
 
     static int socket(int domain, int type, int protocol) {
         try {
-            return (int) socket$mh.invokeExact(state(), domain, type, protocol);
+            return (int) socket$.mh.invokeExact(state(), domain, type, protocol);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -105,7 +111,7 @@ final class Libc {
 
     static int socketpair(int domain, int type, int protocol, MemorySegment sv) {
         try {
-            return (int) socketpair$mh.invokeExact(state(), domain, type, protocol, sv);
+            return (int) socketpair$.mh.invokeExact(state(), domain, type, protocol, sv);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -113,7 +119,7 @@ final class Libc {
 
     static int bind(int fd, MemorySegment addr, int len) {
         try {
-            return (int) bind$mh.invokeExact(state(), fd, addr, len);
+            return (int) bind$.mh.invokeExact(state(), fd, addr, len);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -121,7 +127,7 @@ final class Libc {
 
     static int listen(int fd, int backlog) {
         try {
-            return (int) listen$mh.invokeExact(state(), fd, backlog);
+            return (int) listen$.mh.invokeExact(state(), fd, backlog);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -129,7 +135,7 @@ final class Libc {
 
     static int accept4(int fd, MemorySegment addr, MemorySegment lenp, int flags) {
         try {
-            return (int) accept4$mh.invokeExact(state(), fd, addr, lenp, flags);
+            return (int) accept4$.mh.invokeExact(state(), fd, addr, lenp, flags);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -137,7 +143,7 @@ final class Libc {
 
     static int connect(int fd, MemorySegment addr, int len) {
         try {
-            return (int) connect$mh.invokeExact(state(), fd, addr, len);
+            return (int) connect$.mh.invokeExact(state(), fd, addr, len);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -145,7 +151,7 @@ final class Libc {
 
     static int shutdown(int fd, int how) {
         try {
-            return (int) shutdown$mh.invokeExact(state(), fd, how);
+            return (int) shutdown$.mh.invokeExact(state(), fd, how);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -153,7 +159,7 @@ final class Libc {
 
     static int close(int fd) {
         try {
-            return (int) close$mh.invokeExact(state(), fd);
+            return (int) close$.mh.invokeExact(state(), fd);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -161,7 +167,7 @@ final class Libc {
 
     static int getsockname(int fd, MemorySegment addr, MemorySegment lenp) {
         try {
-            return (int) getsockname$mh.invokeExact(state(), fd, addr, lenp);
+            return (int) getsockname$.mh.invokeExact(state(), fd, addr, lenp);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -169,7 +175,7 @@ final class Libc {
 
     static int getpeername(int fd, MemorySegment addr, MemorySegment lenp) {
         try {
-            return (int) getpeername$mh.invokeExact(state(), fd, addr, lenp);
+            return (int) getpeername$.mh.invokeExact(state(), fd, addr, lenp);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -177,7 +183,7 @@ final class Libc {
 
     static int setsockopt(int fd, int level, int name, MemorySegment value, int len) {
         try {
-            return (int) setsockopt$mh.invokeExact(state(), fd, level, name, value, len);
+            return (int) setsockopt$.mh.invokeExact(state(), fd, level, name, value, len);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -185,7 +191,7 @@ final class Libc {
 
     static int getsockopt(int fd, int level, int name, MemorySegment value, MemorySegment lenp) {
         try {
-            return (int) getsockopt$mh.invokeExact(state(), fd, level, name, value, lenp);
+            return (int) getsockopt$.mh.invokeExact(state(), fd, level, name, value, lenp);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -193,22 +199,22 @@ final class Libc {
 
     // ---- data: recv(2), send(2), recvfrom(2), sendto(2), read(2), write(2)
 
-    private static final MethodHandle recv$mh = quick("recv",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle send$mh = quick("send",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle recvfrom$mh = quick("recvfrom",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle sendto$mh = quick("sendto",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle read$mh = quick("read",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle write$mh = quick("write",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final class recv$ { static final MethodHandle mh = quick("recv",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT)); }
+    private static final class send$ { static final MethodHandle mh = quick("send",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT)); }
+    private static final class recvfrom$ { static final MethodHandle mh = quick("recvfrom",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS)); }
+    private static final class sendto$ { static final MethodHandle mh = quick("sendto",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT)); }
+    private static final class read$ { static final MethodHandle mh = quick("read",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG)); }
+    private static final class write$ { static final MethodHandle mh = quick("write",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG)); }
 
     static long recv(int fd, MemorySegment buf, long len, int flags) {
         try {
-            return (long) recv$mh.invokeExact(state(), fd, buf, len, flags);
+            return (long) recv$.mh.invokeExact(state(), fd, buf, len, flags);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -216,7 +222,7 @@ final class Libc {
 
     static long send(int fd, MemorySegment buf, long len, int flags) {
         try {
-            return (long) send$mh.invokeExact(state(), fd, buf, len, flags);
+            return (long) send$.mh.invokeExact(state(), fd, buf, len, flags);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -224,7 +230,7 @@ final class Libc {
 
     static long recvfrom(int fd, MemorySegment buf, long len, int flags, MemorySegment addr, MemorySegment lenp) {
         try {
-            return (long) recvfrom$mh.invokeExact(state(), fd, buf, len, flags, addr, lenp);
+            return (long) recvfrom$.mh.invokeExact(state(), fd, buf, len, flags, addr, lenp);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -232,7 +238,7 @@ final class Libc {
 
     static long sendto(int fd, MemorySegment buf, long len, int flags, MemorySegment addr, int addrlen) {
         try {
-            return (long) sendto$mh.invokeExact(state(), fd, buf, len, flags, addr, addrlen);
+            return (long) sendto$.mh.invokeExact(state(), fd, buf, len, flags, addr, addrlen);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -241,7 +247,7 @@ final class Libc {
     /** read(2), for descriptors that are not sockets (eventfd, pipes). */
     static long read(int fd, MemorySegment buf, long len) {
         try {
-            return (long) read$mh.invokeExact(state(), fd, buf, len);
+            return (long) read$.mh.invokeExact(state(), fd, buf, len);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -250,7 +256,7 @@ final class Libc {
     /** write(2), for descriptors that are not sockets (eventfd, pipes). */
     static long write(int fd, MemorySegment buf, long len) {
         try {
-            return (long) write$mh.invokeExact(state(), fd, buf, len);
+            return (long) write$.mh.invokeExact(state(), fd, buf, len);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -258,16 +264,16 @@ final class Libc {
 
     // ---- descriptors: fcntl(2) (variadic: one int after the command), eventfd(2), pipe2(2)
 
-    private static final MethodHandle fcntl$mh = bind("fcntl",
+    private static final class fcntl$ { static final MethodHandle mh = bind("fcntl",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
             Linker.Option.firstVariadicArg(2), Linker.Option.captureCallState("errno"),
-            Linker.Option.critical(false));
-    private static final MethodHandle eventfd$mh = quick("eventfd", I_II);
-    private static final MethodHandle pipe2$mh = quick("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+            Linker.Option.critical(false)); }
+    private static final class eventfd$ { static final MethodHandle mh = quick("eventfd", I_II); }
+    private static final class pipe2$ { static final MethodHandle mh = quick("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT)); }
 
     static int fcntl(int fd, int cmd, int arg) {
         try {
-            return (int) fcntl$mh.invokeExact(state(), fd, cmd, arg);
+            return (int) fcntl$.mh.invokeExact(state(), fd, cmd, arg);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -275,7 +281,7 @@ final class Libc {
 
     static int eventfd(int initval, int flags) {
         try {
-            return (int) eventfd$mh.invokeExact(state(), initval, flags);
+            return (int) eventfd$.mh.invokeExact(state(), initval, flags);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -283,7 +289,7 @@ final class Libc {
 
     static int pipe2(MemorySegment fds, int flags) {
         try {
-            return (int) pipe2$mh.invokeExact(state(), fds, flags);
+            return (int) pipe2$.mh.invokeExact(state(), fds, flags);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -291,15 +297,15 @@ final class Libc {
 
     // ---- namespaces: open(2) of /var/run/netns/NAME, setns(2)
 
-    private static final MethodHandle open$mh = bind("open",
+    private static final class open$ { static final MethodHandle mh = bind("open",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
-            Linker.Option.firstVariadicArg(2), Linker.Option.captureCallState("errno"));
-    private static final MethodHandle setns$mh = quick("setns", I_II);
+            Linker.Option.firstVariadicArg(2), Linker.Option.captureCallState("errno")); }
+    private static final class setns$ { static final MethodHandle mh = quick("setns", I_II); }
 
     /** open(2) with a NUL-terminated native path. */
     static int open(MemorySegment path, int flags, int mode) {
         try {
-            return (int) open$mh.invokeExact(state(), path, flags, mode);
+            return (int) open$.mh.invokeExact(state(), path, flags, mode);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -308,7 +314,7 @@ final class Libc {
     /** setns(2): moves the calling OS thread into the namespace {@code fd} refers to. */
     static int setns(int fd, int nstype) {
         try {
-            return (int) setns$mh.invokeExact(state(), fd, nstype);
+            return (int) setns$.mh.invokeExact(state(), fd, nstype);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -316,17 +322,17 @@ final class Libc {
 
     // ---- waiting: poll(2), epoll(7)
 
-    private static final MethodHandle poll$mh = blocking("poll",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle epoll_create1$mh = quick("epoll_create1", I_I);
-    private static final MethodHandle epoll_ctl$mh = quick("epoll_ctl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle epoll_wait$mh = blocking("epoll_wait",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final class poll$ { static final MethodHandle mh = blocking("poll",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT)); }
+    private static final class epoll_create1$ { static final MethodHandle mh = quick("epoll_create1", I_I); }
+    private static final class epoll_ctl$ { static final MethodHandle mh = quick("epoll_ctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS)); }
+    private static final class epoll_wait$ { static final MethodHandle mh = blocking("epoll_wait",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT)); }
 
     static int poll(MemorySegment fds, long nfds, int timeoutMillis) {
         try {
-            return (int) poll$mh.invokeExact(state(), fds, nfds, timeoutMillis);
+            return (int) poll$.mh.invokeExact(state(), fds, nfds, timeoutMillis);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -334,7 +340,7 @@ final class Libc {
 
     static int epoll_create1(int flags) {
         try {
-            return (int) epoll_create1$mh.invokeExact(state(), flags);
+            return (int) epoll_create1$.mh.invokeExact(state(), flags);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -342,7 +348,7 @@ final class Libc {
 
     static int epoll_ctl(int epfd, int op, int fd, MemorySegment event) {
         try {
-            return (int) epoll_ctl$mh.invokeExact(state(), epfd, op, fd, event);
+            return (int) epoll_ctl$.mh.invokeExact(state(), epfd, op, fd, event);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -350,7 +356,7 @@ final class Libc {
 
     static int epoll_wait(int epfd, MemorySegment events, int maxevents, int timeoutMillis) {
         try {
-            return (int) epoll_wait$mh.invokeExact(state(), epfd, events, maxevents, timeoutMillis);
+            return (int) epoll_wait$.mh.invokeExact(state(), epfd, events, maxevents, timeoutMillis);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -358,49 +364,49 @@ final class Libc {
 
     // ---- processes: posix_spawn(3), waitpid(2), kill(2), pidfd_open(2) through syscall(2), getpid(2)
 
-    private static final MethodHandle posix_spawn$mh = blocking("posix_spawn",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
-    private static final MethodHandle posix_spawnp$mh = blocking("posix_spawnp",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
-    private static final MethodHandle file_actions_init$mh = quick("posix_spawn_file_actions_init",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle file_actions_destroy$mh = quick("posix_spawn_file_actions_destroy",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle file_actions_adddup2$mh = quick("posix_spawn_file_actions_adddup2",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-    private static final MethodHandle file_actions_addclose$mh = quick("posix_spawn_file_actions_addclose",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle file_actions_addclosefrom_np$mh = quick("posix_spawn_file_actions_addclosefrom_np",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle file_actions_addopen$mh = quick("posix_spawn_file_actions_addopen",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-    private static final MethodHandle spawnattr_init$mh = quick("posix_spawnattr_init",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle spawnattr_destroy$mh = quick("posix_spawnattr_destroy",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle spawnattr_setflags$mh = quick("posix_spawnattr_setflags",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_SHORT));
-    private static final MethodHandle spawnattr_setsigdefault$mh = quick("posix_spawnattr_setsigdefault",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle spawnattr_setsigmask$mh = quick("posix_spawnattr_setsigmask",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle sigemptyset$mh = quick("sigemptyset", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle sigfillset$mh = quick("sigfillset", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle waitpid$mh = blocking("waitpid",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle kill$mh = quick("kill", I_II);
-    private static final MethodHandle getpid$mh = quick("getpid", FunctionDescriptor.of(JAVA_INT));
-    private static final MethodHandle syscall2$mh = bind("syscall",
+    private static final class posix_spawn$ { static final MethodHandle mh = blocking("posix_spawn",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS)); }
+    private static final class posix_spawnp$ { static final MethodHandle mh = blocking("posix_spawnp",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS)); }
+    private static final class file_actions_init$ { static final MethodHandle mh = quick("posix_spawn_file_actions_init",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS)); }
+    private static final class file_actions_destroy$ { static final MethodHandle mh = quick("posix_spawn_file_actions_destroy",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS)); }
+    private static final class file_actions_adddup2$ { static final MethodHandle mh = quick("posix_spawn_file_actions_adddup2",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT)); }
+    private static final class file_actions_addclose$ { static final MethodHandle mh = quick("posix_spawn_file_actions_addclose",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT)); }
+    private static final class file_actions_addclosefrom_np$ { static final MethodHandle mh = quick("posix_spawn_file_actions_addclosefrom_np",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT)); }
+    private static final class file_actions_addopen$ { static final MethodHandle mh = quick("posix_spawn_file_actions_addopen",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT)); }
+    private static final class spawnattr_init$ { static final MethodHandle mh = quick("posix_spawnattr_init",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS)); }
+    private static final class spawnattr_destroy$ { static final MethodHandle mh = quick("posix_spawnattr_destroy",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS)); }
+    private static final class spawnattr_setflags$ { static final MethodHandle mh = quick("posix_spawnattr_setflags",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_SHORT)); }
+    private static final class spawnattr_setsigdefault$ { static final MethodHandle mh = quick("posix_spawnattr_setsigdefault",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS)); }
+    private static final class spawnattr_setsigmask$ { static final MethodHandle mh = quick("posix_spawnattr_setsigmask",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS)); }
+    private static final class sigemptyset$ { static final MethodHandle mh = quick("sigemptyset", FunctionDescriptor.of(JAVA_INT, ADDRESS)); }
+    private static final class sigfillset$ { static final MethodHandle mh = quick("sigfillset", FunctionDescriptor.of(JAVA_INT, ADDRESS)); }
+    private static final class waitpid$ { static final MethodHandle mh = blocking("waitpid",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT)); }
+    private static final class kill$ { static final MethodHandle mh = quick("kill", I_II); }
+    private static final class getpid$ { static final MethodHandle mh = quick("getpid", FunctionDescriptor.of(JAVA_INT)); }
+    private static final class syscall2$ { static final MethodHandle mh = bind("syscall",
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
-            Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+            Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno")); }
 
     /** posix_spawn(3); returns 0 or an errno value (not -1: posix_spawn does not set errno). */
     static int posix_spawn(MemorySegment pid, MemorySegment path, MemorySegment fileActions,
             MemorySegment attr, MemorySegment argv, MemorySegment envp, boolean searchPath) {
         try {
             return searchPath
-                    ? (int) posix_spawnp$mh.invokeExact(state(), pid, path, fileActions, attr, argv, envp)
-                    : (int) posix_spawn$mh.invokeExact(state(), pid, path, fileActions, attr, argv, envp);
+                    ? (int) posix_spawnp$.mh.invokeExact(state(), pid, path, fileActions, attr, argv, envp)
+                    : (int) posix_spawn$.mh.invokeExact(state(), pid, path, fileActions, attr, argv, envp);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -408,7 +414,7 @@ final class Libc {
 
     static int posix_spawn_file_actions_init(MemorySegment actions) {
         try {
-            return (int) file_actions_init$mh.invokeExact(state(), actions);
+            return (int) file_actions_init$.mh.invokeExact(state(), actions);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -416,7 +422,7 @@ final class Libc {
 
     static int posix_spawn_file_actions_destroy(MemorySegment actions) {
         try {
-            return (int) file_actions_destroy$mh.invokeExact(state(), actions);
+            return (int) file_actions_destroy$.mh.invokeExact(state(), actions);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -424,7 +430,7 @@ final class Libc {
 
     static int posix_spawn_file_actions_adddup2(MemorySegment actions, int fd, int newfd) {
         try {
-            return (int) file_actions_adddup2$mh.invokeExact(state(), actions, fd, newfd);
+            return (int) file_actions_adddup2$.mh.invokeExact(state(), actions, fd, newfd);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -432,7 +438,7 @@ final class Libc {
 
     static int posix_spawn_file_actions_addclose(MemorySegment actions, int fd) {
         try {
-            return (int) file_actions_addclose$mh.invokeExact(state(), actions, fd);
+            return (int) file_actions_addclose$.mh.invokeExact(state(), actions, fd);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -441,7 +447,7 @@ final class Libc {
     /** glibc 2.34+: closes every descriptor from {@code from} up in the child (close_range(2)). */
     static int posix_spawn_file_actions_addclosefrom_np(MemorySegment actions, int from) {
         try {
-            return (int) file_actions_addclosefrom_np$mh.invokeExact(state(), actions, from);
+            return (int) file_actions_addclosefrom_np$.mh.invokeExact(state(), actions, from);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -450,7 +456,7 @@ final class Libc {
     /** The child opens {@code path} (NUL-terminated) at {@code fd}. */
     static int posix_spawn_file_actions_addopen(MemorySegment actions, int fd, MemorySegment path, int oflag, int mode) {
         try {
-            return (int) file_actions_addopen$mh.invokeExact(state(), actions, fd, path, oflag, mode);
+            return (int) file_actions_addopen$.mh.invokeExact(state(), actions, fd, path, oflag, mode);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -458,7 +464,7 @@ final class Libc {
 
     static int posix_spawnattr_init(MemorySegment attr) {
         try {
-            return (int) spawnattr_init$mh.invokeExact(state(), attr);
+            return (int) spawnattr_init$.mh.invokeExact(state(), attr);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -466,7 +472,7 @@ final class Libc {
 
     static int posix_spawnattr_destroy(MemorySegment attr) {
         try {
-            return (int) spawnattr_destroy$mh.invokeExact(state(), attr);
+            return (int) spawnattr_destroy$.mh.invokeExact(state(), attr);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -474,7 +480,7 @@ final class Libc {
 
     static int posix_spawnattr_setflags(MemorySegment attr, short flags) {
         try {
-            return (int) spawnattr_setflags$mh.invokeExact(state(), attr, flags);
+            return (int) spawnattr_setflags$.mh.invokeExact(state(), attr, flags);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -482,7 +488,7 @@ final class Libc {
 
     static int posix_spawnattr_setsigdefault(MemorySegment attr, MemorySegment sigset) {
         try {
-            return (int) spawnattr_setsigdefault$mh.invokeExact(state(), attr, sigset);
+            return (int) spawnattr_setsigdefault$.mh.invokeExact(state(), attr, sigset);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -490,7 +496,7 @@ final class Libc {
 
     static int posix_spawnattr_setsigmask(MemorySegment attr, MemorySegment sigset) {
         try {
-            return (int) spawnattr_setsigmask$mh.invokeExact(state(), attr, sigset);
+            return (int) spawnattr_setsigmask$.mh.invokeExact(state(), attr, sigset);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -498,7 +504,7 @@ final class Libc {
 
     static int sigemptyset(MemorySegment set) {
         try {
-            return (int) sigemptyset$mh.invokeExact(state(), set);
+            return (int) sigemptyset$.mh.invokeExact(state(), set);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -506,7 +512,7 @@ final class Libc {
 
     static int sigfillset(MemorySegment set) {
         try {
-            return (int) sigfillset$mh.invokeExact(state(), set);
+            return (int) sigfillset$.mh.invokeExact(state(), set);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -515,7 +521,7 @@ final class Libc {
     /** waitpid(2) for one pid; never call it with -1 (it would reap the JDK's own children). */
     static int waitpid(int pid, MemorySegment status, int options) {
         try {
-            return (int) waitpid$mh.invokeExact(state(), pid, status, options);
+            return (int) waitpid$.mh.invokeExact(state(), pid, status, options);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -523,7 +529,7 @@ final class Libc {
 
     static int kill(int pid, int sig) {
         try {
-            return (int) kill$mh.invokeExact(state(), pid, sig);
+            return (int) kill$.mh.invokeExact(state(), pid, sig);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -531,7 +537,7 @@ final class Libc {
 
     static int getpid() {
         try {
-            return (int) getpid$mh.invokeExact(state());
+            return (int) getpid$.mh.invokeExact(state());
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -540,7 +546,7 @@ final class Libc {
     /** pidfd_open(2) (no glibc wrapper before 2.36): a descriptor that polls readable when the child exits. */
     static int pidfd_open(int pid, int flags) {
         try {
-            return (int) (long) syscall2$mh.invokeExact(state(), Constants.SYS_pidfd_open, (long) pid, (long) flags);
+            return (int) (long) syscall2$.mh.invokeExact(state(), Constants.SYS_pidfd_open, (long) pid, (long) flags);
         } catch (Throwable t) {
             throw unexpected(t);
         }
