@@ -87,11 +87,24 @@ final class AotCache {
         Socket[] conn = Socket.pair(Family.LOCAL, SocketType.STREAM);
         Socket[] out = Socket.pair(Family.LOCAL, SocketType.STREAM); // the JVM's lines about making the cache
         ChildProcess child;
+        Thread cleanup;
         try {
             conn[1].setBlockingForChild(true);
             out[1].setBlockingForChild(true);
             child = ChildProcess.builder(argv).descriptor(0, conn[1]).descriptor(1, out[1])
                     .descriptor(2, out[1]).start();
+            // A server that exits meanwhile takes the training run with it: no orphan, no half-written file.
+            ChildProcess training = child;
+            cleanup = new Thread(() -> {
+                try {
+                    training.kill();
+                    training.waitFor(Duration.ofSeconds(2));
+                    deletePartial(partial);
+                } catch (IOException | InterruptedException e) {
+                    // exiting anyway
+                }
+            }, "jsock-aot-cleanup");
+            Runtime.getRuntime().addShutdownHook(cleanup);
         } finally {
             conn[1].close();
             out[1].close();
@@ -120,8 +133,19 @@ final class AotCache {
             LOG.log(Level.DEBUG, "AOT cache for child JVMs written: " + file);
             return true;
         } finally {
-            Files.deleteIfExists(partial);
+            deletePartial(partial);
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException exiting) {
+                // the hook is running: it cleans up
+            }
         }
+    }
+
+    /** The partial cache and the JVM's temporary AOT configuration next to it. */
+    private static void deletePartial(Path partial) throws IOException {
+        Files.deleteIfExists(partial);
+        Files.deleteIfExists(partial.resolveSibling(partial.getFileName() + ".config"));
     }
 
     private static void drain(Socket s) {
