@@ -38,8 +38,9 @@ final class LoadGenerator {
         }
         long cpu0 = -1, cpu1 = -1, own0 = -1, own1 = -1, t0 = 0, t1 = 0;
         try {
-            // Warm-up starts once every connection is open (bounded: a server that never answers still ends the run).
-            phase.connected.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            // Warm-up starts once every connection has been served (bounded: a server that never answers,
+            // or serves one connection at a time, still gets its run).
+            phase.connected.await(spec.readyWait().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             Thread.sleep(spec.warmup());
             cpu0 = cpu(serverPid);
             own0 = ownCpu();
@@ -105,8 +106,8 @@ final class LoadGenerator {
                     long start = System.nanoTime();
                     s = Socket.open(Family.INET, SocketType.STREAM, Protocol.TCP);
                     s.setOption(SockOpt.TCP_NODELAY, true);
-                    s.setTimeout(java.time.Duration.ofSeconds(10));
-                    s.connect(spec.target(), java.time.Duration.ofSeconds(10));
+                    s.setTimeout(java.time.Duration.ofSeconds(5));
+                    s.connect(spec.target(), java.time.Duration.ofSeconds(5));
                     java.util.Arrays.fill(msg, (byte) i);
                     s.writeFully(msg);
                     s.readFully(back);
@@ -118,7 +119,7 @@ final class LoadGenerator {
                     if (s != null) s.close();
                     errors++;
                     if (firstError == null) firstError = e.getMessage();
-                    if (errors > 100) break; // the server is refusing: stop, report what got open
+                    if (errors >= 3) break; // the server refuses or stopped serving: report what got open
                 }
             }
             double seconds = (System.nanoTime() - t0) / 1e9;

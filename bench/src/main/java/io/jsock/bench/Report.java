@@ -64,8 +64,14 @@ final class Report {
     /** The tables: the main figure with its ratio to C, server CPU per op with its ratio, latency percentiles. */
     void print(PrintStream out) {
         Mode m = plan.mode();
-        out.printf(Locale.ROOT, "%n%s, %d B messages, %s measured after %s warm-up, %d pass%s, generator threads <= %d; medians over passes%n",
-                m.label(), plan.size(), text(plan.duration()), text(plan.warmup()), plan.passes(), plan.passes() == 1 ? "" : "es", plan.threads());
+        if (m == Mode.IDLE) {
+            out.printf(Locale.ROOT, "%nidle: connections opened one by one, one %d B echo on each, then held; the server's "
+                    + "resident memory and descriptors (whole process tree) compared with before; %d pass%s, medians%n",
+                    plan.size(), plan.passes(), plan.passes() == 1 ? "" : "es");
+        } else {
+            out.printf(Locale.ROOT, "%n%s, %d B messages, %s measured after %s warm-up, %d pass%s, generator threads <= %d; medians over passes%n",
+                    m.label(), plan.size(), text(plan.duration()), text(plan.warmup()), plan.passes(), plan.passes() == 1 ? "" : "es", plan.threads());
+        }
         String ref = ServerSpec.C;
         if (m == Mode.IDLE) {
             table(out, "resident memory per connection, bytes (x C)", Summary::rate, ref);

@@ -49,8 +49,8 @@ final class SideBySide {
             if (s.missing() != null) skip(s.name(), s.missing());
             else if (plan.mode() == Mode.IDLE && s.perConnectionProcess() && maxConnections() > IDLE_PROCESS_CAP) {
                 skip(s.name(), "one process per connection: idle runs above " + IDLE_PROCESS_CAP + " connections leave it out");
-            } else if (plan.mode() == Mode.IDLE && s.name().startsWith("iterative")) {
-                skip(s.name(), "serves one connection at a time: it cannot hold idle connections");
+            } else if (plan.mode() == Mode.IDLE && (s.name().startsWith("iterative") || s.name().startsWith("pool"))) {
+                skip(s.name(), "serves a fixed number of connections at a time: it cannot hold " + maxConnections() + " idle ones");
             }
         }
         if (plan.servers().stream().anyMatch(s -> s.name().equals(ServerSpec.C) && !skipped.containsKey(s.name()))) {
@@ -105,7 +105,10 @@ final class SideBySide {
                 }
                 progress.cell(pass, plan.passes(), s.name(), plan.mode().label(), c);
                 int threads = Math.min(plan.threads(), c);
-                LoadSpec spec = new LoadSpec(server.address(), plan.mode(), c, plan.size(), plan.warmup(), plan.duration(), threads);
+                // An iterative server serves one connection at a time: the others never get their first echo.
+                Duration readyWait = s.name().startsWith("iterative") ? Duration.ofSeconds(2) : LoadSpec.READY_WAIT;
+                LoadSpec spec = new LoadSpec(server.address(), plan.mode(), c, plan.size(), plan.warmup(), plan.duration(),
+                        threads, readyWait);
                 LoadResult r;
                 try {
                     r = generator.run(spec, server.pid());

@@ -26,6 +26,10 @@ final class Worker implements Runnable {
     private final Phase phase;
     private final Conn[] conns;
     private final byte[] pattern;
+    /** rr: connections whose first echo has not come back yet; at 0 the worker counts {@code phase.connected} down. */
+    private int unserved;
+    private boolean ready;
+
     /** Connections that failed and wait to be opened again (at the top of the loop, never recursively). */
     private final java.util.ArrayDeque<Conn> reopen = new java.util.ArrayDeque<>();
 
@@ -36,7 +40,9 @@ final class Worker implements Runnable {
 
     /**
      * The shared phase of a run: one volatile, read once per event batch and per completed op; and
-     * a latch each worker counts down once its connections are open, so warm-up starts after that.
+     * a latch each worker counts down once every one of its connections has been served (rr: its
+     * first echo came back; crr and bulk: it is open), so warm-up starts after that -- a server that
+     * starts a process per connection is not measured while those processes start.
      */
     static final class Phase {
         volatile int value = WARMUP;
@@ -55,6 +61,7 @@ final class Worker implements Runnable {
         long seq, started, sent, received;
         boolean wantOut;        // registered for EPOLLOUT
         boolean finSent;        // crr: our FIN is out, waiting for the server's
+        boolean served;         // rr: an echo came back at least once
 
         Conn(int id) {
             this.id = id;
@@ -77,10 +84,11 @@ final class Worker implements Runnable {
     @Override
     public void run() {
         try (Epoll epoll = Epoll.open(Math.max(16, conns.length))) {
+            unserved = spec.mode() == Mode.RR ? conns.length : 0;
             try {
                 for (Conn c : conns) open(epoll, c);
             } finally {
-                phase.connected.countDown();
+                if (unserved == 0) signalReady();
             }
             while (phase.value != DONE) {
                 for (int k = reopen.size(); k > 0; k--) {
@@ -101,7 +109,7 @@ final class Worker implements Runnable {
         } catch (IOException e) {
             error(e);
         } finally {
-            phase.connected.countDown(); // in case epoll_create failed: never leave the timer waiting
+            signalReady(); // in case this worker failed: never leave the timer waiting
             for (Conn c : conns) if (c.socket != null) c.socket.close();
         }
     }
@@ -187,9 +195,19 @@ final class Worker implements Runnable {
             c.socket.shutdown(Shutdown.WRITE);
             c.finSent = true;
         } else {
+            if (!c.served) {
+                c.served = true;
+                if (--unserved == 0) signalReady();
+            }
             completed(c, c.in.limit());
             send(epoll, c);
         }
+    }
+
+    private void signalReady() {
+        if (ready) return;
+        ready = true;
+        phase.connected.countDown();
     }
 
     private void completed(Conn c, int size) {
