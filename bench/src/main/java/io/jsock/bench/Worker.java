@@ -195,13 +195,17 @@ final class Worker implements Runnable {
             c.socket.shutdown(Shutdown.WRITE);
             c.finSent = true;
         } else {
-            if (!c.served) {
-                c.served = true;
-                if (--unserved == 0) signalReady();
-            }
+            served(c);
             completed(c, c.in.limit());
             send(epoll, c);
         }
+    }
+
+    /** rr: the server answered this connection (rightly or not): one fewer to wait for before the warm-up. */
+    private void served(Conn c) {
+        if (c.served || spec.mode() != Mode.RR) return;
+        c.served = true;
+        if (--unserved == 0) signalReady();
     }
 
     private void signalReady() {
@@ -255,6 +259,7 @@ final class Worker implements Runnable {
     /** A connection failed: count it, close it, and queue it to be opened again. */
     private void fail(Conn c, IOException e) {
         error(e);
+        served(c); // a failure is an answer too: a broken server must not hold the run back
         if (c.socket != null) c.socket.close();
         c.socket = null;
         reopen.add(c);
