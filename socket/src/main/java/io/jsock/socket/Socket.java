@@ -531,7 +531,8 @@ public final class Socket implements AutoCloseable {
                 long n = Libc.recvfrom(fd.fd, seg, seg.byteSize(), 0, s, len);
                 if (n >= 0) {
                     dst.position(pos + (int) n);
-                    return new Received((int) n, SockAddr.decode(s, len.get(JAVA_INT, 0)));
+                    int alen = len.get(JAVA_INT, 0); // 0: no address (a stream socket, an unbound Unix sender)
+                    return new Received((int) n, alen == 0 ? null : SockAddr.decode(s, alen));
                 }
                 int e = Libc.errno();
                 if (e == EINTR) continue;

@@ -86,6 +86,22 @@ class LocalAndNetlinkTest {
     }
 
     @Test
+    void recvfromSaysNoSenderWhenTheKernelGivesNone() throws IOException {
+        Socket[] dgram = Socket.pair(Family.LOCAL, SocketType.DGRAM); // unbound: no names
+        try (Socket a = dgram[0]; Socket b = dgram[1]) {
+            a.write(ByteBuffer.wrap(new byte[] {1}));
+            assertThat(b.recvfrom(ByteBuffer.allocate(4))).isEqualTo(new Socket.Received(1, null));
+        }
+        Socket[] tcp = Loopback.tcpPair();
+        try (Socket c = tcp[0]; Socket s = tcp[1]) {
+            c.writeFully(new byte[] {2, 3});
+            Socket.Received r = s.recvfrom(ByteBuffer.allocate(4));
+            assertThat(r.length()).isEqualTo(2);
+            assertThat(r.from()).as("a stream socket's recvfrom has no address").isNull();
+        }
+    }
+
+    @Test
     void seqpacketKeepsMessageBoundariesAndEndsWithEndOfStream() throws IOException {
         Socket[] pair = Socket.pair(Family.LOCAL, SocketType.SEQPACKET);
         try (Socket a = pair[0]; Socket b = pair[1]) {
