@@ -67,6 +67,7 @@ final class ListenQueues implements Experiment {
         try (TestNetwork net = TestNetwork.create()) {
             f.saw("network: " + net);
             incompleteQueue(f, net, open);
+            incompleteQueueBound(f, net, open);
             completedQueue(f, net, open);
             backlogCap(f, net);
         } finally {
@@ -112,6 +113,52 @@ final class ListenQueues implements Experiment {
         f.fact("incompleteQueue", pending);
         f.fact("completedQueueWhileHalfOpen", listener.rqueue());
         for (Socket c : halfOpen) c.close(); // from SYN_SENT, close sends nothing; their SYN retries would muddle the counters below
+    }
+
+    /**
+     * The incomplete queue is bounded by the backlog too (as the completed queue, "full" is more than
+     * the backlog): with {@code net.ipv4.tcp_syncookies = 1}, the default, Linux answers the SYNs
+     * beyond it with a SYN cookie and keeps no entry.
+     */
+    private static void incompleteQueueBound(Findings f, TestNetwork net, List<Socket> open) throws Exception {
+        Inet4Address lost = lastByte(net.clientAddress(), 10);
+        Socket l = net.call(net.server(), () -> listener(net.serverAddress(), BACKLOG));
+        open.add(l);
+        SockAddr at = l.getsockname();
+        NetCounters server0 = net.counters(net.server());
+        List<Socket> halfOpen = new ArrayList<>();
+        int syns = BACKLOG + 3;
+        for (int i = 0; i < syns; i++) {
+            Socket c = net.call(net.client(), () -> Socket.open(Family.INET, SocketType.STREAM, Protocol.TCP));
+            open.add(c);
+            halfOpen.add(c);
+            c.bind(SockAddr.of(lost, 0));
+            try {
+                c.connect(at, Duration.ofMillis(20));
+            } catch (ErrnoException expected) {
+                // still SYN_SENT
+            }
+        }
+        Probe.within(2000, () -> {
+            NetCounters now = net.counters(net.server());
+            return incomplete(net, at) + now.since(server0, "TcpExt", "SyncookiesSent") >= syns;
+        });
+        int pending = incomplete(net, at);
+        NetCounters server1 = net.counters(net.server());
+        long cookies = server1.since(server0, "TcpExt", "SyncookiesSent");
+        String syncookies = net.call(net.server(),
+                () -> java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/sys/net/ipv4/tcp_syncookies")).get(0).trim());
+        f.saw(syns + " half-open connections to a listener with backlog " + BACKLOG + ": " + pending
+                + " in SYN_RECV, and TcpExt.SyncookiesSent +" + cookies + " (net.ipv4.tcp_syncookies = " + syncookies + ")");
+        f.expect(pending <= BACKLOG + 1, "the incomplete queue grew past backlog + 1: " + pending);
+        if (cookies > 0) {
+            f.differs("backlog bounds each queue on its own here, not the two together: the incomplete queue stops at backlog + 1 ("
+                    + pending + " of " + syns + " SYNs kept) and Linux answers the rest with SYN cookies, the state encoded in the "
+                    + "SYN-ACK's sequence number, no queue entry (tcp_syncookies = " + syncookies + ")");
+        }
+        f.fact("incompleteQueueBound", pending);
+        f.fact("syncookiesSent", cookies);
+        for (Socket c : halfOpen) c.close();
     }
 
     private static int incomplete(TestNetwork net, SockAddr at) throws Exception {
