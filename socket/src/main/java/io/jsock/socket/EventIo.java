@@ -29,6 +29,7 @@ public final class EventIo {
      */
     public static int recv(int fd, MemorySegment dst, int len) throws ErrnoException {
         Objects.checkFromIndexSize(0, len, dst.byteSize()); // the kernel must not write past dst
+        if (dst.isReadOnly()) throw new IllegalArgumentException("cannot recv into a read-only segment");
         while (true) {
             long n = Libc.recv(fd, dst, len, 0);
             if (n > 0) return (int) n;

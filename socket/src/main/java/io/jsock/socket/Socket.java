@@ -355,6 +355,7 @@ public final class Socket implements AutoCloseable {
     }
 
     private int recv(ByteBuffer dst, int flags) throws IOException {
+        checkWritable(dst);
         fd.acquire("recv");
         try {
             long deadline = deadline();
@@ -372,12 +373,18 @@ public final class Socket implements AutoCloseable {
 
     /** recv(2) without waiting: the count, -1 at end of stream, or {@link #UNAVAILABLE}. */
     public int tryRead(ByteBuffer dst) throws IOException {
+        checkWritable(dst);
         fd.acquire("recv");
         try {
             return tryRecvAcquired(dst, 0);
         } finally {
             fd.release();
         }
+    }
+
+    /** The kernel writes through the buffer's memory: a read-only view must not be handed to it. */
+    private static void checkWritable(ByteBuffer dst) {
+        if (dst.isReadOnly()) throw new IllegalArgumentException("cannot read into a read-only buffer");
     }
 
     private int tryRecvAcquired(ByteBuffer dst, int flags) throws ErrnoException {
@@ -519,6 +526,7 @@ public final class Socket implements AutoCloseable {
 
     /** recvfrom(2): waits for one datagram; returns its length and sender. */
     public Received recvfrom(ByteBuffer dst) throws IOException {
+        checkWritable(dst);
         MemorySegment s = Sockaddrs.storage();
         MemorySegment len = Sockaddrs.lengthSlot(s);
         fd.acquire("recvfrom");

@@ -28,7 +28,7 @@ class EventIoTest {
     }
 
     @Test
-    void aLengthBeyondTheMemoryGivenIsRefusedBeforeTheKernelSeesIt() throws IOException {
+    void aLengthBeyondTheMemoryGivenOrReadOnlyMemoryIsRefusedBeforeTheKernelSeesIt() throws IOException {
         Socket[] p = Socket.pair(Family.LOCAL, SocketType.STREAM);
         try (Socket a = p[0]; Socket b = p[1]) {
             a.writeFully(new byte[64]);
@@ -36,6 +36,8 @@ class EventIoTest {
             assertThatThrownBy(() -> EventIo.recv(b.fd(), small, 64)).isInstanceOf(IndexOutOfBoundsException.class);
             assertThatThrownBy(() -> EventIo.send(a.fd(), small, 0, 9)).isInstanceOf(IndexOutOfBoundsException.class);
             assertThatThrownBy(() -> EventIo.send(a.fd(), small, 4, 5)).isInstanceOf(IndexOutOfBoundsException.class);
+            assertThatThrownBy(() -> EventIo.recv(b.fd(), small.asReadOnly(), 8)).isInstanceOf(IllegalArgumentException.class);
+            assertThat(small.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)).containsOnly(0);
         }
     }
 }

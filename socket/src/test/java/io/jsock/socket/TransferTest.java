@@ -2,6 +2,7 @@ package io.jsock.socket;
 
 import static io.jsock.socket.Loopback.assertErrno;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -120,6 +121,22 @@ class TransferTest {
             assertThat(reader.read(ByteBuffer.allocate(1))).as("end of stream after the data").isEqualTo(-1);
             sent.get(60, TimeUnit.SECONDS);
             assertThat(got).isEqualTo(data);
+        }
+    }
+
+    @Test
+    void readingIntoAReadOnlyBufferIsRefusedAndTheBufferIsUntouched() throws IOException {
+        Socket[] p = Loopback.tcpPair();
+        try (Socket c = p[0]; Socket s = p[1]) {
+            c.writeFully(new byte[] {1, 2, 3});
+            byte[] backing = new byte[3];
+            ByteBuffer readOnly = ByteBuffer.wrap(backing).asReadOnlyBuffer();
+            assertThatThrownBy(() -> s.read(readOnly)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("read-only");
+            assertThatThrownBy(() -> s.recv(ByteBuffer.allocateDirect(3).asReadOnlyBuffer(), MsgFlag.PEEK))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThat(backing).containsOnly(0);
+            assertThat(s.read(ByteBuffer.allocate(3))).as("the data is still queued").isEqualTo(3);
         }
     }
 
