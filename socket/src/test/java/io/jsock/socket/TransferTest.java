@@ -141,6 +141,19 @@ class TransferTest {
     }
 
     @Test
+    void writingFromAReadOnlyBufferWorks() throws IOException {
+        Socket[] p = Loopback.tcpPair();
+        try (Socket c = p[0]; Socket s = p[1]) {
+            c.writeFully(ByteBuffer.wrap(new byte[] {4, 5}).asReadOnlyBuffer());
+            ByteBuffer direct = ByteBuffer.allocateDirect(1).put(0, (byte) 6);
+            c.writeFully(direct.asReadOnlyBuffer());
+            byte[] got = new byte[3];
+            s.readFully(got);
+            assertThat(got).containsExactly(4, 5, 6);
+        }
+    }
+
+    @Test
     void streamsFollowTheJavaContracts() throws IOException {
         Socket[] p = Loopback.tcpPair();
         try (Socket c = p[0]; Socket s = p[1]) {
