@@ -162,8 +162,7 @@ final class EventLoop implements Runnable {
                 if (data == LISTENER) {
                     if (!stopping) acceptSome();
                 } else if (data == WAKER) {
-                    waker.drain();
-                    if (!stopping && !listening && resumeAcceptAt == 0) resumeAccepting(); // a slot freed elsewhere
+                    waker.drain(); // the stop, or a slot freed on another loop: the top of the loop looks
                 }
             }
             for (int i = 0; i < n; i++) {
@@ -407,9 +406,13 @@ final class EventLoop implements Runnable {
         waitingForSlot = false;
     }
 
-    /** How long epoll_wait may wait while accepting is paused: until the back-off ends, or a fallback poll for a slot. */
+    /**
+     * While accepting is paused: 0 when it may resume (the back-off is over, or a slot is free), else how
+     * long epoll_wait may wait. At the cap, a loop that frees a slot wakes the waiting ones; the
+     * periodic look only covers a wake-up that came between our failed try and our pause.
+     */
     private int acceptPauseMillis() {
-        if (resumeAcceptAt == 0) return SLOT_POLL_MILLIS; // a freed slot wakes us; this only covers a missed wake-up
+        if (resumeAcceptAt == 0) return serving.slotFree() ? 0 : SLOT_POLL_MILLIS;
         long left = resumeAcceptAt - System.nanoTime();
         return left <= 0 ? 0 : (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left));
     }

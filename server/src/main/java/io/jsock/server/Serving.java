@@ -141,6 +141,11 @@ final class Serving {
         return slots == null || slots.tryAcquire();
     }
 
+    /** Whether a connection could be taken now (no cap, or a slot free); a hint: another thread may take it first. */
+    boolean slotFree() {
+        return slots == null || slots.availablePermits() > 0;
+    }
+
     private boolean takeSlot() {
         if (slots == null) return true;
         try {
