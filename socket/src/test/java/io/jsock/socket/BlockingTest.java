@@ -202,6 +202,24 @@ class BlockingTest {
         }
     }
 
+    @RepeatedTest(2)
+    void aWriterBlockedOnAFullBufferWakesWithAnErrorWhenThePeerResets() throws Exception {
+        Socket[] p = Loopback.tcpPair();
+        try (Socket c = p[0]) {
+            List<Thread> threads = new ArrayList<>();
+            var written = start(Thread.ofVirtual(), threads, () -> {
+                c.writeFully(new byte[16 << 20]); // far more than the buffers: blocks until the reset
+                return null;
+            });
+            Loopback.awaitWaiting(threads.get(0));
+            p[1].setOption(SockOpt.SO_LINGER, Linger.on(0));
+            p[1].close(); // RST, with unread data queued
+            assertThat(written).failsWithin(Duration.ofSeconds(20)).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                    .havingCause().isInstanceOfSatisfying(ErrnoException.class,
+                            e -> assertThat(e.errno()).isIn(Errno.ECONNRESET, Errno.EPIPE));
+        }
+    }
+
     @Test
     void interruptingAVirtualThreadBlockedInReadEndsTheRead() throws Exception {
         Socket[] pair = Socket.pair(Family.LOCAL, SocketType.STREAM);
