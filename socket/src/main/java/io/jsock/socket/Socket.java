@@ -178,11 +178,13 @@ public final class Socket implements AutoCloseable {
     }
 
     /**
-     * connect(2) that gives up after {@code timeout} ({@code null}: only the kernel's own SYN retries
-     * end it). Giving up is an ETIMEDOUT {@link ErrnoException} whose message says it was this
-     * timeout, not the kernel's.
+     * connect(2) that gives up after {@code timeout} ({@code null} or zero, as for
+     * {@link #setTimeout}: only the kernel's own SYN retries end it). Giving up is an ETIMEDOUT
+     * {@link ErrnoException} whose message says it was this timeout, not the kernel's.
      */
     public void connect(SockAddr remote, Duration timeout) throws IOException {
+        if (timeout != null && timeout.isNegative()) throw new IllegalArgumentException("negative connect timeout: " + timeout);
+        long limit = timeout == null ? 0 : timeout.toNanos();
         MemorySegment s = Sockaddrs.storage();
         int len = SockAddr.encode(remote, s);
         fd.acquire("connect");
@@ -193,7 +195,7 @@ public final class Socket implements AutoCloseable {
             int e = Libc.errno();
             if (e == EAGAIN && family == Family.LOCAL) {
                 // A Unix listener's backlog is full: a blocking connect would wait for room.
-                long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
+                long deadline = limit == 0 ? 0 : System.nanoTime() + limit;
                 while (e == EAGAIN) {
                     if (timedOut(deadline)) throw timeout("connect", remote);
                     java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
@@ -208,7 +210,7 @@ public final class Socket implements AutoCloseable {
             // In progress: wait for the handshake's end, then connect(2) again, which ends a non-blocking
             // connect as the kernel means it to: 0 once established (and the socket counts as connected,
             // so a later connect is EISCONN), the handshake's errno if it failed, EALREADY while it goes on.
-            long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
+            long deadline = limit == 0 ? 0 : System.nanoTime() + limit;
             while (true) {
                 if (timedOut(deadline)) throw timeout("connect", remote);
                 fd.await(POLLOUT, deadline, "connect");

@@ -117,6 +117,19 @@ class ListenAcceptTest {
     }
 
     @Test
+    void aZeroConnectTimeoutMeansNoneAsForSetTimeout() throws IOException {
+        try (Socket l = Loopback.listener(1); Socket c = Socket.open(Family.INET, SocketType.STREAM, Protocol.DEFAULT)) {
+            c.connect(l.getsockname(), Duration.ZERO);
+            assertThat(c.getpeername()).isEqualTo(l.getsockname());
+            l.accept().socket().close();
+        }
+        try (Socket c = Socket.open(Family.INET, SocketType.STREAM, Protocol.DEFAULT)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.connect(SockAddr.loopback4(9), Duration.ofSeconds(-1)))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
     void acceptGivesUpAfterTheSocketTimeout() throws IOException {
         try (Socket l = Loopback.listener(1)) {
             l.setTimeout(Duration.ofMillis(50));
