@@ -35,19 +35,25 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** What every model must do the same: echo every byte, survive rude clients, finish in order, leak nothing. */
 class EveryModelTest {
 
-    /** Every model that runs in this JVM, by its command-line name. */
+    /** Every model, by its command-line name. */
     static Stream<String> models() {
-        return Stream.of("iterative", "thread", "virtual", "pool:4", "epoll:1", "epoll:2");
+        return Stream.of("iterative", "thread", "virtual", "pool:4", "epoll:1", "epoll:2", "process");
     }
 
-    /** The models that run a blocking {@link Handler} (epoll runs event handlers: EpollModelTest). */
+    /** The models that run a {@link Handler} of any kind in this JVM (epoll runs event handlers: EpollModelTest). */
     static Stream<String> blockingModels() {
-        return models().filter(m -> !m.startsWith("epoll"));
+        return models().filter(m -> !m.startsWith("epoll") && !m.startsWith("process"));
     }
 
+    /**
+     * An echo server in {@code model}. The process model echoes with cat(1), a program per connection
+     * as inetd would run it (ProcessPerClientTest runs Java services in child JVMs: 200 of those at
+     * once would be 200 JVMs on this machine's two cores).
+     */
     static TcpServer.Builder server(String model) {
-        return TcpServer.builder().bind("127.0.0.1:0").backlog(256).model(Model.parse(model)).handler(Service.ECHO)
+        TcpServer.Builder b = TcpServer.builder().bind("127.0.0.1:0").backlog(256).model(Model.parse(model))
                 .grace(Duration.ofSeconds(30));
+        return model.startsWith("process") ? b.command(List.of("cat")) : b.handler(Service.ECHO);
     }
 
     @ParameterizedTest
@@ -213,6 +219,7 @@ class EveryModelTest {
         for (Socket c : open) c.close();
         assertThat(jsockThreads()).isEqualTo(threadsBefore);
         assertThat(sockets()).isEqualTo(socketsBefore);
+        assertThat(ProcessHandle.current().children()).as("children reaped").isEmpty();
     }
 
     private static int queued(TcpServer s) {
