@@ -216,7 +216,11 @@ final class Serving {
             how = e.getMessage(); // the client reset or vanished: costs only this connection
         } catch (RuntimeException | Error e) {
             how = "handler failed: " + e;
-            LOG.log(Level.ERROR, c + ": handler failed", e);
+            try {
+                LOG.log(Level.ERROR, c + ": handler failed", e);
+            } catch (RuntimeException | Error logFailed) {
+                // e.g. no descriptor left to load the logger's classes: the closed line still says why
+            }
         } finally {
             closed(c, how);
         }

@@ -215,6 +215,7 @@ public final class TcpServer implements AutoCloseable {
                 throw new IllegalArgumentException("a command runs per connection only with the process or prefork model, not " + model);
             }
             Config config = new Config(bind, backlog, model, handler, command, maxConnections, grace, log, eventHandler);
+            Warmup.once();
             Family family = bind.family();
             Socket listener = Socket.open(family, SocketType.STREAM, Protocol.DEFAULT);
             boolean success = false;

@@ -1,0 +1,30 @@
+package io.jsock.server;
+
+import io.jsock.socket.Socket;
+import java.time.ZonedDateTime;
+
+/**
+ * Opens, while descriptors are plentiful, what the JVM and the socket layer would otherwise open on
+ * first need, when a busy server may have none left (EMFILE): the socket layer's pollers (an epoll
+ * instance and a thread each, created when the class initializes, for good if that fails) and the
+ * time-zone database (read by daytime and by every log line's time stamp; a failed read leaves its
+ * class unusable). Seen with {@code ulimit -n 40}: without this, one exhaustion broke every later
+ * virtual-thread read in the process.
+ */
+final class Warmup {
+    private Warmup() {}
+
+    private static volatile boolean done;
+
+    static void once() {
+        if (done) return;
+        try {
+            // Package-private in the socket layer; initializing the class starts both pollers.
+            Class.forName("io.jsock.socket.Poller", true, Socket.class.getClassLoader());
+        } catch (ClassNotFoundException renamed) {
+            throw new IllegalStateException("io.jsock.socket.Poller was renamed: update Warmup", renamed);
+        }
+        ZonedDateTime.now();
+        done = true;
+    }
+}
