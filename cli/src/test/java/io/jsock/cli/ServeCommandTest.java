@@ -1,0 +1,184 @@
+package io.jsock.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jsock.socket.Family;
+import io.jsock.socket.Protocol;
+import io.jsock.socket.SockAddr;
+import io.jsock.socket.Socket;
+import io.jsock.socket.SocketType;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+/** jsock serve: the listening line, echo through Debian's nc and socat, -v lines, exec, and one line for each bad input. */
+class ServeCommandTest {
+
+    record Result(int exit, String err) {}
+
+    /** jsock ARGS in this JVM, for inputs that fail before anything listens. */
+    static Result inProcess(String... args) {
+        StringWriter err = new StringWriter();
+        CommandLine cl = JsockCommand.commandLine();
+        cl.setErr(new PrintWriter(err, true));
+        cl.setOut(new PrintWriter(new StringWriter(), true));
+        int exit = cl.execute(args);
+        return new Result(exit, err.toString());
+    }
+
+    /** Runs a client program with {@code input} on its stdin; returns its stdout (fails, not hangs, after 60 s). */
+    static byte[] client(List<String> argv, byte[] input) throws Exception {
+        Process p = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> {
+                try (InputStream in = p.getInputStream()) {
+                    return in.readAllBytes();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            try (OutputStream in = p.getOutputStream()) {
+                in.write(input);
+            }
+            byte[] got = out.get(60, TimeUnit.SECONDS);
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as("%s exit status", argv).isZero();
+            return got;
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    static List<String> nc(int port) {
+        return List.of("nc", "-N", "127.0.0.1", Integer.toString(port));
+    }
+
+    static List<String> socat(int port) {
+        return List.of("socat", "-t", "30", "-", "TCP:127.0.0.1:" + port);
+    }
+
+    @Test
+    void printsTheRealPortWhenZeroWasAskedAndEchoesForNcAndSocatThenExitsZeroOnSigterm() throws Exception {
+        try (ServeProcess s = ServeProcess.start("serve", "echo", "--bind", "127.0.0.1:0")) {
+            assertThat(s.err.get(0)).matches("listening on 127\\.0\\.0\\.1:\\d+ \\(model virtual, backlog 128\\)");
+            assertThat(s.port()).isNotZero();
+
+            byte[] hello = "hello, jsock\n".getBytes(StandardCharsets.US_ASCII);
+            assertThat(client(nc(s.port()), hello)).isEqualTo(hello);
+            byte[] mib = new byte[1 << 20];
+            new Random(7).nextBytes(mib);
+            assertThat(client(socat(s.port()), mib)).isEqualTo(mib);
+
+            s.signal("TERM");
+            assertThat(s.awaitExit()).isZero();
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"iterative, iterative", "thread, thread", "pool:3, pool:3", "epoll:2, epoll:2", "virtual, virtual", "process, process"})
+    void theListeningLineNamesTheModelAndBacklogAsked(String model, String shown) throws Exception {
+        try (ServeProcess s = ServeProcess.start("serve", "echo", "--bind", "127.0.0.1:0", "--model", model, "--backlog", "7")) {
+            Matcher m = ServeProcess.LISTENING.matcher(s.err.get(0));
+            assertThat(m.find()).isTrue();
+            assertThat(m.group(2)).isEqualTo(shown);
+            assertThat(m.group(3)).isEqualTo("7");
+            byte[] line = ("via " + model + "\n").getBytes(StandardCharsets.US_ASCII);
+            assertThat(client(nc(s.port()), line)).isEqualTo(line);
+            s.signal("TERM");
+            assertThat(s.awaitExit()).isZero();
+        }
+    }
+
+    @Test
+    void verboseWritesOneLineWhenAConnectionOpensAndOneWhenItCloses() throws Exception {
+        try (ServeProcess s = ServeProcess.start("serve", "echo", "--bind", "127.0.0.1:0", "-v")) {
+            client(nc(s.port()), "twelve bytes".getBytes(StandardCharsets.US_ASCII));
+            String open = s.awaitLine(l -> l.contains(" open"));
+            String closed = s.awaitLine(l -> l.contains(" closed"));
+            String ends = "127\\.0\\.0\\.1:\\d+ > 127\\.0\\.0\\.1:" + s.port();
+            assertThat(open).matches("jsock: #1 " + ends + " open");
+            assertThat(closed).matches("jsock: #1 " + ends + " closed after \\d+\\.\\d ms: in 12 B, out \\d+ B acked");
+            s.signal("TERM");
+            assertThat(s.awaitExit()).isZero();
+        }
+    }
+
+    @Test
+    void execRunsTheProgramPerConnectionWithTheSocketAsItsStdinAndStdout() throws Exception {
+        try (ServeProcess s = ServeProcess.start("serve", "exec", "--bind", "127.0.0.1:0", "--", "sh", "-c",
+                "echo \"$PROTO $TCPREMOTEIP\"; exec tr a-z A-Z")) {
+            assertThat(s.err.get(0)).contains("(model process, backlog 128)");
+            byte[] got = client(nc(s.port()), "shout\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(new String(got, StandardCharsets.US_ASCII)).isEqualTo("TCP 127.0.0.1\nSHOUT\n");
+            s.signal("TERM");
+            assertThat(s.awaitExit()).isZero();
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "2 | jsock: Missing required parameter: 'SERVICE' (see: jsock serve --help)          | serve",
+        "2 | jsock: unknown service 'time'; expected one of echo, discard, daytime, chargen; or exec -- CMD ARGS... | serve time",
+        "2 | jsock: unknown model 'fork'; expected one of iterative, process, thread, virtual, pool[:N], prefork[:N], epoll[:N] | serve echo --model fork",
+        "2 | jsock: bad size in model 'pool:0': N must be a number from 1 to 4096            | serve echo --model pool:0",
+        "2 | jsock: bad --grace 'soon'; expected a number with a unit: 500ms, 5s, 1.5s, 2m     | serve echo --grace soon",
+        "2 | jsock: backlog must be >= 0: -1                                                  | serve echo --backlog -1",
+        "2 | jsock: Invalid value for option '--backlog': 'many' is not an int (see: jsock serve --help) | serve echo --backlog many",
+        "2 | jsock: serve exec needs a program: jsock serve exec [OPTIONS] -- CMD ARGS...     | serve exec",
+        "2 | jsock: a command runs per connection only with the process or prefork model, not thread | serve exec --model thread -- cat",
+        "2 | jsock: service echo takes no command (cat); to run a program per connection: jsock serve exec -- CMD ARGS... | serve echo -- cat",
+        "2 | jsock: Unknown option: '--port' (see: jsock serve --help)                         | serve echo --port 7",
+    })
+    void badInputGetsOneLineSayingWhatIsAcceptedAndExitStatus2(int exit, String message, String args) {
+        Result r = inProcess(args.split(" "));
+        assertThat(r.err()).isEqualTo(message + System.lineSeparator());
+        assertThat(r.exit()).isEqualTo(exit);
+    }
+
+    @Test
+    void aBadAddressSaysWhichFormsWork() {
+        Result r = inProcess("serve", "echo", "--bind", "1.2.3:80");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).startsWith("jsock: bad address '1.2.3:80'").contains("127.0.0.1:9877").hasLineCount(1);
+    }
+
+    @Test
+    void aPortInUseIsBindsEaddrinuseInOneLineWithExitStatus1() throws Exception {
+        try (Socket taken = Socket.open(Family.INET, SocketType.STREAM, Protocol.DEFAULT)) {
+            taken.bind(SockAddr.parse("127.0.0.1:0"));
+            taken.listen(1);
+            int port = taken.getsockname().port();
+            Result r = inProcess("serve", "echo", "--bind", "127.0.0.1:" + port);
+            assertThat(r.err()).isEqualTo("jsock: bind 127.0.0.1:" + port + ": EADDRINUSE (Address already in use)" + System.lineSeparator());
+            assertThat(r.exit()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anAddressNotOnThisMachineIsEaddrnotavail() {
+        Result r = inProcess("serve", "echo", "--bind", "10.213.254.1:9877");
+        assertThat(r.err()).isEqualTo("jsock: bind 10.213.254.1:9877: EADDRNOTAVAIL (Cannot assign requested address)" + System.lineSeparator());
+        assertThat(r.exit()).isEqualTo(1);
+    }
+
+    @Test
+    void helpListsTheOptions() {
+        StringWriter out = new StringWriter();
+        CommandLine cl = JsockCommand.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        assertThat(cl.execute("serve", "--help")).isZero();
+        assertThat(out.toString()).contains("--bind", "--model", "--backlog", "--max-connections", "--grace", "-v", "exec");
+    }
+
+}

@@ -1,0 +1,200 @@
+package io.jsock.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import io.jsock.socket.Errno;
+import io.jsock.socket.ErrnoException;
+import io.jsock.socket.Family;
+import io.jsock.socket.Protocol;
+import io.jsock.socket.SockAddr;
+import io.jsock.socket.Socket;
+import io.jsock.socket.SocketType;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * jsock serve as a process: SIGTERM and SIGINT stop it in order with exit status 0 and nothing left
+ * behind, its descriptors come back after many connections, and it survives running out of them.
+ */
+class ServeLifecycleTest {
+
+    /** {@code serve echo --model M}, or for the process models {@code serve exec -- cat} (a JVM per connection would be slow). */
+    static String[] serve(String model, String... more) {
+        List<String> args = new ArrayList<>(List.of("serve"));
+        args.add(model.startsWith("process") ? "exec" : "echo");
+        args.addAll(List.of("--bind", "127.0.0.1:0", "--model", model));
+        args.addAll(List.of(more));
+        if (model.startsWith("process")) args.addAll(List.of("--", "cat"));
+        return args.toArray(String[]::new);
+    }
+
+    static Socket connect(SockAddr to) throws IOException {
+        Socket c = Socket.open(Family.INET, SocketType.STREAM, Protocol.DEFAULT);
+        try {
+            c.setTimeout(Duration.ofSeconds(60)); // a hang guard on every read
+            c.connect(to);
+            return c;
+        } catch (IOException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    static byte echoByte(Socket c, byte b) throws IOException {
+        c.writeFully(new byte[] {b});
+        ByteBuffer got = ByteBuffer.allocate(1);
+        c.readFully(got);
+        return got.get(0);
+    }
+
+    static boolean refused(SockAddr to) {
+        try (Socket probe = connect(to)) {
+            return false;
+        } catch (IOException e) {
+            return e instanceof ErrnoException ee && ee.errno() == Errno.ECONNREFUSED;
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"virtual", "thread", "iterative", "pool:2", "epoll:1", "process"})
+    void onSigtermConnectionsInFlightFinishNewOnesAreRefusedAndTheExitStatusIsZero(String model) throws Exception {
+        try (ServeProcess s = ServeProcess.start(serve(model, "--grace", "60s"))) {
+            List<ProcessHandle> children;
+            try (Socket inFlight = connect(s.address())) {
+                assertThat(echoByte(inFlight, (byte) 'a')).isEqualTo((byte) 'a');
+                children = s.process.descendants().toList();
+                s.signal("TERM");
+                s.awaitLine(l -> l.startsWith("jsock: SIGTERM: stopping; 1 connection(s) in flight get up to 60s"));
+                for (int i = 0; i < 500 && !refused(s.address()); i++) Thread.sleep(10);
+                assertThatThrownBy(() -> connect(s.address()).close())
+                        .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ECONNREFUSED));
+                assertThat(echoByte(inFlight, (byte) 'b')).as("served after the listener closed").isEqualTo((byte) 'b');
+                assertThat(s.process.isAlive()).as("waits for the connection in flight").isTrue();
+            }
+            assertThat(s.awaitExit()).isZero();
+            assertThat(children).noneMatch(ProcessHandle::isAlive);
+        }
+    }
+
+    @Test
+    void sigintStopsItTheSameWay() throws Exception {
+        assumeFalse(ignored("INT"), "SIGINT is ignored in this process and so in its children (a shell's background job)");
+        try (ServeProcess s = ServeProcess.start(serve("virtual"))) {
+            s.signal("INT");
+            s.awaitLine(l -> l.startsWith("jsock: SIGINT: stopping"));
+            assertThat(s.awaitExit()).isZero();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"virtual", "iterative", "epoll:1", "process"})
+    void afterTheGracePeriodTheConnectionsLeftAreClosedAndTheExitStatusIsZero(String model) throws Exception {
+        try (ServeProcess s = ServeProcess.start(serve(model, "--grace", "300ms"));
+                Socket idle = connect(s.address())) {
+            assertThat(echoByte(idle, (byte) 'a')).isEqualTo((byte) 'a');
+            s.signal("TERM");
+            assertThat(s.awaitExit()).isZero();
+            assertThat(idle.read(ByteBuffer.allocate(1))).as("closed by the server").isEqualTo(-1);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"virtual", "thread", "pool:4", "epoll:2", "process"})
+    void afterAThousandConnectionsTheServersDescriptorCountIsBackAtBaseline(String model) throws Exception {
+        try (ServeProcess s = ServeProcess.start(serve(model))) {
+            try (Socket warm = connect(s.address())) {
+                echoByte(warm, (byte) 'w');
+            }
+            long baseline = awaitDescriptors(s, -1);
+            try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<Byte>> batch = new ArrayList<>();
+                for (int i = 0; i < 1000; i++) {
+                    batch.add(clients.submit(() -> {
+                        try (Socket c = connect(s.address())) {
+                            return echoByte(c, (byte) 'x');
+                        }
+                    }));
+                    if (batch.size() == 50) {
+                        for (Future<Byte> f : batch) assertThat(f.get(1, TimeUnit.MINUTES)).isEqualTo((byte) 'x');
+                        batch.clear();
+                    }
+                }
+            }
+            assertThat(awaitDescriptors(s, baseline)).isEqualTo(baseline);
+            s.signal("TERM");
+            assertThat(s.awaitExit()).isZero();
+        }
+    }
+
+    /**
+     * Runs the server with a descriptor limit of 64 (prlimit), holds more connections than that, and
+     * checks it said EMFILE, kept going, and serves again once the clients leave.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"virtual", "thread", "pool:4", "epoll:1", "process"})
+    void outOfDescriptorsItBacksOffAndServesAgainWhenTheyAreFreed(String model) throws Exception {
+        try (ServeProcess s = ServeProcess.start(List.of("prlimit", "--nofile=64:64", "--"), serve(model, "-v"))) {
+            List<Socket> hogs = new ArrayList<>();
+            try {
+                for (int i = 0; i < 80; i++) {
+                    Socket c = connect(s.address()); // completes in the kernel's queue even when the server cannot accept
+                    hogs.add(c);
+                    c.writeFully(new byte[] {'h'});
+                }
+                s.awaitLine(l -> l.contains("EMFILE"));
+                assertThat(s.descriptors()).isLessThanOrEqualTo(64);
+            } finally {
+                for (Socket c : hogs) c.close();
+            }
+            try (Socket after = connect(s.address())) {
+                assertThat(echoByte(after, (byte) 'y')).as("served again").isEqualTo((byte) 'y');
+            }
+            assertThat(s.process.isAlive()).isTrue();
+            s.signal("TERM");
+            assertThat(s.awaitExit()).isZero();
+            assertThat(s.err).noneMatch(l -> l.contains("Exception") || l.contains("Error"));
+        }
+    }
+
+    /** Polls /proc/PID/fd until it shows {@code want} (or, with -1, until it holds still); bounded to 10 s. */
+    static long awaitDescriptors(ServeProcess s, long want) throws Exception {
+        long last = -2;
+        for (int i = 0; i < 1000; i++) {
+            long now = s.descriptors();
+            if (now == want || (want == -1 && now == last)) return now;
+            last = now;
+            Thread.sleep(10);
+        }
+        return s.descriptors();
+    }
+
+    /** Whether this process ignores the signal (SigIgn in /proc/self/status); children inherit it. */
+    static boolean ignored(String signal) throws IOException {
+        int number = switch (signal) {
+            case "INT" -> 2;
+            case "TERM" -> 15;
+            default -> throw new IllegalArgumentException(signal);
+        };
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("SigIgn:")) {
+                long mask = Long.parseUnsignedLong(line.substring(7).trim(), 16);
+                return (mask & (1L << (number - 1))) != 0;
+            }
+        }
+        return false;
+    }
+}
