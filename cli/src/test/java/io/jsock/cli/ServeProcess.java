@@ -51,6 +51,8 @@ final class ServeProcess implements AutoCloseable {
     static ServeProcess start(List<String> prefix, String... args) throws Exception {
         List<String> argv = new ArrayList<>(prefix);
         argv.addAll(JsockProcess.command(List.of(), args));
+        int cp = argv.indexOf("-cp");
+        argv.set(cp + 1, TestJar.classPath()); // as ./jsock runs it: classes in a jar, not a file per class
         ServeProcess p = new ServeProcess(argv);
         boolean success = false;
         try {
@@ -109,6 +111,19 @@ final class ServeProcess implements AutoCloseable {
     long descriptors() throws IOException {
         try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid()), "fd"))) {
             return fds.count();
+        }
+    }
+
+    /** Socket descriptors open in the server process now. */
+    long sockets() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid()), "fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().startsWith("socket:");
+                } catch (IOException gone) {
+                    return false;
+                }
+            }).count();
         }
     }
 

@@ -97,6 +97,13 @@ final class Serving {
                 if (stopping) return;
                 backoffMillis = recover(e, backoffMillis);
                 continue;
+            } catch (LinkageError | OutOfMemoryError e) {
+                giveSlot(); // nothing was accepted
+                if (stopping) return;
+                // Out of descriptors a class file cannot be opened either; out of memory nothing can be built:
+                // both pass when connections end, so back off as for EMFILE rather than lose the accept thread.
+                backoffMillis = recover(new IOException(e.toString(), e), backoffMillis);
+                continue;
             }
             try {
                 dispatch.accept(a);
