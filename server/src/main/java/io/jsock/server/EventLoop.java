@@ -2,7 +2,6 @@ package io.jsock.server;
 
 import io.jsock.socket.Accepted;
 import io.jsock.socket.Epoll;
-import io.jsock.socket.Errno;
 import io.jsock.socket.ErrnoException;
 import io.jsock.socket.EventFd;
 import io.jsock.socket.EventIo;
@@ -10,7 +9,6 @@ import io.jsock.socket.Family;
 import io.jsock.socket.Shutdown;
 import io.jsock.socket.SockOpt;
 import io.jsock.socket.Socket;
-import io.jsock.socket.SocketClosedException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.MemorySegment;
@@ -37,11 +35,9 @@ final class EventLoop implements Runnable {
 
     /** Reads of one connection per wake-up, at most (64 KiB each): then the others get their turn. */
     static final int MAX_READS = 16;
-    /** Connections accepted per wake-up, at most. */
-    private static final int MAX_ACCEPTS = 64;
     private static final int BUFFER = 64 * 1024;
     private static final int EVENTS = 512;
-    private static final long LISTENER = -1, WAKER = -2; // epoll data of the two non-connections
+    private static final long WAKER = -2; // epoll data of the waker (the listener's: LoopListener.DATA)
     private static final int READ_EVENTS = Epoll.IN | Epoll.RDHUP;
 
     // Set at construction; never change.
@@ -51,24 +47,18 @@ final class EventLoop implements Runnable {
     private final EventHandler.Factory factory;
     private final Epoll epoll;
     private final EventFd waker;
-    private final Socket listener;   // this loop's own descriptor of the listening socket; closed by this loop
-    private final int listenEvents;  // EPOLLIN, with EPOLLEXCLUSIVE when loops share one listener
+    private final LoopListener listener;
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER);
     private final MemorySegment segment = MemorySegment.ofBuffer(buffer);
 
     // Written by other threads, read by the loop.
     private volatile long stopDeadline; // System.nanoTime() of the forced end; meaningful once stopping
     private volatile boolean stopping;
-    volatile boolean waitingForSlot;
 
     // The loop's thread only.
     private EventConnection[] byFd = new EventConnection[256];
     private int count;
     private int generation;
-    private boolean listening;       // the listener is in the epoll set
-    private boolean listenerClosed;
-    private long resumeAcceptAt;     // nanoTime when a paused accept retries (0: not paused for a back-off)
-    private long backoffMillis;
 
     EventLoop(int index, Serving serving, EventLoops loops, EventHandler.Factory factory, Socket listener, int listenEvents)
             throws ErrnoException {
@@ -76,15 +66,13 @@ final class EventLoop implements Runnable {
         this.serving = serving;
         this.loops = loops;
         this.factory = factory;
-        this.listener = listener;
-        this.listenEvents = listenEvents;
         Epoll e = Epoll.open(EVENTS);
         EventFd w = null;
         boolean success = false;
         try {
             w = EventFd.open();
             e.add(w.fd(), Epoll.IN, WAKER);
-            e.add(listener.fd(), listenEvents, LISTENER);
+            e.add(listener.fd(), listenEvents, LoopListener.DATA);
             success = true;
         } finally {
             if (!success) {
@@ -94,7 +82,7 @@ final class EventLoop implements Runnable {
         }
         this.epoll = e;
         this.waker = w;
-        this.listening = true;
+        this.listener = new LoopListener(listener, listenEvents, e, serving, this);
     }
 
     /** Closes what the constructor opened, for a loop whose thread never started. */
@@ -109,6 +97,11 @@ final class EventLoop implements Runnable {
         stopDeadline = deadline;
         stopping = true;
         wake();
+    }
+
+    /** Whether this loop stopped accepting at the connection cap (read from other loops). */
+    boolean waitingForSlot() {
+        return listener.waitingForSlot;
     }
 
     /** From any thread: makes epoll_wait return. */
@@ -129,7 +122,7 @@ final class EventLoop implements Runnable {
             how = "event loop failed: " + t;
             LOG.log(Level.ERROR, "jsock-epoll-" + index + " failed", t);
         } finally {
-            closeListener();
+            listener.close();
             for (EventConnection c : byFd) {
                 if (c != null) close(c, how, false);
             }
@@ -142,25 +135,21 @@ final class EventLoop implements Runnable {
         while (true) {
             int timeout = -1;
             if (stopping) {
-                if (!listenerClosed) closeListener();
+                listener.close();
                 if (count == 0) return;
                 long left = stopDeadline - System.nanoTime();
                 if (left <= 0) return; // the grace period is over: run() closes the rest
                 timeout = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left));
-            } else if (!listening) {
-                timeout = acceptPauseMillis();
-                if (timeout == 0) {
-                    resumeAccepting();
-                    timeout = -1;
-                }
+            } else {
+                timeout = listener.waitMillis();
             }
             int n = epoll.await(timeout);
             // The listener and the waker first: a client whose connection is queued is accepted before the
             // loop answers clients that came after it (so no answer can overtake the accept).
             for (int i = 0; i < n; i++) {
                 long data = epoll.data(i);
-                if (data == LISTENER) {
-                    if (!stopping) acceptSome();
+                if (data == LoopListener.DATA) {
+                    if (!stopping) listener.acceptSome();
                 } else if (data == WAKER) {
                     waker.drain(); // the stop, or a slot freed on another loop: the top of the loop looks
                 }
@@ -302,54 +291,13 @@ final class EventLoop implements Runnable {
         }
         serving.closed(c.connection, how);
         if (serving.config.maxConnections() > 0) {
-            if (waitingForSlot) resumeAccepting();
+            listener.slotFreed();
             loops.slotFreed(this);
         }
     }
 
-    // ---- accepting
-
-    private void acceptSome() {
-        for (int i = 0; i < MAX_ACCEPTS; i++) {
-            if (!serving.tryTakeSlot()) {
-                pauseAccepting(0); // at the cap: clients wait in the kernel's queue until a slot frees
-                return;
-            }
-            Accepted a;
-            try {
-                a = listener.tryAccept();
-            } catch (SocketClosedException e) {
-                serving.giveSlot(); // closed under us: only at shutdown
-                return;
-            } catch (IOException e) {
-                serving.giveSlot(); // nothing was accepted
-                if (!acceptFailed(e)) return;
-                continue;
-            }
-            if (a == null) {
-                serving.giveSlot(); // the queue is empty (another loop took it, or the client reset)
-                return;
-            }
-            backoffMillis = 0;
-            open(a);
-        }
-    }
-
-    /**
-     * accept(2) failed: the errors of the new connection (ECONNABORTED, ...) are retried at once (true);
-     * running out of descriptors or memory (EMFILE, ENFILE, ENOBUFS, ENOMEM) pauses accepting on this
-     * loop, doubling the pause up to a second, until it succeeds again (false).
-     */
-    private boolean acceptFailed(IOException e) {
-        Errno errno = e instanceof ErrnoException ee ? ee.errno() : null;
-        if (errno != null && Serving.retriedAtOnce(errno)) return true;
-        if (backoffMillis == 0) serving.log(Level.WARNING, e.getMessage() + "; backing off until accept succeeds again");
-        backoffMillis = backoffMillis == 0 ? 10 : Math.min(1000, backoffMillis * 2);
-        pauseAccepting(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMillis));
-        return false;
-    }
-
-    private void open(Accepted a) {
+    /** Makes an accepted connection this loop's: its handler, its first callback, its interest. */
+    void open(Accepted a) {
         if (a.socket().family() != Family.LOCAL) {
             try {
                 // Each write is a whole answer: send it now, not when the previous one is acknowledged (Nagle).
@@ -379,51 +327,6 @@ final class EventLoop implements Runnable {
             return;
         }
         settle(c);
-    }
-
-    /** Takes the listener out of the epoll set until {@code resumeAt} (0: until a slot frees). */
-    private void pauseAccepting(long resumeAt) {
-        resumeAcceptAt = resumeAt;
-        if (!listening) return;
-        try {
-            epoll.delete(listener.fd());
-        } catch (ErrnoException e) {
-            throw new IllegalStateException(e); // our own descriptor in our own epoll set: a bug
-        }
-        listening = false;
-        if (resumeAt == 0) waitingForSlot = true;
-    }
-
-    private void resumeAccepting() {
-        if (listening || listenerClosed) return;
-        try {
-            epoll.add(listener.fd(), listenEvents, LISTENER);
-        } catch (ErrnoException e) {
-            throw new IllegalStateException(e);
-        }
-        listening = true;
-        resumeAcceptAt = 0;
-        waitingForSlot = false;
-    }
-
-    /**
-     * While accepting is paused: 0 when it may resume (the back-off is over, or a slot is free), else how
-     * long epoll_wait may wait. At the cap, a loop that frees a slot wakes the waiting ones; the
-     * periodic look only covers a wake-up that came between our failed try and our pause.
-     */
-    private int acceptPauseMillis() {
-        if (resumeAcceptAt == 0) return serving.slotFree() ? 0 : SLOT_POLL_MILLIS;
-        long left = resumeAcceptAt - System.nanoTime();
-        return left <= 0 ? 0 : (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left));
-    }
-
-    private static final int SLOT_POLL_MILLIS = 100;
-
-    private void closeListener() {
-        if (listenerClosed) return;
-        listenerClosed = true;
-        listening = false;
-        listener.close(); // leaves the epoll set with its last descriptor
     }
 
     // ---- output, for EventConnection

@@ -121,7 +121,7 @@ final class EventLoops implements Design {
     /** A connection slot freed on {@code from}: wake the other loops that stopped accepting at the cap. */
     void slotFreed(EventLoop from) {
         for (EventLoop loop : loops) {
-            if (loop != from && loop.waitingForSlot) loop.wake();
+            if (loop != from && loop.waitingForSlot()) loop.wake();
         }
     }
 }
