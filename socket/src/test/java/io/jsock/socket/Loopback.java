@@ -32,11 +32,17 @@ final class Loopback {
         return c;
     }
 
-    /** A connected TCP pair over loopback: [client, server side]. The listener is closed. */
+    /**
+     * A connected TCP pair over loopback: [client, server side]. The listener is closed. Reads on
+     * both give up after a minute, so a bug fails the test instead of hanging the build.
+     */
     static Socket[] tcpPair() throws IOException {
         try (Socket l = listener(1)) {
             Socket c = connectTo(l);
-            return new Socket[] {c, l.accept().socket()};
+            Socket s = l.accept().socket();
+            c.setTimeout(Duration.ofMinutes(1));
+            s.setTimeout(Duration.ofMinutes(1));
+            return new Socket[] {c, s};
         }
     }
 

@@ -109,6 +109,7 @@ class TransferTest {
         byte[] data = new byte[SIZE];
         new Random(SIZE ^ path.ordinal()).nextBytes(data);
         try (writer; reader) {
+            reader.setTimeout(java.time.Duration.ofMinutes(1)); // a failed writer fails the test, not hangs it
             CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
                 try {
                     path.send(writer, data);
