@@ -6,6 +6,9 @@ import org.junit.jupiter.api.Test;
 
 /** {@code jsock lab}: names, exit codes, text and JSON. */
 class LabCommandTest {
+    static {
+        System.setProperty("jsock.lab.limitSeconds", "180"); // what the kernel does, not how fast a loaded machine is
+    }
 
     @Test
     void anUnknownExperimentIsOneLineNamingTheExperimentsAndExitTwo() {
