@@ -1,20 +1,65 @@
 #!/usr/bin/env python3
-"""What a connection costs in the process model: the time from connect to the first echoed byte.
+"""What a child JVM costs in the process model.
 
-Runs `./jsock serve echo --model process` (a child JVM per connection) without and with the AOT
-cache, and `./jsock serve exec -- cat` (a native child) for comparison; N connections one after
-another each; prints min / median / p90 in milliseconds. Connect to first byte is accept + spawn +
-the child's start + one echo: for the JVM child, almost all of it is the JVM's start.
+1. Spawn to first echoed byte, the child started directly (one end of a socketpair as its stdin),
+   with the child's wall time and its CPU time (user + sys, from wait4: robust on a busy machine):
+   - bare:        java -cp jsock.jar io.jsock.server.ChildMain serve service:ECHO
+   - flags:       the command the server runs (ChildMain command), without the AOT cache
+   - flags + AOT: the same with -XX:AOTCache (built first with ChildMain train)
+2. Connect to first echoed byte through the server, N connections one after another:
+   `jsock serve echo --model process` without and with the AOT cache, `jsock serve exec -- cat`
+   (a native child), and `--model virtual` (no child) for scale.
 
-    scripts/child-start-cost.py [N]        (default 20)
+    scripts/child-start-cost.py [N]        (default 20; builds cli/target/jsock.jar if stale)
 """
-import glob, os, re, signal, socket, statistics, subprocess, sys, tempfile, time
+import os, re, signal, socket, statistics, subprocess, sys, tempfile, time
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+JAR = os.path.join(HERE, "cli", "target", "jsock.jar")
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 20
 
 
-def start(args, java_opts=""):
+def java():
+    home = subprocess.run([os.path.join(HERE, "scripts", "java-home.sh")], capture_output=True, text=True).stdout.strip()
+    return os.path.join(home, "bin", "java")
+
+
+def child_main(*args, opts=()):
+    r = subprocess.run([java(), "--enable-native-access=ALL-UNNAMED", *opts, "-cp", JAR, "io.jsock.server.ChildMain", *args],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit("ChildMain " + " ".join(args) + ": " + r.stderr)
+    return r.stdout.splitlines()
+
+
+def summary(label, wall, cpu=None):
+    wall = sorted(wall)
+    line = f"{label:46s} wall min {wall[0]:6.1f} median {statistics.median(wall):6.1f} p90 {wall[int(len(wall) * 0.9) - 1]:6.1f} ms"
+    if cpu:
+        line += f" | child CPU median {statistics.median(cpu):6.1f} ms"
+    print(line + f"  (n={len(wall)})", flush=True)
+
+
+def direct(argv):
+    """Spawns argv with a socketpair end as stdin; returns (ms to first echoed byte, child CPU ms)."""
+    a, b = socket.socketpair()
+    t0 = time.perf_counter()
+    p = subprocess.Popen(argv, stdin=b, stdout=subprocess.DEVNULL, close_fds=True)
+    b.close()
+    a.sendall(b"x")
+    got = a.recv(1)
+    wall = (time.perf_counter() - t0) * 1000
+    assert got == b"x", got
+    a.shutdown(socket.SHUT_WR)
+    while a.recv(4096):
+        pass
+    a.close()
+    _, _, ru = os.wait4(p.pid, 0)
+    p.returncode = 0
+    return wall, (ru.ru_utime + ru.ru_stime) * 1000
+
+
+def start_server(args, java_opts=""):
     env = dict(os.environ, JSOCK_JAVA_OPTS=java_opts)
     err = tempfile.TemporaryFile()
     p = subprocess.Popen([os.path.join(HERE, "jsock")] + args, stdout=subprocess.DEVNULL, stderr=err, env=env)
@@ -45,66 +90,37 @@ def first_byte_ms(addr):
     return (t1 - t0) * 1000
 
 
-def stop(p):
-    p.send_signal(signal.SIGTERM)
-    p.wait(timeout=60)
-
-
-def run(label, args, java_opts="", warm=None):
-    p, addr = start(args, java_opts)
+def through_server(label, args, java_opts=""):
+    p, addr = start_server(args, java_opts)
     try:
-        if warm:
-            warm(addr)
         xs = [first_byte_ms(addr) for _ in range(N)]
     finally:
-        stop(p)
-    xs.sort()
-    print(f"{label:44s} min {xs[0]:7.1f}  median {statistics.median(xs):7.1f}  p90 {xs[int(len(xs) * 0.9) - 1]:7.1f} ms  (n={N})")
-
-
-def until_cache(addr):
-    """One connection starts the training run; wait for the cache it writes."""
-    before = {f: os.path.getmtime(f) for f in glob.glob(os.path.join(tempfile.gettempdir(), "jsock-aot-*", "child.aot"))}
-    first_byte_ms(addr)
-    deadline = time.time() + 300
-    while time.time() < deadline:
-        now = glob.glob(os.path.join(tempfile.gettempdir(), "jsock-aot-*", "child.aot"))
-        if any(f not in before or os.path.getmtime(f) != before[f] for f in now) or before:
-            return
-        time.sleep(0.5)
-    sys.exit("no AOT cache was written")
-
-
-def direct(label, argv):
-    """Spawns the child JVM ourselves with one end of a socketpair as its stdin: spawn to first byte."""
-    xs = []
-    for _ in range(N):
-        a, b = socket.socketpair()
-        t0 = time.perf_counter()
-        p = subprocess.Popen(argv, stdin=b, stdout=subprocess.DEVNULL, close_fds=True)
-        b.close()
-        a.sendall(b"x")
-        got = a.recv(1)
-        xs.append((time.perf_counter() - t0) * 1000)
-        assert got == b"x", got
-        a.shutdown(socket.SHUT_WR)
-        while a.recv(4096):
-            pass
-        a.close()
-        p.wait()
-    xs.sort()
-    print(f"{label:44s} min {xs[0]:7.1f}  median {statistics.median(xs):7.1f}  p90 {xs[int(len(xs) * 0.9) - 1]:7.1f} ms  (n={N})")
+        p.send_signal(signal.SIGTERM)
+        p.wait(timeout=60)
+    summary(label, xs)
 
 
 if __name__ == "__main__":
-    print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
-    run("process, child JVM, no AOT cache", ["serve", "echo", "--model", "process", "--bind", "127.0.0.1:0"],
-        "-Djsock.aot=off")
-    run("process, child JVM, AOT cache", ["serve", "echo", "--model", "process", "--bind", "127.0.0.1:0"],
-        warm=until_cache)
-    java = os.path.join(os.environ.get("JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"), "bin", "java")
-    jar = os.path.join(HERE, "cli", "target", "jsock.jar")
-    direct("spawn: java -cp jsock.jar ChildMain, no flags", [java, "--enable-native-access=ALL-UNNAMED", "-cp", jar,
-           "io.jsock.server.ChildMain", "serve", "service:ECHO"])
-    run("process, exec cat (native child)", ["serve", "exec", "--bind", "127.0.0.1:0", "--", "cat"])
-    run("virtual (no child, for scale)", ["serve", "echo", "--model", "virtual", "--bind", "127.0.0.1:0"])
+    subprocess.run([os.path.join(HERE, "jsock"), "--version"], stdout=subprocess.DEVNULL, check=True)  # builds the jar
+    bare = [java(), "--enable-native-access=ALL-UNNAMED", "-cp", JAR, "io.jsock.server.ChildMain", "serve", "service:ECHO"]
+    flags = child_main("command", "service:ECHO", opts=["-Djsock.aot=off"])
+    cache = child_main("train", "service:ECHO")[-1]
+    with_aot = child_main("command", "service:ECHO")
+    assert any(a.startswith("-XX:AOTCache=") for a in with_aot), with_aot
+    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; AOT cache {cache}")
+    print("child flags: " + " ".join(a for a in with_aot if a.startswith("-X") or a.startswith("--")))
+    runs = {"spawn ChildMain directly: bare java": bare, "  ... with the server's flags, no AOT cache": flags,
+            "  ... with the server's flags and the AOT cache": with_aot}
+    results = {k: ([], []) for k in runs}
+    for _ in range(N):  # interleaved, so load changes hit all three alike
+        for k, argv in runs.items():
+            w, c = direct(argv)
+            results[k][0].append(w)
+            results[k][1].append(c)
+    for k, (w, c) in results.items():
+        summary(k, w, c)
+    through_server("server: process, child JVM, no AOT cache", ["serve", "echo", "--model", "process", "--bind", "127.0.0.1:0"], "-Djsock.aot=off")
+    through_server("server: process, child JVM, AOT cache", ["serve", "echo", "--model", "process", "--bind", "127.0.0.1:0"])
+    through_server("server: process, exec cat (native child)", ["serve", "exec", "--bind", "127.0.0.1:0", "--", "cat"])
+    through_server("server: virtual (no child), for scale", ["serve", "echo", "--model", "virtual", "--bind", "127.0.0.1:0"])
+    print(f"load average after {os.getloadavg()[0]:.2f}")

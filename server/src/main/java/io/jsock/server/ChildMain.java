@@ -5,6 +5,7 @@ import io.jsock.socket.SockAddr;
 import io.jsock.socket.Socket;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
+import java.nio.file.Path;
 
 /**
  * The main class of the child JVMs the {@code process} and {@code prefork} models start for a Java
@@ -14,6 +15,8 @@ import java.lang.reflect.Constructor;
  * ChildMain serve HANDLER [ID]         the socket at descriptor 0 is one connection: serve it, exit
  * ChildMain worker HANDLER OPTIONS     the listener at descriptor 3: a prefork worker (see {@link PreforkWorker})
  * ChildMain worker -- COMMAND...       the same, spawning COMMAND per connection
+ * ChildMain train HANDLER              builds the AOT cache now (else the first server does, in the background)
+ * ChildMain command HANDLER            prints the child command a server would run, one argument per line
  * </pre>
  *
  * HANDLER is {@code service:NAME} (a constant of {@code io.jsock.server.Service}),
@@ -28,12 +31,38 @@ public final class ChildMain {
         int status = switch (args[0]) {
             case "serve" -> serve(handler(args[1]), args.length > 2 ? Long.parseLong(args[2]) : 0);
             case "worker" -> PreforkWorker.run(args);
+            case "train" -> train(args[1]);
+            case "command" -> {
+                handler(args[1]);
+                ChildJvm.command("serve", args[1]).forEach(System.out::println);
+                yield 0;
+            }
             default -> {
                 usage("unknown mode '" + args[0] + "': expected serve or worker");
                 yield 2;
             }
         };
         System.exit(status);
+    }
+
+    private static int train(String spec) {
+        handler(spec);
+        Path file = AotCache.INSTANCE.file();
+        if (file == null) {
+            System.err.println("jsock: no AOT cache here (-Djsock.aot=off, or a class path with directories)");
+            return 1;
+        }
+        try {
+            if (!AotCache.INSTANCE.train(spec)) {
+                System.err.println("jsock: the training run wrote no cache");
+                return 1;
+            }
+        } catch (IOException | InterruptedException e) {
+            System.err.println("jsock: training failed: " + e);
+            return 1;
+        }
+        System.out.println(file);
+        return 0;
     }
 
     /** UNP's child: the connection is descriptor 0; doit(connfd); exit. */

@@ -53,7 +53,8 @@ final class Preforked implements Design {
             AotCache.INSTANCE.ensure(ChildJvm.handlerSpec(config.handler()));
         }
         List<String> a = new ArrayList<>(ChildJvm.flags());
-        a.add("-XX:TieredStopAtLevel=4"); // a worker lives long: let C2 compile it
+        a.add("-XX:TieredStopAtLevel=4"); // a worker lives long: let C2 compile it, at the usual thresholds
+        a.add("-XX:CompileThresholdScaling=1");
         a.add("-Xmx256m");
         a.add(ChildMain.class.getName());
         a.add("worker");
