@@ -98,9 +98,9 @@ class ProcessPerClientTest {
     void thePeerSeesEofWhenTheChildExitsNotWhenTheParentCloses() throws Exception {
         try (TcpServer s = server("sh", "-c", "read line; echo \"got $line\"").start(); Socket c = connect(s)) {
             // The child's descriptor 0 is the server's end of this connection: socket:[inode].
+            // (Until posix_spawn's file actions have run, the child still has the JVM's descriptor 0.)
             ProcessHandle child = awaitOneChild();
-            String link = awaitLink(Path.of("/proc", Long.toString(child.pid()), "fd", "0"));
-            assertThat(link).startsWith("socket:[");
+            String link = awaitLink(Path.of("/proc", Long.toString(child.pid()), "fd", "0"), "socket:[");
             // The parent closed its connfd right after the spawn: no descriptor of ours names that socket ...
             awaitTrue(() -> !ourDescriptorLinks().contains(link), "the parent still holds " + link);
             // ... yet the connection is open (no EOF: nothing to read, not end of stream) ...
@@ -224,14 +224,17 @@ class ProcessPerClientTest {
     @Test
     void shutdownTerminatesThenKillsChildrenThatOutliveTheGracePeriod() throws Exception {
         ConcurrentLinkedQueue<String> log = new ConcurrentLinkedQueue<>();
-        TcpServer s = server("sh", "-c", "read x; if [ \"$x\" = stubborn ]; then trap '' TERM; fi; read y")
+        TcpServer s = server("sh", "-c", "read x; if [ \"$x\" = stubborn ]; then trap '' TERM; fi; echo ready; read y")
                 .grace(Duration.ofMillis(200)).log(log::add).start();
         try (Socket polite = connect(s); Socket stubborn = connect(s)) {
             polite.writeFully("polite\n".getBytes(StandardCharsets.US_ASCII));
             stubborn.writeFully("stubborn\n".getBytes(StandardCharsets.US_ASCII));
-            awaitTrue(() -> ProcessHandle.current().children().count() >= 2, "children not started");
+            byte[] ready = new byte[6];
+            polite.readFully(ready);
+            stubborn.readFully(ready); // the trap is set: the TERM will be ignored
+            assertThat(new String(ready, StandardCharsets.US_ASCII)).isEqualTo("ready\n");
             List<ProcessHandle> children = ProcessHandle.current().children().toList();
-            Thread.sleep(300); // let both shells read their first line (the trap must be set before the TERM)
+            assertThat(children).hasSize(2);
             s.close();
             for (ProcessHandle p : children) assertThat(p.isAlive()).isFalse();
             assertThat(log).anyMatch(l -> l.contains("killed by SIGTERM"));
@@ -261,16 +264,16 @@ class ProcessPerClientTest {
         return ProcessHandle.current().children().findFirst().orElseThrow();
     }
 
-    static String awaitLink(Path p) throws Exception {
+    static String awaitLink(Path p, String prefix) throws Exception {
         String[] target = new String[1];
         awaitTrue(() -> {
             try {
                 target[0] = Files.readSymbolicLink(p).toString();
-                return true;
+                return target[0].startsWith(prefix);
             } catch (IOException e) {
                 return false;
             }
-        }, "cannot read " + p);
+        }, p + " does not become " + prefix + "...");
         return target[0];
     }
 

@@ -7,6 +7,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Reaps {@link ChildProcess}es by pid: one platform thread waits in epoll_wait on a pidfd per child
@@ -20,16 +21,20 @@ final class Reaper implements Runnable {
     static final Reaper INSTANCE = start();
 
     static final int POLL_MILLIS = 100;
-    private static final long WAKE = -1; // the epoll data of the eventfd, not a pid
+    private static final long WAKE = -1; // the epoll data of the eventfd, not a child
 
     private final Epoll epoll;
     private final EventFd wake;
     private final MemorySegment status = Arena.global().allocate(JAVA_INT); // used by the reaper thread only
 
-    /** pid -> child, for children with a pidfd in the epoll. */
-    private final Map<Integer, ChildProcess> watched = new ConcurrentHashMap<>();
-    /** pid -> pidfd; touched by the reaper thread after registration only. */
-    private final Map<Integer, Integer> pidfds = new ConcurrentHashMap<>();
+    /**
+     * Children with a pidfd in the epoll, by a number of their own (the epoll data): not by pid, which
+     * the kernel may give to a new child between our waitpid and our cleaning up.
+     */
+    private final Map<Long, Watched> watched = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+
+    private record Watched(ChildProcess child, int pidfd) {}
     /** Children without a pidfd: polled. */
     private final Set<ChildProcess> polled = ConcurrentHashMap.newKeySet();
 
@@ -55,14 +60,13 @@ final class Reaper implements Runnable {
     void watch(ChildProcess child) {
         int pidfd = Libc.pidfd_open(child.pid(), 0); // always close-on-exec
         if (pidfd >= 0) {
-            watched.put(child.pid(), child);
-            pidfds.put(child.pid(), pidfd);
+            long id = ids.incrementAndGet();
+            watched.put(id, new Watched(child, pidfd));
             try {
-                epoll.add(pidfd, Epoll.IN, child.pid());
+                epoll.add(pidfd, Epoll.IN, id);
                 return;
             } catch (ErrnoException e) {
-                watched.remove(child.pid());
-                pidfds.remove(child.pid());
+                watched.remove(id);
                 Libc.close(pidfd);
             }
         }
@@ -94,12 +98,10 @@ final class Reaper implements Runnable {
                     drain();
                     continue;
                 }
-                int pid = (int) data;
-                ChildProcess child = watched.get(pid);
-                if (child != null && child.tryReap(status)) {
-                    watched.remove(pid);
-                    Integer pidfd = pidfds.remove(pid);
-                    if (pidfd != null) Libc.close(pidfd); // also leaves the epoll
+                Watched w = watched.get(data);
+                if (w != null && w.child().tryReap(status)) {
+                    watched.remove(data);
+                    Libc.close(w.pidfd()); // also leaves the epoll
                 }
             }
             if (!polled.isEmpty()) polled.removeIf(c -> c.tryReap(status));
