@@ -225,6 +225,76 @@ class EpollModelTest {
     }
 
     @Test
+    void outOfDescriptorsTheLoopBacksOffKeepsServingAndAcceptsOnceOneFrees() throws Exception {
+        long pid = ProcessHandle.current().pid();
+        long[] before = openFileLimits();
+        java.util.Queue<String> log = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        try (TcpServer s = server("epoll:1").eventHandler(EventServices.ECHO).log(log::add).start();
+                Socket steady = connect(s.localAddress())) {
+            assertThat(echo1(steady)).isEqualTo('x'); // also leaves this thread a wakeup eventfd for its waits
+            try (Socket warm = connect(s.localAddress())) {
+                echo1(warm); // every call the test makes below, made once: no class is left to load (a file to open)
+            }
+            waitFor(() -> s.activeConnections() == 1);
+            // Fill every free descriptor number up to the highest in use and 16 more (freed again before
+            // prlimit runs a second time: spawning needs some), then allow exactly one more: the client's
+            // socket takes it, and the server's accept4 gets EMFILE.
+            List<Socket> fillers = new ArrayList<>();
+            Socket waiting = null;
+            try {
+                long highest = highestDescriptor();
+                while (true) {
+                    Socket f = Socket.open(Family.INET, SocketType.STREAM, Protocol.DEFAULT);
+                    fillers.add(f);
+                    if (f.fd() > highest + 16) break;
+                }
+                long limit = fillers.getLast().fd() + 2;
+                setOpenFileLimit(pid, limit, before[1]);
+                try {
+                    waiting = connect(s.localAddress()); // the handshake completes in the kernel; accept fails
+                    waiting.writeFully(new byte[] {'w'});
+                    for (int i = 0; i < 5; i++) assertThat(echo1(steady)).as("still serving while out of descriptors").isEqualTo('x');
+                    assertThat(s.activeConnections()).isEqualTo(1);
+                    assertThat(log).anyMatch(l -> l.contains("EMFILE") && l.contains("backing off"));
+                } finally {
+                    for (Socket f : fillers) f.close(); // descriptors free up again (and prlimit can run)
+                    setOpenFileLimit(pid, before[0], before[1]);
+                }
+                ByteBuffer got = ByteBuffer.allocate(1);
+                waiting.readFully(got);
+                assertThat(got.get(0)).as("accepted once descriptors freed").isEqualTo((byte) 'w');
+            } finally {
+                for (Socket f : fillers) f.close();
+                if (waiting != null) waiting.close();
+            }
+        }
+    }
+
+    static long highestDescriptor() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.mapToLong(p -> Long.parseLong(p.getFileName().toString())).max().orElseThrow();
+        }
+    }
+
+    /** prlimit(1) on this JVM: RLIMIT_NOFILE's soft and hard limits. */
+    static void setOpenFileLimit(long pid, long soft, long hard) throws Exception {
+        Process p = new ProcessBuilder("prlimit", "--pid", Long.toString(pid), "--nofile=" + soft + ":" + hard)
+                .inheritIO().start();
+        assertThat(p.waitFor()).as("prlimit exit status").isZero();
+    }
+
+    /** This process's RLIMIT_NOFILE: {soft, hard}, from /proc/self/limits. */
+    static long[] openFileLimits() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+            if (line.startsWith("Max open files")) {
+                String[] f = line.substring("Max open files".length()).trim().split("\\s+");
+                return new long[] {Long.parseLong(f[0]), Long.parseLong(f[1])};
+            }
+        }
+        throw new IllegalStateException("no 'Max open files' in /proc/self/limits");
+    }
+
+    @Test
     void anExceptionInAHandlerClosesOnlyItsConnection() throws Exception {
         EventHandler.Factory grumpy = c -> (conn, in) -> {
             if (in.get(in.position()) == '!') throw new IllegalStateException("no shouting");
