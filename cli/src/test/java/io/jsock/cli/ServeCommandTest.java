@@ -1,6 +1,7 @@
 package io.jsock.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jsock.socket.Family;
 import io.jsock.socket.Protocol;
@@ -12,6 +13,9 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -170,6 +174,36 @@ class ServeCommandTest {
         Result r = inProcess("serve", "echo", "--bind", "10.213.254.1:9877");
         assertThat(r.err()).isEqualTo("jsock: bind 10.213.254.1:9877: EADDRNOTAVAIL (Cannot assign requested address)" + System.lineSeparator());
         assertThat(r.exit()).isEqualTo(1);
+    }
+
+    @Test
+    void aPrivilegedPortForAnOrdinaryUserIsEacces() throws Exception {
+        assumeTrue(new com.sun.security.auth.module.UnixSystem().getUid() == 0, "needs root to run jsock as nobody");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv (util-linux)");
+        List<String> argv = new ArrayList<>(List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
+        argv.addAll(JsockProcess.command(List.of(), "serve", "echo", "--bind", "127.0.0.1:1"));
+        argv.set(argv.indexOf("-cp") + 1, TestJar.classPath());
+        JsockProcess.Run r = JsockProcess.run(argv, new byte[0]);
+        assertThat(r.err()).isEqualTo("jsock: bind 127.0.0.1:1: EACCES (Permission denied)\n");
+        assertThat(r.exit()).isEqualTo(1);
+    }
+
+    @Test
+    void aChargenClientThatStopsReadingAndLeavesCostsTheServerNothing() throws Exception {
+        try (ServeProcess s = ServeProcess.start("serve", "chargen", "--bind", "127.0.0.1:0")) {
+            for (int i = 0; i < 3; i++) {
+                try (Socket c = Socket.open(Family.INET, SocketType.STREAM, Protocol.DEFAULT)) {
+                    c.setTimeout(java.time.Duration.ofSeconds(60));
+                    c.connect(s.address());
+                    byte[] first = new byte[1000];
+                    c.readFully(first);
+                    assertThat(first[0]).isEqualTo((byte) ' ');
+                } // closed with unread data: RST, and the server's next send gets EPIPE/ECONNRESET, never SIGPIPE
+            }
+            assertThat(s.process.isAlive()).isTrue();
+            s.signal("TERM");
+            assertThat(s.awaitExit()).isZero();
+        }
     }
 
     @Test

@@ -51,11 +51,20 @@ final class TestJar {
                     }
                 }
             }
+            // Everything in one world-readable directory, so another user (a test of EACCES) can run it too.
             StringBuilder cp = new StringBuilder(jar.toString());
+            List<Path> jars = new java.util.ArrayList<>();
             for (Path part : parts) {
-                if (!Files.isDirectory(part)) cp.append(':').append(part);
+                if (!Files.isDirectory(part)) jars.add(part);
             }
-            cp.append(':').append(where(CommandLine.class));
+            jars.add(where(CommandLine.class));
+            for (Path j : jars) {
+                Path copy = dir.resolve(j.getFileName());
+                Files.copy(j, copy);
+                copy.toFile().deleteOnExit();
+                cp.append(':').append(copy);
+            }
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
             classPath = cp.toString();
             return classPath;
         } catch (IOException e) {
