@@ -161,6 +161,32 @@ class ProcessPerClientTest {
     }
 
     @Test
+    void aServiceRunsInAChildJvm() throws Exception {
+        try (TcpServer s = TcpServer.builder().bind("127.0.0.1:0").model(Model.PROCESS).handler(Service.ECHO).start()) {
+            assertThat(exchange(s, "hello, child JVM\n")).isEqualTo("hello, child JVM\n");
+        }
+    }
+
+    /** Not a handler a child JVM can build: it needs its outer instance. */
+    class Inner implements Handler {
+        @Override
+        public void serve(Connection c) {}
+    }
+
+    @Test
+    void aChildJvmNamesTheHandlerItBuilds() {
+        assertThat(ChildJvm.handlerSpec(Service.ECHO)).isEqualTo("service:ECHO");
+        assertThat(ChildJvm.handlerSpec(new Echo())).isEqualTo("class:io.jsock.server.ProcessPerClientTest$Echo");
+        assertThat(ChildMain.handler("class:io.jsock.server.ProcessPerClientTest$Echo")).isInstanceOf(Echo.class);
+        assertThat(ChildMain.handler("service:DISCARD")).isSameAs(Service.DISCARD);
+        assertThatThrownBy(() -> ChildJvm.handlerSpec(new Inner())).hasMessageContaining("inner (non-static) class");
+        assertThatThrownBy(() -> ChildJvm.handlerSpec(new Handler() {
+            @Override
+            public void serve(Connection c) {}
+        })).hasMessageContaining("anonymous");
+    }
+
+    @Test
     void aLambdaHandlerIsRefusedAtStart() {
         assertThatThrownBy(() -> TcpServer.builder().bind("127.0.0.1:0").model(Model.PROCESS).handler(c -> { }).start())
                 .isInstanceOf(IllegalArgumentException.class)
