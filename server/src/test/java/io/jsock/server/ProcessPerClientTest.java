@@ -121,6 +121,21 @@ class ProcessPerClientTest {
     }
 
     @Test
+    void aConnectionsSlotIsHeldUntilItsChildExits() throws Exception {
+        try (TcpServer s = server("sh", "-c", "read x; echo \"served $x\"").maxConnections(1).start();
+                Socket first = connect(s); Socket second = connect(s)) {
+            // Both handshakes completed (connect returned); one child runs, the second client waits in the queue.
+            awaitOneChild();
+            second.writeFully("2\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(second.tryRead(ByteBuffer.allocate(16))).isEqualTo(Socket.UNAVAILABLE);
+            assertThat(ProcessHandle.current().children().count()).isEqualTo(1);
+            first.writeFully("1\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(readAll(first)).isEqualTo("served 1\n");
+            assertThat(readAll(second)).isEqualTo("served 2\n"); // its child started once the first was reaped
+        }
+    }
+
+    @Test
     void aCrashingChildDoesNotDisturbTheServer() throws Exception {
         ConcurrentLinkedQueue<String> log = new ConcurrentLinkedQueue<>();
         try (TcpServer s = server("sh", "-c", "read x; if [ \"$x\" = crash ]; then kill -SEGV $$; fi; echo \"ok $x\"")
