@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * connection on a virtual thread of its own (so one worker serves many clients at once, as the
  * {@code virtual} model does); a command is spawned per connection as the {@code process} model
  * does. On SIGTERM: stop accepting, let connections in flight finish within the grace period,
- * then close them (or TERM/KILL their children), and exit 0.
+ * then close them (or TERM/KILL their children), and exit 0. The same when the parent dies.
  *
  * <pre>
  * ChildMain worker [--grace MS] [--max N] [-v] [--stats DIR] [--herd] (HANDLER | -- COMMAND ARGS...)
@@ -107,6 +107,8 @@ final class PreforkWorker {
             }
             Runtime.getRuntime().halt(0); // stopped in order: exit 0, not SIGTERM's 143
         }, "jsock-worker-sigterm"));
+        // A parent that dies without stopping us (SIGKILL) must not leave its workers serving forever.
+        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> System.exit(0)));
         try {
             done.await();
         } catch (InterruptedException e) {
