@@ -6,6 +6,7 @@
    - bare:        java -cp jsock.jar io.jsock.server.ChildMain serve service:ECHO
    - flags:       the command the server runs (ChildMain command), without the AOT cache
    - flags + AOT: the same with -XX:AOTCache (built first with ChildMain train)
+   - and -Xint:   the same, interpreted only (-Djsock.child.flags=-Xint on the server)
 2. Connect to first echoed byte through the server, N connections one after another:
    `jsock serve echo --model process` without and with the AOT cache, `jsock serve exec -- cat`
    (a native child), and `--model virtual` (no child) for scale.
@@ -106,13 +107,16 @@ if __name__ == "__main__":
     flags = child_main("command", "service:ECHO", opts=["-Djsock.aot=off"])
     cache = child_main("train", "service:ECHO")[-1]
     with_aot = child_main("command", "service:ECHO")
+    child_main("train", "service:ECHO", opts=["-Djsock.child.flags=-Xint"])  # its own cache: the flags differ
     assert any(a.startswith("-XX:AOTCache=") for a in with_aot), with_aot
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; AOT cache {cache}")
     print("child flags: " + " ".join(a for a in with_aot if a.startswith("-X") or a.startswith("--")))
     runs = {"spawn ChildMain directly: bare java": bare, "  ... with the server's flags, no AOT cache": flags,
-            "  ... with the server's flags and the AOT cache": with_aot}
+            "  ... with the server's flags and the AOT cache": with_aot,
+            "  ... and -Djsock.child.flags=-Xint": child_main("command", "service:ECHO", opts=["-Djsock.child.flags=-Xint"])}
+    assert "-Xint" in runs["  ... and -Djsock.child.flags=-Xint"]
     results = {k: ([], []) for k in runs}
-    for _ in range(N):  # interleaved, so load changes hit all three alike
+    for _ in range(N):  # interleaved, so load changes hit all alike
         for k, argv in runs.items():
             w, c = direct(argv)
             results[k][0].append(w)
