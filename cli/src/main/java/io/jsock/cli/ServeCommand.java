@@ -126,8 +126,10 @@ final class ServeCommand implements Callable<Integer> {
             Signal.handle(new Signal(name), sig -> {
                 if (!stopping.compareAndSet(false, true)) return; // already stopping; the grace period bounds it
                 synchronized (err) {
-                    err.println("jsock: SIG" + sig.getName() + ": stopping; " + server.activeConnections()
-                            + " connection(s) in flight get up to " + show(server.grace()));
+                    // prefork's workers hold their connections: this process has no count of them
+                    String inFlight = server.model().kind() == Model.Kind.PREFORK ? "connections"
+                            : server.activeConnections() + " connection(s)";
+                    err.println("jsock: SIG" + sig.getName() + ": stopping; " + inFlight + " in flight get up to " + show(server.grace()));
                     err.flush();
                 }
                 Thread.ofPlatform().name("jsock-stop").start(server::close);

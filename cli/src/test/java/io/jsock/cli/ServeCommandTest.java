@@ -90,7 +90,7 @@ class ServeCommandTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"iterative, iterative", "thread, thread", "pool:3, pool:3", "epoll:2, epoll:2", "virtual, virtual", "process, process"})
+    @CsvSource({"iterative, iterative", "thread, thread", "pool:3, pool:3", "epoll:2, epoll:2", "virtual, virtual", "process, process", "prefork:2, prefork:2"})
     void theListeningLineNamesTheModelAndBacklogAsked(String model, String shown) throws Exception {
         try (ServeProcess s = ServeProcess.start("serve", "echo", "--bind", "127.0.0.1:0", "--model", model, "--backlog", "7")) {
             Matcher m = ServeProcess.LISTENING.matcher(s.err.get(0));

@@ -76,9 +76,37 @@ final class Clients {
         for (int i = 0; i < 1000 && !condition.getAsBoolean(); i++) Thread.sleep(10);
     }
 
-    /** Socket descriptors open in this process (/proc/self/fd); eventfds of dead threads go at GC time, so not those. */
+    /**
+     * Socket descriptors open in this process and its children (prefork's workers hold the served
+     * sockets), from /proc/PID/fd; eventfds of dead threads go at GC time, so not those.
+     */
     static long sockets() throws IOException {
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+        long n = sockets(ProcessHandle.current().pid());
+        for (ProcessHandle child : ProcessHandle.current().descendants().toList()) {
+            try {
+                n += sockets(child.pid());
+            } catch (IOException exited) {
+                // gone while we looked: it holds nothing any more
+            }
+        }
+        return n;
+    }
+
+    /** {@link #sockets()} once it has held still for 300 ms (bounded: 10 s). */
+    static long steadySockets() throws IOException, InterruptedException {
+        long last = -1;
+        int still = 0;
+        for (int i = 0; i < 1000 && still < 30; i++) {
+            long now = sockets();
+            still = now == last ? still + 1 : 0;
+            last = now;
+            Thread.sleep(10);
+        }
+        return last;
+    }
+
+    private static long sockets(long pid) throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
             return fds.filter(fd -> {
                 try {
                     return Files.readSymbolicLink(fd).toString().startsWith("socket:");

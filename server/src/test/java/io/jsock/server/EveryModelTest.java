@@ -37,12 +37,12 @@ class EveryModelTest {
 
     /** Every model, by its command-line name. */
     static Stream<String> models() {
-        return Stream.of("iterative", "thread", "virtual", "pool:4", "epoll:1", "epoll:2", "process");
+        return Stream.of("iterative", "thread", "virtual", "pool:4", "epoll:1", "epoll:2", "process", "prefork:2");
     }
 
     /** The models that run a {@link Handler} of any kind in this JVM (epoll runs event handlers: EpollModelTest). */
     static Stream<String> blockingModels() {
-        return models().filter(m -> !m.startsWith("epoll") && !m.startsWith("process"));
+        return models().filter(m -> !m.startsWith("epoll") && !m.startsWith("process") && !m.startsWith("prefork"));
     }
 
     /**
@@ -81,8 +81,13 @@ class EveryModelTest {
         }
     }
 
+    /** The models whose --max-connections is one count for the whole server (prefork's workers each hold a share). */
+    static Stream<String> modelsWithOneCap() {
+        return models().filter(m -> !m.startsWith("prefork"));
+    }
+
     @ParameterizedTest
-    @MethodSource("models")
+    @MethodSource("modelsWithOneCap")
     void aClientThatResetsBeforeItIsAcceptedCostsOnlyItsOwnConnection(String model) throws Exception {
         try (TcpServer s = server(model).maxConnections(1).start(); Socket first = connect(s.localAddress())) {
             assertThat(echoByte(first, (byte) 'a')).isEqualTo((byte) 'a');
@@ -115,10 +120,23 @@ class EveryModelTest {
                 rude.close(); // RST mid-transfer
                 assertThat(echoByte(steady, (byte) 'x')).isEqualTo((byte) 'x');
             }
-            waitFor(() -> s.activeConnections() == 1);
-            assertThat(s.activeConnections()).isEqualTo(1);
+            if (countsHere(model)) {
+                waitFor(() -> s.activeConnections() == 1);
+                assertThat(s.activeConnections()).isEqualTo(1);
+            }
         }
-        assertThat(log).filteredOn(l -> l.contains("closed")).hasSize(11);
+        // Each connection accepted was closed (a reset one may also be dropped from the queue before accept).
+        assertThat(ids(log, " closed after ")).as("%s", log).containsAll(ids(log, " open"));
+    }
+
+    /** The connection numbers (#N) of the log lines containing {@code what}. */
+    static Set<String> ids(Queue<String> log, String what) {
+        return log.stream().filter(l -> l.contains(what)).map(l -> l.substring(0, l.indexOf(' '))).collect(java.util.stream.Collectors.toSet());
+    }
+
+    /** Whether this process serves the connections, so that activeConnections() and the log see them (prefork's workers do not). */
+    static boolean countsHere(String model) {
+        return !model.startsWith("prefork");
     }
 
     @ParameterizedTest
@@ -182,7 +200,7 @@ class EveryModelTest {
                 echoByte(warm, (byte) 'w'); // loads classes, starts the pollers
             }
             waitFor(() -> s.activeConnections() == 0);
-            long baseline = sockets();
+            long baseline = Clients.steadySockets(); // prefork's worker may still be closing the warm one
             try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
                 List<Future<Byte>> batch = new ArrayList<>();
                 for (int i = 0; i < 1000; i++) {

@@ -123,7 +123,7 @@ class ServiceTest {
             Clients.waitFor(() -> s.activeConnections() == 0);
             assertThat(s.activeConnections()).as("the server stopped when the client closed").isZero();
         }
-        if (model.equals("process")) return; // the child JVM had the socket: the parent has no count to log
+        if (model.startsWith("process") || model.startsWith("prefork")) return; // another JVM had the socket: no count here
         long in = Long.parseLong(closedLine.get().replaceAll(".*: in (\\d+) B.*", "$1"));
         assertThat(in).as("read by the server (what was in flight at the reset is lost)").isGreaterThan(bytes - buffers);
     }

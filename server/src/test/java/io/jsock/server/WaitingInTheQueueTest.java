@@ -48,6 +48,7 @@ class WaitingInTheQueueTest {
 
     /** The concurrent models (the iterative one serves one at a time whatever the cap). */
     static java.util.stream.Stream<String> concurrentModels() {
+        // (prefork:2 with a cap of 2 gives each worker 1: the test's two clients fill both.)
         return EveryModelTest.models().filter(m -> !m.equals("iterative"));
     }
 
@@ -63,7 +64,7 @@ class WaitingInTheQueueTest {
                 extra.writeFully(new byte[] {'c'});
                 waitFor(() -> queued(s) == 1);
                 assertThat(acceptQueue(s)).as("in the kernel's queue, not accepted").isEqualTo(1);
-                assertThat(s.activeConnections()).isEqualTo(2);
+                if (EveryModelTest.countsHere(model)) assertThat(s.activeConnections()).isEqualTo(2);
                 assertNothingToRead(extra);
 
                 a.close(); // a slot frees
