@@ -30,9 +30,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code -XX:AOTCacheOutput}, and at its exit the JVM writes the cache. Children started after that
  * run with {@code -XX:AOTCache=FILE}: their classes come loaded and linked from the cache.
  *
- * <p>The cache lives in {@code ${java.io.tmpdir}/jsock-aot-<hash>/child.aot} (a directory only we
- * may write), the hash covering the java binary, its version, the child flags and every class-path
- * entry with its size and modification time, so a rebuilt jar gets a new cache. A class path with a
+ * <p>The cache lives in {@code ${java.io.tmpdir}/jsock-aot-<hash>/child-<hash>.aot} (a directory only we
+ * may write, one per java binary and version, class path and child flags; a file per class-path
+ * entries' sizes and modification times), so a rebuilt jar gets a new cache, whose training removes
+ * the old one. A class path with a
  * directory (a build's {@code target/classes}) cannot be cached (the JVM archives classes from jars
  * only): then children run without it. {@code -Djsock.aot=off} turns the cache off.
  */
@@ -79,7 +80,7 @@ final class AotCache {
     /** Runs the training child and waits for it; true when the cache file was written. */
     boolean train(String handlerSpec) throws IOException, InterruptedException {
         if (Files.isRegularFile(file)) return true;
-        Path partial = file.resolveSibling("child-" + ProcessHandle.current().pid() + ".aot");
+        Path partial = file.resolveSibling("training-" + ProcessHandle.current().pid() + ".aot");
         List<String> argv = new ArrayList<>(ChildJvm.flags());
         argv.add("-XX:AOTCacheOutput=" + partial);
         argv.add(ChildMain.class.getName());
@@ -130,6 +131,9 @@ final class AotCache {
             drain.join(Duration.ofSeconds(5));
             if (!Files.isRegularFile(partial)) return false;
             Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            try (var old = Files.newDirectoryStream(file.getParent(), "child-*.aot")) {
+                for (Path p : old) if (!p.equals(file)) Files.deleteIfExists(p); // made for a jar that is gone
+            }
             LOG.log(Level.DEBUG, "AOT cache for child JVMs written: " + file);
             return true;
         } finally {
@@ -163,16 +167,19 @@ final class AotCache {
     private static Path locate() {
         if ("off".equals(System.getProperty("jsock.aot"))) return null;
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(String.join("\0", ChildJvm.flags()).getBytes(StandardCharsets.UTF_8));
-            sha.update(System.getProperty("java.vm.version", "").getBytes(StandardCharsets.UTF_8));
+            // The directory is per java, class path and child flags; the file per jar contents (size,
+            // mtime), so a rebuilt jar gets a new cache, and the training that makes it removes the old one.
+            MessageDigest where = MessageDigest.getInstance("SHA-256");
+            MessageDigest what = MessageDigest.getInstance("SHA-256");
+            where.update((String.join("\0", ChildJvm.flags()) + "\0" + System.getProperty("java.vm.version", ""))
+                    .getBytes(StandardCharsets.UTF_8));
             for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
                 Path p = Path.of(entry);
                 if (!Files.isRegularFile(p)) return null; // a directory: the JVM caches classes from jars only
-                sha.update(("\0" + Files.size(p) + "\0" + Files.getLastModifiedTime(p).toMillis())
+                what.update(("\0" + Files.size(p) + "\0" + Files.getLastModifiedTime(p).toMillis())
                         .getBytes(StandardCharsets.UTF_8));
             }
-            String hash = HexFormat.of().formatHex(sha.digest(), 0, 8);
+            String hash = HexFormat.of().formatHex(where.digest(), 0, 8);
             Path dir = Path.of(System.getProperty("java.io.tmpdir"), "jsock-aot-" + hash);
             if (!Files.isDirectory(dir)) {
                 try {
@@ -184,7 +191,7 @@ final class AotCache {
             // Another user's directory could hold a cache we must not trust.
             if (!Files.getOwner(dir).getName().equals(System.getProperty("user.name"))) return null;
             if (!PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)).equals("rwx------")) return null;
-            return dir.resolve("child.aot");
+            return dir.resolve("child-" + HexFormat.of().formatHex(what.digest(), 0, 8) + ".aot");
         } catch (IOException | NoSuchAlgorithmException | UnsupportedOperationException e) {
             return null;
         }
