@@ -16,6 +16,16 @@ import java.util.List;
  */
 final class LoadGenerator {
     private final ProcessTree proc = new ProcessTree();
+    /** Run just before each memory reading in idle mode (e.g. a full GC in a Java server); by default nothing. */
+    private final Runnable beforeMemoryReading;
+
+    LoadGenerator() {
+        this(() -> { });
+    }
+
+    LoadGenerator(Runnable beforeMemoryReading) {
+        this.beforeMemoryReading = beforeMemoryReading;
+    }
 
     /**
      * Runs {@code spec}; {@code serverPid} is the server's process (-1: unknown, no CPU figure).
@@ -91,6 +101,7 @@ final class LoadGenerator {
                     + " descriptors (RLIMIT_NOFILE), fewer than " + spec.connections() + " connections need");
         }
         Thread.sleep(spec.warmup());
+        beforeMemoryReading.run();
         ProcessTree.Usage before = proc.usage(serverPid);
         List<Socket> open = new ArrayList<>(spec.connections());
         Histogram latency = new Histogram();
@@ -124,6 +135,7 @@ final class LoadGenerator {
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             Thread.sleep(Math.max(1000, spec.duration().toMillis() / 5)); // let the server settle
+            beforeMemoryReading.run();
             ProcessTree.Usage after = proc.usage(serverPid);
             int n = Math.max(1, open.size());
             return new LoadResult(Mode.IDLE, open.size(), open.size(), 0, seconds, latency, errors, firstError,

@@ -56,6 +56,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--jfr", paramLabel = "DIR", description = "record every Java server with JFR (settings=profile) into DIR")
     Path jfr;
 
+    @Option(names = "--gc", description = "idle: a full GC (jcmd PID GC.run) in each Java server before each memory reading")
+    boolean gc;
+
     @Option(names = "--target", paramLabel = "ADDR:PORT", description = "only run the generator against this running server")
     String target;
 
@@ -91,7 +94,7 @@ public final class Main implements Callable<Integer> {
 
         if (jfr != null) Files.createDirectories(jfr);
         SideBySide.Plan plan = new SideBySide.Plan(ServerSpec.list(servers), connections, m, size, w, d, passes, t,
-                jfr == null ? null : jfr.toAbsolutePath());
+                jfr == null ? null : jfr.toAbsolutePath(), gc);
         long cellNanos = (m == Mode.IDLE ? Duration.ofSeconds(5) : d.plus(w)).toNanos() + 1_000_000_000L;
         Progress progress = new Progress(System.err, Progress.stderrIsTerminal(), plan.cells(), cellNanos);
         SideBySide run = new SideBySide(plan, progress, System.err);

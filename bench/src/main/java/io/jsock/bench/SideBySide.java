@@ -20,7 +20,7 @@ final class SideBySide {
 
     /** The settings of one side-by-side run. */
     record Plan(List<ServerSpec> servers, List<Integer> connections, Mode mode, int size, Duration warmup,
-                Duration duration, int passes, int threads, Path jfrDir) {
+                Duration duration, int passes, int threads, Path jfrDir, boolean gcBeforeIdleReading) {
         int cells() {
             return servers.size() * connections.size() * passes;
         }
@@ -32,7 +32,6 @@ final class SideBySide {
     private final Plan plan;
     private final Progress progress;
     private final PrintStream log;
-    private final LoadGenerator generator = new LoadGenerator();
     // Filled as the run goes; read when it ends.
     final List<Cell> cells = new ArrayList<>();
     final Map<String, String> skipped = new LinkedHashMap<>();
@@ -111,6 +110,8 @@ final class SideBySide {
                         threads, readyWait);
                 LoadResult r;
                 try {
+                    LoadGenerator generator = plan.gcBeforeIdleReading() && s.isJava()
+                            ? new LoadGenerator(() -> fullGc(server.pid())) : new LoadGenerator();
                     r = generator.run(spec, server.pid());
                 } catch (IOException | IllegalArgumentException e) {
                     // This cell cannot run (a descriptor limit, say): say why, go on with the rest.
@@ -122,6 +123,24 @@ final class SideBySide {
                 cells.add(new Cell(s.name(), pass, c, r));
                 progress.finished(s.name(), c, r);
             }
+        }
+    }
+
+    /**
+     * A full GC in a Java server (jcmd PID GC.run), so that its resident memory holds live data
+     * rather than garbage not yet collected; G1 also gives back heap it no longer needs.
+     */
+    private void fullGc(long pid) {
+        Path jcmd = Path.of(Tools.java()).resolveSibling("jcmd");
+        try {
+            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.run")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) p.destroyForcibly().waitFor();
+            Thread.sleep(500);
+        } catch (IOException e) {
+            log.println("jcmd " + pid + " GC.run failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
