@@ -104,7 +104,15 @@ final class Fd {
                 removeWaiter(w);
             }
         } else {
-            Wakeup wakeup = Wakeup.borrow();
+            Wakeup wakeup = Wakeup.tryBorrow();
+            if (wakeup == null) {
+                // No descriptor for an eventfd (EMFILE/ENFILE): wait in short slices of poll(2) on the
+                // socket alone; the caller's retry comes back here, and sees a close within a slice.
+                if (!isOpen()) throw new SocketClosedException(syscall);
+                Wakeup.pollSlice(fd, events, deadline);
+                if (!isOpen()) throw new SocketClosedException(syscall);
+                return;
+            }
             Waiter w = addWaiter(wakeup, events);
             try {
                 if (!isOpen()) throw new SocketClosedException(syscall);

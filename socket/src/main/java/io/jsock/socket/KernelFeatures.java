@@ -17,7 +17,9 @@ final class KernelFeatures {
 
     static String hint(Family family, SocketType type, Protocol protocol, int errno) {
         Errno e = Errno.of(errno);
-        if (e == null) return null;
+        // Running out (EMFILE, ENFILE, ENOBUFS, ENOMEM) is never a missing feature; and it returns here,
+        // before the switch's helper class would have to be loaded without a descriptor to load it with.
+        if (e == null || e == Errno.EMFILE || e == Errno.ENFILE || e == Errno.ENOBUFS || e == Errno.ENOMEM) return null;
         boolean inet = family == Family.INET || family == Family.INET6;
         boolean sctp = inet && protocol.value() == Protocol.SCTP.value();
         return switch (e) {

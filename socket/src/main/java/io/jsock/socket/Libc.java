@@ -35,6 +35,19 @@ import java.lang.invoke.VarHandle;
 final class Libc {
     private Libc() {}
 
+    static {
+        // Load (not initialise) every holder class now. Loading one later may need a descriptor (a
+        // class file in a directory); a first call made while the process is out of descriptors
+        // (EMFILE) would then fail with NoClassDefFoundError, and keep failing. Binding stays lazy.
+        Libc.class.getNestMembers();
+        // The same for the classes a failing call needs: under EMFILE the error must still be told.
+        loaded(Errno.class, ErrnoException.class, SocketClosedException.class, KernelFeatures.class);
+    }
+
+    private static void loaded(Class<?>... classes) {
+        // Naming a class literal loads the class; nothing more is needed.
+    }
+
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();

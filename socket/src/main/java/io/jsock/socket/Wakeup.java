@@ -54,6 +54,43 @@ final class Wakeup {
         return w;
     }
 
+    /**
+     * {@link #borrow()}, or {@code null} when the process is out of descriptors (EMFILE, ENFILE) or
+     * memory for a new eventfd: the caller then waits with {@link #pollSlice}.
+     */
+    static Wakeup tryBorrow() throws ErrnoException {
+        try {
+            return borrow();
+        } catch (ErrnoException e) {
+            if (e.errno() == Errno.EMFILE || e.errno() == Errno.ENFILE || e.errno() == Errno.ENOMEM) return null;
+            throw e;
+        }
+    }
+
+    /** How long one {@link #pollSlice} waits at most: the delay before a close is noticed without an eventfd. */
+    static final int SLICE_MILLIS = 50;
+
+    /** poll(2) on {@code fd} alone for at most {@link #SLICE_MILLIS} (less when the deadline is nearer). */
+    static void pollSlice(int fd, short events, long deadline) {
+        int timeout = SLICE_MILLIS;
+        if (deadline != 0) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return;
+            timeout = (int) Math.max(1, Math.min(timeout, (left + 999_999) / 1_000_000));
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment pfd = arena.allocate(POLLFD);
+            pollfd_fd(pfd, 0, fd);
+            pollfd_events(pfd, 0, events);
+            Libc.poll(pfd, 1, timeout); // ready, timed out or EINTR: the caller retries its call either way
+        }
+    }
+
+    /** How many wakeups wait idle in the pool (for tests). */
+    static int idle() {
+        return IDLE_COUNT.get();
+    }
+
     /** After the wait: keeps the wakeup for the next one, or closes it when enough are idle. */
     void release() {
         if (IDLE_COUNT.incrementAndGet() <= MAX_IDLE) {

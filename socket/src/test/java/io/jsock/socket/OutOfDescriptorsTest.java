@@ -1,0 +1,108 @@
+package io.jsock.socket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** A platform thread that must wait while the process is out of descriptors still waits, and close still wakes it. */
+class OutOfDescriptorsTest {
+
+    @Test
+    void aPlatformThreadWaitsWithoutAnEventfdAndIsStillWokenByDataAndByClose() throws Exception {
+        Socket[] pair = Socket.pair(Family.LOCAL, SocketType.STREAM);
+        List<Wakeup> held = new ArrayList<>();
+        List<Socket> filler = new ArrayList<>();
+        String pid = Long.toString(ProcessHandle.current().pid());
+        String[] original = limits();
+        try {
+            for (int i = Wakeup.idle(); i > 0; i--) held.add(Wakeup.borrow()); // so a wait needs a new eventfd
+            long open;
+            try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+                open = fds.count();
+            }
+            prlimit(pid, (open + 16) + ":" + original[1]);
+            try {
+                while (true) filler.add(Socket.open(Family.LOCAL, SocketType.STREAM, Protocol.DEFAULT));
+            } catch (ErrnoException e) {
+                assertThat(e.errno()).isEqualTo(Errno.EMFILE);
+            }
+
+            AtomicReference<Object> got = new AtomicReference<>();
+            CountDownLatch done = new CountDownLatch(1);
+            Thread reader = Thread.ofPlatform().start(() -> {
+                try {
+                    ByteBuffer b = ByteBuffer.allocate(1);
+                    pair[0].read(b);
+                    got.set(b.get(0));
+                } catch (Exception e) {
+                    got.set(e);
+                }
+                done.countDown();
+            });
+            awaitBlocked(reader);
+            pair[1].writeFully(new byte[] {42});
+            assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(got.get()).isEqualTo((byte) 42);
+
+            CountDownLatch woke = new CountDownLatch(1);
+            AtomicInteger closedSeen = new AtomicInteger();
+            Thread second = Thread.ofPlatform().start(() -> {
+                try {
+                    pair[0].read(ByteBuffer.allocate(1));
+                } catch (SocketClosedException e) {
+                    closedSeen.incrementAndGet();
+                } catch (Exception e) {
+                    got.set(e);
+                }
+                woke.countDown();
+            });
+            awaitBlocked(second);
+            pair[0].close();
+            assertThat(woke.await(10, TimeUnit.SECONDS)).as("close wakes a thread waiting without an eventfd").isTrue();
+            assertThat(closedSeen).hasValue(1);
+        } finally {
+            filler.forEach(Socket::close);
+            prlimit(pid, original[0] + ":" + original[1]);
+            held.forEach(Wakeup::release);
+            pair[0].close();
+            pair[1].close();
+        }
+    }
+
+    /** Waits until {@code t} sits in the read (its stack shows the poll), bounded. */
+    private static void awaitBlocked(Thread t) throws InterruptedException {
+        for (int i = 0; i < 1000; i++) {
+            for (StackTraceElement e : t.getStackTrace()) {
+                if (e.getClassName().equals(Wakeup.class.getName()) && e.getMethodName().equals("pollSlice")) return;
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("the reader never waited in pollSlice: " + List.of(t.getStackTrace()));
+    }
+
+    /** This process's soft and hard RLIMIT_NOFILE, from /proc/self/limits. */
+    private static String[] limits() throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+            if (line.startsWith("Max open files")) {
+                String[] f = line.trim().split("\\s+");
+                return new String[] {f[3], f[4]};
+            }
+        }
+        throw new AssertionError("no 'Max open files' in /proc/self/limits");
+    }
+
+    private static void prlimit(String pid, String softHard) throws Exception {
+        Process p = new ProcessBuilder("prlimit", "--pid", pid, "--nofile=" + softHard).inheritIO().start();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("prlimit --nofile=" + softHard).isZero();
+    }
+}
