@@ -14,14 +14,35 @@ final class Progress {
     private final int total;
     private final long cellNanos;
     private final long startNanos = System.nanoTime();
+    // Written by the run's thread and read by the ticker: guarded by `this`.
     private int done;
     private boolean lineShown;
+    private String current = "";
+    private boolean finished;
 
     Progress(PrintStream err, boolean terminal, int total, long cellNanos) {
         this.err = err;
         this.terminal = terminal;
         this.total = total;
         this.cellNanos = cellNanos;
+        if (terminal) {
+            // Redraws the line every second, so the clocks move during a cell; ends with done().
+            Thread.ofPlatform().name("jsock-bench-progress").daemon().start(this::tick);
+        }
+    }
+
+    private void tick() {
+        while (true) {
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            synchronized (this) {
+                if (finished) return;
+                if (lineShown) show(current);
+            }
+        }
     }
 
     static boolean stderrIsTerminal() {
@@ -29,15 +50,15 @@ final class Progress {
         return c != null && c.isTerminal();
     }
 
-    void status(String what) {
+    synchronized void status(String what) {
         show(what);
     }
 
-    void cell(int pass, int passes, String server, String mode, int connections) {
+    synchronized void cell(int pass, int passes, String server, String mode, int connections) {
         show(String.format(Locale.ROOT, "pass %d/%d  %-12s %s c=%d", pass, passes, server, mode, connections));
     }
 
-    void finished(String server, int connections, LoadResult r) {
+    synchronized void finished(String server, int connections, LoadResult r) {
         done++;
         if (!terminal) {
             err.printf(Locale.ROOT, "[%d/%d] %s c=%d: %s %s, server CPU %s us/op, errors %d%n", done, total, server,
@@ -45,12 +66,12 @@ final class Progress {
         }
     }
 
-    void skip(int cells) {
+    synchronized void skip(int cells) {
         done += cells;
     }
 
     /** Erases the progress line so that a message can be printed. */
-    void clear() {
+    synchronized void clear() {
         if (terminal && lineShown) {
             err.print("\r\033[K");
             err.flush();
@@ -58,15 +79,19 @@ final class Progress {
         }
     }
 
-    void done() {
+    synchronized void done() {
+        finished = true;
         clear();
         err.printf(Locale.ROOT, "%d cells in %s%n", total, clock(System.nanoTime() - startNanos));
     }
 
     private void show(String what) {
         if (!terminal) return;
+        current = what;
         long elapsed = System.nanoTime() - startNanos;
-        long left = (long) (total - done) * cellNanos;
+        // Until a cell is done, the planned cell time; then the pace so far (server starts included).
+        long perCell = done == 0 ? cellNanos : elapsed / done;
+        long left = (long) (total - done) * perCell;
         int width = 20;
         int filled = total == 0 ? width : done * width / total;
         String bar = "#".repeat(filled) + ".".repeat(width - filled);

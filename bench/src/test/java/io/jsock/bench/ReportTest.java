@@ -1,0 +1,65 @@
+package io.jsock.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The report of a side-by-side run: medians over passes, ratios to C, and CSV, JSON and SVG that readers can open. */
+class ReportTest {
+    @TempDir
+    Path dir;
+
+    private static LoadResult rr(long ops, long cpuNanos) {
+        Histogram h = new Histogram();
+        for (int i = 0; i < ops; i++) h.record(10_000 + i);
+        return new LoadResult(Mode.RR, 10, ops, ops * 64, 1.0, h, 0, null, cpuNanos, -1, Double.NaN, Double.NaN);
+    }
+
+    private final SideBySide.Plan plan = new SideBySide.Plan(
+            List.of(ServerSpec.of(ServerSpec.C), ServerSpec.of("netty-epoll")), List.of(10), Mode.RR, 64,
+            Duration.ofSeconds(1), Duration.ofSeconds(1), 3, 2, null, false);
+
+    private final List<SideBySide.Cell> cells = List.of(
+            new SideBySide.Cell(ServerSpec.C, 1, 10, rr(1000, 6_000_000)),
+            new SideBySide.Cell(ServerSpec.C, 2, 10, rr(3000, 18_000_000)),
+            new SideBySide.Cell(ServerSpec.C, 3, 10, rr(2000, 12_000_000)),
+            new SideBySide.Cell("netty-epoll", 1, 10, rr(1000, 7_000_000)),
+            new SideBySide.Cell("netty-epoll", 2, 10, rr(1200, 8_400_000)),
+            new SideBySide.Cell("netty-epoll", 3, 10, rr(1100, 7_700_000)));
+
+    @Test
+    void summariesAreMediansOverPassesAndRatiosAreAgainstC() {
+        Report r = new Report(plan, cells, Map.of("tcpserver", "needs ucspi-tcp"));
+        assertThat(r.find(ServerSpec.C, 10).rate()).isEqualTo(2000);
+        assertThat(r.find("netty-epoll", 10).rate()).isEqualTo(1100);
+        assertThat(r.find("netty-epoll", 10).cpuMicrosPerOp()).isEqualTo(7.0);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        r.print(new PrintStream(out, true, StandardCharsets.UTF_8));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertThat(text).contains("1100 (0.55x)").contains("7.00 (1.17x)").contains("skipped tcpserver: needs ucspi-tcp");
+    }
+
+    @Test
+    void writesACsvRowPerCellAJsonDocumentAndAWellFormedSvg() throws Exception {
+        Report r = new Report(plan, cells, Map.of());
+        r.writeCsv(dir.resolve("results.csv"));
+        r.writeJson(dir.resolve("results.json"), "jsock bench --passes 3 \"quoted\"");
+        SvgChart.write(dir.resolve("chart.svg"), r, plan, "jsock bench <&>");
+        assertThat(Files.readAllLines(dir.resolve("results.csv"))).hasSize(1 + cells.size());
+        String json = Files.readString(dir.resolve("results.json"));
+        assertThat(json).contains("\"command\": \"jsock bench --passes 3 \\\"quoted\\\"\"").contains("\"rate_vs_c\": 0.55");
+        var svg = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(dir.resolve("chart.svg").toFile());
+        assertThat(svg.getDocumentElement().getTagName()).isEqualTo("svg");
+        assertThat(svg.getElementsByTagName("rect").getLength()).isGreaterThanOrEqualTo(1 + 2 * 2);
+    }
+}
