@@ -130,6 +130,11 @@ final class ServeProcess implements AutoCloseable {
     @Override
     public void close() throws Exception {
         if (process.isAlive()) {
+            // Still running at close: the test failed or gave up on it. Its words are the evidence.
+            System.err.println("jsock serve (pid " + pid() + ") still running at close; it wrote:");
+            err.forEach(l -> System.err.println("  " + l));
+            process.descendants().forEach(d -> System.err.println("  descendant " + d.pid() + " "
+                    + d.info().commandLine().orElse("?").replaceAll("(.{200}).+", "$1...")));
             process.destroyForcibly();
             process.waitFor(30, TimeUnit.SECONDS);
         }

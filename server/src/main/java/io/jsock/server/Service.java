@@ -22,8 +22,13 @@ public enum Service implements Handler {
         @Override
         public void serve(Connection c) throws IOException {
             Socket s = c.socket();
-            ByteBuffer buf = ByteBuffer.allocate(BUFFER); // one per connection, reused for every read
-            while (s.read(buf.clear()) >= 0) s.writeFully(buf.flip());
+            // Small while the client is idle or sends short messages (an idle connection holds its buffer for
+            // its whole life); a read that fills it means a bulk sender, for whom the full size pays.
+            ByteBuffer buf = ByteBuffer.allocate(FIRST_BUFFER);
+            while (s.read(buf.clear()) >= 0) {
+                s.writeFully(buf.flip());
+                if (buf.limit() == buf.capacity() && buf.capacity() < BUFFER) buf = ByteBuffer.allocate(BUFFER);
+            }
         }
     },
 
@@ -84,6 +89,8 @@ public enum Service implements Handler {
 
     /** Bytes per read for echo (a per-connection heap buffer). */
     static final int BUFFER = 32 * 1024;
+    /** Echo's first buffer: enough for a request/response message; grown to {@link #BUFFER} when a read fills it. */
+    static final int FIRST_BUFFER = 256;
 
     /** A buffer whose content nobody reads: every connection writes into its own view of it. */
     private static final ByteBuffer SINK = ByteBuffer.allocateDirect(64 * 1024);
