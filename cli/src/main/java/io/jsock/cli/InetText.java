@@ -26,45 +26,8 @@ public final class InetText {
     public static String host(SockAddr a) {
         return switch (a) {
             case SockAddr.Inet4 v4 -> v4.address().getHostAddress();
-            case SockAddr.Inet6 v6 -> "[" + ip6(v6.address().getAddress()) + "]";
+            case SockAddr.Inet6 v6 -> "[" + v6.host() + "]";
             default -> a.toString();
         };
-    }
-
-    /** RFC 5952: lower case, no leading zeros, the longest run of two or more zero groups as {@code ::}, IPv4-mapped as {@code ::ffff:a.b.c.d}. */
-    public static String ip6(byte[] b) {
-        if (isMapped(b)) return "::ffff:" + (b[12] & 0xff) + "." + (b[13] & 0xff) + "." + (b[14] & 0xff) + "." + (b[15] & 0xff);
-        int[] g = new int[8];
-        for (int i = 0; i < 8; i++) g[i] = (b[2 * i] & 0xff) << 8 | (b[2 * i + 1] & 0xff);
-        int bestStart = -1, bestLen = 1; // a single zero group is not shortened
-        for (int i = 0; i < 8; ) {
-            if (g[i] != 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < 8 && g[j] == 0) j++;
-            if (j - i > bestLen) {
-                bestStart = i;
-                bestLen = j - i;
-            }
-            i = j;
-        }
-        StringBuilder s = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                s.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (s.length() > 0 && s.charAt(s.length() - 1) != ':') s.append(':');
-            s.append(Integer.toHexString(g[i]));
-        }
-        return s.toString();
-    }
-
-    private static boolean isMapped(byte[] b) {
-        for (int i = 0; i < 10; i++) if (b[i] != 0) return false;
-        return b[10] == (byte) 0xff && b[11] == (byte) 0xff;
     }
 }

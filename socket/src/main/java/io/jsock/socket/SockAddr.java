@@ -102,10 +102,14 @@ public sealed interface SockAddr permits SockAddr.Inet4, SockAddr.Inet6, SockAdd
             }
         }
 
+        /** The address as RFC 5952 text ({@code ::1}, {@code ::ffff:10.0.0.1}), without brackets, scope or port. */
+        public String host() {
+            return IpLiterals.format6(address.getAddress());
+        }
+
         @Override
         public String toString() {
-            String host = IpLiterals.format6(address.getAddress());
-            return "[" + host + (scopeId != 0 ? "%" + scopeId : "") + "]:" + port;
+            return "[" + host() + (scopeId != 0 ? "%" + scopeId : "") + "]:" + port;
         }
     }
 
