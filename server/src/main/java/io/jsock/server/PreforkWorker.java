@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 
@@ -21,7 +22,7 @@ import java.util.function.Consumer;
  * then close them (or TERM/KILL their children), and exit 0. The same when the parent dies.
  *
  * <pre>
- * ChildMain worker [--grace MS] [--max N] [-v] [--stats DIR] [--herd] (HANDLER | -- COMMAND ARGS...)
+ * ChildMain worker [--parent PID] [--grace MS] [--max N] [-v] [--stats DIR] [--herd] (HANDLER | -- COMMAND ARGS...)
  * </pre>
  * {@code --stats DIR} writes {@code wakeups accepted empty} to {@code DIR/worker-PID} at exit;
  * {@code --herd} registers the listener without EPOLLEXCLUSIVE (to show the herd it prevents).
@@ -45,6 +46,7 @@ final class PreforkWorker {
                 case "-v" -> verbose = true;
                 case "--stats" -> stats = Path.of(args[++i]);
                 case "--herd" -> exclusive = false;
+                case "--parent" -> watchParent(Long.parseLong(args[++i]));
                 case "--" -> {
                     command = List.of(args).subList(i + 1, args.length);
                     i = args.length;
@@ -107,8 +109,6 @@ final class PreforkWorker {
             }
             Runtime.getRuntime().halt(0); // stopped in order: exit 0, not SIGTERM's 143
         }, "jsock-worker-sigterm"));
-        // A parent that dies without stopping us (SIGKILL) must not leave its workers serving forever.
-        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> System.exit(0)));
         try {
             done.await();
         } catch (InterruptedException e) {
@@ -116,9 +116,27 @@ final class PreforkWorker {
         }
     }
 
+    /**
+     * A parent that dies without stopping us (SIGKILL) must not leave its workers serving forever.
+     * Called first thing, with the pid the parent passed: asking for "my parent" later could find
+     * init (pid 1) instead, once a slow start outlived a parent that was killed meanwhile, and a
+     * worker waiting for init to exit never stops (seen under load: two workers orphaned for good).
+     */
+    private static void watchParent(long pid) {
+        long now = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
+        Optional<ProcessHandle> parent = ProcessHandle.of(pid);
+        if (now != pid || parent.isEmpty()) {
+            System.err.println("jsock worker " + ProcessHandle.current().pid() + ": parent " + pid + " is gone; exiting");
+            System.exit(0);
+        }
+        parent.get().onExit().thenRun(() -> System.exit(0));
+    }
+
     /** The worker's arguments after {@code worker}. */
     static List<String> arguments(TcpServer.Config config, int workers, Path stats, boolean herd) {
         List<String> a = new ArrayList<>();
+        a.add("--parent"); // first: the worker checks it before anything slow
+        a.add(Long.toString(ProcessHandle.current().pid()));
         a.add("--grace");
         a.add(Long.toString(config.grace().toMillis()));
         if (config.maxConnections() > 0) {

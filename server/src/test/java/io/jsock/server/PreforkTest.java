@@ -6,6 +6,13 @@ import static io.jsock.server.ProcessPerClientTest.exchange;
 import static io.jsock.server.ProcessPerClientTest.ourZombies;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jsock.socket.ChildProcess;
+import io.jsock.socket.ExitStatus;
+import io.jsock.socket.Family;
+import io.jsock.socket.Protocol;
+import io.jsock.socket.SockAddr;
+import io.jsock.socket.Socket;
+import io.jsock.socket.SocketType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -193,5 +200,23 @@ class PreforkTest {
             }
         }
         return null;
+    }
+
+    @Test
+    void aWorkerWhoseParentIsAlreadyGoneExitsInsteadOfServingForever() throws Exception {
+        try (Socket l = Socket.open(Family.INET, SocketType.STREAM, Protocol.DEFAULT)) {
+            l.bind(SockAddr.parse("127.0.0.1:0"));
+            l.listen(4);
+            // Pid 1 is not the worker's parent: as when the server was killed while the worker started.
+            ChildProcess w = ChildProcess.builder(ChildJvm.command("worker", "--parent", "1", "service:ECHO"))
+                    .devNull(0).devNull(1).descriptor(PreforkWorker.LISTENER_FD, l).start();
+            try {
+                ExitStatus status = w.waitFor(Duration.ofSeconds(60));
+                assertThat(status).as("the worker exited by itself").isNotNull();
+                assertThat(status.toString()).isEqualTo("exit 0");
+            } finally {
+                w.kill();
+            }
+        }
     }
 }
