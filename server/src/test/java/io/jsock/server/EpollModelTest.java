@@ -1,5 +1,7 @@
 package io.jsock.server;
 
+import static io.jsock.server.Clients.connect;
+import static io.jsock.server.Clients.echo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,7 +11,6 @@ import io.jsock.socket.Family;
 import io.jsock.socket.Linger;
 import io.jsock.socket.Protocol;
 import io.jsock.socket.Shutdown;
-import io.jsock.socket.SockAddr;
 import io.jsock.socket.SockOpt;
 import io.jsock.socket.Socket;
 import io.jsock.socket.SocketType;
@@ -37,34 +38,6 @@ class EpollModelTest {
 
     static TcpServer.Builder server(String model) {
         return TcpServer.builder().bind("127.0.0.1:0").model(Model.parse(model)).grace(Duration.ofSeconds(1));
-    }
-
-    static Socket connect(SockAddr to) throws IOException {
-        Socket c = Socket.open(Family.INET, SocketType.STREAM, Protocol.DEFAULT);
-        try {
-            c.connect(to);
-            c.setTimeout(Duration.ofSeconds(60)); // a failure here fails the test instead of hanging it
-            return c;
-        } catch (IOException e) {
-            c.close();
-            throw e;
-        }
-    }
-
-    /** Writes {@code data} on a second thread (then FIN) while reading it back; returns what came back. */
-    static byte[] echo(Socket c, byte[] data) throws Exception {
-        Thread w = Thread.ofVirtual().start(() -> {
-            try {
-                c.writeFully(data);
-                c.shutdown(Shutdown.WRITE);
-            } catch (IOException e) {
-                throw new RuntimeException(e);
-            }
-        });
-        byte[] back = new byte[data.length];
-        c.readFully(back);
-        w.join();
-        return back;
     }
 
     @ParameterizedTest

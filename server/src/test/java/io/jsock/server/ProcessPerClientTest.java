@@ -156,19 +156,7 @@ class ProcessPerClientTest {
             byte[] data = new byte[100_000];
             new Random(7).nextBytes(data);
             try (Socket c = connect(s)) {
-                Thread w = Thread.ofVirtual().start(() -> {
-                    try {
-                        c.writeFully(data);
-                        c.shutdown(Shutdown.WRITE);
-                    } catch (IOException e) {
-                        throw new RuntimeException(e);
-                    }
-                });
-                byte[] back = new byte[data.length];
-                c.readFully(back);
-                w.join();
-                assertThat(back).isEqualTo(data);
-                assertThat(c.read(ByteBuffer.allocate(1))).isEqualTo(-1);
+                assertThat(Clients.echo(c, data)).isEqualTo(data); // and end of stream after it
             }
             awaitTrue(() -> s.activeConnections() == 0, "child JVM not reaped");
             assertThat(log).anyMatch(l -> l.contains("closed") && l.contains("exit 0"));

@@ -2,11 +2,7 @@ package io.jsock.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jsock.socket.Family;
-import io.jsock.socket.Protocol;
-import io.jsock.socket.Shutdown;
 import io.jsock.socket.Socket;
-import io.jsock.socket.SocketType;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Random;
@@ -28,21 +24,8 @@ class TcpServerCoreTest {
             byte[] data = new byte[200_000];
             new Random(1).nextBytes(data);
             for (int i = 0; i < 3; i++) {
-                try (Socket c = Socket.open(Family.INET, SocketType.STREAM, Protocol.DEFAULT)) {
-                    c.connect(s.localAddress());
-                    Thread w = Thread.ofVirtual().start(() -> {
-                        try {
-                            c.writeFully(data);
-                            c.shutdown(Shutdown.WRITE);
-                        } catch (Exception e) {
-                            throw new RuntimeException(e);
-                        }
-                    });
-                    byte[] back = new byte[data.length];
-                    c.readFully(back);
-                    w.join();
-                    assertThat(back).isEqualTo(data);
-                    assertThat(c.read(ByteBuffer.allocate(1))).isEqualTo(-1);
+                try (Socket c = Clients.connect(s.localAddress())) {
+                    assertThat(Clients.echo(c, data)).isEqualTo(data); // and end of stream after it
                 }
             }
         }
