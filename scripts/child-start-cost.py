@@ -3,7 +3,7 @@
 
 1. Spawn to first echoed byte, the child started directly (one end of a socketpair as its stdin),
    with the child's wall time and its CPU time (user + sys, from wait4: robust on a busy machine):
-   - bare:        java -cp jsock.jar io.jsock.server.ChildMain serve service:ECHO
+   - bare:        java -cp jsock.jar io.jsock.server.process.ChildMain serve service:ECHO
    - flags:       the command the server runs (ChildMain command), without the AOT cache
    - flags + AOT: the same with -XX:AOTCache (built first with ChildMain train)
    - and -Xint:   the same, interpreted only (-Djsock.child.flags=-Xint on the server)
@@ -26,7 +26,7 @@ def java():
 
 
 def child_main(*args, opts=()):
-    r = subprocess.run([java(), "--enable-native-access=ALL-UNNAMED", *opts, "-cp", JAR, "io.jsock.server.ChildMain", *args],
+    r = subprocess.run([java(), "--enable-native-access=ALL-UNNAMED", *opts, "-cp", JAR, "io.jsock.server.process.ChildMain", *args],
                        capture_output=True, text=True)
     if r.returncode != 0:
         sys.exit("ChildMain " + " ".join(args) + ": " + r.stderr)
@@ -103,7 +103,7 @@ def through_server(label, args, java_opts=""):
 
 if __name__ == "__main__":
     subprocess.run([os.path.join(HERE, "jsock"), "--version"], stdout=subprocess.DEVNULL, check=True)  # builds the jar
-    bare = [java(), "--enable-native-access=ALL-UNNAMED", "-cp", JAR, "io.jsock.server.ChildMain", "serve", "service:ECHO"]
+    bare = [java(), "--enable-native-access=ALL-UNNAMED", "-cp", JAR, "io.jsock.server.process.ChildMain", "serve", "service:ECHO"]
     flags = child_main("command", "service:ECHO", opts=["-Djsock.aot=off"])
     cache = child_main("train", "service:ECHO")[-1]
     with_aot = child_main("command", "service:ECHO")

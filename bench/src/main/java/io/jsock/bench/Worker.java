@@ -1,6 +1,6 @@
 package io.jsock.bench;
 
-import io.jsock.socket.Epoll;
+import io.jsock.socket.event.Epoll;
 import io.jsock.socket.Family;
 import io.jsock.socket.Protocol;
 import io.jsock.socket.Shutdown;

@@ -1,9 +1,11 @@
 package io.jsock.cli;
 
-import io.jsock.cli.lab.Experiment;
-import io.jsock.cli.lab.Lab;
-import io.jsock.cli.lab.Outcome;
-import io.jsock.cli.lab.Verdict;
+import io.jsock.lab.text.TextTable;
+
+import io.jsock.lab.Experiment;
+import io.jsock.lab.Lab;
+import io.jsock.lab.Outcome;
+import io.jsock.lab.Verdict;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

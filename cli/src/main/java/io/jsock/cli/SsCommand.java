@@ -1,7 +1,10 @@
 package io.jsock.cli;
 
-import io.jsock.socket.DiagSocket;
-import io.jsock.socket.SockDiag;
+import io.jsock.lab.text.InetText;
+import io.jsock.lab.text.TextTable;
+
+import io.jsock.socket.diag.DiagSocket;
+import io.jsock.socket.diag.SockDiag;
 import io.jsock.socket.TcpState;
 import java.io.PrintWriter;
 import java.util.ArrayList;

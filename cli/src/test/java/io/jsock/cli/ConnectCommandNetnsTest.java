@@ -3,9 +3,9 @@ package io.jsock.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.jsock.cli.net.NetCounters;
+import io.jsock.lab.net.NetCounters;
 import io.jsock.cli.JsockProcess.Run;
-import io.jsock.cli.net.TestNetwork;
+import io.jsock.lab.net.TestNetwork;
 import io.jsock.socket.SockAddr;
 import java.io.IOException;
 import java.net.Inet4Address;

@@ -1,7 +1,6 @@
 package io.jsock.cli;
 
 import io.jsock.socket.Accepted;
-import io.jsock.socket.Family;
 import io.jsock.socket.Protocol;
 import io.jsock.socket.SockAddr;
 import io.jsock.socket.Socket;

@@ -3,8 +3,7 @@ package io.jsock.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.jsock.cli.net.Exec;
-import io.jsock.cli.net.TestNetwork;
+import io.jsock.lab.net.TestNetwork;
 import io.jsock.socket.ErrnoException;
 import io.jsock.socket.Family;
 import io.jsock.socket.Protocol;

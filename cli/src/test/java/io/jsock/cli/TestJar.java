@@ -1,5 +1,6 @@
 package io.jsock.cli;
 
+import io.jsock.lab.Lab;
 import io.jsock.server.TcpServer;
 import io.jsock.socket.Socket;
 import java.io.IOException;
@@ -35,7 +36,7 @@ final class TestJar {
             dir.toFile().deleteOnExit();
             jar.toFile().deleteOnExit();
             Set<Path> parts = new LinkedHashSet<>();
-            for (Class<?> c : List.of(Main.class, TcpServer.class, Socket.class)) parts.add(where(c));
+            for (Class<?> c : List.of(Main.class, Lab.class, TcpServer.class, Socket.class)) parts.add(where(c));
             try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
                 Set<String> added = new LinkedHashSet<>();
                 for (Path part : parts) {
@@ -43,7 +44,7 @@ final class TestJar {
                     try (Stream<Path> files = Files.walk(part)) {
                         for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
                             String name = part.relativize(f).toString().replace('\\', '/');
-                            if (!added.add(name)) continue;
+                            if (name.endsWith("module-info.class") || !added.add(name)) continue; // on the class path: no module
                             out.putNextEntry(new JarEntry(name));
                             Files.copy(f, out);
                             out.closeEntry();

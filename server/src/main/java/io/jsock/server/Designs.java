@@ -1,5 +1,12 @@
 package io.jsock.server;
 
+import io.jsock.server.epoll.EventLoops;
+import io.jsock.server.process.Preforked;
+import io.jsock.server.process.ProcessPerClient;
+import io.jsock.server.serving.Design;
+import io.jsock.server.threads.AcceptorThreads;
+import io.jsock.server.threads.ThreadPerClient;
+
 /** The design class for each model. */
 final class Designs {
     private Designs() {}

@@ -126,14 +126,14 @@ public enum Service implements Handler {
     }
 
     /** RFC 867 leaves the format open; this is ctime(3)'s, as inetd sends it: {@code Wed Nov 25 19:30:00 2026\r\n}. */
-    static String daytime(ZonedDateTime t) {
+    public static String daytime(ZonedDateTime t) {
         return CTIME.format(t) + "\r\n";
     }
 
     private static final DateTimeFormatter CTIME = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ROOT);
 
     /** RFC 864's lines, a whole number of 95-line cycles: a view of one shared read-only buffer with its own position. */
-    static ByteBuffer chargenLines() {
+    public static ByteBuffer chargenLines() {
         return CHARGEN_LINES.duplicate();
     }
 

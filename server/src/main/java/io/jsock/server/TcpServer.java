@@ -1,6 +1,13 @@
 package io.jsock.server;
 
-import io.jsock.socket.ErrnoException;
+import io.jsock.server.epoll.EventLoops;
+import io.jsock.server.event.EventHandler;
+import io.jsock.server.serving.Warmup;
+
+import io.jsock.server.serving.Design;
+import io.jsock.server.serving.ServerConfig;
+import io.jsock.server.serving.Serving;
+
 import io.jsock.socket.Family;
 import io.jsock.socket.Protocol;
 import io.jsock.socket.SockAddr;
@@ -27,11 +34,7 @@ import java.util.function.Consumer;
  */
 public final class TcpServer implements AutoCloseable {
 
-    /** Everything the builder gathered; read by the designs. */
-    record Config(SockAddr bind, int backlog, Model model, Handler handler, List<String> command,
-            int maxConnections, Duration grace, Consumer<String> log, EventHandler.Factory eventHandler) {}
-
-    private final Config config;
+    private final ServerConfig config;
     private final Socket listener;
     private final SockAddr localAddress;
     private final Design design;
@@ -39,7 +42,7 @@ public final class TcpServer implements AutoCloseable {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
 
-    private TcpServer(Config config, Socket listener, SockAddr localAddress, Design design, Serving serving) {
+    private TcpServer(ServerConfig config, Socket listener, SockAddr localAddress, Design design, Serving serving) {
         this.config = config;
         this.listener = listener;
         this.localAddress = localAddress;
@@ -214,7 +217,7 @@ public final class TcpServer implements AutoCloseable {
             if (command != null && !spawns) {
                 throw new IllegalArgumentException("a command runs per connection only with the process or prefork model, not " + model);
             }
-            Config config = new Config(bind, backlog, model, handler, command, maxConnections, grace, log, eventHandler);
+            ServerConfig config = new ServerConfig(bind, backlog, model, handler, command, maxConnections, grace, log, eventHandler);
             Warmup.once();
             Family family = bind.family();
             Socket listener = Socket.open(family, SocketType.STREAM, Protocol.DEFAULT);

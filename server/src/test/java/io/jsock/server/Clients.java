@@ -23,13 +23,13 @@ import java.util.stream.Stream;
 import com.sun.management.HotSpotDiagnosticMXBean;
 
 /** Test clients on loopback, and what the tests look at in this process: sockets, jsock threads, queues. */
-final class Clients {
+public final class Clients {
     private Clients() {}
 
     /** A bound on every read a test makes: a broken server fails the test, it does not hang it. */
-    static final Duration READ_LIMIT = Duration.ofSeconds(60);
+    public static final Duration READ_LIMIT = Duration.ofSeconds(60);
 
-    static Socket connect(SockAddr to) throws IOException {
+    public static Socket connect(SockAddr to) throws IOException {
         Socket c = Socket.open(Family.INET, SocketType.STREAM, Protocol.DEFAULT);
         try {
             c.setTimeout(READ_LIMIT);
@@ -42,7 +42,7 @@ final class Clients {
     }
 
     /** Writes {@code data} then FIN on a second thread while reading; returns everything read until the server's FIN. */
-    static byte[] echo(Socket c, byte[] data) throws Exception {
+    public static byte[] echo(Socket c, byte[] data) throws Exception {
         Thread w = Thread.ofVirtual().start(() -> {
             try {
                 c.writeFully(data);
@@ -59,7 +59,7 @@ final class Clients {
     }
 
     /** One byte there and back. */
-    static byte echoByte(Socket c, byte b) throws IOException {
+    public static byte echoByte(Socket c, byte b) throws IOException {
         c.writeFully(new byte[] {b});
         ByteBuffer got = ByteBuffer.allocate(1);
         c.readFully(got);
@@ -67,12 +67,12 @@ final class Clients {
     }
 
     /** Completed connections waiting in the listener's accept queue (TCP_INFO of a LISTEN socket: tcpi_unacked). */
-    static int acceptQueue(TcpServer s) throws ErrnoException {
+    public static int acceptQueue(TcpServer s) throws ErrnoException {
         return s.listener().getOption(SockOpt.TCP_INFO).unacked();
     }
 
     /** Waits (bounded: 10 s) until the condition holds; the caller asserts it afterwards. */
-    static void waitFor(BooleanSupplier condition) throws InterruptedException {
+    public static void waitFor(BooleanSupplier condition) throws InterruptedException {
         for (int i = 0; i < 1000 && !condition.getAsBoolean(); i++) Thread.sleep(10);
     }
 
@@ -80,7 +80,7 @@ final class Clients {
      * Socket descriptors open in this process and its children (prefork's workers hold the served
      * sockets), from /proc/PID/fd; eventfds of dead threads go at GC time, so not those.
      */
-    static long sockets() throws IOException {
+    public static long sockets() throws IOException {
         long n = sockets(ProcessHandle.current().pid());
         for (ProcessHandle child : ProcessHandle.current().descendants().toList()) {
             try {
@@ -93,7 +93,7 @@ final class Clients {
     }
 
     /** {@link #sockets()} once it has held still for 300 ms (bounded: 10 s). */
-    static long steadySockets() throws IOException, InterruptedException {
+    public static long steadySockets() throws IOException, InterruptedException {
         long last = -1;
         int still = 0;
         for (int i = 0; i < 1000 && still < 30; i++) {
@@ -121,7 +121,7 @@ final class Clients {
      * Names of the live threads called jsock-*, virtual ones included (from the JVM's JSON thread dump),
      * without the socket layer's lifelong pollers and cleaner.
      */
-    static Set<String> jsockThreads() throws IOException {
+    public static Set<String> jsockThreads() throws IOException {
         Path dump = Files.createTempFile("jsock-threads", ".json");
         try {
             Files.delete(dump); // dumpThreads refuses to overwrite

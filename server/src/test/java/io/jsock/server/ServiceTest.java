@@ -3,11 +3,8 @@ package io.jsock.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.jsock.socket.Family;
-import io.jsock.socket.Protocol;
 import io.jsock.socket.Shutdown;
 import io.jsock.socket.Socket;
-import io.jsock.socket.SocketType;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,7 @@
 package io.jsock.socket;
 
+import io.jsock.socket.internal.Constants;
+
 /** Flags for {@link Socket#recv} and {@link Socket#send} (MSG_NOSIGNAL is always added to sends). */
 public enum MsgFlag {
     /** MSG_PEEK: look at queued data without taking it. */

@@ -1,5 +1,8 @@
 package io.jsock.socket;
 
+import io.jsock.socket.internal.Constants;
+import io.jsock.socket.internal.Libc;
+
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.foreign.Arena;

@@ -1,5 +1,7 @@
 package io.jsock.socket;
 
+import io.jsock.socket.internal.Constants;
+
 /** The {@code how} of {@code shutdown(2)} (UNP 6.6). */
 public enum Shutdown {
     /** SHUT_RD: no more receptions; data queued or arriving is discarded. */

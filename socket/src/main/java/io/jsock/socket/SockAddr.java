@@ -1,9 +1,6 @@
 package io.jsock.socket;
 
-import io.jsock.socket.Sockaddrs.SockaddrIn;
-import io.jsock.socket.Sockaddrs.SockaddrIn6;
-import io.jsock.socket.Sockaddrs.SockaddrNl;
-import io.jsock.socket.Sockaddrs.SockaddrUn;
+import io.jsock.socket.internal.Sockaddrs.SockaddrUn;
 import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -321,71 +318,5 @@ public sealed interface SockAddr permits SockAddr.Inet4, SockAddr.Inet6, SockAdd
         } catch (UnknownHostException e) {
             throw new AssertionError(e);
         }
-    }
-
-    // ---- to and from the C structs
-
-    /** Writes this address into {@code s} (a zeroed sockaddr_storage); returns the length to pass. */
-    static int encode(SockAddr address, MemorySegment s) {
-        switch (address) {
-            case Inet4 a -> {
-                SockaddrIn.sin_family(s, (short) Family.INET.af());
-                SockaddrIn.sin_port(s, a.port());
-                byte[] b = a.address().getAddress();
-                SockaddrIn.sin_addr(s, (b[0] & 0xff) << 24 | (b[1] & 0xff) << 16 | (b[2] & 0xff) << 8 | (b[3] & 0xff));
-                return SockaddrIn.SIZE;
-            }
-            case Inet6 a -> {
-                SockaddrIn6.sin6_family(s, (short) Family.INET6.af());
-                SockaddrIn6.sin6_port(s, a.port());
-                SockaddrIn6.sin6_flowinfo(s, a.flowInfo());
-                SockaddrIn6.sin6_addr(s, a.address().getAddress());
-                SockaddrIn6.sin6_scope_id(s, a.scopeId());
-                return SockaddrIn6.SIZE;
-            }
-            case Local a -> {
-                SockaddrUn.sun_family(s, (short) Family.LOCAL.af());
-                byte[] name = a.name().getBytes(StandardCharsets.UTF_8);
-                if (a.isAbstract()) {
-                    SockaddrUn.sun_path(s, new byte[] {0});
-                    MemorySegment.copy(MemorySegment.ofArray(name), 0, s, SockaddrUn.PATH_OFFSET + 1, name.length);
-                    return SockaddrUn.PATH_OFFSET + 1 + name.length;
-                }
-                SockaddrUn.sun_path(s, name);
-                return SockaddrUn.PATH_OFFSET + name.length + 1; // with the NUL
-            }
-            case Netlink a -> {
-                SockaddrNl.nl_family(s, (short) Family.ROUTE.af());
-                SockaddrNl.nl_pid(s, a.pid());
-                SockaddrNl.nl_groups(s, a.groups());
-                return SockaddrNl.SIZE;
-            }
-        }
-    }
-
-    /** Reads the address the kernel wrote into {@code s}, {@code len} bytes long; {@code null} for a family it cannot read. */
-    static SockAddr decode(MemorySegment s, int len) {
-        if (len < 2) return Local.path(""); // an unnamed Unix socket reports only its family, or nothing
-        int family = Sockaddrs.sa_family(s);
-        if (family == Family.INET.af()) {
-            int a = SockaddrIn.sin_addr(s);
-            return new Inet4(inet4(new byte[] {(byte) (a >>> 24), (byte) (a >>> 16), (byte) (a >>> 8), (byte) a}),
-                    SockaddrIn.sin_port(s));
-        }
-        if (family == Family.INET6.af()) {
-            return new Inet6(inet6(SockaddrIn6.sin6_addr(s)), SockaddrIn6.sin6_port(s),
-                    SockaddrIn6.sin6_flowinfo(s), SockaddrIn6.sin6_scope_id(s));
-        }
-        if (family == Family.LOCAL.af()) {
-            int n = len - SockaddrUn.PATH_OFFSET;
-            if (n <= 0) return Local.path("");
-            byte[] path = SockaddrUn.sun_path(s, n);
-            if (path[0] == 0) return Local.abstractName(new String(path, 1, n - 1, StandardCharsets.UTF_8));
-            int end = 0;
-            while (end < n && path[end] != 0) end++;
-            return Local.path(new String(path, 0, end, StandardCharsets.UTF_8));
-        }
-        if (family == Family.ROUTE.af()) return new Netlink(SockaddrNl.nl_pid(s), SockaddrNl.nl_groups(s));
-        return null;
     }
 }

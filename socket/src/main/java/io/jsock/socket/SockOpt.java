@@ -1,6 +1,8 @@
 package io.jsock.socket;
 
-import static io.jsock.socket.Constants.*;
+import io.jsock.socket.internal.Constants;
+
+import static io.jsock.socket.internal.Constants.*;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.MemorySegment;

@@ -1,6 +1,14 @@
 package io.jsock.socket;
 
-import static io.jsock.socket.Constants.*;
+import io.jsock.socket.internal.Poller;
+
+import io.jsock.socket.internal.KernelFeatures;
+import io.jsock.socket.internal.Libc;
+import io.jsock.socket.internal.Sockaddrs;
+
+import io.jsock.socket.internal.Fd;
+
+import static io.jsock.socket.internal.Constants.*;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -93,6 +101,19 @@ public final class Socket implements AutoCloseable {
         return new Socket(fd, f, t, Protocol.of(proto));
     }
 
+    /**
+     * Starts now, while descriptors are plentiful, what the first blocking call on a virtual thread
+     * would otherwise start on demand (the pollers: an epoll instance and a platform thread each), and
+     * loads the classes a failing call needs. A server calls this before it accepts: once the process
+     * has run out of descriptors (EMFILE), starting them would fail, and a class that failed to
+     * initialize stays broken. Safe to call more than once, from any thread.
+     *
+     * @throws ExceptionInInitializerError if the pollers cannot start (no descriptor for epoll)
+     */
+    public static void preload() {
+        Poller.start();
+    }
+
     static void setNonBlocking(int fd, boolean on) throws ErrnoException {
         int flags = Libc.fcntl(fd, F_GETFL, 0);
         if (flags < 0) throw new ErrnoException("fcntl", Libc.errno(), "fd " + fd);
@@ -105,7 +126,7 @@ public final class Socket implements AutoCloseable {
     /** bind(2): a local address; port 0 lets the kernel choose an ephemeral port ({@link #getsockname} tells which). */
     public void bind(SockAddr local) throws ErrnoException {
         MemorySegment s = Sockaddrs.storage();
-        int len = SockAddr.encode(local, s);
+        int len = Sockaddrs.encode(local, s);
         fd.acquire("bind");
         try {
             if (Libc.bind(fd.fd, s, len) < 0) throw new ErrnoException("bind", Libc.errno(), local);
@@ -160,7 +181,7 @@ public final class Socket implements AutoCloseable {
             len.set(JAVA_INT, 0, Sockaddrs.STORAGE_SIZE);
             int n = Libc.accept4(fd.fd, s, len, SOCK_NONBLOCK | SOCK_CLOEXEC);
             if (n >= 0) {
-                SockAddr peer = SockAddr.decode(s, len.get(JAVA_INT, 0));
+                SockAddr peer = Sockaddrs.decode(s, len.get(JAVA_INT, 0));
                 Socket c = new Socket(n, family, type, protocol);
                 c.peerHint = peer;
                 return new Accepted(c, peer);
@@ -186,7 +207,7 @@ public final class Socket implements AutoCloseable {
         if (timeout != null && timeout.isNegative()) throw new IllegalArgumentException("negative connect timeout: " + timeout);
         long limit = timeout == null ? 0 : timeout.toNanos();
         MemorySegment s = Sockaddrs.storage();
-        int len = SockAddr.encode(remote, s);
+        int len = Sockaddrs.encode(remote, s);
         fd.acquire("connect");
         try {
             peerHint = remote;
@@ -303,7 +324,7 @@ public final class Socket implements AutoCloseable {
         try {
             int r = local ? Libc.getsockname(fd.fd, s, len) : Libc.getpeername(fd.fd, s, len);
             if (r < 0) throw new ErrnoException(call, Libc.errno(), "fd " + fd.fd);
-            return SockAddr.decode(s, len.get(JAVA_INT, 0));
+            return Sockaddrs.decode(s, len.get(JAVA_INT, 0));
         } finally {
             fd.release();
         }
@@ -505,7 +526,7 @@ public final class Socket implements AutoCloseable {
     /** sendto(2): one datagram to {@code to}. */
     public int sendto(ByteBuffer src, SockAddr to) throws IOException {
         MemorySegment s = Sockaddrs.storage();
-        int len = SockAddr.encode(to, s);
+        int len = Sockaddrs.encode(to, s);
         fd.acquire("sendto");
         try {
             int pos = src.position();
@@ -542,7 +563,7 @@ public final class Socket implements AutoCloseable {
                 if (n >= 0) {
                     dst.position(pos + (int) n);
                     int alen = len.get(JAVA_INT, 0); // 0: no address (a stream socket, an unbound Unix sender)
-                    return new Received((int) n, alen == 0 ? null : SockAddr.decode(s, alen));
+                    return new Received((int) n, alen == 0 ? null : Sockaddrs.decode(s, alen));
                 }
                 int e = Libc.errno();
                 if (e == EINTR) continue;

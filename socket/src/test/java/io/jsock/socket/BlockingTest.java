@@ -1,5 +1,9 @@
 package io.jsock.socket;
 
+import io.jsock.socket.event.Epoll;
+import io.jsock.socket.event.EventFd;
+import io.jsock.socket.internal.Libc;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package io.jsock.socket;
 
+import io.jsock.socket.internal.Sockaddrs;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -114,19 +116,19 @@ class SockAddrTest {
         for (String text : new String[] {"127.0.0.1:80", "0.0.0.0:65535", "[::1]:80", "[fe80::1%1]:80", "/tmp/s", "@name"}) {
             SockAddr a = SockAddr.parse(text);
             MemorySegment s = Sockaddrs.storage();
-            int len = SockAddr.encode(a, s);
-            assertThat(SockAddr.decode(s, len)).as(text).isEqualTo(a);
+            int len = Sockaddrs.encode(a, s);
+            assertThat(Sockaddrs.decode(s, len)).as(text).isEqualTo(a);
         }
         MemorySegment s = Sockaddrs.storage();
-        assertThat(SockAddr.encode(SockAddr.parse("1.2.3.4:5"), s)).isEqualTo(16);
-        assertThat(SockAddr.encode(SockAddr.parse("[::1]:5"), Sockaddrs.storage())).isEqualTo(28);
-        assertThat(SockAddr.encode(SockAddr.parse("/ab"), Sockaddrs.storage())).as("family, path, NUL").isEqualTo(2 + 3 + 1);
-        assertThat(SockAddr.encode(SockAddr.parse("@ab"), Sockaddrs.storage())).as("family, NUL, name").isEqualTo(2 + 1 + 2);
+        assertThat(Sockaddrs.encode(SockAddr.parse("1.2.3.4:5"), s)).isEqualTo(16);
+        assertThat(Sockaddrs.encode(SockAddr.parse("[::1]:5"), Sockaddrs.storage())).isEqualTo(28);
+        assertThat(Sockaddrs.encode(SockAddr.parse("/ab"), Sockaddrs.storage())).as("family, path, NUL").isEqualTo(2 + 3 + 1);
+        assertThat(Sockaddrs.encode(SockAddr.parse("@ab"), Sockaddrs.storage())).as("family, NUL, name").isEqualTo(2 + 1 + 2);
         MemorySegment nl = Sockaddrs.storage();
-        assertThat(SockAddr.encode(new SockAddr.Netlink(5, 1), nl)).isEqualTo(12);
-        assertThat(SockAddr.decode(nl, 12)).isEqualTo(new SockAddr.Netlink(5, 1));
+        assertThat(Sockaddrs.encode(new SockAddr.Netlink(5, 1), nl)).isEqualTo(12);
+        assertThat(Sockaddrs.decode(nl, 12)).isEqualTo(new SockAddr.Netlink(5, 1));
         assertThat(new SockAddr.Netlink(5, 1)).hasToString("netlink:5/groups=1");
-        assertThat(SockAddr.decode(Sockaddrs.storage(), 0)).as("unnamed Unix socket").isEqualTo(SockAddr.Local.path(""));
+        assertThat(Sockaddrs.decode(Sockaddrs.storage(), 0)).as("unnamed Unix socket").isEqualTo(SockAddr.Local.path(""));
         assertThat(SockAddr.Local.path("").isUnnamed()).isTrue();
         assertThat(SockAddr.Local.path("")).hasToString("(unnamed)");
     }

@@ -1,5 +1,7 @@
 package io.jsock.socket;
 
+import io.jsock.socket.internal.KernelFeatures;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 

@@ -1,5 +1,8 @@
 package io.jsock.socket;
 
+import io.jsock.socket.internal.Sockaddrs;
+import io.jsock.socket.internal.Wakeup;
+
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -7,10 +10,10 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jsock.socket.Sockaddrs.SockaddrIn;
-import io.jsock.socket.Sockaddrs.SockaddrIn6;
-import io.jsock.socket.Sockaddrs.SockaddrNl;
-import io.jsock.socket.Sockaddrs.SockaddrUn;
+import io.jsock.socket.internal.Sockaddrs.SockaddrIn;
+import io.jsock.socket.internal.Sockaddrs.SockaddrIn6;
+import io.jsock.socket.internal.Sockaddrs.SockaddrNl;
+import io.jsock.socket.internal.Sockaddrs.SockaddrUn;
 import java.lang.foreign.MemoryLayout.PathElement;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -159,22 +162,6 @@ class StructLayoutTest {
         assertThat(Wakeup.pollfd_fd(s, 1)).isEqualTo(33);
         assertThat(Wakeup.pollfd_events(s, 1)).isEqualTo((short) 0x5);
         assertThat(Wakeup.pollfd_revents(s, 1)).isEqualTo((short) 0x18);
-    }
-
-    @Test
-    void epollEventIsPackedTwelveBytesWithDataUnaligned() {
-        assertThat(Epoll.EPOLL_EVENT.byteSize()).isEqualTo(12);
-        MemorySegment s = zeroed(24);
-        Epoll.epoll_event_events(s, 1, 0x2001);
-        Epoll.epoll_event_data(s, 1, 0x1122334455667788L);
-        assertThat(s.get(JAVA_INT, 12)).isEqualTo(0x2001);
-        assertThat(s.get(JAVA_LONG_UNALIGNED, 16)).isEqualTo(0x1122334455667788L);
-        s.set(JAVA_INT, 0, 4);
-        s.set(JAVA_LONG_UNALIGNED, 4, -5L);
-        assertThat(Epoll.epoll_event_events(s, 0)).isEqualTo(4);
-        assertThat(Epoll.epoll_event_data(s, 0)).isEqualTo(-5L);
-        assertThat(Epoll.epoll_event_events(s, 1)).isEqualTo(0x2001);
-        assertThat(Epoll.epoll_event_data(s, 1)).isEqualTo(0x1122334455667788L);
     }
 
     @Test

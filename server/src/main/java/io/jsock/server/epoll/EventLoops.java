@@ -1,0 +1,148 @@
+package io.jsock.server.epoll;
+
+import io.jsock.server.Model;
+import io.jsock.server.event.EventHandler;
+import io.jsock.server.event.EventServices;
+import io.jsock.server.serving.Design;
+import io.jsock.server.serving.ServerConfig;
+import io.jsock.server.serving.Serving;
+
+import io.jsock.socket.event.Epoll;
+import io.jsock.socket.ErrnoException;
+import io.jsock.socket.Family;
+import io.jsock.socket.Protocol;
+import io.jsock.socket.SockAddr;
+import io.jsock.socket.SockOpt;
+import io.jsock.socket.Socket;
+import io.jsock.socket.SocketType;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code epoll:N}: N event loops ({@link EventLoop}), each a platform thread {@code jsock-epoll-<i>}
+ * over non-blocking sockets, serving {@link EventHandler}s. Each loop accepts from a listening
+ * descriptor of its own, in its own epoll set, so a new connection wakes one loop, not all of them:
+ *
+ * <ul>
+ * <li>With N &gt; 1 on TCP, SO_REUSEPORT: loop 0 takes the server's listener, loops 1..N-1 open one
+ *     each on the same address; the kernel spreads connections over them by a hash of the addresses.
+ *     Measured against EPOLLEXCLUSIVE on one shared listener (100 connections, epoll:2, this 2-core
+ *     machine): SO_REUSEPORT split the work between the loops about evenly (loop CPU 198/189,
+ *     111/105, 129/111 ticks), while EPOLLEXCLUSIVE, which wakes the first idle waiter, often gave one
+ *     loop two or three times the other's share (230/75, 107/229). The price: each listener has its
+ *     own backlog, and a port in use by another server of the same user must be refused by hand
+ *     ({@link #refuseSharedPort}). {@code -Djsock.epoll.listener=exclusive} selects the other way.
+ * <li>Otherwise (N = 1; Unix sockets, which have no SO_REUSEPORT; or a connection cap, which needs
+ *     one queue so that waiting clients are served in the order they came, not by which listener's
+ *     queue the hash put them in): every loop takes a duplicate of the server's listener, registered
+ *     with EPOLLEXCLUSIVE when N &gt; 1.
+ * </ul>
+ *
+ * <p>Shutdown, after {@link TcpServer} closed its listener: each loop closes its own listener
+ * descriptor at once (the socket stops listening with the last one), serves its connections until
+ * they end or the grace period does, closes the rest itself (so no descriptor is closed under a
+ * call in flight), and exits; then the threads are joined.
+ */
+public final class EventLoops implements Design {
+    private final int n;
+    private final List<EventLoop> loops = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+
+    public EventLoops(int n) {
+        this.n = n;
+    }
+
+    /** Whether the loops share the listener through SO_REUSEPORT (one listener each) rather than EPOLLEXCLUSIVE. */
+    public static boolean reusePort(Model model, Family family, int maxConnections) {
+        return model.kind() == Model.Kind.EPOLL && model.n() > 1 && family != Family.LOCAL && maxConnections == 0
+                && !"exclusive".equals(System.getProperty("jsock.epoll.listener"));
+    }
+
+    @Override
+    public void start(Serving serving) throws IOException {
+        EventHandler.Factory factory = factoryFor(serving.config);
+        ServerConfig config = serving.config;
+        boolean reusePort = reusePort(config.model(), config.bind().family(), config.maxConnections());
+        boolean success = false;
+        try {
+            for (int i = 0; i < n; i++) {
+                Socket listener = i > 0 && reusePort ? reusePortListener(serving) : serving.listener().dup();
+                int events = n > 1 && !reusePort ? Epoll.IN | Epoll.EXCLUSIVE : Epoll.IN;
+                boolean made = false;
+                try {
+                    loops.add(new EventLoop(i, serving, this, factory, listener, events));
+                    made = true;
+                } finally {
+                    if (!made) listener.close();
+                }
+            }
+            for (EventLoop loop : loops) threads.add(Thread.ofPlatform().name("jsock-epoll-" + loop.index).unstarted(loop));
+            for (Thread t : threads) t.start();
+            success = true;
+        } finally {
+            if (!success) {
+                for (EventLoop loop : loops) loop.discard();
+                loops.clear();
+                threads.clear();
+            }
+        }
+    }
+
+    /**
+     * Before the first listener with SO_REUSEPORT binds a chosen port: fails as a plain bind would
+     * (EADDRINUSE) when anything listens there already. Without this, SO_REUSEPORT would quietly join a
+     * server of the same user on that port and share its clients. (Port 0 needs no look: the kernel
+     * never picks a port a reuseport group holds.)
+     */
+    public static void refuseSharedPort(SockAddr bind) throws ErrnoException {
+        if (bind.port() == 0) return;
+        try (Socket probe = Socket.open(bind.family(), SocketType.STREAM, Protocol.DEFAULT)) {
+            probe.setOption(SockOpt.SO_REUSEADDR, true);
+            probe.bind(bind);
+        }
+    }
+
+    /** One more listener on the server's address, sharing its port through SO_REUSEPORT. */
+    private static Socket reusePortListener(Serving serving) throws IOException {
+        Socket l = Socket.open(serving.config.bind().family(), SocketType.STREAM, Protocol.DEFAULT);
+        boolean success = false;
+        try {
+            l.setOption(SockOpt.SO_REUSEADDR, true);
+            l.setOption(SockOpt.SO_REUSEPORT, true);
+            l.bind(serving.listener().getsockname());
+            l.listen(serving.config.backlog());
+            success = true;
+            return l;
+        } finally {
+            if (!success) l.close();
+        }
+    }
+
+    @Override
+    public void stop(long deadline) throws InterruptedException {
+        for (EventLoop loop : loops) loop.requestStop(deadline);
+        for (Thread t : threads) t.join();
+    }
+
+    /** A connection slot freed on {@code from}: wake the other loops that stopped accepting at the cap. */
+    public void slotFreed(EventLoop from) {
+        for (EventLoop loop : loops) {
+            if (loop != from && loop.waitingForSlot()) loop.wake();
+        }
+    }
+
+    /**
+     * The handler factory an {@code epoll} server uses: the one given to the builder, else the event
+     * twin of a built-in service; a blocking {@link Handler} of one's own cannot run on an event loop.
+     */
+    private static EventHandler.Factory factoryFor(ServerConfig config) {
+        if (config.eventHandler() != null) return config.eventHandler();
+        EventHandler.Factory twin = EventServices.twinOf(config.handler());
+        if (twin != null) return twin;
+        throw new IllegalArgumentException("model " + config.model() + " runs non-blocking handlers: give the builder"
+                + " an EventHandler factory (.eventHandler(...)) or a built-in service (echo, discard, daytime, chargen);"
+                + " a blocking Handler needs a thread or process model (iterative, thread, virtual, pool[:N], process, prefork[:N])");
+    }
+
+}

@@ -1,0 +1,169 @@
+package io.jsock.server.process;
+
+import io.jsock.server.threads.ThreadPerClient;
+
+import io.jsock.server.Handler;
+import io.jsock.server.Model;
+import io.jsock.server.serving.ExclusiveAccept;
+import io.jsock.server.serving.Design;
+import io.jsock.server.serving.ServerConfig;
+import io.jsock.server.serving.Serving;
+
+import io.jsock.socket.ErrnoException;
+import io.jsock.socket.Socket;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+
+/**
+ * One worker of the {@code prefork} model (UNP 30.6), in its own JVM: adopts the listener its
+ * parent handed over at descriptor 3 and runs the shared accept loop on it, waiting with
+ * {@link ExclusiveAccept} so that one connection wakes one worker. A Java handler serves each
+ * connection on a virtual thread of its own (so one worker serves many clients at once, as the
+ * {@code virtual} model does); a command is spawned per connection as the {@code process} model
+ * does. On SIGTERM: stop accepting, let connections in flight finish within the grace period,
+ * then close them (or TERM/KILL their children), and exit 0. The same when the parent dies.
+ *
+ * <pre>
+ * ChildMain worker [--parent PID] [--grace MS] [--max N] [-v] [--stats DIR] [--herd] (HANDLER | -- COMMAND ARGS...)
+ * </pre>
+ * {@code --stats DIR} writes {@code wakeups accepted empty} to {@code DIR/worker-PID} at exit;
+ * {@code --herd} registers the listener without EPOLLEXCLUSIVE (to show the herd it prevents).
+ */
+final class PreforkWorker {
+    static final int LISTENER_FD = 3;
+
+    private PreforkWorker() {}
+
+    static int run(String[] args) {
+        Duration grace = Duration.ofSeconds(5);
+        int max = 0;
+        boolean verbose = false, exclusive = true;
+        Path stats = null;
+        String handlerSpec = null;
+        List<String> command = null;
+        for (int i = 1; i < args.length; i++) {
+            switch (args[i]) {
+                case "--grace" -> grace = Duration.ofMillis(Long.parseLong(args[++i]));
+                case "--max" -> max = Integer.parseInt(args[++i]);
+                case "-v" -> verbose = true;
+                case "--stats" -> stats = Path.of(args[++i]);
+                case "--herd" -> exclusive = false;
+                case "--parent" -> watchParent(Long.parseLong(args[++i]));
+                case "--" -> {
+                    command = List.of(args).subList(i + 1, args.length);
+                    i = args.length;
+                }
+                default -> handlerSpec = args[i];
+            }
+        }
+        if ((command == null || command.isEmpty()) == (handlerSpec == null)) {
+            ChildMain.usage("worker needs a HANDLER or -- COMMAND ARGS...");
+        }
+        long pid = ProcessHandle.current().pid();
+        Consumer<String> log = verbose ? line -> System.err.println("jsock worker " + pid + ": " + line) : null;
+        Handler handler = handlerSpec == null ? null : ChildMain.handler(handlerSpec);
+        try {
+            serve(handler, command, grace, max, log, stats, exclusive);
+            return 0;
+        } catch (IOException e) {
+            System.err.println("jsock worker " + pid + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** Serves on the inherited listener until SIGTERM, then shuts down in order; returns when done. */
+    private static void serve(Handler handler, List<String> command, Duration grace, int max,
+            Consumer<String> log, Path stats, boolean exclusive) throws IOException {
+        Socket listener;
+        try {
+            listener = Socket.adopt(LISTENER_FD);
+        } catch (ErrnoException e) {
+            throw new ErrnoException("adopt", e.errnoNumber(), "fd " + LISTENER_FD, "the listener a prefork worker inherits");
+        }
+        Model model = command != null ? Model.PROCESS : Model.VIRTUAL;
+        ServerConfig config = new ServerConfig(listener.getsockname(), 0, model, handler, command, max, grace, log, null);
+        Serving serving = new Serving(config, listener);
+        ExclusiveAccept accept = new ExclusiveAccept(listener, exclusive);
+        serving.acceptWith(accept::next);
+        Design design = command != null ? new ProcessPerClient() : ThreadPerClient.virtual();
+        CountDownLatch done = new CountDownLatch(1);
+        Thread stopper = new Thread(() -> {
+            try {
+                serving.markStopping();
+                listener.close(); // our reference only: the siblings and the parent's are separate
+                accept.stop();
+                design.stop(System.nanoTime() + grace.toNanos());
+                if (stats != null) Files.writeString(stats.resolve("worker-" + ProcessHandle.current().pid()), accept.counts() + "\n");
+            } catch (IOException | InterruptedException e) {
+                System.err.println("jsock worker: shutdown: " + e);
+            } finally {
+                accept.close();
+                done.countDown();
+            }
+        }, "jsock-worker-stop");
+        design.start(serving);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopper.start();
+            try {
+                stopper.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Runtime.getRuntime().halt(0); // stopped in order: exit 0, not SIGTERM's 143
+        }, "jsock-worker-sigterm"));
+        try {
+            done.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * A parent that dies without stopping us (SIGKILL) must not leave its workers serving forever.
+     * Called first thing, with the pid the parent passed: asking for "my parent" later could find
+     * init (pid 1) instead, once a slow start outlived a parent that was killed meanwhile, and a
+     * worker waiting for init to exit never stops (seen under load: two workers orphaned for good).
+     */
+    private static void watchParent(long pid) {
+        long now = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
+        Optional<ProcessHandle> parent = ProcessHandle.of(pid);
+        if (now != pid || parent.isEmpty()) {
+            System.err.println("jsock worker " + ProcessHandle.current().pid() + ": parent " + pid + " is gone; exiting");
+            System.exit(0);
+        }
+        parent.get().onExit().thenRun(() -> System.exit(0));
+    }
+
+    /** The worker's arguments after {@code worker}. */
+    static List<String> arguments(ServerConfig config, int workers, Path stats, boolean herd) {
+        List<String> a = new ArrayList<>();
+        a.add("--parent"); // first: the worker checks it before anything slow
+        a.add(Long.toString(ProcessHandle.current().pid()));
+        a.add("--grace");
+        a.add(Long.toString(config.grace().toMillis()));
+        if (config.maxConnections() > 0) {
+            a.add("--max");
+            a.add(Integer.toString((config.maxConnections() + workers - 1) / workers)); // the cap, shared out
+        }
+        if (config.log() != null) a.add("-v");
+        if (stats != null) {
+            a.add("--stats");
+            a.add(stats.toString());
+        }
+        if (herd) a.add("--herd");
+        if (config.command() != null) {
+            a.add("--");
+            a.addAll(config.command());
+        } else {
+            a.add(ChildJvm.handlerSpec(config.handler()));
+        }
+        return a;
+    }
+}

@@ -1,0 +1,154 @@
+package io.jsock.server.process;
+
+import io.jsock.server.serving.ServerConfig;
+import io.jsock.server.serving.Serving;
+
+import io.jsock.server.serving.Design;
+
+import io.jsock.socket.process.ChildProcess;
+import io.jsock.socket.ErrnoException;
+import io.jsock.socket.process.ExitStatus;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code prefork:N}: N worker processes (UNP 30.6), each a JVM ({@link PreforkWorker}) that inherits
+ * the listener at descriptor 3 and runs the accept loop on it; the parent only watches them. The
+ * kernel hands each connection to one worker, and waiting with EPOLLEXCLUSIVE keeps the others
+ * asleep (no thundering herd; see {@link ExclusiveAccept}). A worker that dies is replaced (after a
+ * pause when it died young, so a worker that cannot start does not spin). Shutdown: the listener is
+ * closed here, the workers get SIGTERM (each stops accepting and lets its connections finish within
+ * the grace period), and those still there after the grace period and a short wait get SIGKILL.
+ */
+public final class Preforked implements Design {
+    public static final long KILL_AFTER_MILLIS = 2000;  // past the grace period, for the workers to wind down
+    public static final long YOUNG_MILLIS = 1000;       // a worker that died sooner is replaced after this pause
+
+    // For tests: where workers write their wake-up counts, and whether to leave EPOLLEXCLUSIVE out.
+    public static volatile Path statsDir;
+    public static volatile boolean herd;
+
+    private final int n;
+
+    // Set by start; never change after.
+    private Serving serving;
+    private List<String> argv;
+
+    // Workers alive; guarded by `this` with `stopping`.
+    private final Set<ChildProcess> workers = ConcurrentHashMap.newKeySet();
+    private boolean stopping;
+
+    public Preforked(int n) {
+        this.n = n;
+    }
+
+    @Override
+    public void start(Serving serving) throws IOException {
+        this.serving = serving;
+        ServerConfig config = serving.config;
+        if (config.command() != null) {
+            ChildProcess.locate(config.command().get(0)); // a missing program fails start(), not every connection
+        } else {
+            AotCache.INSTANCE.ensure(ChildJvm.handlerSpec(config.handler()));
+        }
+        List<String> a = new ArrayList<>(ChildJvm.flags());
+        a.add("-XX:TieredStopAtLevel=4"); // a worker lives long: let C2 compile it, at the usual thresholds
+        a.add("-XX:CompileThresholdScaling=1");
+        a.add("-Xmx256m");
+        a.add(ChildMain.class.getName());
+        a.add("worker");
+        a.addAll(PreforkWorker.arguments(config, n, statsDir, herd));
+        argv = List.copyOf(a);
+        boolean success = false;
+        try {
+            for (int i = 0; i < n; i++) spawnWorker();
+            success = true;
+        } finally {
+            if (!success) {
+                try {
+                    stop(System.nanoTime());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    /** Starts one worker with the listener at its descriptor 3. */
+    private void spawnWorker() throws ErrnoException {
+        ChildProcess w;
+        synchronized (this) {
+            if (stopping) return;
+            w = ChildProcess.builder(argv).devNull(0).devNull(1) // the server's terminal is none of a worker's business
+                    .descriptor(PreforkWorker.LISTENER_FD, serving.listener()).start();
+            workers.add(w);
+        }
+        long born = System.nanoTime();
+        log("worker " + w.pid() + " started");
+        w.onExit().thenAccept(status -> exited(w, status, born));
+    }
+
+    /** The reaper saw a worker go: replace it unless we are stopping. */
+    private void exited(ChildProcess w, ExitStatus status, long born) {
+        workers.remove(w);
+        synchronized (this) {
+            if (stopping) {
+                log("worker " + w.pid() + " " + status);
+                return;
+            }
+        }
+        long lived = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - born);
+        serving.log(Level.WARNING, "worker " + w.pid() + " " + status + " after " + lived + " ms; replacing it");
+        Thread.ofVirtual().name("jsock-prefork-respawn").start(() -> {
+            try {
+                if (lived < YOUNG_MILLIS) Thread.sleep(YOUNG_MILLIS);
+                spawnWorker();
+            } catch (ErrnoException e) {
+                serving.log(Level.ERROR, "cannot replace worker: " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    @Override
+    public void stop(long deadline) throws InterruptedException {
+        synchronized (this) {
+            stopping = true;
+        }
+        serving.markStopping();
+        signalAll(false); // each worker: stop accepting, finish within the grace period, exit
+        long kill = deadline + TimeUnit.MILLISECONDS.toNanos(KILL_AFTER_MILLIS);
+        while (!workers.isEmpty() && kill - System.nanoTime() > 0) Thread.sleep(10);
+        signalAll(true);
+        long reaped = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!workers.isEmpty() && reaped - System.nanoTime() > 0) Thread.sleep(5);
+        if (!workers.isEmpty()) serving.log(Level.WARNING, "workers not reaped after SIGKILL: " + workers);
+    }
+
+    private void signalAll(boolean kill) {
+        for (ChildProcess w : workers) {
+            try {
+                if (kill) w.kill();
+                else w.terminate();
+            } catch (ErrnoException e) {
+                serving.log(Level.WARNING, e.getMessage());
+            }
+        }
+    }
+
+    /** The workers alive now (for tests). */
+    public Set<ChildProcess> workers() {
+        return workers;
+    }
+
+    private void log(String line) {
+        if (serving.config.log() != null) serving.config.log().accept(line);
+    }
+}

@@ -1,0 +1,89 @@
+package io.jsock.server.serving;
+
+import io.jsock.socket.Accepted;
+import io.jsock.socket.event.Epoll;
+import io.jsock.socket.event.EventFd;
+import io.jsock.socket.Socket;
+import io.jsock.socket.SocketClosedException;
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * How a prefork worker waits for a connection on the listener it shares with its siblings, without
+ * the thundering herd: its own epoll instance holds the listener with EPOLLEXCLUSIVE, so a new
+ * connection wakes one waiting worker (epoll_ctl(2): "one or more", in practice one when they all
+ * wait), not all of them as poll(2) on a shared listener would (every sibling would wake, and all
+ * but one would find accept(2) saying EAGAIN). An eventfd in the same epoll wakes the worker at
+ * shutdown: closing our copy of the listener does not, since the siblings keep it open.
+ *
+ * <p>Counts every wake-up and what it found, so the herd (or its absence) can be seen.
+ */
+public final class ExclusiveAccept implements AutoCloseable {
+    private static final long LISTENER = 1, WAKE = 2;
+
+    private final Socket listener;
+    private final Epoll epoll;
+    private final EventFd wake;
+
+    // Counted by the one accept thread; read by anyone.
+    public final AtomicLong wakeups = new AtomicLong();   // woken with the listener readable
+    public final AtomicLong accepted = new AtomicLong();  // ... and accept(2) gave a connection
+    public final AtomicLong empty = new AtomicLong();     // ... and accept(2) said EAGAIN: a sibling took it
+
+    public ExclusiveAccept(Socket listener, boolean exclusive) throws IOException {
+        this.listener = listener;
+        Epoll e = Epoll.open(2);
+        boolean success = false;
+        try {
+            this.wake = EventFd.open();
+            try {
+                e.add(listener.fd(), Epoll.IN | (exclusive ? Epoll.EXCLUSIVE : 0), LISTENER);
+                e.add(wake.fd(), Epoll.IN, WAKE);
+                success = true;
+            } finally {
+                if (!success) wake.close();
+            }
+        } finally {
+            if (!success) e.close();
+        }
+        this.epoll = e;
+    }
+
+    /** Blocks until this worker takes a connection; throws {@link SocketClosedException} once {@link #stop} was called. */
+    public Accepted next() throws IOException {
+        while (true) {
+            if (!listener.isOpen()) throw new SocketClosedException("accept");
+            int n = epoll.await(-1);
+            boolean readable = false;
+            for (int i = 0; i < n; i++) {
+                if (epoll.data(i) == WAKE) wake.drain();
+                else readable = true;
+            }
+            if (!listener.isOpen()) throw new SocketClosedException("accept");
+            if (!readable) continue;
+            wakeups.incrementAndGet();
+            Accepted a = listener.tryAccept();
+            if (a != null) {
+                accepted.incrementAndGet();
+                return a;
+            }
+            empty.incrementAndGet(); // woken for a connection a sibling took
+        }
+    }
+
+    /** Wakes the accept thread after the listener was closed, so {@link #next} throws. */
+    public void stop() throws IOException {
+        wake.signal();
+    }
+
+    @Override
+    public void close() {
+        epoll.close();
+        wake.close();
+    }
+
+    /** {@code wakeups accepted empty}, one line. */
+    public String counts() {
+        return wakeups.get() + " " + accepted.get() + " " + empty.get();
+    }
+}

@@ -1,0 +1,60 @@
+package io.jsock.server.serving;
+
+import io.jsock.server.Connection;
+
+import io.jsock.socket.ErrnoException;
+import io.jsock.socket.SockAddr;
+import io.jsock.socket.Socket;
+
+/** The server's record of one accepted connection: what a {@link Connection} tells, and when it began. */
+public final class LiveConnection implements Connection {
+    private final long id;
+    private final Socket socket;
+    private final SockAddr peer;
+    private final long startNanos = System.nanoTime();
+    private volatile SockAddr local; // asked of the kernel on first use: a wildcard listener's connections differ
+
+    public LiveConnection(long id, Socket socket, SockAddr peer) {
+        this.id = id;
+        this.socket = socket;
+        this.peer = peer;
+    }
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public Socket socket() {
+        return socket;
+    }
+
+    @Override
+    public SockAddr peer() {
+        return peer;
+    }
+
+    @Override
+    public SockAddr local() {
+        SockAddr l = local;
+        if (l == null) {
+            try {
+                l = local = socket.getsockname();
+            } catch (ErrnoException e) {
+                return null; // closed already: nothing to name
+            }
+        }
+        return l;
+    }
+
+    /** When it was accepted ({@link System#nanoTime()}). */
+    public long startNanos() {
+        return startNanos;
+    }
+
+    @Override
+    public String toString() {
+        return "#" + id + " " + peer;
+    }
+}

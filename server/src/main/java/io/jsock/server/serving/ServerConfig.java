@@ -1,0 +1,21 @@
+package io.jsock.server.serving;
+
+import io.jsock.server.Handler;
+import io.jsock.server.Model;
+import io.jsock.server.event.EventHandler;
+import io.jsock.socket.SockAddr;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Everything {@code TcpServer.Builder} gathered, read by the designs: the server's configuration,
+ * one half of the seam a model touches (the other is {@link Serving}'s accept loop).
+ *
+ * @param handler      the blocking handler, or null (a command or an event handler is given instead)
+ * @param command      the argv to run per connection, or null
+ * @param log          where one line per connection goes, or null
+ * @param eventHandler the epoll model's handler factory, or null
+ */
+public record ServerConfig(SockAddr bind, int backlog, Model model, Handler handler, List<String> command,
+        int maxConnections, Duration grace, Consumer<String> log, EventHandler.Factory eventHandler) {}

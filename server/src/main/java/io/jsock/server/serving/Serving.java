@@ -1,0 +1,287 @@
+package io.jsock.server.serving;
+
+import io.jsock.server.Connection;
+
+import io.jsock.socket.Accepted;
+import io.jsock.socket.ErrnoException;
+import io.jsock.socket.Errno;
+import io.jsock.socket.SockAddr;
+import io.jsock.socket.SockOpt;
+import io.jsock.socket.Socket;
+import io.jsock.socket.SocketClosedException;
+import io.jsock.socket.TcpInfo;
+import io.jsock.socket.TcpState;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * What every design shares, written once: the accept loop (with the connection cap and the
+ * recovery from accept's failures), serving one connection (the handler's try/finally), the
+ * registry of live connections, and the ordered finish at shutdown.
+ */
+public final class Serving {
+    private static final System.Logger LOG = System.getLogger("io.jsock.server");
+
+    // Set at construction; never change.
+    public final ServerConfig config;
+    public final Socket listener;
+    private final Semaphore slots; // null: no cap
+
+    // Set before the design starts (a prefork worker's own way to wait); read by the accept loop.
+    private volatile Accept accept;
+
+    // Live state, thread-safe by construction.
+    private final Map<Long, LiveConnection> live = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+    private volatile boolean stopping;
+    private volatile boolean forced; // the grace period is over: connections are closed, not served
+
+    public Serving(ServerConfig config, Socket listener) {
+        this.config = config;
+        this.listener = listener;
+        this.slots = config.maxConnections() > 0 ? new Semaphore(config.maxConnections()) : null;
+        this.accept = listener::accept;
+    }
+
+    /** How the accept loop takes one connection: blocks until one is complete; throws once the listener is closed. */
+    @FunctionalInterface
+    public interface Accept {
+        Accepted next() throws IOException;
+    }
+
+    /** Replaces {@code listener.accept()} in the accept loop (before the design starts). */
+    public void acceptWith(Accept accept) {
+        this.accept = accept;
+    }
+
+    public Socket listener() {
+        return listener;
+    }
+
+    public boolean stopping() {
+        return stopping;
+    }
+
+    public long nextId() {
+        return ids.incrementAndGet();
+    }
+
+    public int liveCount() {
+        return live.size();
+    }
+
+    /**
+     * UNP's {@code for (;;) { connfd = accept(...); doit(connfd); }}, once for every design. At the
+     * connection cap it stops accepting (as tcpserver -c does): further clients complete their
+     * handshake in the kernel's queue and are served when a slot frees. Returns when the listener
+     * is closed. Never stops on, or spins over, a failing accept.
+     */
+    public void acceptLoop(Consumer<Accepted> dispatch) {
+        long backoffMillis = 0;
+        while (!stopping) {
+            if (!takeSlot()) return;
+            Accepted a;
+            try {
+                a = accept.next();
+                if (backoffMillis > 0) log(Level.WARNING, "accept succeeds again");
+                backoffMillis = 0;
+            } catch (SocketClosedException closed) {
+                giveSlot(); // the listener is closed: shutting down
+                return;
+            } catch (IOException e) {
+                giveSlot(); // nothing was accepted
+                if (stopping) return;
+                backoffMillis = recover(e, backoffMillis);
+                continue;
+            } catch (LinkageError | OutOfMemoryError e) {
+                giveSlot(); // nothing was accepted
+                if (stopping) return;
+                // Out of descriptors a class file cannot be opened either; out of memory nothing can be built:
+                // both pass when connections end, so back off as for EMFILE rather than lose the accept thread.
+                backoffMillis = recover(new IOException(e.toString(), e), backoffMillis);
+                continue;
+            }
+            try {
+                dispatch.accept(a);
+            } catch (RuntimeException | OutOfMemoryError e) {
+                a.socket().close(); // could not hand it on (no thread, no process): this client only
+                giveSlot();
+                log(Level.WARNING, "dispatch of a connection from " + a.peer() + " failed: " + e);
+            }
+        }
+    }
+
+    /**
+     * accept(2) failed. Per accept(2): network errors on the new connection (ECONNABORTED, EPROTO,
+     * ENETDOWN, ...) and EINTR are retried at once; running out of descriptors or memory (EMFILE,
+     * ENFILE, ENOBUFS, ENOMEM) backs off, doubling up to a second, until some are freed.
+     */
+    private long recover(IOException e, long backoffMillis) {
+        Errno errno = e instanceof ErrnoException ee ? ee.errno() : null;
+        if (errno != null && retriedAtOnce(errno)) return 0;
+        long next = backoffMillis == 0 ? 10 : Math.min(1000, backoffMillis * 2);
+        if (backoffMillis == 0) log(Level.WARNING, e.getMessage() + "; backing off until accept succeeds again");
+        try {
+            Thread.sleep(next);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            stopping = true;
+        }
+        return next;
+    }
+
+    /** accept(2)'s errors that concern only the new connection (or a signal): retried at once. */
+    public static boolean retriedAtOnce(Errno errno) {
+        return switch (errno) {
+            case ECONNABORTED, EINTR, EPROTO, ENETDOWN, ENOPROTOOPT, EHOSTDOWN, ENONET, EHOSTUNREACH,
+                    EOPNOTSUPP, ENETUNREACH, ECONNRESET, ETIMEDOUT, EPERM -> true;
+            default -> false;
+        };
+    }
+
+    /** A slot for one more connection without waiting (the epoll model's loops must not block): false at the cap. */
+    public boolean tryTakeSlot() {
+        return slots == null || slots.tryAcquire();
+    }
+
+    /** Whether a connection could be taken now (no cap, or a slot free); a hint: another thread may take it first. */
+    public boolean slotFree() {
+        return slots == null || slots.availablePermits() > 0;
+    }
+
+    private boolean takeSlot() {
+        if (slots == null) return true;
+        try {
+            while (!slots.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                if (stopping) return false;
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Gives back the slot a connection held (or an accept that produced nothing). */
+    public void giveSlot() {
+        if (slots != null) slots.release();
+    }
+
+    /** Registers a connection served here (or by a child process) so shutdown can find it. */
+    public LiveConnection open(Accepted a) {
+        LiveConnection c = new LiveConnection(nextId(), a.socket(), a.peer());
+        live.put(c.id(), c);
+        if (forced) c.socket().close(); // accepted just as the grace period ended: the force may not have seen it
+        if (config.log() != null) config.log().accept(c + " > " + c.local() + " open");
+        return c;
+    }
+
+    /** The end of a connection: closes it, unregisters it, frees its slot and logs its line. */
+    public void closed(LiveConnection c, String how) {
+        String traffic = config.log() != null ? traffic(c) : null;
+        SockAddr local = config.log() != null ? c.local() : null;
+        c.socket().close();
+        if (config.log() != null) {
+            double ms = (System.nanoTime() - c.startNanos()) / 1e6;
+            config.log().accept(c + " > " + local + " closed after " + String.format("%.1f ms", ms)
+                    + traffic + (how == null ? "" : " (" + how + ")"));
+        }
+        // Live until its line is written: once activeConnections() is 0, every closed line is there.
+        live.remove(c.id());
+        giveSlot();
+    }
+
+    /**
+     * The bytes the kernel counted (TCP_INFO): received from the peer, and sent and acknowledged by
+     * it. The kernel counts a FIN as one byte of sequence space; those are taken off.
+     */
+    private static String traffic(LiveConnection c) {
+        try {
+            TcpInfo info = c.socket().getOption(SockOpt.TCP_INFO);
+            TcpState st = info.state();
+            boolean finIn = st == TcpState.CLOSE_WAIT || st == TcpState.LAST_ACK || st == TcpState.CLOSING
+                    || st == TcpState.TIME_WAIT;
+            boolean finOutAcked = st == TcpState.FIN_WAIT2 || st == TcpState.TIME_WAIT;
+            return ": in " + (info.bytesReceived() - (finIn ? 1 : 0)) + " B, out " + (info.bytesAcked() - (finOutAcked ? 1 : 0))
+                    + " B acked";
+        } catch (ErrnoException notTcp) {
+            return ""; // LOCAL sockets and closed ones have no TCP_INFO
+        }
+    }
+
+    /** Serves one accepted connection on this thread: the handler in one try/finally. */
+    public void serve(Accepted a) {
+        LiveConnection c = open(a);
+        String how = null;
+        try {
+            config.handler().serve(c);
+        } catch (SocketClosedException e) {
+            how = stopping ? "closed at shutdown" : e.getMessage();
+        } catch (IOException e) {
+            how = e.getMessage(); // the client reset or vanished: costs only this connection
+        } catch (RuntimeException | Error e) {
+            how = "handler failed: " + e;
+            try {
+                LOG.log(Level.ERROR, c + ": handler failed", e);
+            } catch (RuntimeException | Error logFailed) {
+                // e.g. no descriptor left to load the logger's classes: the closed line still says why
+            }
+        } finally {
+            closed(c, how);
+        }
+    }
+
+    /**
+     * The ordered shutdown, after the listener was closed: stop accepting, let the connections in
+     * flight finish until {@code deadline}, then force them closed (their blocked reads and writes
+     * wake) and join the accept threads. The accept threads of {@code iterative} and {@code pool}
+     * serve connections themselves, so they are waited for within the same deadline, never before it.
+     */
+    public void finish(long deadline, List<Thread> acceptThreads) throws InterruptedException {
+        finish(deadline, acceptThreads, () -> {
+            for (Connection c : live.values()) c.socket().close(); // forced: the grace period is over
+        });
+    }
+
+    /** As {@link #finish(long, List)}, with the design's own way to force the connections left (e.g. signal children). */
+    public void finish(long deadline, List<Thread> acceptThreads, Runnable force) throws InterruptedException {
+        stopping = true;
+        while ((!live.isEmpty() || anyAlive(acceptThreads)) && deadline - System.nanoTime() > 0) {
+            Thread.sleep(Math.min(20, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+        }
+        forced = true; // from now on a connection registered late is closed at once (see open)
+        if (!live.isEmpty()) force.run();
+        long forceDeadline = System.nanoTime() + FORCE_WAIT_NANOS;
+        for (Thread t : acceptThreads) t.join(Math.max(1, (forceDeadline - System.nanoTime()) / 1_000_000));
+        while (!live.isEmpty() && forceDeadline - System.nanoTime() > 0) Thread.sleep(5); // handlers unregister in finally
+        if (!live.isEmpty() || anyAlive(acceptThreads)) {
+            log(Level.WARNING, live.size() + " handler(s) still running after their sockets were closed: " + live.values());
+        }
+    }
+
+    private static boolean anyAlive(List<Thread> threads) {
+        for (Thread t : threads) {
+            if (t.isAlive()) return true;
+        }
+        return false;
+    }
+
+    /** How long handlers get to notice their socket was closed under them. */
+    private static final long FORCE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    public void markStopping() {
+        stopping = true;
+    }
+
+    public void log(Level level, String message) {
+        if (config.log() != null) config.log().accept(message);
+        else if (LOG.isLoggable(level)) LOG.log(level, message);
+    }
+}

@@ -1,0 +1,249 @@
+package io.jsock.socket.diag;
+
+import io.jsock.socket.Errno;
+import io.jsock.socket.ErrnoException;
+
+import io.jsock.socket.Family;
+import io.jsock.socket.Protocol;
+import io.jsock.socket.SockAddr;
+import io.jsock.socket.Socket;
+import io.jsock.socket.SocketType;
+import io.jsock.socket.TcpState;
+
+import static io.jsock.socket.diag.SockDiagStructs.NLMSG_DONE;
+import static io.jsock.socket.diag.SockDiagStructs.NLMSG_ERROR;
+import static io.jsock.socket.diag.SockDiagStructs.NLM_F_DUMP;
+import static io.jsock.socket.diag.SockDiagStructs.NLM_F_REQUEST;
+import static io.jsock.socket.diag.SockDiagStructs.SOCK_DIAG_BY_FAMILY;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import io.jsock.socket.diag.SockDiagStructs.InetDiagBcOp;
+import io.jsock.socket.diag.SockDiagStructs.InetDiagMsg;
+import io.jsock.socket.diag.SockDiagStructs.InetDiagReqV2;
+import io.jsock.socket.diag.SockDiagStructs.InetDiagSockId;
+import io.jsock.socket.diag.SockDiagStructs.NlMsgErr;
+import io.jsock.socket.diag.SockDiagStructs.NlMsgHdr;
+import io.jsock.socket.diag.SockDiagStructs.RtAttr;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The kernel's list of TCP sockets, asked over a routing socket: {@code socket(PF_NETLINK,
+ * SOCK_DGRAM, NETLINK_SOCK_DIAG)} — BSD's PF_ROUTE is netlink on Linux — with one
+ * {@code SOCK_DIAG_BY_FAMILY} dump request ({@code struct inet_diag_req_v2}) per family, answered by
+ * a multipart reply of {@code struct inet_diag_msg} ended by NLMSG_DONE (sock_diag(7)). This is what
+ * iproute2's {@code ss} does.
+ *
+ * <p>The dump covers the network namespace of the calling thread. A request socket (a connection in
+ * a listener's incomplete queue) is reported with state SYN_RECV when SYN_RECV is asked for.
+ */
+public final class SockDiag {
+    private SockDiag() {}
+
+    /** Every state, for {@link #tcp(Set)}. */
+    public static final Set<TcpState> ALL_STATES = EnumSet.complementOf(EnumSet.of(TcpState.UNKNOWN));
+
+    /** The largest datagram a dump reply uses is 32 KiB; twice that never truncates. */
+    private static final int RECEIVE_BUFFER = 64 * 1024;
+    /** A dump ends with NLMSG_DONE; a bound on the datagrams read before that keeps a broken reply from looping. */
+    private static final int MAX_DATAGRAMS = 1 << 16;
+    private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(5);
+    private static final AtomicInteger SEQ = new AtomicInteger((int) System.nanoTime() & 0x7fff_ffff);
+
+    /** TCP sockets of both families (IPv4 first, then IPv6) in any of {@code states}. */
+    public static List<DiagSocket> tcp(Set<TcpState> states) throws IOException {
+        return tcp(states, NO_PORT);
+    }
+
+    /**
+     * TCP sockets of both families in any of {@code states} whose local or peer port is {@code port}:
+     * the kernel filters (a two-instruction inet_diag bytecode program), so a busy host's thousands of
+     * other sockets never cross netlink.
+     */
+    public static List<DiagSocket> tcp(Set<TcpState> states, int port) throws IOException {
+        List<DiagSocket> all = new ArrayList<>(dump(Family.INET, Protocol.TCP, states, port));
+        all.addAll(dump(Family.INET6, Protocol.TCP, states, port));
+        return all;
+    }
+
+    /** No port filter. */
+    private static final int NO_PORT = -1;
+
+    /**
+     * One SOCK_DIAG_BY_FAMILY dump: the sockets of {@code family} (INET or INET6) and
+     * {@code protocol} (TCP; UDP and others carry no TCP state) in any of {@code states}. A
+     * protocol the kernel has no diagnostics for comes back as its NLMSG_ERROR, e.g. ENOENT.
+     */
+    public static List<DiagSocket> dump(Family family, Protocol protocol, Set<TcpState> states) throws IOException {
+        return dump(family, protocol, states, NO_PORT);
+    }
+
+    private static List<DiagSocket> dump(Family family, Protocol protocol, Set<TcpState> states, int port) throws IOException {
+        if (port != NO_PORT && (port < 0 || port > 65535)) throw new IllegalArgumentException("port out of range 0-65535: " + port);
+        if (family != Family.INET && family != Family.INET6) {
+            throw new IllegalArgumentException("inet_diag lists INET and INET6 sockets, not " + family);
+        }
+        int mask = 0;
+        for (TcpState s : states) mask |= s.bit();
+        String what = family.pfName() + "/" + protocol;
+        try (Socket nl = Socket.open(Family.ROUTE, SocketType.DGRAM, Protocol.NETLINK_SOCK_DIAG);
+                Arena arena = Arena.ofConfined()) {
+            nl.setTimeout(REPLY_TIMEOUT);
+            int seq = SEQ.incrementAndGet();
+            MemorySegment request = arena.allocate(NlMsgHdr.SIZE + InetDiagReqV2.SIZE + PORT_FILTER_SIZE, 8);
+            request = request.asSlice(0, writeRequest(request, seq, family.af(), protocol.value(), mask, port));
+            nl.sendto(request.asByteBuffer(), new SockAddr.Netlink(0, 0));
+            MemorySegment buffer = arena.allocate(RECEIVE_BUFFER, 8);
+            List<DiagSocket> sockets = new ArrayList<>();
+            for (int datagrams = 0; datagrams < MAX_DATAGRAMS; datagrams++) {
+                Socket.Received r = nl.recvfrom(buffer.asByteBuffer());
+                if (!(r.from() instanceof SockAddr.Netlink from) || from.pid() != 0) continue; // only the kernel answers
+                if (readReply(buffer.asSlice(0, r.length()), seq, what, sockets)) return sockets;
+            }
+            throw new IOException("sock_diag " + what + ": no NLMSG_DONE after " + MAX_DATAGRAMS + " datagrams");
+        }
+    }
+
+    /** Counts the pending connections (SYN_RECV) among {@code sockets} that belong to {@code listener}. */
+    public static int incompleteQueue(DiagSocket listener, List<DiagSocket> sockets) {
+        int n = 0;
+        for (DiagSocket s : sockets) if (s.isPendingFor(listener)) n++;
+        return n;
+    }
+
+    /** The INET_DIAG_REQ_BYTECODE attribute for "sport == P or dport == P": its header and five ops. */
+    static final int PORT_FILTER_SIZE = RtAttr.SIZE + 5 * InetDiagBcOp.SIZE;
+
+    /**
+     * A dump request: nlmsghdr, then inet_diag_req_v2 with a zero (match-all) socket id, then, for a
+     * port other than -1, the filter. Returns the request's length.
+     */
+    static int writeRequest(MemorySegment m, int seq, int family, int protocol, int states, int port) {
+        m.fill((byte) 0);
+        int len = NlMsgHdr.SIZE + InetDiagReqV2.SIZE + (port == NO_PORT ? 0 : PORT_FILTER_SIZE);
+        NlMsgHdr.nlmsg_len(m, len);
+        NlMsgHdr.nlmsg_type(m, SOCK_DIAG_BY_FAMILY);
+        NlMsgHdr.nlmsg_flags(m, NLM_F_REQUEST | NLM_F_DUMP);
+        NlMsgHdr.nlmsg_seq(m, seq);
+        MemorySegment req = m.asSlice(NlMsgHdr.SIZE, InetDiagReqV2.SIZE);
+        InetDiagReqV2.sdiag_family(req, family);
+        InetDiagReqV2.sdiag_protocol(req, protocol);
+        InetDiagReqV2.idiag_states(req, states);
+        if (port != NO_PORT) writePortFilter(m.asSlice(NlMsgHdr.SIZE + InetDiagReqV2.SIZE, PORT_FILTER_SIZE), port);
+        return len;
+    }
+
+    /**
+     * The program, 20 bytes, for "sport = :P or dport = :P", the "or" joined by a JMP as iproute2's
+     * ss joins it (ss itself compares with S_COND/D_COND; S_EQ/D_EQ are the plain port tests). A true condition
+     * goes on to the next op ({@code yes} = its length), a false one jumps {@code no} bytes; ending
+     * exactly at the end accepts, four bytes past it rejects. JMP always takes {@code no}.
+     * <pre>
+     *  0  S_EQ yes 8 no 12   sport == P? on to the JMP : to the D_EQ
+     *  4  (port P in no)
+     *  8  JMP  yes 4 no 12   to the end: accept
+     * 12  D_EQ yes 8 no 12   dport == P? to the end: accept : past the end: reject
+     * 16  (port P in no)
+     * </pre>
+     */
+    static void writePortFilter(MemorySegment a, int port) {
+        int program = 5 * InetDiagBcOp.SIZE;
+        RtAttr.rta_len(a, RtAttr.SIZE + program);
+        RtAttr.rta_type(a, SockDiagStructs.INET_DIAG_REQ_BYTECODE);
+        MemorySegment ops = a.asSlice(RtAttr.SIZE);
+        op(ops, 0, SockDiagStructs.INET_DIAG_BC_S_EQ, 8, 12);
+        op(ops, 4, 0, 0, port);
+        op(ops, 8, SockDiagStructs.INET_DIAG_BC_JMP, 4, 12);
+        op(ops, 12, SockDiagStructs.INET_DIAG_BC_D_EQ, 8, 12);
+        op(ops, 16, 0, 0, port);
+    }
+
+    private static void op(MemorySegment ops, int offset, int code, int yes, int no) {
+        MemorySegment o = ops.asSlice(offset, InetDiagBcOp.SIZE);
+        InetDiagBcOp.code(o, code);
+        InetDiagBcOp.yes(o, yes);
+        InetDiagBcOp.no(o, no);
+    }
+
+    /**
+     * Reads the messages of one datagram into {@code out}; true when the dump is over (NLMSG_DONE).
+     * NLMSG_ERROR with a non-zero error, or a negative NLMSG_DONE payload, becomes an ErrnoException.
+     */
+    static boolean readReply(MemorySegment datagram, int seq, String what, List<DiagSocket> out) throws ErrnoException {
+        long off = 0;
+        while (off + NlMsgHdr.SIZE <= datagram.byteSize()) {
+            MemorySegment h = datagram.asSlice(off);
+            int len = NlMsgHdr.nlmsg_len(h);
+            if (len < NlMsgHdr.SIZE || off + len > datagram.byteSize()) {
+                throw new ErrnoException("recvfrom", Errno.EBADMSG.number(), what, "netlink message of length " + len);
+            }
+            MemorySegment payload = datagram.asSlice(off + NlMsgHdr.SIZE, len - NlMsgHdr.SIZE);
+            off += SockDiagStructs.nlmsgAlign(len);
+            if (NlMsgHdr.nlmsg_seq(h) != seq) continue; // a late answer to an earlier request
+            int type = NlMsgHdr.nlmsg_type(h);
+            if (type == NLMSG_DONE) {
+                int status = payload.byteSize() >= 4 ? payload.get(JAVA_INT, 0) : 0;
+                if (status < 0) throw new ErrnoException("sock_diag", -status, what);
+                return true;
+            }
+            if (type == NLMSG_ERROR) {
+                int error = NlMsgErr.error(payload);
+                if (error == 0) continue; // an acknowledgement
+                throw new ErrnoException("sock_diag", -error, what);
+            }
+            if (type == SOCK_DIAG_BY_FAMILY && payload.byteSize() >= InetDiagMsg.SIZE) out.add(decode(payload));
+        }
+        return false;
+    }
+
+    /** One {@code inet_diag_msg} as a {@link DiagSocket}. */
+    static DiagSocket decode(MemorySegment m) {
+        MemorySegment id = InetDiagMsg.id(m);
+        Family family = Family.ofAf(InetDiagMsg.idiag_family(m));
+        SockAddr local = address(family, InetDiagSockId.idiag_src(id), InetDiagSockId.idiag_sport(id));
+        SockAddr peer = address(family, InetDiagSockId.idiag_dst(id), InetDiagSockId.idiag_dport(id));
+        return new DiagSocket(family, TcpState.of(InetDiagMsg.idiag_state(m)), local, peer,
+                InetDiagMsg.idiag_rqueue(m), InetDiagMsg.idiag_wqueue(m), InetDiagMsg.idiag_timer(m),
+                InetDiagMsg.idiag_retrans(m), InetDiagMsg.idiag_expires(m), InetDiagMsg.idiag_uid(m),
+                InetDiagMsg.idiag_inode(m), InetDiagSockId.idiag_if(id), InetDiagSockId.idiag_cookie(id),
+                v6only(m));
+    }
+
+    /** The INET_DIAG_SKV6ONLY attribute after the message (sent for every IPv6 socket); false when absent. */
+    static boolean v6only(MemorySegment m) {
+        long off = InetDiagMsg.SIZE;
+        while (off + RtAttr.SIZE <= m.byteSize()) {
+            MemorySegment a = m.asSlice(off);
+            int len = RtAttr.rta_len(a);
+            if (len < RtAttr.SIZE || off + len > m.byteSize()) return false; // malformed: stop reading
+            if (RtAttr.rta_type(a) == SockDiagStructs.INET_DIAG_SKV6ONLY && len > RtAttr.SIZE) {
+                return a.get(java.lang.foreign.ValueLayout.JAVA_BYTE, RtAttr.SIZE) != 0;
+            }
+            off += SockDiagStructs.nlmsgAlign(len);
+        }
+        return false;
+    }
+
+    private static SockAddr address(Family family, byte[] a16, int port) {
+        try {
+            if (family == Family.INET) {
+                return new SockAddr.Inet4((Inet4Address) InetAddress.getByAddress(Arrays.copyOf(a16, 4)), port);
+            }
+            return new SockAddr.Inet6(Inet6Address.getByAddress(null, a16, -1), port, 0, 0);
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e); // 4 and 16 bytes are always addresses
+        }
+    }
+}

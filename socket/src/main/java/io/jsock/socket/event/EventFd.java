@@ -1,0 +1,64 @@
+package io.jsock.socket.event;
+
+import io.jsock.socket.Errno;
+import io.jsock.socket.ErrnoException;
+import io.jsock.socket.internal.Constants;
+import io.jsock.socket.internal.Fd;
+import io.jsock.socket.internal.Libc;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.MemorySegment;
+
+/** An eventfd(2), non-blocking and close-on-exec: how one thread wakes another's event loop. */
+public final class EventFd implements AutoCloseable {
+    private final Fd fd;
+
+    private EventFd(int fd) {
+        this.fd = new Fd(fd);
+    }
+
+    public static EventFd open() throws ErrnoException {
+        int fd = Libc.eventfd(0, Constants.EFD_CLOEXEC | Constants.EFD_NONBLOCK);
+        if (fd < 0) throw new ErrnoException("eventfd", Libc.errno(), null);
+        return new EventFd(fd);
+    }
+
+    /** Adds one to the counter: the descriptor polls readable. Safe from any thread. */
+    public void signal() throws ErrnoException {
+        MemorySegment one = MemorySegment.ofArray(new long[] {1});
+        fd.acquire("write");
+        try {
+            if (Libc.write(fd.fd, one, 8) < 0 && Libc.errno() != Errno.EAGAIN.number()) {
+                throw new ErrnoException("write", Libc.errno(), "eventfd");
+            }
+        } finally {
+            fd.release();
+        }
+    }
+
+    /** Reads and clears the counter; returns 0 when nothing was signalled. */
+    public long drain() throws ErrnoException {
+        MemorySegment value = MemorySegment.ofArray(new long[1]);
+        fd.acquire("read");
+        try {
+            if (Libc.read(fd.fd, value, 8) < 0) {
+                if (Libc.errno() == Errno.EAGAIN.number()) return 0;
+                throw new ErrnoException("read", Libc.errno(), "eventfd");
+            }
+            return value.get(JAVA_LONG, 0);
+        } finally {
+            fd.release();
+        }
+    }
+
+    public int fd() {
+        return fd.fd;
+    }
+
+    /** Safe to call more than once. */
+    @Override
+    public void close() {
+        fd.close();
+    }
+}

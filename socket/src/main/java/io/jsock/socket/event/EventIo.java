@@ -1,0 +1,68 @@
+package io.jsock.socket.event;
+
+import io.jsock.socket.internal.Libc;
+
+import io.jsock.socket.ErrnoException;
+import io.jsock.socket.Socket;
+
+import static io.jsock.socket.internal.Constants.MSG_NOSIGNAL;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+
+/**
+ * recv(2) and send(2) on a descriptor number, for an event loop that owns its sockets: the loop is
+ * the only thread that reads, writes or closes them, so the per-call bookkeeping of {@link Socket}
+ * (which keeps a descriptor number from being reused under a call in flight on another thread) is
+ * not needed, and these calls cost the system call and nothing else: no allocation, no atomic.
+ *
+ * <p>Using a descriptor that another thread may close is a bug this class cannot detect: call these
+ * only from the thread that owns the socket, and only until that thread closes it.
+ */
+public final class EventIo {
+    private EventIo() {}
+
+    /** What recv and send return when the call would block (EAGAIN): {@link Socket#UNAVAILABLE}. */
+    public static final int UNAVAILABLE = Socket.UNAVAILABLE;
+
+    /** What recv returns at end of stream (the peer's FIN). */
+    public static final int END = -1;
+
+    /**
+     * recv(2) of at most {@code len} bytes into the start of {@code dst} (native or heap). Returns the
+     * count, {@link #END} or {@link #UNAVAILABLE}; a failure (ECONNRESET, ...) is thrown, naming the fd.
+     */
+    public static int recv(int fd, MemorySegment dst, int len) throws ErrnoException {
+        Objects.checkFromIndexSize(0, len, dst.byteSize()); // the kernel must not write past dst
+        if (dst.isReadOnly()) throw new IllegalArgumentException("cannot recv into a read-only segment");
+        while (true) {
+            long n = Libc.recv(fd, dst, len, 0);
+            if (n > 0) return (int) n;
+            if (n == 0) return len == 0 ? 0 : END;
+            int e = Libc.errno();
+            if (e == EINTR) continue;
+            if (e == EAGAIN) return UNAVAILABLE;
+            throw new ErrnoException("recv", e, "fd " + fd);
+        }
+    }
+
+    /**
+     * send(2) of {@code src[offset, offset+len)}, without SIGPIPE. Returns how many bytes the kernel
+     * took (possibly fewer than {@code len}) or {@link #UNAVAILABLE}; a failure (EPIPE, ECONNRESET) is
+     * thrown, naming the fd.
+     */
+    public static int send(int fd, MemorySegment src, long offset, int len) throws ErrnoException {
+        Objects.checkFromIndexSize(offset, len, src.byteSize()); // nor read past src
+        MemorySegment from = offset == 0 ? src : src.asSlice(offset, len);
+        while (true) {
+            long n = Libc.send(fd, from, len, MSG_NOSIGNAL);
+            if (n >= 0) return (int) n;
+            int e = Libc.errno();
+            if (e == EINTR) continue;
+            if (e == EAGAIN) return UNAVAILABLE;
+            throw new ErrnoException("send", e, "fd " + fd);
+        }
+    }
+
+    private static final int EINTR = 4, EAGAIN = 11;
+}

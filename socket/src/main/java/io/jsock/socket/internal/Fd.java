@@ -1,0 +1,171 @@
+package io.jsock.socket.internal;
+
+import io.jsock.socket.SocketClosedException;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One descriptor with one owner, closed exactly once. Every system call on it runs between
+ * {@link #acquire} and {@link #release}; {@link #close} marks it closed, wakes every thread parked
+ * on it, and the real {@code close(2)} happens when the last call in flight leaves. So a descriptor
+ * number is never reused under a call still using it, and a thread blocked on a socket that another
+ * thread closes gets a {@link SocketClosedException}, never a hang.
+ */
+public final class Fd {
+    private static final int CLOSED = Integer.MIN_VALUE;
+
+    public final int fd;
+
+    /** The CLOSED bit and the number of calls in flight. */
+    private final AtomicInteger state = new AtomicInteger();
+
+    /**
+     * Set by the one close(2). A call refused on a closed descriptor also brings the count back to
+     * CLOSED on its way out; without this flag it would close the number again, by then perhaps
+     * another socket's.
+     */
+    private final AtomicBoolean closedNow = new AtomicBoolean();
+
+    // Set by Poller (under its own registration), read by the final close.
+    public volatile boolean inReadPoller;
+    public volatile boolean inWritePoller;
+
+    /** A thread parked on this descriptor: a virtual {@link Thread} or a platform thread's {@link Wakeup}. */
+    private record Waiter(Object who, short events) {}
+
+    // Threads parked on this descriptor; guarded by `this`.
+    private List<Waiter> waiters;
+
+    public Fd(int fd) {
+        this.fd = fd;
+    }
+
+    /** Marks a call in flight; throws if the descriptor is closed. */
+    public void acquire(String syscall) throws SocketClosedException {
+        if (state.getAndIncrement() < 0) {
+            release();
+            throw new SocketClosedException(syscall);
+        }
+    }
+
+    /** Ends a call; the last one out of a closed descriptor closes it. */
+    public void release() {
+        if (state.decrementAndGet() == CLOSED) closeNow();
+    }
+
+    public boolean isOpen() {
+        return state.get() >= 0;
+    }
+
+    /** Closes: at once when no call is in flight, else when the last one leaves. Safe to call more than once. */
+    public void close() {
+        int s;
+        do {
+            s = state.get();
+            if (s < 0) return; // closed already
+        } while (!state.compareAndSet(s, s | CLOSED));
+        wakeAll();
+        if (s == 0) closeNow();
+    }
+
+    private void closeNow() {
+        if (!closedNow.compareAndSet(false, true)) return; // closed already: the number is no longer ours
+        if (inReadPoller) Poller.READ.forget(this);
+        if (inWritePoller) Poller.WRITE.forget(this);
+        Libc.close(fd); // Linux frees the descriptor even when close reports EINTR or EIO.
+    }
+
+    /**
+     * Parks the calling thread until the descriptor is ready for {@code events} (POLLIN or POLLOUT),
+     * the deadline ({@link System#nanoTime()}; 0 for none) passes, or the descriptor is closed. A
+     * virtual thread parks and the poller wakes it; a platform thread waits in poll(2).
+     *
+     * Returns also on a spurious wake-up: the caller retries its call and checks its deadline.
+     */
+    public void await(short events, long deadline, String syscall) throws IOException {
+        Thread self = Thread.currentThread();
+        if (self.isVirtual()) {
+            Poller poller = events == Constants.POLLIN ? Poller.READ : Poller.WRITE;
+            Waiter w = addWaiter(self, events);
+            try {
+                if (!isOpen()) throw new SocketClosedException(syscall);
+                poller.arm(this);
+                if (deadline == 0) {
+                    LockSupport.park(this);
+                } else {
+                    long left = deadline - System.nanoTime();
+                    if (left > 0) LockSupport.parkNanos(this, left);
+                }
+            } finally {
+                removeWaiter(w);
+            }
+        } else {
+            Wakeup wakeup = Wakeup.tryBorrow();
+            if (wakeup == null) {
+                // No descriptor for an eventfd (EMFILE/ENFILE): wait in short slices of poll(2) on the
+                // socket alone; the caller's retry comes back here, and sees a close within a slice.
+                if (!isOpen()) throw new SocketClosedException(syscall);
+                Wakeup.pollSlice(fd, events, deadline);
+                if (!isOpen()) throw new SocketClosedException(syscall);
+                return;
+            }
+            Waiter w = addWaiter(wakeup, events);
+            try {
+                if (!isOpen()) throw new SocketClosedException(syscall);
+                wakeup.poll(fd, events, deadline);
+            } finally {
+                removeWaiter(w);
+                wakeup.release();
+            }
+        }
+        if (!isOpen()) throw new SocketClosedException(syscall);
+        if (self.isInterrupted()) throw new InterruptedIOException(syscall + " interrupted");
+    }
+
+    private synchronized Waiter addWaiter(Object who, short events) {
+        if (waiters == null) waiters = new ArrayList<>(2);
+        Waiter w = new Waiter(who, events);
+        waiters.add(w);
+        return w;
+    }
+
+    private synchronized void removeWaiter(Waiter w) {
+        waiters.remove(w);
+    }
+
+    /**
+     * Called by a poller when the descriptor is ready for {@code events}: unparks every virtual thread
+     * waiting for them (several may wait, e.g. virtual threads sharing one listener; those that find
+     * nothing park again).
+     */
+    public void unparkVirtual(short events) {
+        Thread[] ready;
+        int n = 0;
+        synchronized (this) {
+            if (waiters == null || waiters.isEmpty()) return;
+            ready = new Thread[waiters.size()];
+            for (Waiter w : waiters) {
+                if (w.events == events && w.who instanceof Thread t) ready[n++] = t;
+            }
+        }
+        for (int i = 0; i < n; i++) LockSupport.unpark(ready[i]);
+    }
+
+    private void wakeAll() {
+        Waiter[] all;
+        synchronized (this) {
+            if (waiters == null || waiters.isEmpty()) return;
+            all = waiters.toArray(Waiter[]::new);
+        }
+        for (Waiter w : all) {
+            if (w.who instanceof Thread t) LockSupport.unpark(t);
+            else ((Wakeup) w.who).wake();
+        }
+    }
+}

@@ -1,0 +1,348 @@
+package io.jsock.socket.process;
+
+import io.jsock.socket.Errno;
+import io.jsock.socket.ErrnoException;
+import io.jsock.socket.Socket;
+import io.jsock.socket.SocketClosedException;
+import io.jsock.socket.internal.Constants;
+import io.jsock.socket.internal.Libc;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A child process started with posix_spawn(3) (fork and exec in one call: the JVM never forks
+ * without exec), with sockets as its standard input and output and everything else closed, and
+ * reaped by its pid alone.
+ *
+ * <pre>{@code
+ * ChildProcess p = ChildProcess.builder(List.of("cat")).environment(env).stdio(connfd).start();
+ * connfd.close();                      // UNP 4.8: the parent's close drops only its reference
+ * p.onExit().thenAccept(st -> ...);    // "exit 0", "killed by SIGSEGV"
+ * }</pre>
+ *
+ * <p>What the child gets: the given sockets dup2'ed to the given descriptor numbers (for a server,
+ * the connected socket at 0 and 1), standard error inherited, and no other descriptor: ours are all
+ * close-on-exec, and the spawn closes everything above the highest given number as well
+ * (posix_spawn_file_actions_addclosefrom_np), so not even a JVM descriptor without FD_CLOEXEC
+ * leaks. Every signal gets its default disposition and the signal mask is empty, whatever the
+ * spawning thread had.
+ *
+ * <p>Reaping: one platform thread ({@code jsock-reaper}) waits on a pidfd per child and calls
+ * waitpid(pid, WNOHANG) for exactly that pid, never waitpid(-1), which would steal the statuses of
+ * the JDK's own {@link Process}es. A child is reaped within moments of its exit; its zombie does
+ * not linger.
+ */
+public final class ChildProcess {
+    private final int pid;
+    private final String program;
+    private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
+
+    // Guarded by `this`: set when waitpid returned our pid. From then on the pid may belong to
+    // another process, so signal() sends nothing; the reaper holds the lock while it reaps.
+    private boolean reaped;
+
+    private ChildProcess(int pid, String program) {
+        this.pid = pid;
+        this.program = program;
+    }
+
+    /** A child that will run {@code argv}; argv[0] without a slash is searched for in this process's PATH. */
+    public static Builder builder(List<String> argv) {
+        return new Builder(argv);
+    }
+
+    /**
+     * Where {@link Builder#start} would find {@code program}: itself when it holds a slash, else the
+     * first executable regular file of that name in this process's PATH (as posix_spawnp searches).
+     * Throws ENOENT (or EACCES when found but not executable) naming the program.
+     */
+    public static Path locate(String program) throws ErrnoException {
+        if (program.indexOf('/') >= 0) return check(Path.of(program), program);
+        String path = System.getenv().getOrDefault("PATH", "/bin:/usr/bin");
+        boolean seen = false;
+        for (String dir : path.split(":", -1)) {
+            Path p = Path.of(dir.isEmpty() ? "." : dir, program);
+            if (Files.isRegularFile(p)) {
+                if (Files.isExecutable(p)) return p;
+                seen = true;
+            }
+        }
+        throw new ErrnoException("posix_spawnp", (seen ? Errno.EACCES : Errno.ENOENT).number(), program,
+                seen ? "not executable" : "not found in PATH");
+    }
+
+    private static Path check(Path p, String program) throws ErrnoException {
+        if (!Files.exists(p)) throw new ErrnoException("posix_spawn", Errno.ENOENT.number(), program);
+        if (!Files.isRegularFile(p) || !Files.isExecutable(p)) {
+            throw new ErrnoException("posix_spawn", Errno.EACCES.number(), program, "not an executable file");
+        }
+        return p;
+    }
+
+    public int pid() {
+        return pid;
+    }
+
+    /** argv[0]. */
+    public String program() {
+        return program;
+    }
+
+    /**
+     * Completes with the exit status once the child is reaped. Dependent actions that are not
+     * {@code ...Async} run on the reaper thread: keep them short.
+     */
+    public CompletableFuture<ExitStatus> onExit() {
+        return exit.copy();
+    }
+
+    /** False once the child has been reaped. */
+    public boolean isAlive() {
+        return !exit.isDone();
+    }
+
+    /** Blocks until the child has exited and been reaped. */
+    public ExitStatus waitFor() throws InterruptedException {
+        try {
+            return exit.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e); // never completed exceptionally
+        }
+    }
+
+    /** Waits at most {@code timeout}; {@code null} if the child is still running. */
+    public ExitStatus waitFor(Duration timeout) throws InterruptedException {
+        try {
+            return exit.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            return null;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * kill(2). Returns false, sending nothing, when the child has been reaped already (its pid may
+     * name another process by now) or is exiting (ESRCH).
+     */
+    public synchronized boolean signal(int sig) throws ErrnoException {
+        if (reaped) return false;
+        if (Libc.kill(pid, sig) == 0) return true;
+        int e = Libc.errno();
+        if (e == Errno.ESRCH.number()) return false;
+        throw new ErrnoException("kill", e, "pid " + pid + " " + ExitStatus.signalName(sig));
+    }
+
+    /** SIGTERM: asks the child to end. */
+    public boolean terminate() throws ErrnoException {
+        return signal(Constants.SIGTERM);
+    }
+
+    /** SIGKILL: ends the child now. */
+    public boolean kill() throws ErrnoException {
+        return signal(Constants.SIGKILL);
+    }
+
+    /**
+     * Called by the reaper only: waitpid(pid, WNOHANG) into {@code status} (a native int). Returns
+     * true when the child is gone (reaped now or before).
+     */
+    boolean tryReap(MemorySegment status) {
+        ExitStatus st;
+        synchronized (this) {
+            if (reaped) return true;
+            int r = Libc.waitpid(pid, status, Constants.WNOHANG);
+            if (r == 0) return false; // still running
+            if (r == pid) {
+                st = new ExitStatus(status.get(JAVA_INT, 0));
+            } else if (Libc.errno() == Errno.EINTR.number()) {
+                return false;
+            } else {
+                st = new ExitStatus(ExitStatus.UNKNOWN); // ECHILD: not ours any more; nothing left to reap
+            }
+            reaped = true;
+        }
+        exit.complete(st);
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        return "pid " + pid + " (" + program + ")";
+    }
+
+    /** What to run and what it gets; {@link #start} spawns it. */
+    public static final class Builder {
+        private final List<String> argv;
+        private Map<String, String> environment = System.getenv();
+        private final TreeMap<Integer, Socket> descriptors = new TreeMap<>(); // child's number -> ours
+        private final TreeSet<Integer> devNull = new TreeSet<>();             // child's numbers opened on /dev/null
+
+        private Builder(List<String> argv) {
+            if (argv.isEmpty()) throw new IllegalArgumentException("argv is empty: nothing to run");
+            for (String a : argv) {
+                if (a.indexOf('\0') >= 0) throw new IllegalArgumentException("argv holds a NUL byte: " + a);
+            }
+            this.argv = List.copyOf(argv);
+        }
+
+        /** The child's whole environment (default: this process's). */
+        public Builder environment(Map<String, String> environment) {
+            this.environment = Map.copyOf(environment);
+            return this;
+        }
+
+        /** The socket becomes the child's standard input and output (descriptors 0 and 1). */
+        public Builder stdio(Socket socket) {
+            return descriptor(0, socket).descriptor(1, socket);
+        }
+
+        /** The socket appears in the child as descriptor {@code childFd} (e.g. a listener at 3). */
+        public Builder descriptor(int childFd, Socket socket) {
+            if (childFd < 0) throw new IllegalArgumentException("descriptor number must be >= 0: " + childFd);
+            descriptors.put(childFd, Objects.requireNonNull(socket));
+            devNull.remove(childFd);
+            return this;
+        }
+
+        /** The child's descriptor {@code childFd} is /dev/null (e.g. a worker's stdin and stdout). */
+        public Builder devNull(int childFd) {
+            if (childFd < 0) throw new IllegalArgumentException("descriptor number must be >= 0: " + childFd);
+            descriptors.remove(childFd);
+            devNull.add(childFd);
+            return this;
+        }
+
+        /**
+         * posix_spawn(3) (posix_spawnp(3) when argv[0] has no slash). The sockets must stay open
+         * until this returns; the child holds its own references to them afterwards. A program that
+         * cannot be run fails here with its errno (ENOENT, EACCES, ENOEXEC) naming argv[0].
+         */
+        public ChildProcess start() throws ErrnoException {
+            for (Socket s : descriptors.values()) {
+                if (!s.isOpen()) throw new SocketClosedException("posix_spawn");
+            }
+            String program = argv.get(0);
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment actions = arena.allocate(Libc.FILE_ACTIONS_SIZE, 8);
+                MemorySegment attr = arena.allocate(Libc.SPAWNATTR_SIZE, 8);
+                check(Libc.posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init");
+                try {
+                    check(Libc.posix_spawnattr_init(attr), "posix_spawnattr_init");
+                    try {
+                        plan(arena, actions);
+                        defaultSignals(arena, attr);
+                        MemorySegment pid = arena.allocate(JAVA_INT);
+                        int rc = Libc.posix_spawn(pid, arena.allocateFrom(program), actions, attr,
+                                strings(arena, argv), strings(arena, environmentStrings()), program.indexOf('/') < 0);
+                        if (rc != 0) throw new ErrnoException("posix_spawn", rc, program);
+                        ChildProcess child = new ChildProcess(pid.get(JAVA_INT, 0), program);
+                        Reaper.INSTANCE.watch(child);
+                        return child;
+                    } finally {
+                        Libc.posix_spawnattr_destroy(attr);
+                    }
+                } finally {
+                    Libc.posix_spawn_file_actions_destroy(actions);
+                }
+            }
+        }
+
+        /**
+         * The child's descriptor table: each socket dup2'ed to its number (dup2 clears close-on-exec
+         * on the copy; glibc clears it also when the numbers are equal), then everything above the
+         * highest number (at least 3: standard error stays) closed. When a socket's own number is
+         * another's target, all go through fresh numbers first so no dup2 overwrites a source.
+         */
+        private void plan(Arena arena, MemorySegment actions) throws ErrnoException {
+            int highest = devNull.isEmpty() ? 2 : Math.max(2, devNull.last());
+            int top = 2;
+            boolean clash = false;
+            for (var e : descriptors.entrySet()) {
+                int target = e.getKey(), source = e.getValue().fd();
+                highest = Math.max(highest, target);
+                top = Math.max(top, Math.max(target, source));
+                if (source != target && descriptors.containsKey(source)) clash = true;
+            }
+            if (clash) {
+                int spare = top + 1;
+                for (var e : descriptors.entrySet()) dup2(actions, e.getValue().fd(), spare++);
+                spare = top + 1;
+                for (var e : descriptors.entrySet()) dup2(actions, spare++, e.getKey());
+            } else {
+                for (var e : descriptors.entrySet()) dup2(actions, e.getValue().fd(), e.getKey());
+            }
+            if (!devNull.isEmpty()) {
+                MemorySegment path = arena.allocateFrom("/dev/null");
+                for (int fd : devNull) {
+                    check(Libc.posix_spawn_file_actions_addopen(actions, fd, path, Constants.O_RDWR, 0),
+                            "posix_spawn_file_actions_addopen");
+                }
+            }
+            check(Libc.posix_spawn_file_actions_addclosefrom_np(actions, highest + 1),
+                    "posix_spawn_file_actions_addclosefrom_np");
+        }
+
+        private static void dup2(MemorySegment actions, int from, int to) throws ErrnoException {
+            check(Libc.posix_spawn_file_actions_adddup2(actions, from, to), "posix_spawn_file_actions_adddup2");
+        }
+
+        /** POSIX_SPAWN_SETSIGDEF with every signal, POSIX_SPAWN_SETSIGMASK with none. */
+        private static void defaultSignals(Arena arena, MemorySegment attr) throws ErrnoException {
+            MemorySegment all = arena.allocate(Libc.SIGSET_SIZE, 8);
+            MemorySegment none = arena.allocate(Libc.SIGSET_SIZE, 8);
+            Libc.sigfillset(all);
+            // sigfillset leaves out glibc's internal signals 32 (SIGCANCEL) and 33 (SIGSETXID), and
+            // posix_spawn then sets them to SIG_IGN in the child, which exec keeps: add them by hand
+            // so the program starts with them at SIG_DFL, as it would from a shell.
+            all.set(JAVA_LONG, 0, all.get(JAVA_LONG, 0) | 1L << 31 | 1L << 32);
+            Libc.sigemptyset(none);
+            check(Libc.posix_spawnattr_setsigdefault(attr, all), "posix_spawnattr_setsigdefault");
+            check(Libc.posix_spawnattr_setsigmask(attr, none), "posix_spawnattr_setsigmask");
+            check(Libc.posix_spawnattr_setflags(attr,
+                    (short) (Constants.POSIX_SPAWN_SETSIGDEF | Constants.POSIX_SPAWN_SETSIGMASK)),
+                    "posix_spawnattr_setflags");
+        }
+
+        private List<String> environmentStrings() {
+            List<String> env = new ArrayList<>(environment.size());
+            for (var e : environment.entrySet()) {
+                String s = e.getKey() + "=" + e.getValue();
+                if (s.indexOf('\0') >= 0) throw new IllegalArgumentException("environment holds a NUL byte: " + e.getKey());
+                env.add(s);
+            }
+            return env;
+        }
+
+        /** A NULL-terminated {@code char *[]} of NUL-terminated strings. */
+        private static MemorySegment strings(Arena arena, List<String> list) {
+            MemorySegment array = arena.allocate(ADDRESS, list.size() + 1L);
+            for (int i = 0; i < list.size(); i++) array.setAtIndex(ADDRESS, i, arena.allocateFrom(list.get(i)));
+            array.setAtIndex(ADDRESS, list.size(), MemorySegment.NULL);
+            return array;
+        }
+
+        /** The posix_spawn family returns an errno value instead of setting errno. */
+        private static void check(int rc, String call) throws ErrnoException {
+            if (rc != 0) throw new ErrnoException(call, rc, null);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package io.jsock.socket.process;
+
+import io.jsock.socket.ErrnoException;
+import io.jsock.socket.event.Epoll;
+import io.jsock.socket.event.EventFd;
+import io.jsock.socket.internal.Libc;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Reaps {@link ChildProcess}es by pid: one platform thread waits in epoll_wait on a pidfd per child
+ * (pidfd_open(2): it polls readable once the child has exited) and then calls waitpid(pid, WNOHANG)
+ * for that pid. Never waitpid(-1): the JDK reaps its own {@link Process}es by pid and would lose
+ * their statuses. A child whose pidfd could not be opened (EMFILE, an old kernel) is polled with
+ * waitpid(pid, WNOHANG) every {@value #POLL_MILLIS} ms instead. The thread lives as long as the JVM,
+ * as the JDK's own process reaper does.
+ */
+final class Reaper implements Runnable {
+    static final Reaper INSTANCE = start();
+
+    static final int POLL_MILLIS = 100;
+    private static final long WAKE = -1; // the epoll data of the eventfd, not a child
+
+    private final Epoll epoll;
+    private final EventFd wake;
+    private final MemorySegment status = Arena.global().allocate(JAVA_INT); // used by the reaper thread only
+
+    /**
+     * Children with a pidfd in the epoll, by a number of their own (the epoll data): not by pid, which
+     * the kernel may give to a new child between our waitpid and our cleaning up.
+     */
+    private final Map<Long, Watched> watched = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+
+    private record Watched(ChildProcess child, int pidfd) {}
+    /** Children without a pidfd: polled. */
+    private final Set<ChildProcess> polled = ConcurrentHashMap.newKeySet();
+
+    private Reaper(Epoll epoll, EventFd wake) {
+        this.epoll = epoll;
+        this.wake = wake;
+    }
+
+    private static Reaper start() {
+        try {
+            Epoll epoll = Epoll.open(64);
+            EventFd wake = EventFd.open();
+            epoll.add(wake.fd(), Epoll.IN, WAKE);
+            Reaper r = new Reaper(epoll, wake);
+            Thread.ofPlatform().daemon().name("jsock-reaper").start(r);
+            return r;
+        } catch (ErrnoException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Starts watching a child just spawned (it may have exited already: its pidfd is then readable at once). */
+    void watch(ChildProcess child) {
+        int pidfd = Libc.pidfd_open(child.pid(), 0); // always close-on-exec
+        if (pidfd >= 0) {
+            long id = ids.incrementAndGet();
+            watched.put(id, new Watched(child, pidfd));
+            try {
+                epoll.add(pidfd, Epoll.IN, id);
+                return;
+            } catch (ErrnoException e) {
+                watched.remove(id);
+                Libc.close(pidfd);
+            }
+        }
+        poll(child);
+    }
+
+    /** Watches a child by polling waitpid(pid, WNOHANG); package-private for tests of the fallback. */
+    void poll(ChildProcess child) {
+        polled.add(child);
+        try {
+            wake.signal();
+        } catch (ErrnoException e) {
+            // cannot fail on our own open eventfd; the next poll round finds the child anyway
+        }
+    }
+
+    @Override
+    public void run() {
+        while (true) {
+            int n;
+            try {
+                n = epoll.await(polled.isEmpty() ? -1 : POLL_MILLIS);
+            } catch (ErrnoException e) {
+                throw new IllegalStateException(e); // EBADF/EINVAL on our own epoll: a bug, not a condition
+            }
+            for (int i = 0; i < n; i++) {
+                long data = epoll.data(i);
+                if (data == WAKE) {
+                    drain();
+                    continue;
+                }
+                Watched w = watched.get(data);
+                if (w != null && w.child().tryReap(status)) {
+                    watched.remove(data);
+                    Libc.close(w.pidfd()); // also leaves the epoll
+                }
+            }
+            if (!polled.isEmpty()) polled.removeIf(c -> c.tryReap(status));
+        }
+    }
+
+    private void drain() {
+        try {
+            wake.drain();
+        } catch (ErrnoException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
