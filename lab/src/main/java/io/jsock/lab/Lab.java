@@ -15,24 +15,41 @@ public final class Lab {
      * The limit in force: {@link #LIMIT}, unless the system property {@code jsock.lab.limitSeconds}
      * says otherwise. The tests raise it, so that a machine loaded by others makes them slow, not
      * failed: they check what the kernel did, never how long it took.
+     *
+     * @return the time one experiment may take; never null
+     * @throws NumberFormatException when the property is set but is not a whole number
      */
     public static Duration limit() {
         String s = System.getProperty("jsock.lab.limitSeconds");
         return s == null ? LIMIT : Duration.ofSeconds(Long.parseLong(s));
     }
 
-    /** Every experiment, in the order of the text's sections. */
+    /**
+     * Every experiment, in the order of the text's sections.
+     *
+     * @return new instances, one of each experiment; never null
+     */
     public static List<Experiment> all() {
         return List.of(new Families(), new Bind(), new ConnectErrors(), new ListenQueues(), new AcceptBlocks(),
                 new IterativeVsConcurrent(), new ForkAndClose(), new CloseVsShutdown());
     }
 
-    /** The names, for messages: what {@code jsock lab} accepts. */
+    /**
+     * The names, for messages: what {@code jsock lab} accepts.
+     *
+     * @return the names, comma-separated, in the text's order; never null
+     */
     public static String names() {
         return all().stream().map(Experiment::name).collect(Collectors.joining(", "));
     }
 
-    /** The experiment called {@code name}; an IllegalArgumentException listing the names when there is none. */
+    /**
+     * The experiment called {@code name}.
+     *
+     * @param name a name from {@link #names()}; never null
+     * @return a new instance of that experiment
+     * @throws IllegalArgumentException when there is none, with a message listing the names
+     */
     public static Experiment named(String name) {
         for (Experiment e : all()) if (e.name().equals(name)) return e;
         throw new IllegalArgumentException("no experiment '" + name + "'; the experiments are: " + names());
@@ -41,6 +58,9 @@ public final class Lab {
     /**
      * Runs {@code e} on a thread of its own and waits at most {@link #limit()}. An exception, or
      * running over the limit (the thread is then interrupted), is an UNEXPECTED outcome saying so.
+     *
+     * @param e the experiment; never null
+     * @return what it found; never null (a failure is an outcome, not an exception)
      */
     public static Outcome run(Experiment e) {
         Findings f = new Findings();

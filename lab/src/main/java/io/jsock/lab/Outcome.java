@@ -5,7 +5,17 @@ import java.util.Map;
 
 /**
  * One experiment's result: its verdict, the evidence, the facts for machines, the explained
- * differences and the unexpected things, and how long it took.
+ * differences and the unexpected things, and how long it took. The lists and the map are copies,
+ * taken when the experiment ended.
+ *
+ * @param experiment  the experiment that ran; never null
+ * @param verdict     how the claim fared; never null
+ * @param evidence    what the kernel did, one line each, for people; never null
+ * @param facts       the same as numbers and names, for machines ({@code jsock lab --json}); never null
+ * @param differences each way the kernel differed from the text, with the reason; never null
+ * @param unexpected  what neither the text nor a known difference explains; never null
+ * @param skipReason  why the experiment did not run here, or {@code null} when it ran
+ * @param millis      how long it took, in milliseconds
  */
 public record Outcome(Experiment experiment, Verdict verdict, List<String> evidence, Map<String, Object> facts,
         List<String> differences, List<String> unexpected, String skipReason, long millis) {

@@ -11,12 +11,20 @@ public enum Verdict {
     /** Something happened that neither the text nor a known difference explains. */
     UNEXPECTED;
 
-    /** True unless unexpected: what {@code jsock lab}'s exit code is made of. */
+    /**
+     * Whether the outcome is explained: what {@code jsock lab}'s exit code is made of.
+     *
+     * @return true unless {@link #UNEXPECTED}
+     */
     public boolean isExplained() {
         return this != UNEXPECTED;
     }
 
-    /** The word shown in tables: holds, differs, skipped, UNEXPECTED. */
+    /**
+     * The word shown in tables.
+     *
+     * @return holds, differs, skipped or UNEXPECTED
+     */
     public String word() {
         return this == UNEXPECTED ? "UNEXPECTED" : name().toLowerCase(java.util.Locale.ROOT);
     }

@@ -20,13 +20,30 @@ import java.util.concurrent.TimeoutException;
 public final class Exec {
     private Exec() {}
 
-    /** What a finished program left: its exit status and everything it wrote. */
+    /**
+     * What a finished program left: its exit status and everything it wrote.
+     *
+     * @param argv the program and its arguments, as run; never null
+     * @param exit its exit status
+     * @param out  its standard output, decoded as UTF-8; never null (empty when it wrote nothing)
+     * @param err  its standard error, decoded as UTF-8; never null
+     */
     public record Result(List<String> argv, int exit, String out, String err) {
+        /**
+         * Whether the program succeeded.
+         *
+         * @return true when its exit status was 0
+         */
         public boolean ok() {
             return exit == 0;
         }
 
-        /** This result, or an {@link IOException} with the command and its first line of stderr. */
+        /**
+         * This result, if the program succeeded.
+         *
+         * @return this, when the exit status was 0
+         * @throws IOException otherwise, with the command, its exit status and its first line of stderr
+         */
         public Result check() throws IOException {
             if (exit == 0) return this;
             String why = err.strip().lines().findFirst().orElse(out.strip().lines().findFirst().orElse(""));
@@ -34,7 +51,15 @@ public final class Exec {
         }
     }
 
-    /** Runs {@code argv} to its end or until {@code limit} passes (then it is killed: an IOException). */
+    /**
+     * Runs {@code argv} to its end or until {@code limit} passes, with standard input from {@code /dev/null}.
+     *
+     * @param limit how long it may run; never null
+     * @param argv  the program and its arguments (no shell); never null or empty
+     * @return its exit status and output, whatever the status (see {@link Result#check()})
+     * @throws IOException when it cannot be started, or when it is still running after {@code limit}
+     *         (it is then killed and reaped); an {@link InterruptedIOException} when this thread is interrupted
+     */
     public static Result run(Duration limit, List<String> argv) throws IOException {
         Process p = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(devNull())).start();
         boolean finished = false;
@@ -54,7 +79,11 @@ public final class Exec {
         }
     }
 
-    /** Kills {@code p} (and its descendants) and reaps it. Safe to call more than once. */
+    /**
+     * Kills {@code p} (and its descendants) with SIGKILL and reaps it. Safe to call more than once.
+     *
+     * @param p the process; never null
+     */
     public static void kill(Process p) {
         p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
@@ -70,7 +99,12 @@ public final class Exec {
         if (interrupted) Thread.currentThread().interrupt();
     }
 
-    /** Finds {@code name} on PATH or in the system directories root's tools live in; {@code null} if absent. */
+    /**
+     * Finds a program on the PATH or in the system directories root's tools live in.
+     *
+     * @param name the program's name, e.g. {@code ip}; never null
+     * @return its path, or {@code null} when there is none
+     */
     public static Path which(String name) {
         String path = System.getenv().getOrDefault("PATH", "");
         for (String dir : (path + ":/usr/sbin:/sbin:/usr/bin:/bin").split(":")) {

@@ -88,12 +88,18 @@ public final class TestNetwork implements AutoCloseable {
      * Why namespaces cannot be used here ({@code null} when they can): not root, no {@code ip}, or
      * {@code ip netns add} failing (e.g. in a container without CAP_SYS_ADMIN). Found out once, by
      * trying: a probe namespace is made and deleted.
+     *
+     * @return the reason, or {@code null} when namespaces work here
      */
     public static String unavailableReason() {
         return Namespaces.unavailableReason();
     }
 
-    /** True when {@link #create()} can work here. */
+    /**
+     * Whether {@link #create()} can work here.
+     *
+     * @return true when {@link #unavailableReason()} is null
+     */
     public static boolean isAvailable() {
         return unavailableReason() == null;
     }
@@ -104,6 +110,9 @@ public final class TestNetwork implements AutoCloseable {
      * Builds the network: three namespaces, two veth pairs, addresses, routes, forwarding in the
      * router, and the failure addresses listed in the class comment. A failure part-way undoes
      * what was made and throws.
+     *
+     * @return the network, ready; close it when done
+     * @throws IOException when namespaces cannot be used here (the message says why) or a step fails
      */
     public static TestNetwork create() throws IOException {
         String reason = unavailableReason();
@@ -162,30 +171,56 @@ public final class TestNetwork implements AutoCloseable {
 
     // ---- names and addresses
 
-    /** The client namespace's name (for {@code ip netns exec}, {@link #call}, {@link #counters}). */
+    /**
+     * The client namespace.
+     *
+     * @return its name (for {@code ip netns exec}, {@link #call}, {@link #counters})
+     */
     public String client() {
         return client;
     }
 
+    /**
+     * The router namespace, which forwards between the client and the server.
+     *
+     * @return its name
+     */
     public String router() {
         return router;
     }
 
+    /**
+     * The server namespace.
+     *
+     * @return its name
+     */
     public String server() {
         return server;
     }
 
-    /** All three namespace names: client, router, server. */
+    /**
+     * All three namespaces.
+     *
+     * @return their names: client, router, server
+     */
     public List<String> namespaces() {
         return List.of(client, router, server);
     }
 
-    /** The /24 this instance's addresses come from, e.g. {@code 10.213.42.0/24}. */
+    /**
+     * Where this instance's addresses come from.
+     *
+     * @return the /24, e.g. {@code 10.213.42.0/24}
+     */
     public String subnet() {
         return "10.213." + k + ".0/24";
     }
 
-    /** The client's address, 10.213.K.2. */
+    /**
+     * The client's first address.
+     *
+     * @return 10.213.K.2
+     */
     public Inet4Address clientAddress() {
         return addr(2);
     }
@@ -195,6 +230,8 @@ public final class TestNetwork implements AutoCloseable {
      * The router limits the ICMP errors it sends to each source address (the global
      * {@code net.ipv4.route.error_cost}, 1 per second with a burst of 5), so a test whose evidence is
      * "every SYN was answered by an unreachable" binds its socket to an address of its own.
+     *
+     * @return the eight addresses, in order
      */
     public List<Inet4Address> clientAddresses() {
         List<Inet4Address> all = new ArrayList<>();
@@ -202,42 +239,74 @@ public final class TestNetwork implements AutoCloseable {
         return List.copyOf(all);
     }
 
-    /** The router on the client's link, 10.213.K.1 (the client's gateway). */
+    /**
+     * The router on the client's link (the client's gateway).
+     *
+     * @return 10.213.K.1
+     */
     public Inet4Address routerClientSide() {
         return addr(1);
     }
 
-    /** The router on the server's link, 10.213.K.65. */
+    /**
+     * The router on the server's link.
+     *
+     * @return 10.213.K.65
+     */
     public Inet4Address routerServerSide() {
         return addr(65);
     }
 
-    /** The server, 10.213.K.66: up, reached through the router. */
+    /**
+     * The server: up, reached through the router; a port without a listener answers RST (ECONNREFUSED).
+     *
+     * @return 10.213.K.66
+     */
     public Inet4Address serverAddress() {
         return addr(66);
     }
 
-    /** 10.213.K.77: the router forwards to a MAC nobody owns; SYNs vanish (ETIMEDOUT). */
+    /**
+     * An address the router forwards to a MAC nobody owns: SYNs vanish (ETIMEDOUT).
+     *
+     * @return 10.213.K.77
+     */
     public Inet4Address silentAddress() {
         return addr(77);
     }
 
-    /** 10.213.K.130: the router's route is {@code unreachable}: ICMP host unreachable (EHOSTUNREACH). */
+    /**
+     * An address whose route in the router is {@code unreachable}: ICMP host unreachable (EHOSTUNREACH).
+     *
+     * @return 10.213.K.130
+     */
     public Inet4Address hostUnreachableAddress() {
         return addr(130);
     }
 
-    /** 10.213.K.170: the router's route is {@code prohibit}: ICMP "administratively prohibited" (EHOSTUNREACH). */
+    /**
+     * An address whose route in the router is {@code prohibit}: ICMP "administratively prohibited" (EHOSTUNREACH).
+     *
+     * @return 10.213.K.170
+     */
     public Inet4Address prohibitedAddress() {
         return addr(170);
     }
 
-    /** 10.213.K.200: routed to the router, which has no route: ICMP net unreachable (ENETUNREACH). */
+    /**
+     * An address the client routes to the router, which has no route: ICMP net unreachable (ENETUNREACH).
+     *
+     * @return 10.213.K.200
+     */
     public Inet4Address netUnreachableAddress() {
         return addr(200);
     }
 
-    /** 10.213.K.230: the client has no route to it: connect fails at once with ENETUNREACH. */
+    /**
+     * An address the client has no route to: connect fails at once with ENETUNREACH, nothing sent.
+     *
+     * @return 10.213.K.230
+     */
     public Inet4Address unroutedAddress() {
         return addr(230);
     }
@@ -256,19 +325,40 @@ public final class TestNetwork implements AutoCloseable {
 
     // ---- running things inside
 
-    /** {@code ip -n NS ARGS...}; a failure is an IOException with ip's message. */
+    /**
+     * Runs {@code ip -n NS ARGS...}.
+     *
+     * @param ns   the namespace; never null
+     * @param args ip's arguments, e.g. {@code "link", "set", "lo", "up"}
+     * @throws IOException when ip fails, with its message
+     */
     public void ip(String ns, String... args) throws IOException {
         List<String> argv = new ArrayList<>(List.of(ip, "-n", ns));
         argv.addAll(List.of(args));
         Exec.run(IP_LIMIT, argv).check();
     }
 
-    /** Runs {@code argv} in namespace {@code ns} ({@code ip netns exec}) to its end, within 60 s. */
+    /**
+     * Runs a program in a namespace ({@code ip netns exec}) to its end, within 60 s.
+     *
+     * @param ns   the namespace; never null
+     * @param argv the program and its arguments (no shell)
+     * @return its exit status and output
+     * @throws IOException when it cannot be started or runs over the limit (it is then killed)
+     */
     public Exec.Result exec(String ns, String... argv) throws IOException {
         return exec(EXEC_LIMIT, ns, List.of(argv));
     }
 
-    /** Runs {@code argv} in namespace {@code ns} to its end, within {@code limit}. */
+    /**
+     * Runs a program in a namespace to its end, within {@code limit}.
+     *
+     * @param limit how long it may run; never null
+     * @param ns    the namespace; never null
+     * @param argv  the program and its arguments (no shell); never null
+     * @return its exit status and output
+     * @throws IOException when it cannot be started or runs over the limit (it is then killed)
+     */
     public Exec.Result exec(Duration limit, String ns, List<String> argv) throws IOException {
         return Exec.run(limit, inNamespace(ns, argv));
     }
@@ -276,6 +366,12 @@ public final class TestNetwork implements AutoCloseable {
     /**
      * Starts {@code argv} in namespace {@code ns} and returns it running, for the caller to talk to
      * and wait for; {@link #close()} kills and reaps it if it is still there.
+     *
+     * @param ns   the namespace; never null
+     * @param argv the program and its arguments (no shell); never null
+     * @return the running process
+     * @throws IOException when it cannot be started
+     * @throws IllegalStateException when the network is closed
      */
     public synchronized Process start(String ns, List<String> argv) throws IOException {
         if (closed) throw new IllegalStateException("test network closed");
@@ -293,19 +389,38 @@ public final class TestNetwork implements AutoCloseable {
     /**
      * Runs {@code task} in namespace {@code ns} on a thread of its own ({@link NetNamespace#call}):
      * sockets it opens stay in that namespace.
+     *
+     * @param <T>  what the task returns
+     * @param ns   the namespace; never null
+     * @param task what to run there; never null
+     * @return what the task returned
+     * @throws IOException when the namespace cannot be entered, or from the task
      */
     public <T> T call(String ns, NetNamespace.Task<T> task) throws IOException {
         return NetNamespace.call(ns, task);
     }
 
-    /** A snapshot of the protocol counters of namespace {@code ns} ({@code /proc/net/snmp} and {@code netstat}). */
+    /**
+     * A snapshot of a namespace's protocol counters ({@code /proc/net/snmp} and {@code netstat}).
+     *
+     * @param ns the namespace; never null
+     * @return the counters as they are now
+     * @throws IOException when the namespace cannot be entered or the files read
+     */
     public NetCounters counters(String ns) throws IOException {
         return NetNamespace.call(ns, () -> NetCounters.parse(
                 Files.readString(Path.of("/proc/thread-self/net/snmp")),
                 Files.readString(Path.of("/proc/thread-self/net/netstat"))));
     }
 
-    /** Writes a sysctl of namespace {@code ns}, e.g. {@code sysctl(router(), "net/ipv4/ip_forward", "1")}. */
+    /**
+     * Writes a sysctl of a namespace, e.g. {@code sysctl(router(), "net/ipv4/ip_forward", "1")}.
+     *
+     * @param ns    the namespace; never null
+     * @param key   the path under {@code /proc/sys}; never null
+     * @param value the value; never null
+     * @throws IOException when the namespace cannot be entered or the file written
+     */
     public void sysctl(String ns, String key, String value) throws IOException {
         NetNamespace.call(ns, () -> Files.writeString(Path.of("/proc/sys", key), value + "\n", StandardCharsets.US_ASCII));
     }

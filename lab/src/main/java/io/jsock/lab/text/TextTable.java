@@ -12,7 +12,11 @@ public final class TextTable {
     private final boolean[] right;
     private final List<List<String>> rows = new ArrayList<>();
 
-    /** Columns named by {@code header}; a name ending in {@code >} is right-aligned (the mark is dropped). */
+    /**
+     * A table with no rows yet.
+     *
+     * @param header the columns' names; a name ending in {@code >} is right-aligned (the mark is dropped)
+     */
     public TextTable(String... header) {
         this.header = new ArrayList<>();
         this.right = new boolean[header.length];
@@ -22,6 +26,13 @@ public final class TextTable {
         }
     }
 
+    /**
+     * Adds a row.
+     *
+     * @param cells one per column, shown with {@code toString}; a null cell is empty
+     * @return this, for chaining
+     * @throws IllegalArgumentException when there are not as many cells as columns
+     */
     public TextTable row(Object... cells) {
         if (cells.length != header.size()) throw new IllegalArgumentException(header.size() + " cells expected, got " + cells.length);
         List<String> r = new ArrayList<>();
@@ -30,11 +41,22 @@ public final class TextTable {
         return this;
     }
 
+    /**
+     * Whether any row was added.
+     *
+     * @return true when the table has only its header
+     */
     public boolean isEmpty() {
         return rows.isEmpty();
     }
 
-    /** The table, one line per row, with {@code indent} before each line and two spaces between columns. */
+    /**
+     * The table as text: the header, then one line per row, with two spaces between columns and no
+     * trailing spaces.
+     *
+     * @param indent what goes before each line; never null
+     * @return the lines, each ending in a line break
+     */
     public String render(String indent) {
         int[] width = new int[header.size()];
         for (int i = 0; i < width.length; i++) width[i] = visible(header.get(i));
