@@ -8,6 +8,7 @@ import io.jsock.socket.SocketType;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.HdrHistogram.Histogram;
 
 /**
  * Runs one {@link LoadSpec} against a server: rr, crr and bulk on {@link Worker} threads (one
@@ -65,7 +66,7 @@ final class LoadGenerator {
             phase.value = Worker.DONE;
             for (Thread t : threads) t.join();
         }
-        Histogram latency = new Histogram();
+        Histogram latency = LoadResult.latencyHistogram();
         long ops = 0, bytes = 0, errors = 0;
         String firstError = null;
         for (Worker w : workers) {
@@ -104,7 +105,7 @@ final class LoadGenerator {
         beforeMemoryReading.run();
         ProcessTree.Usage before = proc.usage(serverPid);
         List<Socket> open = new ArrayList<>(spec.connections());
-        Histogram latency = new Histogram();
+        Histogram latency = LoadResult.latencyHistogram();
         long errors = 0;
         String firstError = null;
         byte[] msg = new byte[spec.size()];
@@ -123,7 +124,7 @@ final class LoadGenerator {
                     s.writeFully(msg);
                     s.readFully(back);
                     if (!java.util.Arrays.equals(msg, back)) throw new IOException("echo differs on connection " + i);
-                    latency.record(System.nanoTime() - start);
+                    latency.recordValue(System.nanoTime() - start);
                     open.add(s);
                     s = null;
                 } catch (IOException e) {

@@ -1,5 +1,7 @@
 package io.jsock.bench;
 
+import org.HdrHistogram.Histogram;
+
 /**
  * What one load run measured. {@code ops}: echoes (rr), connections (crr) or bytes (bulk) completed
  * in the measured {@code seconds}; {@code serverCpuNanos}: user+system of the server's process
@@ -31,8 +33,17 @@ record LoadResult(Mode mode, int connections, long ops, long bytes, double secon
         return units == 0 || clientCpuNanos < 0 ? Double.NaN : clientCpuNanos / 1e3 / units;
     }
 
-    /** Latency percentile in microseconds. */
+    /** Latency percentile in microseconds (0 when nothing was measured). */
     double latencyMicros(double percentile) {
-        return latency.percentile(percentile) / 1e3;
+        return latency.getValueAtPercentile(percentile) / 1e3;
+    }
+
+    /**
+     * An empty latency histogram, in nanoseconds: HdrHistogram with two significant digits (a
+     * percentile is the top of its bucket, at most 1% above the true value), growing to whatever
+     * it records. Recording is a few array operations; one per thread, merged with {@code add}.
+     */
+    static Histogram latencyHistogram() {
+        return new Histogram(2);
     }
 }

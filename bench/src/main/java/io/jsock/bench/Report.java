@@ -1,7 +1,12 @@
 package io.jsock.bench;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -154,35 +159,37 @@ final class Report {
 
     /** The plan, every cell, the medians with their ratios to C, and what was skipped. */
     void writeJson(Path file, String command) throws IOException {
-        StringBuilder b = new StringBuilder("{\n");
-        b.append("  \"command\": ").append(quote(command)).append(",\n");
-        b.append("  \"mode\": ").append(quote(plan.mode().label())).append(", \"unit\": ").append(quote(plan.mode().unit))
-                .append(", \"size\": ").append(plan.size()).append(", \"duration_s\": ").append(plan.duration().toMillis() / 1e3)
-                .append(", \"warmup_s\": ").append(plan.warmup().toMillis() / 1e3).append(", \"passes\": ").append(plan.passes())
-                .append(", \"cores\": ").append(Runtime.getRuntime().availableProcessors()).append(",\n");
-        b.append("  \"summary\": [\n");
-        for (int i = 0; i < summaries.size(); i++) {
-            Summary s = summaries.get(i);
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("command", command);
+        doc.put("mode", plan.mode().label());
+        doc.put("unit", plan.mode().unit);
+        doc.put("size", plan.size());
+        doc.put("duration_s", plan.duration().toMillis() / 1e3);
+        doc.put("warmup_s", plan.warmup().toMillis() / 1e3);
+        doc.put("passes", plan.passes());
+        doc.put("cores", Runtime.getRuntime().availableProcessors());
+        List<Map<String, Object>> summary = new ArrayList<>();
+        for (Summary s : summaries) {
             Summary r = find(ServerSpec.C, s.connections());
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("server", s.server());
             o.put("connections", s.connections());
             o.put("passes", s.passes());
-            o.put("rate", s.rate());
-            o.put("rate_vs_c", r == null ? Double.NaN : s.rate() / r.rate());
-            o.put("server_cpu_us_per_op", s.cpuMicrosPerOp());
-            o.put("cpu_vs_c", r == null ? Double.NaN : s.cpuMicrosPerOp() / r.cpuMicrosPerOp());
-            o.put("p50_us", s.p50());
-            o.put("p90_us", s.p90());
-            o.put("p99_us", s.p99());
-            o.put("p999_us", s.p999());
+            o.put("rate", decimal(s.rate()));
+            o.put("rate_vs_c", decimal(r == null ? Double.NaN : s.rate() / r.rate()));
+            o.put("server_cpu_us_per_op", decimal(s.cpuMicrosPerOp()));
+            o.put("cpu_vs_c", decimal(r == null ? Double.NaN : s.cpuMicrosPerOp() / r.cpuMicrosPerOp()));
+            o.put("p50_us", decimal(s.p50()));
+            o.put("p90_us", decimal(s.p90()));
+            o.put("p99_us", decimal(s.p99()));
+            o.put("p999_us", decimal(s.p999()));
             o.put("errors", s.errors());
-            if (plan.mode() == Mode.IDLE) o.put("fds_per_conn", s.fdsPerConnection());
-            b.append("    ").append(object(o)).append(i + 1 < summaries.size() ? ",\n" : "\n");
+            if (plan.mode() == Mode.IDLE) o.put("fds_per_conn", decimal(s.fdsPerConnection()));
+            summary.add(o);
         }
-        b.append("  ],\n  \"cells\": [\n");
-        for (int i = 0; i < cells.size(); i++) {
-            SideBySide.Cell c = cells.get(i);
+        doc.put("summary", summary);
+        List<Map<String, Object>> all = new ArrayList<>();
+        for (SideBySide.Cell c : cells) {
             LoadResult r = c.result();
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("server", c.server());
@@ -190,50 +197,35 @@ final class Report {
             o.put("connections", c.connections());
             o.put("ops", r.ops());
             o.put("bytes", r.bytes());
-            o.put("seconds", r.seconds());
-            o.put("rate", r.rate());
-            o.put("server_cpu_us_per_op", r.cpuMicrosPerOp());
-            o.put("generator_cpu_us_per_op", r.clientCpuMicrosPerOp());
-            o.put("p50_us", r.latencyMicros(50));
-            o.put("p99_us", r.latencyMicros(99));
+            o.put("seconds", decimal(r.seconds()));
+            o.put("rate", decimal(r.rate()));
+            o.put("server_cpu_us_per_op", decimal(r.cpuMicrosPerOp()));
+            o.put("generator_cpu_us_per_op", decimal(r.clientCpuMicrosPerOp()));
+            o.put("p50_us", decimal(r.latencyMicros(50)));
+            o.put("p99_us", decimal(r.latencyMicros(99)));
             o.put("errors", r.errors());
             if (r.firstError() != null) o.put("first_error", r.firstError());
-            b.append("    ").append(object(o)).append(i + 1 < cells.size() ? ",\n" : "\n");
+            all.add(o);
         }
-        b.append("  ],\n  \"skipped\": ").append(object(new LinkedHashMap<>(skipped))).append("\n}\n");
-        Files.writeString(file, b);
+        doc.put("cells", all);
+        doc.put("skipped", new LinkedHashMap<>(skipped));
+        Files.writeString(file, JSON_WRITER.asString(doc) + "\n");
     }
 
-    private static String object(Map<String, ?> o) {
-        List<String> parts = new ArrayList<>();
-        for (Map.Entry<String, ?> e : o.entrySet()) {
-            Object v = e.getValue();
-            String s = v instanceof String str ? quote(str)
-                    : v instanceof Double d ? (d.isNaN() || d.isInfinite() ? "null" : fmt(d))
-                    : String.valueOf(v);
-            parts.add(quote(e.getKey()) + ": " + s);
-        }
-        return "{" + String.join(", ", parts) + "}";
+    /** jackson-jr, indented; numbers as {@link #decimal} gives them, in plain notation; null values kept. */
+    private static final JSON JSON_WRITER = JSON.builder(JsonFactory.builder()
+                    .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build())
+            .build().with(JSON.Feature.PRETTY_PRINT_OUTPUT, JSON.Feature.WRITE_NULL_PROPERTIES);
+
+    /** A measurement for JSON: four decimals at most, no trailing zeros; null when there is none (NaN). */
+    static BigDecimal decimal(double d) {
+        if (Double.isNaN(d) || Double.isInfinite(d)) return null;
+        return BigDecimal.valueOf(d).setScale(4, RoundingMode.HALF_UP).stripTrailingZeros();
     }
 
-    static String quote(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char ch : s.toCharArray()) {
-            switch (ch) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                default -> {
-                    if (ch < 0x20) b.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
-                    else b.append(ch);
-                }
-            }
-        }
-        return b.append('"').toString();
-    }
-
+    /** A measurement for CSV: as {@link #decimal}, empty when there is none. */
     private static String fmt(double d) {
-        if (Double.isNaN(d)) return "";
-        return String.format(Locale.ROOT, "%.4f", d).replaceAll("0+$", "").replaceAll("\\.$", "");
+        BigDecimal b = decimal(d);
+        return b == null ? "" : b.toPlainString();
     }
 }

@@ -7,6 +7,7 @@ import io.jsock.socket.Shutdown;
 import io.jsock.socket.SockOpt;
 import io.jsock.socket.Socket;
 import io.jsock.socket.SocketType;
+import org.HdrHistogram.Histogram;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
@@ -34,7 +35,7 @@ final class Worker implements Runnable {
     private final java.util.ArrayDeque<Conn> reopen = new java.util.ArrayDeque<>();
 
     // Results: written by this worker's thread, read after it ends.
-    final Histogram latency = new Histogram();
+    final Histogram latency = LoadResult.latencyHistogram();
     long ops, bytes, errors;
     String firstError;
 
@@ -218,7 +219,7 @@ final class Worker implements Runnable {
         if (phase.value != MEASURE) return;
         ops++;
         bytes += size;
-        latency.record(System.nanoTime() - c.started);
+        latency.recordValue(System.nanoTime() - c.started);
     }
 
     // ---- bulk: a stream out, its echo back and checked

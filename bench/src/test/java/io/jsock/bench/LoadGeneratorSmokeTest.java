@@ -42,7 +42,7 @@ class LoadGeneratorSmokeTest {
         LoadResult r = run(Mode.RR, 3, 64);
         assertThat(r.errors()).as(String.valueOf(r.firstError())).isZero();
         assertThat(r.ops()).isPositive();
-        assertThat(r.latency().count()).isEqualTo(r.ops());
+        assertThat(r.latency().getTotalCount()).isEqualTo(r.ops());
         assertThat(r.bytes()).isEqualTo(r.ops() * 64);
         assertThat(r.serverCpuNanos()).isGreaterThanOrEqualTo(0);
         assertThat(r.rate()).isPositive();

@@ -2,6 +2,7 @@ package io.jsock.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import javax.xml.parsers.DocumentBuilderFactory;
+import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,8 +22,8 @@ class ReportTest {
     Path dir;
 
     private static LoadResult rr(long ops, long cpuNanos) {
-        Histogram h = new Histogram();
-        for (int i = 0; i < ops; i++) h.record(10_000 + i);
+        Histogram h = LoadResult.latencyHistogram();
+        for (int i = 0; i < ops; i++) h.recordValue(10_000 + i);
         return new LoadResult(Mode.RR, 10, ops, ops * 64, 1.0, h, 0, null, cpuNanos, -1, Double.NaN, Double.NaN);
     }
 
@@ -56,8 +58,14 @@ class ReportTest {
         r.writeJson(dir.resolve("results.json"), "jsock bench --passes 3 \"quoted\"");
         SvgChart.write(dir.resolve("chart.svg"), r, plan, "jsock bench <&>");
         assertThat(Files.readAllLines(dir.resolve("results.csv"))).hasSize(1 + cells.size());
-        String json = Files.readString(dir.resolve("results.json"));
-        assertThat(json).contains("\"command\": \"jsock bench --passes 3 \\\"quoted\\\"\"").contains("\"rate_vs_c\": 0.55");
+        Map<String, Object> json = JSON.std.mapFrom(Files.readString(dir.resolve("results.json")));
+        assertThat(json).containsEntry("command", "jsock bench --passes 3 \"quoted\"").containsEntry("mode", "rr");
+        assertThat((List<?>) json.get("cells")).hasSize(cells.size());
+        Map<?, ?> netty = (Map<?, ?>) ((List<?>) json.get("summary")).get(1);
+        assertThat(netty.get("server")).isEqualTo("netty-epoll");
+        assertThat(netty.get("rate_vs_c").toString()).isEqualTo("0.55");     // four decimals at most, no trailing zeros
+        assertThat(netty.get("cpu_vs_c").toString()).isEqualTo("1.1667");
+        assertThat(Files.readString(dir.resolve("results.csv"))).contains(",1100,req/s,");
         var svg = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(dir.resolve("chart.svg").toFile());
         assertThat(svg.getDocumentElement().getTagName()).isEqualTo("svg");
         assertThat(svg.getElementsByTagName("rect").getLength()).isGreaterThanOrEqualTo(1 + 2 * 2);
