@@ -191,7 +191,11 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    /** "5s", "500ms", "2m", or a plain number of seconds. */
+    /**
+     * "5s", "500ms", "2m", or a plain number of seconds. Not the jsock command's picocli converter
+     * ({@code io.jsock.cli.Durations}): the bench does not link the CLI (nor the CLI the bench, which
+     * carries Netty), no module both use has picocli, and this one takes more (bare seconds, a zero warm-up).
+     */
     static Duration parseDuration(String s, String option) {
         String t = s.strip().toLowerCase(Locale.ROOT);
         try {

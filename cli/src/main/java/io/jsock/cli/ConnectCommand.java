@@ -62,9 +62,9 @@ final class ConnectCommand implements Callable<Integer> {
             description = "Bind the client socket first: 10.0.0.2:0 (port 0: the kernel picks), 10.0.0.2, [::1]:5000.")
     String bind;
 
-    @Option(names = "--timeout", paramLabel = "D",
+    @Option(names = "--timeout", paramLabel = "D", converter = Durations.class,
             description = "Give up connecting after D (500ms, 5s, 1.5s, 2m); default: when the kernel gives up.")
-    String timeout;
+    Duration timeout;
 
     @Option(names = "--syn-retries", paramLabel = "N",
             description = "TCP_SYNCNT: retransmit the SYN N times (1 to 127) before ETIMEDOUT; 1 is about 3 s.")
@@ -101,7 +101,7 @@ final class ConnectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Duration limit = timeout == null ? null : Durations.parse("--timeout", timeout);
+        if (Duration.ZERO.equals(timeout)) throw new IllegalArgumentException("bad --timeout '0'; expected " + Durations.FORMS);
         if (synRetries != null && (synRetries < 1 || synRetries > 127)) {
             throw new IllegalArgumentException("bad --syn-retries " + synRetries + "; expected 1 to 127 (TCP_SYNCNT)");
         }
@@ -111,7 +111,7 @@ final class ConnectCommand implements Callable<Integer> {
         SockAddr local = bind == null ? null : parseLocal(bind);
         List<SockAddr> peers = resolve(target);
 
-        Socket s = connectToFirst(peers, local, limit);
+        Socket s = connectToFirst(peers, local, timeout);
         if (s == null) return Errors.FAILED; // the line is printed
         try (s) {
             if (verbose) err().println("jsock: connected: local " + s.getsockname() + ", peer " + s.getpeername());

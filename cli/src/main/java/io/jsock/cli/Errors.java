@@ -28,9 +28,16 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
         return 70; // EX_SOFTWARE
     }
 
-    /** A command line picocli could not parse: one line naming the problem and where the usage is, exit 2. */
+    /**
+     * A command line picocli could not parse: one line naming the problem and where the usage is, exit 2.
+     * A bad duration says which option and what it accepts: {@code bad --grace 'soon'; expected ...}.
+     */
     static int badUsage(CommandLine.ParameterException e, String[] args) {
         CommandLine cl = e.getCommandLine();
+        if (e.getCause() instanceof Durations.BadDuration bad && e.getArgSpec() instanceof CommandLine.Model.OptionSpec o) {
+            cl.getErr().println("jsock: bad " + o.longestName() + " '" + e.getValue() + "'; " + bad.getMessage());
+            return USAGE;
+        }
         cl.getErr().println("jsock: " + e.getMessage() + " (see: " + cl.getCommandSpec().qualifiedName() + " --help)");
         return USAGE;
     }

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Help.Ansi;
+import picocli.CommandLine.Help.Ansi.Style;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -60,7 +62,7 @@ public final class LabCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        Colour c = json ? Colour.NONE : Colour.forTerminal();
+        Colour c = json ? Colour.NONE : new Colour(spec.commandLine().getColorScheme().ansi());
         List<Outcome> outcomes = new ArrayList<>();
         for (Experiment e : chosen) {
             Outcome o = Lab.run(e);
@@ -132,32 +134,33 @@ public final class LabCommand implements Callable<Integer> {
         return m;
     }
 
-    /** ANSI colour, only when writing to a terminal (and NO_COLOR is not set). */
-    record Colour(boolean on) {
-        static final Colour NONE = new Colour(false);
-
-        static Colour forTerminal() {
-            java.io.Console console = System.console();
-            return new Colour(console != null && console.isTerminal() && System.getenv("NO_COLOR") == null);
-        }
+    /**
+     * Colour in the text output: picocli's ANSI styles, on when the command line's {@link Ansi} is
+     * (by default AUTO: standard output is a terminal and NO_COLOR is not set).
+     */
+    record Colour(Ansi ansi) {
+        static final Colour NONE = new Colour(Ansi.OFF);
 
         String bold(String s) {
-            return on ? "\u001b[1m" + s + "\u001b[0m" : s;
+            return style(s, Style.bold);
         }
 
         String red(String s) {
-            return on ? "\u001b[31m" + s + "\u001b[0m" : s;
+            return style(s, Style.fg_red);
         }
 
         String verdict(Verdict v, String s) {
-            if (!on) return s;
-            String code = switch (v) {
-                case HOLDS -> "32";
-                case DIFFERS -> "33";
-                case SKIPPED -> "36";
-                case UNEXPECTED -> "31;1";
+            return switch (v) {
+                case HOLDS -> style(s, Style.fg_green);
+                case DIFFERS -> style(s, Style.fg_yellow);
+                case SKIPPED -> style(s, Style.fg_cyan);
+                case UNEXPECTED -> style(s, Style.fg_red, Style.bold);
             };
-            return "\u001b[" + code + "m" + s + "\u001b[0m";
+        }
+
+        /** Styles applied to {@code s} as it is (no picocli markup: a skip reason is free text). */
+        private String style(String s, Style... styles) {
+            return ansi.enabled() ? Style.on(styles) + s + Style.off(styles) + Style.reset.on() : s;
         }
     }
 }

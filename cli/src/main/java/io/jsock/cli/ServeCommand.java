@@ -64,9 +64,9 @@ final class ServeCommand implements Callable<Integer> {
             description = "serve at most N at once; the rest wait in the kernel's queue (default 0: no limit)")
     int maxConnections;
 
-    @Option(names = "--grace", paramLabel = "D", defaultValue = "5s",
+    @Option(names = "--grace", paramLabel = "D", defaultValue = "5s", converter = Durations.class,
             description = "at SIGINT/SIGTERM, how long connections may finish before they are closed (default ${DEFAULT-VALUE}; 0, 500ms, 2m, ...)")
-    String grace;
+    Duration grace;
 
     @Option(names = {"-v", "--verbose"}, description = "one line per connection opened and closed")
     boolean verbose;
@@ -78,7 +78,7 @@ final class ServeCommand implements Callable<Integer> {
                 .bind(bind)
                 .backlog(backlog)
                 .maxConnections(maxConnections)
-                .grace(grace.strip().equals("0") ? Duration.ZERO : Durations.parse("--grace", grace));
+                .grace(grace);
         Model m;
         if (service.equals(EXEC)) {
             if (command.isEmpty()) throw new IllegalArgumentException("serve exec needs a program: jsock serve exec [OPTIONS] -- CMD ARGS...");

@@ -46,6 +46,7 @@ record CliRun(int exit, byte[] out, String err) {
         }));
         cl.setExecutionExceptionHandler(new Errors());
         cl.setExitCodeExceptionMapper(Errors::exitCode);
+        cl.setParameterExceptionHandler(Errors::badUsage); // as JsockCommand.commandLine(): one line, exit 2
         cl.setErr(new PrintWriter(err, true));
         cl.setOut(new PrintWriter(new StringWriter(), true));
         int exit = cl.execute(args);

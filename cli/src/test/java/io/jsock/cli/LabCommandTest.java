@@ -2,7 +2,13 @@ package io.jsock.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jsock.lab.Lab;
+import io.jsock.lab.Outcome;
+import io.jsock.lab.Verdict;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine.Help.Ansi;
 
 /** {@code jsock lab}: names, exit codes, text and JSON. */
 class LabCommandTest {
@@ -34,6 +40,17 @@ class LabCommandTest {
         assertThat(r.exit()).isZero();
         assertThat(r.out()).startsWith("{\n  \"ok\": true,").contains("\"name\": \"accept-blocks\"", "\"verdict\": \"holds\"",
                 "\"acceptReturnedAfterConnectMillis\"");
+    }
+
+    @Test
+    void onATerminalVerdictsAreColouredAndTheSummaryStaysAligned() {
+        Outcome holds = new Outcome(Lab.named("bind"), Verdict.HOLDS, List.of(), Map.of(), List.of(), List.of(), null, 300);
+        Outcome odd = new Outcome(Lab.named("families"), Verdict.UNEXPECTED, List.of(), Map.of(), List.of(), List.of("x"), null, 700);
+        LabCommand.Colour on = new LabCommand.Colour(Ansi.ON);
+        assertThat(on.verdict(Verdict.HOLDS, "holds")).isEqualTo("\u001b[32mholds\u001b[39m\u001b[0m");
+        String coloured = LabCommand.summary(List.of(holds, odd), on);
+        assertThat(coloured).contains("\u001b[31m\u001b[1mUNEXPECTED");
+        assertThat(coloured.replaceAll("\u001b\\[[0-9;]*m", "")).isEqualTo(LabCommand.summary(List.of(holds, odd), LabCommand.Colour.NONE));
     }
 
     @Test

@@ -78,7 +78,10 @@ public final class TextTable {
         out.append(l.toString().stripTrailing()).append('\n');
     }
 
-    /** The width on screen: ANSI escape sequences take none. */
+    /**
+     * The width on screen: ANSI escape sequences take none. (The CLI colours cells with picocli's
+     * {@code Help.Ansi}; the lab does not depend on picocli, so it skips SGR sequences itself.)
+     */
     static int visible(String s) {
         return s.replaceAll("\u001b\\[[0-9;]*m", "").length();
     }
