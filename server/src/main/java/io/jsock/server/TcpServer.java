@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * A concurrent TCP server: one listening socket, one {@link Model} for serving what it accepts, one
@@ -210,12 +211,13 @@ public final class TcpServer implements AutoCloseable {
             if (handler == null && command == null && eventHandler == null) {
                 throw new IllegalStateException("a server needs a handler or a command");
             }
-            if (eventHandler != null && model.kind() != Model.Kind.EPOLL) {
-                throw new IllegalArgumentException("an event handler runs only with the epoll model, not " + model);
+            if (eventHandler != null && !model.runsEventHandlers()) {
+                throw new IllegalArgumentException("an event handler runs only with the " + modelsThat(Model::runsEventHandlers)
+                        + " model, not " + model);
             }
-            boolean spawns = model.kind() == Model.Kind.PROCESS || model.kind() == Model.Kind.PREFORK;
-            if (command != null && !spawns) {
-                throw new IllegalArgumentException("a command runs per connection only with the process or prefork model, not " + model);
+            if (command != null && !model.runsCommands()) {
+                throw new IllegalArgumentException("a command runs per connection only with the " + modelsThat(Model::runsCommands)
+                        + " model, not " + model);
             }
             ServerConfig config = new ServerConfig(bind, backlog, model, handler, command, maxConnections, grace, log, eventHandler);
             Warmup.once();
@@ -225,7 +227,7 @@ public final class TcpServer implements AutoCloseable {
             try {
                 if (family != Family.LOCAL) listener.setOption(SockOpt.SO_REUSEADDR, true);
                 // epoll:N may give each loop a listener of its own on this port: all must ask before bind.
-                if (EventLoops.reusePort(model, family, maxConnections)) {
+                if (model.listenerPerLoop(family, maxConnections)) {
                     EventLoops.refuseSharedPort(bind);
                     listener.setOption(SockOpt.SO_REUSEPORT, true);
                 }
@@ -240,6 +242,13 @@ public final class TcpServer implements AutoCloseable {
             } finally {
                 if (!success) listener.close();
             }
+        }
+
+        /** The names of the models that can, for messages: {@code process or prefork}. */
+        private static String modelsThat(Predicate<Model> can) {
+            List<String> names = Model.all().stream().filter(can).map(Model::cliName).toList();
+            return names.size() == 1 ? names.get(0)
+                    : String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.getLast();
         }
     }
 }

@@ -9,7 +9,6 @@ import io.jsock.server.serving.Serving;
 
 import io.jsock.socket.event.Epoll;
 import io.jsock.socket.ErrnoException;
-import io.jsock.socket.Family;
 import io.jsock.socket.Protocol;
 import io.jsock.socket.SockAddr;
 import io.jsock.socket.SockOpt;
@@ -18,6 +17,7 @@ import io.jsock.socket.SocketType;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * {@code epoll:N}: N event loops ({@link EventLoop}), each a platform thread {@code jsock-epoll-<i>}
@@ -45,25 +45,21 @@ import java.util.List;
  * call in flight), and exits; then the threads are joined.
  */
 public final class EventLoops implements Design {
+    private final Model.Epoll model;
     private final int n;
     private final List<EventLoop> loops = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
 
-    public EventLoops(int n) {
-        this.n = n;
-    }
-
-    /** Whether the loops share the listener through SO_REUSEPORT (one listener each) rather than EPOLLEXCLUSIVE. */
-    public static boolean reusePort(Model model, Family family, int maxConnections) {
-        return model.kind() == Model.Kind.EPOLL && model.n() > 1 && family != Family.LOCAL && maxConnections == 0
-                && !"exclusive".equals(System.getProperty("jsock.epoll.listener"));
+    public EventLoops(Model.Epoll model) {
+        this.model = model;
+        this.n = model.size();
     }
 
     @Override
     public void start(Serving serving) throws IOException {
         EventHandler.Factory factory = factoryFor(serving.config);
         ServerConfig config = serving.config;
-        boolean reusePort = reusePort(config.model(), config.bind().family(), config.maxConnections());
+        boolean reusePort = model.listenerPerLoop(config.bind().family(), config.maxConnections());
         boolean success = false;
         try {
             for (int i = 0; i < n; i++) {
@@ -142,7 +138,12 @@ public final class EventLoops implements Design {
         if (twin != null) return twin;
         throw new IllegalArgumentException("model " + config.model() + " runs non-blocking handlers: give the builder"
                 + " an EventHandler factory (.eventHandler(...)) or a built-in service (echo, discard, daytime, chargen);"
-                + " a blocking Handler needs a thread or process model (iterative, thread, virtual, pool[:N], process, prefork[:N])");
+                + " a blocking Handler needs a thread or process model (" + blockingForms() + ")");
+    }
+
+    /** The models that run blocking handlers, as {@link Model#parse} accepts them. */
+    private static String blockingForms() {
+        return Model.all().stream().filter(m -> !m.runsEventHandlers()).map(Model::form).collect(Collectors.joining(", "));
     }
 
 }

@@ -3,8 +3,9 @@ package io.jsock.server.serving;
 import java.io.IOException;
 
 /**
- * One concurrency design behind {@link TcpServer}: how accepted connections get served. Each
- * {@link Model.Kind} is one small class implementing this.
+ * One concurrency design behind {@code TcpServer}: how accepted connections get served. Each
+ * variant of {@link io.jsock.server.Model} is one small class implementing this, built by
+ * {@code io.jsock.server.Designs}.
  */
 public interface Design {
     /** Starts serving on {@code serving.listener()}; returns at once. Undoes what it started when it throws. */
