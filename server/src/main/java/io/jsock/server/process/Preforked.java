@@ -123,29 +123,13 @@ public final class Preforked implements Design {
             stopping = true;
         }
         serving.markStopping();
-        signalAll(false); // each worker: stop accepting, finish within the grace period, exit
-        long kill = deadline + TimeUnit.MILLISECONDS.toNanos(KILL_AFTER_MILLIS);
-        while (!workers.isEmpty() && kill - System.nanoTime() > 0) Thread.sleep(10);
-        signalAll(true);
-        long reaped = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!workers.isEmpty() && reaped - System.nanoTime() > 0) Thread.sleep(5);
-        if (!workers.isEmpty()) serving.log(Level.WARNING, "workers not reaped after SIGKILL: " + workers);
-    }
-
-    private void signalAll(boolean kill) {
-        for (ChildProcess w : workers) {
-            try {
-                if (kill) w.kill();
-                else w.terminate();
-            } catch (ErrnoException e) {
-                serving.log(Level.WARNING, e.getMessage());
-            }
+        // No worker is added from now on (spawnWorker looks at stopping under the same lock): wait for these.
+        Children.signal(workers, false, serving); // each worker: stop accepting, finish within the grace period, exit
+        if (Children.awaitExit(workers, deadline + TimeUnit.MILLISECONDS.toNanos(KILL_AFTER_MILLIS))) return;
+        Children.signal(workers, true, serving);
+        if (!Children.awaitExit(workers, System.nanoTime() + TimeUnit.SECONDS.toNanos(5))) {
+            serving.log(Level.WARNING, "workers not reaped after SIGKILL: " + workers.stream().filter(ChildProcess::isAlive).toList());
         }
-    }
-
-    /** The workers alive now (for tests). */
-    public Set<ChildProcess> workers() {
-        return workers;
     }
 
     private void log(String line) {

@@ -10,7 +10,6 @@ import io.jsock.server.serving.Design;
 
 import io.jsock.socket.Accepted;
 import io.jsock.socket.process.ChildProcess;
-import io.jsock.socket.ErrnoException;
 import io.jsock.socket.SockAddr;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -140,25 +139,13 @@ public final class ProcessPerClient implements Design {
 
     /** After the grace period: SIGTERM every child, then SIGKILL those still there after a short wait. */
     public void terminateChildren() {
-        signalAll(false);
-        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TERM_WAIT_MILLIS);
+        Children.signal(children.values(), false, serving);
         try {
-            while (!children.isEmpty() && until - System.nanoTime() > 0) Thread.sleep(5);
+            if (Children.awaitExit(children.values(), System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TERM_WAIT_MILLIS))) return;
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            Thread.currentThread().interrupt(); // stop waiting, not ending them: SIGKILL below
         }
-        signalAll(true);
-    }
-
-    private void signalAll(boolean kill) {
-        for (ChildProcess p : children.values()) {
-            try {
-                if (kill) p.kill();
-                else p.terminate();
-            } catch (ErrnoException e) {
-                serving.log(Level.WARNING, e.getMessage());
-            }
-        }
+        Children.signal(children.values(), true, serving);
     }
 
     /** Children running now (for tests and the worker's shutdown). */

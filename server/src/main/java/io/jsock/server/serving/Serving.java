@@ -13,12 +13,16 @@ import io.jsock.socket.TcpInfo;
 import io.jsock.socket.TcpState;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -40,8 +44,13 @@ public final class Serving {
     // Live state, thread-safe by construction.
     private final Map<Long, LiveConnection> live = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
+    private final AtomicInteger acceptLoops = new AtomicInteger(); // threads in acceptLoop: those markStopping may have to wake
     private volatile boolean stopping;
     private volatile boolean forced; // the grace period is over: connections are closed, not served
+
+    // Signalled (under noneLiveLock) each time the registry becomes empty: what finish waits for.
+    private final ReentrantLock noneLiveLock = new ReentrantLock();
+    private final Condition noneLive = noneLiveLock.newCondition();
 
     public Serving(ServerConfig config, Socket listener) {
         this.config = config;
@@ -84,6 +93,15 @@ public final class Serving {
      * is closed. Never stops on, or spins over, a failing accept.
      */
     public void acceptLoop(Consumer<Accepted> dispatch) {
+        acceptLoops.incrementAndGet(); // before the first look at stopping: markStopping wakes us or we see it
+        try {
+            acceptUntilStopped(dispatch);
+        } finally {
+            acceptLoops.decrementAndGet();
+        }
+    }
+
+    private void acceptUntilStopped(Consumer<Accepted> dispatch) {
         long backoffMillis = 0;
         while (!stopping) {
             if (!takeSlot()) return;
@@ -156,17 +174,20 @@ public final class Serving {
         return slots == null || slots.availablePermits() > 0;
     }
 
+    /** Blocks until a slot is free (true) or the server is stopping (false). */
     private boolean takeSlot() {
         if (slots == null) return true;
         try {
-            while (!slots.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-                if (stopping) return false;
-            }
-            return true;
+            slots.acquire();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         }
+        if (stopping) {
+            slots.release(); // a permit of markStopping's (or a slot freed as we stopped): pass it on to the next waiter
+            return false;
+        }
+        return true;
     }
 
     /** Gives back the slot a connection held (or an accept that produced nothing). */
@@ -195,7 +216,36 @@ public final class Serving {
         }
         // Live until its line is written: once activeConnections() is 0, every closed line is there.
         live.remove(c.id());
+        if (live.isEmpty()) signalNoneLive();
         giveSlot();
+    }
+
+    private void signalNoneLive() {
+        noneLiveLock.lock();
+        try {
+            noneLive.signalAll();
+        } finally {
+            noneLiveLock.unlock();
+        }
+    }
+
+    /**
+     * Waits until no connection is live, or until {@code deadline} ({@link System#nanoTime()}).
+     * Returns whether none is. No wake-up is lost: {@link #closed} signals under the lock after its
+     * removal, and this looks at the registry under the same lock before each wait.
+     */
+    private boolean awaitNoneLive(long deadline) throws InterruptedException {
+        noneLiveLock.lock();
+        try {
+            while (!live.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) return false;
+                noneLive.awaitNanos(left);
+            }
+            return true;
+        } finally {
+            noneLiveLock.unlock();
+        }
     }
 
     /**
@@ -252,18 +302,26 @@ public final class Serving {
 
     /** As {@link #finish(long, List)}, with the design's own way to force the connections left (e.g. signal children). */
     public void finish(long deadline, List<Thread> acceptThreads, Runnable force) throws InterruptedException {
-        stopping = true;
-        while ((!live.isEmpty() || anyAlive(acceptThreads)) && deadline - System.nanoTime() > 0) {
-            Thread.sleep(Math.min(20, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
-        }
+        markStopping();
+        // The grace period: until no connection is live and every accept thread is gone. An accept thread
+        // (or a thread it started) may register one more connection meanwhile: then wait for that one too.
+        do {
+            awaitNoneLive(deadline);
+            joinAll(acceptThreads, deadline);
+        } while (!live.isEmpty() && deadline - System.nanoTime() > 0);
         forced = true; // from now on a connection registered late is closed at once (see open)
         if (!live.isEmpty()) force.run();
         long forceDeadline = System.nanoTime() + FORCE_WAIT_NANOS;
-        for (Thread t : acceptThreads) t.join(Math.max(1, (forceDeadline - System.nanoTime()) / 1_000_000));
-        while (!live.isEmpty() && forceDeadline - System.nanoTime() > 0) Thread.sleep(5); // handlers unregister in finally
+        joinAll(acceptThreads, forceDeadline);
+        awaitNoneLive(forceDeadline); // handlers unregister in finally
         if (!live.isEmpty() || anyAlive(acceptThreads)) {
             log(Level.WARNING, live.size() + " handler(s) still running after their sockets were closed: " + live.values());
         }
+    }
+
+    /** Joins each thread, waiting at most until {@code deadline} ({@link System#nanoTime()}) in all. */
+    private static void joinAll(List<Thread> threads, long deadline) throws InterruptedException {
+        for (Thread t : threads) t.join(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     }
 
     private static boolean anyAlive(List<Thread> threads) {
@@ -276,8 +334,15 @@ public final class Serving {
     /** How long handlers get to notice their socket was closed under them. */
     private static final long FORCE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
+    /**
+     * Stop accepting: the accept loops end at their next look, and those waiting for a slot at the
+     * connection cap are woken to see it. Safe to call more than once.
+     */
     public void markStopping() {
         stopping = true;
+        // A permit for every accept loop that may be waiting for one (each gives it back: see takeSlot). A loop
+        // that enters after this count sees stopping, as it looks only after counting itself.
+        if (slots != null) slots.release(acceptLoops.get());
     }
 
     public void log(Level level, String message) {
