@@ -95,19 +95,7 @@ final class LoopConnection implements EventConnection {
 
     /** The connection was accepted: makes its handler, calls onOpen, and registers it in the loop's epoll set. */
     void open(EventHandler.Factory factory) {
-        dispatching = true;
-        try {
-            handler = factory.create(connection);
-            handler.onOpen(this);
-        } catch (IOException e) {
-            fail(e);
-        } catch (RuntimeException | Error e) {
-            handlerFailed(e);
-            return;
-        } finally {
-            dispatching = false;
-        }
-        settle();
+        dispatch(factory, 0);
     }
 
     /**
@@ -116,27 +104,39 @@ final class LoopConnection implements EventConnection {
      * the interest it needs now.
      */
     void ready(int events) {
+        dispatch(null, events);
+    }
+
+    /** One dispatch: the opening ({@code opening} not null) or the events, then one {@link #settle}. */
+    private void dispatch(EventHandler.Factory opening, int events) {
         dispatching = true;
         try {
-            if ((events & Epoll.OUT) != 0) writable();
-            // ERR and HUP come whatever the interest: read what is left (and the error), then end it.
-            boolean broken = (events & (Epoll.ERR | Epoll.HUP)) != 0;
-            boolean wanted = (events & READ_EVENTS) != 0 && (interest & Epoll.IN) != 0;
-            if ((wanted || broken) && !inputEnded && failure == null && !closed) readable(events);
-            if (broken && failure == null && !closed) {
-                // HUP: both directions are shut (the peer reset, or its FIN after ours): nothing can be sent.
-                end((events & Epoll.ERR) != 0 ? "error (EPOLLERR)" : "hang-up (EPOLLHUP)", false);
-                return;
+            if (opening != null) {
+                handler = opening.create(connection);
+                handler.onOpen(this);
+            } else {
+                react(events);
             }
         } catch (IOException e) {
             fail(e); // the peer reset, or the handler gave up: this connection only
         } catch (RuntimeException | Error e) {
             handlerFailed(e);
-            return;
         } finally {
             dispatching = false;
         }
-        settle();
+        settle(); // nothing left to do when the dispatch ended the connection
+    }
+
+    private void react(int events) throws IOException {
+        if ((events & Epoll.OUT) != 0) writable();
+        // ERR and HUP come whatever the interest: read what is left (and the error), then end it.
+        boolean broken = (events & (Epoll.ERR | Epoll.HUP)) != 0;
+        boolean wanted = (events & READ_EVENTS) != 0 && (interest & Epoll.IN) != 0;
+        if ((wanted || broken) && !inputEnded && failure == null && !closed) readable(events);
+        if (broken && failure == null && !closed) {
+            // HUP: both directions are shut (the peer reset, or its FIN after ours): nothing can be sent.
+            end((events & Epoll.ERR) != 0 ? "error (EPOLLERR)" : "hang-up (EPOLLHUP)", false);
+        }
     }
 
     /** Ends the connection now, whatever it has queued (the loop's shutdown or failure). */
