@@ -39,7 +39,7 @@ import java.util.stream.Collectors;
  *     with EPOLLEXCLUSIVE when N &gt; 1.
  * </ul>
  *
- * <p>Shutdown, after {@link TcpServer} closed its listener: each loop closes its own listener
+ * <p>Shutdown, after {@link io.jsock.server.TcpServer} closed its listener: each loop closes its own listener
  * descriptor at once (the socket stops listening with the last one), serves its connections until
  * they end or the grace period does, closes the rest itself (so no descriptor is closed under a
  * call in flight), and exits; then the threads are joined.
@@ -50,6 +50,11 @@ public final class EventLoops implements Design {
     private final List<EventLoop> loops = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
 
+    /**
+     * The design of {@code epoll:n}.
+     *
+     * @param model the model: its size is the number of loops, and it says whether each loop listens on a socket of its own
+     */
     public EventLoops(Model.Epoll model) {
         this.model = model;
         this.n = model.size();
@@ -90,6 +95,9 @@ public final class EventLoops implements Design {
      * (EADDRINUSE) when anything listens there already. Without this, SO_REUSEPORT would quietly join a
      * server of the same user on that port and share its clients. (Port 0 needs no look: the kernel
      * never picks a port a reuseport group holds.)
+     *
+     * @param bind the address the server will bind
+     * @throws ErrnoException EADDRINUSE when something listens there already (or the probe's own failure)
      */
     public static void refuseSharedPort(SockAddr bind) throws ErrnoException {
         if (bind.port() == 0) return;
@@ -122,7 +130,7 @@ public final class EventLoops implements Design {
     }
 
     /** A connection slot freed on {@code from}: wake the other loops that stopped accepting at the cap. */
-    public void slotFreed(EventLoop from) {
+    void slotFreed(EventLoop from) {
         for (EventLoop loop : loops) {
             if (loop != from && loop.waitingForSlot()) loop.wake();
         }
@@ -130,7 +138,7 @@ public final class EventLoops implements Design {
 
     /**
      * The handler factory an {@code epoll} server uses: the one given to the builder, else the event
-     * twin of a built-in service; a blocking {@link Handler} of one's own cannot run on an event loop.
+     * twin of a built-in service; a blocking {@link io.jsock.server.Handler} of one's own cannot run on an event loop.
      */
     private static EventHandler.Factory factoryFor(ServerConfig config) {
         if (config.eventHandler() != null) return config.eventHandler();

@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * above the ones handed over.
  *
  * <p>The child is the server's command (inetd/tcpserver style, the socket as its stdin and
- * stdout), or, for a Java {@link Handler}, a small JVM ({@link ChildMain}) that adopts the socket
+ * stdout), or, for a Java {@link io.jsock.server.Handler}, a small JVM ({@link ChildMain}) that adopts the socket
  * at descriptor 0 and runs the handler. Its environment follows UCSPI: PROTO, TCPLOCALIP,
  * TCPLOCALPORT, TCPREMOTEIP, TCPREMOTEPORT, added to this process's environment.
  *
@@ -38,6 +38,7 @@ import java.util.concurrent.TimeUnit;
  * SIGTERM, then SIGKILL after {@value #TERM_WAIT_MILLIS} ms.
  */
 public final class ProcessPerClient implements Design {
+    /** How long the children get between SIGTERM and SIGKILL, once the grace period is over. */
     public static final long TERM_WAIT_MILLIS = 1000;
 
     // Set by start; never change after.
@@ -50,6 +51,9 @@ public final class ProcessPerClient implements Design {
     // Children alive, by connection id: added by the accept thread, removed by the reaper's callback.
     private final Map<Long, ChildProcess> children = new ConcurrentHashMap<>();
 
+    /** The design of {@code process}; {@link #start} works out what each child runs. */
+    public ProcessPerClient() {}
+
     @Override
     public void start(Serving serving) throws IOException {
         prepare(serving);
@@ -57,7 +61,7 @@ public final class ProcessPerClient implements Design {
     }
 
     /** Works out what each child runs; throws if it cannot run (a missing program, a handler a child cannot build). */
-    public void prepare(Serving serving) throws IOException {
+    private void prepare(Serving serving) throws IOException {
         this.serving = serving;
         ServerConfig config = serving.config;
         if (config.command() != null) {
@@ -71,7 +75,7 @@ public final class ProcessPerClient implements Design {
     }
 
     /** One accepted connection: spawn its child, then close our connfd. */
-    public void spawn(Accepted a) {
+    private void spawn(Accepted a) {
         LiveConnection c = serving.open(a);
         ChildProcess child;
         try {
@@ -102,7 +106,7 @@ public final class ProcessPerClient implements Design {
     }
 
     /** This process's environment plus UCSPI's variables for the connection (PROTO=TCP, TCPLOCALIP, ...). */
-    public static Map<String, String> environment(Connection c) {
+    private static Map<String, String> environment(Connection c) {
         Map<String, String> env = new HashMap<>(System.getenv());
         SockAddr local = c.local();
         SockAddr remote = c.peer();
@@ -146,10 +150,5 @@ public final class ProcessPerClient implements Design {
             Thread.currentThread().interrupt(); // stop waiting, not ending them: SIGKILL below
         }
         Children.signal(children.values(), true, serving);
-    }
-
-    /** Children running now (for tests and the worker's shutdown). */
-    public Map<Long, ChildProcess> children() {
-        return children;
     }
 }

@@ -34,7 +34,9 @@ public final class Serving {
     private static final System.Logger LOG = System.getLogger("io.jsock.server");
 
     // Set at construction; never change.
+    /** The server's configuration, as the builder gathered it. */
     public final ServerConfig config;
+    /** The listening socket (a prefork worker's: its inherited descriptor 3). */
     public final Socket listener;
     private final Semaphore slots; // null: no cap
 
@@ -52,6 +54,12 @@ public final class Serving {
     private final ReentrantLock noneLiveLock = new ReentrantLock();
     private final Condition noneLive = noneLiveLock.newCondition();
 
+    /**
+     * The accept loop and registry of one server (or one prefork worker).
+     *
+     * @param config   the configuration; its cap sizes the slots
+     * @param listener the listening socket, which the accept loop takes from until it is closed
+     */
     public Serving(ServerConfig config, Socket listener) {
         this.config = config;
         this.listener = listener;
@@ -62,26 +70,57 @@ public final class Serving {
     /** How the accept loop takes one connection: blocks until one is complete; throws once the listener is closed. */
     @FunctionalInterface
     public interface Accept {
+        /**
+         * The next connection.
+         *
+         * @return the accepted connection; never null
+         * @throws io.jsock.socket.SocketClosedException once the listener is closed: the loop ends
+         * @throws IOException when accept(2) fails: the loop retries or backs off
+         */
         Accepted next() throws IOException;
     }
 
-    /** Replaces {@code listener.accept()} in the accept loop (before the design starts). */
+    /**
+     * Replaces {@code listener.accept()} in the accept loop (before the design starts).
+     *
+     * @param accept how to take the next connection
+     */
     public void acceptWith(Accept accept) {
         this.accept = accept;
     }
 
+    /**
+     * The listening socket.
+     *
+     * @return {@link #listener}
+     */
     public Socket listener() {
         return listener;
     }
 
+    /**
+     * Whether the shutdown has begun.
+     *
+     * @return true once {@link #markStopping} was called
+     */
     public boolean stopping() {
         return stopping;
     }
 
+    /**
+     * A new connection number.
+     *
+     * @return the next number, from 1
+     */
     public long nextId() {
         return ids.incrementAndGet();
     }
 
+    /**
+     * Connections registered and not yet closed.
+     *
+     * @return the count now
+     */
     public int liveCount() {
         return live.size();
     }
@@ -91,6 +130,10 @@ public final class Serving {
      * connection cap it stops accepting (as tcpserver -c does): further clients complete their
      * handshake in the kernel's queue and are served when a slot frees. Returns when the listener
      * is closed. Never stops on, or spins over, a failing accept.
+     *
+     * @param dispatch what the design does with each connection (serve it here, start a thread or a
+     *     process); it owns the connection's slot until {@link #closed}. If it throws, the connection
+     *     is closed and its slot given back
      */
     public void acceptLoop(Consumer<Accepted> dispatch) {
         acceptLoops.incrementAndGet(); // before the first look at stopping: markStopping wakes us or we see it
@@ -155,7 +198,12 @@ public final class Serving {
         return next;
     }
 
-    /** accept(2)'s errors that concern only the new connection (or a signal): retried at once. */
+    /**
+     * accept(2)'s errors that concern only the new connection (or a signal): retried at once.
+     *
+     * @param errno accept's errno
+     * @return true to retry at once; false to back off (EMFILE, ENOMEM, ...)
+     */
     public static boolean retriedAtOnce(Errno errno) {
         return switch (errno) {
             case ECONNABORTED, EINTR, EPROTO, ENETDOWN, ENOPROTOOPT, EHOSTDOWN, ENONET, EHOSTUNREACH,
@@ -164,12 +212,20 @@ public final class Serving {
         };
     }
 
-    /** A slot for one more connection without waiting (the epoll model's loops must not block): false at the cap. */
+    /**
+     * A slot for one more connection without waiting (the epoll model's loops must not block).
+     *
+     * @return true with a slot taken (give it back with {@link #giveSlot} or {@link #closed}); false at the cap
+     */
     public boolean tryTakeSlot() {
         return slots == null || slots.tryAcquire();
     }
 
-    /** Whether a connection could be taken now (no cap, or a slot free); a hint: another thread may take it first. */
+    /**
+     * Whether a connection could be taken now; a hint: another thread may take it first.
+     *
+     * @return true without a cap, or with a slot free
+     */
     public boolean slotFree() {
         return slots == null || slots.availablePermits() > 0;
     }
@@ -195,7 +251,13 @@ public final class Serving {
         if (slots != null) slots.release();
     }
 
-    /** Registers a connection served here (or by a child process) so shutdown can find it. */
+    /**
+     * Registers a connection served here (or by a child process) so shutdown can find it, and logs
+     * its open line. Past the grace period its socket is closed at once.
+     *
+     * @param a the accepted connection, holding a slot
+     * @return its record; end it with {@link #closed} exactly once
+     */
     public LiveConnection open(Accepted a) {
         LiveConnection c = new LiveConnection(nextId(), a.socket(), a.peer());
         live.put(c.id(), c);
@@ -204,7 +266,12 @@ public final class Serving {
         return c;
     }
 
-    /** The end of a connection: closes it, unregisters it, frees its slot and logs its line. */
+    /**
+     * The end of a connection: closes it, logs its line, unregisters it and frees its slot.
+     *
+     * @param c   the connection {@link #open} registered
+     * @param how why it ended, for the closed line; null when it ended normally
+     */
     public void closed(LiveConnection c, String how) {
         String traffic = config.log() != null ? traffic(c) : null;
         SockAddr local = config.log() != null ? c.local() : null;
@@ -266,7 +333,12 @@ public final class Serving {
         }
     }
 
-    /** Serves one accepted connection on this thread: the handler in one try/finally. */
+    /**
+     * Serves one accepted connection on this thread: the handler in one try/finally. Whatever the
+     * handler does, the connection is closed, logged and unregistered when this returns.
+     *
+     * @param a the accepted connection, holding a slot
+     */
     public void serve(Accepted a) {
         LiveConnection c = open(a);
         String how = null;
@@ -293,6 +365,10 @@ public final class Serving {
      * flight finish until {@code deadline}, then force them closed (their blocked reads and writes
      * wake) and join the accept threads. The accept threads of {@code iterative} and {@code pool}
      * serve connections themselves, so they are waited for within the same deadline, never before it.
+     *
+     * @param deadline      the end of the grace period ({@link System#nanoTime()})
+     * @param acceptThreads the threads that run {@link #acceptLoop}
+     * @throws InterruptedException if interrupted while waiting
      */
     public void finish(long deadline, List<Thread> acceptThreads) throws InterruptedException {
         finish(deadline, acceptThreads, () -> {
@@ -300,7 +376,14 @@ public final class Serving {
         });
     }
 
-    /** As {@link #finish(long, List)}, with the design's own way to force the connections left (e.g. signal children). */
+    /**
+     * As {@link #finish(long, List)}, with the design's own way to force the connections left.
+     *
+     * @param deadline      the end of the grace period ({@link System#nanoTime()})
+     * @param acceptThreads the threads that run {@link #acceptLoop}
+     * @param force         ends the connections still live after the grace period (e.g. signals the children)
+     * @throws InterruptedException if interrupted while waiting
+     */
     public void finish(long deadline, List<Thread> acceptThreads, Runnable force) throws InterruptedException {
         markStopping();
         // The grace period: until no connection is live and every accept thread is gone. An accept thread
@@ -345,6 +428,13 @@ public final class Serving {
         if (slots != null) slots.release(acceptLoops.get());
     }
 
+    /**
+     * One line of the server's: to the builder's log when there is one, else to {@link System.Logger}
+     * {@code io.jsock.server}.
+     *
+     * @param level   the logger's level for it
+     * @param message the line
+     */
     public void log(Level level, String message) {
         if (config.log() != null) config.log().accept(message);
         else if (LOG.isLoggable(level)) LOG.log(level, message);
