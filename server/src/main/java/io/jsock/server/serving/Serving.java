@@ -15,14 +15,10 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -44,15 +40,11 @@ public final class Serving {
     private volatile Accept accept;
 
     // Live state, thread-safe by construction.
-    private final Map<Long, LiveConnection> live = new ConcurrentHashMap<>();
+    private final LiveConnections live = new LiveConnections();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicInteger acceptLoops = new AtomicInteger(); // threads in acceptLoop: those markStopping may have to wake
     private volatile boolean stopping;
     private volatile boolean forced; // the grace period is over: connections are closed, not served
-
-    // Signalled (under noneLiveLock) each time the registry becomes empty: what finish waits for.
-    private final ReentrantLock noneLiveLock = new ReentrantLock();
-    private final Condition noneLive = noneLiveLock.newCondition();
 
     /**
      * The accept loop and registry of one server (or one prefork worker).
@@ -260,7 +252,7 @@ public final class Serving {
      */
     public LiveConnection open(Accepted a) {
         LiveConnection c = new LiveConnection(nextId(), a.socket(), a.peer());
-        live.put(c.id(), c);
+        live.add(c);
         if (forced) c.socket().close(); // accepted just as the grace period ended: the force may not have seen it
         if (config.log() != null) config.log().accept(c + " > " + c.local() + " open");
         return c;
@@ -282,37 +274,8 @@ public final class Serving {
                     + traffic + (how == null ? "" : " (" + how + ")"));
         }
         // Live until its line is written: once activeConnections() is 0, every closed line is there.
-        live.remove(c.id());
-        if (live.isEmpty()) signalNoneLive();
+        live.remove(c);
         giveSlot();
-    }
-
-    private void signalNoneLive() {
-        noneLiveLock.lock();
-        try {
-            noneLive.signalAll();
-        } finally {
-            noneLiveLock.unlock();
-        }
-    }
-
-    /**
-     * Waits until no connection is live, or until {@code deadline} ({@link System#nanoTime()}).
-     * Returns whether none is. No wake-up is lost: {@link #closed} signals under the lock after its
-     * removal, and this looks at the registry under the same lock before each wait.
-     */
-    private boolean awaitNoneLive(long deadline) throws InterruptedException {
-        noneLiveLock.lock();
-        try {
-            while (!live.isEmpty()) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) return false;
-                noneLive.awaitNanos(left);
-            }
-            return true;
-        } finally {
-            noneLiveLock.unlock();
-        }
     }
 
     /**
@@ -372,7 +335,7 @@ public final class Serving {
      */
     public void finish(long deadline, List<Thread> acceptThreads) throws InterruptedException {
         finish(deadline, acceptThreads, () -> {
-            for (Connection c : live.values()) c.socket().close(); // forced: the grace period is over
+            for (Connection c : live.all()) c.socket().close(); // forced: the grace period is over
         });
     }
 
@@ -389,16 +352,16 @@ public final class Serving {
         // The grace period: until no connection is live and every accept thread is gone. An accept thread
         // (or a thread it started) may register one more connection meanwhile: then wait for that one too.
         do {
-            awaitNoneLive(deadline);
+            live.awaitEmpty(deadline);
             joinAll(acceptThreads, deadline);
         } while (!live.isEmpty() && deadline - System.nanoTime() > 0);
         forced = true; // from now on a connection registered late is closed at once (see open)
         if (!live.isEmpty()) force.run();
         long forceDeadline = System.nanoTime() + FORCE_WAIT_NANOS;
         joinAll(acceptThreads, forceDeadline);
-        awaitNoneLive(forceDeadline); // handlers unregister in finally
+        live.awaitEmpty(forceDeadline); // handlers unregister in finally
         if (!live.isEmpty() || anyAlive(acceptThreads)) {
-            log(Level.WARNING, live.size() + " handler(s) still running after their sockets were closed: " + live.values());
+            log(Level.WARNING, live.size() + " handler(s) still running after their sockets were closed: " + live);
         }
     }
 

@@ -4,6 +4,6 @@
  * registry of live connections, the ordered finish at shutdown), {@code ServerConfig} (what the
  * builder gathered), {@code Design} (what each model implements), {@code LiveConnection},
  * {@code ExclusiveAccept} (waiting on a shared listener without the herd) and {@code Warmup}. Not
- * exported.
+ * exported. ({@code LiveConnections}, the registry shutdown waits on, is Serving's own.)
  */
 package io.jsock.server.serving;
