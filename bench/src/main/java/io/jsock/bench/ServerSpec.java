@@ -1,5 +1,6 @@
 package io.jsock.bench;
 
+import io.jsock.server.Model;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -26,9 +27,6 @@ record ServerSpec(String name, List<String> command, boolean printsPort, String 
     static final List<String> ALL = List.of(
             C, "epoll:1", "epoll", "virtual", "thread", "pool", "prefork", "iterative", "process", "process-cat",
             "netty-epoll", "netty-nio", "jdk-virtual", "tcpserver");
-
-    /** The jsock models `jsock serve echo --model` accepts (with an optional :N). */
-    private static final List<String> MODELS = List.of("iterative", "process", "thread", "virtual", "pool", "prefork", "epoll");
 
     /** Resolves a name from {@code --servers}; bad names get a message listing the good ones. */
     static ServerSpec of(String name) {
@@ -61,12 +59,11 @@ record ServerSpec(String name, List<String> command, boolean printsPort, String 
             }
             default -> {
                 String base = name.contains(":") ? name.substring(0, name.indexOf(':')) : name;
-                if (!MODELS.contains(base)) {
-                    throw new IllegalArgumentException("unknown server '" + name + "' (want " + String.join(", ", ALL)
-                            + ", or a jsock model with :N such as pool:8)");
-                }
+                Model model = Model.all().stream().filter(m -> m.cliName().equals(base)).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("unknown server '" + name + "' (want "
+                                + String.join(", ", ALL) + ", or a jsock model with :N such as pool:8)"));
                 return new ServerSpec(name, nullSafe(jsock, "serve", "echo", "--model", name, "--backlog", "4096",
-                        "--bind", "127.0.0.1:0"), true, noJsock, base.equals("process"));
+                        "--bind", "127.0.0.1:0"), true, noJsock, model instanceof Model.ProcessPerClient);
             }
         }
     }

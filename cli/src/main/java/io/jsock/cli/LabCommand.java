@@ -8,6 +8,7 @@ import io.jsock.lab.Outcome;
 import io.jsock.lab.Verdict;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,10 +39,17 @@ public final class LabCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "EXPERIMENT", arity = "0..*",
-            description = "families, bind, connect-errors, listen-queues, accept-blocks, iterative-vs-concurrent, "
-                    + "fork-and-close, close-vs-shutdown (default: all)")
+    @Parameters(paramLabel = "EXPERIMENT", arity = "0..*", completionCandidates = ExperimentNames.class,
+            description = "${COMPLETION-CANDIDATES} (default: all)")
     List<String> names = new ArrayList<>();
+
+    /** The experiments' names for the help, from {@link Lab#all()}. */
+    static final class ExperimentNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Lab.all().stream().map(Experiment::name).iterator();
+        }
+    }
 
     @Option(names = "--json", description = "JSON instead of text.")
     boolean json;

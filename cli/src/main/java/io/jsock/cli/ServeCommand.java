@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,22 +27,37 @@ import sun.misc.Signal;
         description = {
             "Runs a TCP server: a built-in service, or a program per connection (inetd/tcpserver style).",
             "Stops on SIGINT or SIGTERM: closes the listener, lets connections finish within --grace, exits 0.",
-        },
-        footer = {
-            "",
-            "Services: echo (RFC 862), discard (RFC 863), daytime (RFC 867), chargen (RFC 864),",
-            "          exec -- CMD ARGS...   the program with the connection as its stdin and stdout",
-            "Models:   iterative, process, thread, virtual (default), pool[:N], prefork[:N], epoll[:N]",
-            "",
-            "Examples: jsock serve echo",
-            "          jsock serve echo --bind 0.0.0.0:9877 --model pool:8 -v",
-            "          jsock serve exec --bind 127.0.0.1:0 -- cat",
         })
 final class ServeCommand implements Callable<Integer> {
     static final String EXEC = "exec";
+    /** The model of a service when --model is not given. */
+    static final Model DEFAULT_MODEL = Model.VIRTUAL;
+    /** The model of {@code exec} when --model is not given. */
+    static final Model EXEC_MODEL = Model.PROCESS;
 
-    @Spec
     CommandSpec spec;
+
+    /** Picocli hands over this command's spec: the help's footer is made here, its models from {@link Model#all()}. */
+    @Spec
+    void spec(CommandSpec spec) {
+        this.spec = spec;
+        spec.usageMessage().footer(
+                "",
+                "Services: echo (RFC 862), discard (RFC 863), daytime (RFC 867), chargen (RFC 864),",
+                "          exec -- CMD ARGS...   the program with the connection as its stdin and stdout",
+                "Models:   " + models(),
+                "",
+                "Examples: jsock serve echo",
+                "          jsock serve echo --bind 0.0.0.0:9877 --model pool:8 -v",
+                "          jsock serve exec --bind 127.0.0.1:0 -- cat");
+    }
+
+    /** {@code iterative, process, thread, virtual (default), pool[:N], ...}. */
+    private static String models() {
+        return Model.all().stream()
+                .map(m -> m.cliName().equals(DEFAULT_MODEL.cliName()) ? m.form() + " (default)" : m.form())
+                .collect(Collectors.joining(", "));
+    }
 
     @Parameters(index = "0", paramLabel = "SERVICE", description = "echo, discard, daytime, chargen, or exec")
     String service;
@@ -82,7 +98,7 @@ final class ServeCommand implements Callable<Integer> {
         Model m;
         if (service.equals(EXEC)) {
             if (command.isEmpty()) throw new IllegalArgumentException("serve exec needs a program: jsock serve exec [OPTIONS] -- CMD ARGS...");
-            m = model == null ? Model.PROCESS : Model.parse(model);
+            m = model == null ? EXEC_MODEL : Model.parse(model);
             b.command(command);
         } else {
             Service s;
@@ -95,7 +111,7 @@ final class ServeCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("service " + s.cliName() + " takes no command (" + String.join(" ", command)
                         + "); to run a program per connection: jsock serve exec -- CMD ARGS...");
             }
-            m = model == null ? Model.VIRTUAL : Model.parse(model);
+            m = model == null ? DEFAULT_MODEL : Model.parse(model);
             b.handler(s);
         }
         b.model(m);
@@ -127,7 +143,7 @@ final class ServeCommand implements Callable<Integer> {
                 if (!stopping.compareAndSet(false, true)) return; // already stopping; the grace period bounds it
                 synchronized (err) {
                     // prefork's workers hold their connections: this process has no count of them
-                    String inFlight = server.model().kind() == Model.Kind.PREFORK ? "connections"
+                    String inFlight = server.model() instanceof Model.Prefork ? "connections"
                             : server.activeConnections() + " connection(s)";
                     err.println("jsock: SIG" + sig.getName() + ": stopping; " + inFlight + " in flight get up to " + show(server.grace()));
                     err.flush();

@@ -55,16 +55,16 @@ final class IterativeVsConcurrent implements Experiment {
     @Override
     public void run(Findings f) throws Exception {
         Map<String, Object> facts = new LinkedHashMap<>();
-        for (Model m : List.of(Model.ITERATIVE, Model.PROCESS, Model.THREAD, Model.VIRTUAL)) facts.put(m.kind().cliName(), serve(f, m));
+        for (Model m : List.of(Model.ITERATIVE, Model.PROCESS, Model.THREAD, Model.VIRTUAL)) facts.put(m.cliName(), serve(f, m));
         f.fact("models", facts);
     }
 
     /** Two clients, the first staying connected; whether the second is served meanwhile. */
     private static Map<String, Object> serve(Findings f, Model model) throws Exception {
-        boolean concurrent = model.kind() != Model.Kind.ITERATIVE;
+        boolean concurrent = !(model instanceof Model.Iterative);
         TcpServer.Builder builder = TcpServer.builder().bind(SockAddr.loopback4(0)).backlog(8).model(model).grace(Duration.ZERO);
         // The process model runs a program per connection with the socket as its stdin and stdout: cat echoes.
-        builder = model.kind() == Model.Kind.PROCESS ? builder.command(List.of("cat")) : builder.handler(ECHO);
+        builder = model.runsCommands() ? builder.command(List.of("cat")) : builder.handler(ECHO);
         try (TcpServer server = builder.start();
                 Socket a = client(server.localAddress());
                 Socket b = client(server.localAddress())) {
@@ -74,7 +74,7 @@ final class IterativeVsConcurrent implements Experiment {
             String whileBusy = echo(b, "B", concurrent ? REPLY : WAIT_WHILE_BUSY);
             long queued = Probe.listener(at).rqueue();
             f.saw(String.format("%-9s server %s: client 1 echoed %s; client 2, connected while client 1 stays: %s; "
-                    + "completed queue (Recv-Q) %d", model.kind().cliName(), InetText.of(at), first, whileBusy, queued));
+                    + "completed queue (Recv-Q) %d", model.cliName(), InetText.of(at), first, whileBusy, queued));
             f.expect(first.startsWith("\"A\""), model + ": the first client was not served: " + first);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("secondServedWhileFirstConnected", whileBusy.startsWith("\"B\""));

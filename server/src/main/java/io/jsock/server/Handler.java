@@ -9,5 +9,12 @@ import java.io.IOException;
  */
 @FunctionalInterface
 public interface Handler {
+    /**
+     * Serves one connection, blocking as long as it likes (on its own thread or process).
+     *
+     * @param c the connection; never null
+     * @throws IOException when the connection fails (a reset, a closed socket): the server logs it
+     *     in the connection's closed line and closes the socket
+     */
     void serve(Connection c) throws IOException;
 }

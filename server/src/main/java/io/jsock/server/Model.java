@@ -1,108 +1,360 @@
 package io.jsock.server;
 
-import java.util.Arrays;
+import io.jsock.socket.Family;
+import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * A concurrency design and its size: how accepted connections get served. Written on the command
+ * A concurrency model and its size: how accepted connections get served. Written on the command
  * line as {@code iterative}, {@code process}, {@code thread}, {@code virtual}, {@code pool[:N]},
  * {@code prefork[:N]} or {@code epoll[:N]}.
  *
- * @param kind the design
- * @param n    threads (pool), processes (prefork) or event loops (epoll); 0 for the others
+ * <p>Each model is defined here once, as one of the variants nested in this class: its name on the
+ * command line, one sentence saying what it does, whether it takes a size and which one by default,
+ * and what it can run (a command per connection, event handlers, a listener per event loop). {@link
+ * #parse}, {@link #all} and {@link #FORMS} are made from the variants; the command line's parser and
+ * help, the bench's list of servers and the lab read them and keep no copies.
+ *
+ * <p>Adding a model is one variant here (and its line in {@link #all}), one design class in a package
+ * of its own, and one case in {@code Designs}, where a switch over this sealed type builds each
+ * model's design: the compiler refuses a variant that has no case there.
+ *
+ * <p>Instances are immutable values: two models are equal when they are the same variant with the
+ * same size, and {@link #toString} is the command-line text ({@code pool:4}, {@code virtual}).
  */
-public record Model(Kind kind, int n) {
-    public enum Kind {
-        /** One client at a time; the next waits in the kernel's completed queue (UNP 4.8). */
-        ITERATIVE(false),
-        /** A child process per client, spawned (fork+exec) with the socket as its stdin and stdout (UNP 4.8). */
-        PROCESS(false),
-        /** A platform thread per client (UNP 26). */
-        THREAD(false),
-        /** A virtual thread per client. */
-        VIRTUAL(false),
-        /** N threads, each blocking in accept on the shared listener (UNP 30.11). */
-        POOL(true),
-        /** N worker processes that inherit the listener and each run the accept loop (UNP 30.6). */
-        PREFORK(true),
-        /** N event loops over non-blocking sockets (epoll). */
-        EPOLL(true);
+public abstract sealed class Model {
+    /** The largest size {@link #parse} accepts. */
+    private static final int MAX_SIZE = 4096;
 
-        final boolean sized;
+    private final String cliName;
+    private final String description;
+    private final int size; // 0 for a model without a size
 
-        Kind(boolean sized) {
-            this.sized = sized;
-        }
-
-        public String cliName() {
-            return name().toLowerCase(Locale.ROOT);
-        }
+    private Model(String cliName, String description, int size) {
+        this.cliName = cliName;
+        this.description = description;
+        this.size = size;
     }
 
-    /** What {@link #parse} accepts, for messages. */
-    public static final String FORMS = Arrays.stream(Kind.values())
-            .map(k -> k.sized ? k.cliName() + "[:N]" : k.cliName())
-            .collect(Collectors.joining(", "));
+    /** One client at a time, served by the thread that accepted it; the next waits in the kernel's completed queue. */
+    public static final Model ITERATIVE = new Iterative();
 
-    public Model {
-        if (kind.sized && n < 1) throw new IllegalArgumentException(kind.cliName() + " needs N >= 1, got " + n);
-        if (!kind.sized && n != 0) throw new IllegalArgumentException(kind.cliName() + " takes no size");
-    }
+    /** A child process per client, the socket as its stdin and stdout. */
+    public static final Model PROCESS = new ProcessPerClient();
 
-    public static final Model ITERATIVE = new Model(Kind.ITERATIVE, 0);
-    public static final Model PROCESS = new Model(Kind.PROCESS, 0);
-    public static final Model THREAD = new Model(Kind.THREAD, 0);
-    public static final Model VIRTUAL = new Model(Kind.VIRTUAL, 0);
+    /** A platform thread per client. */
+    public static final Model THREAD = new ThreadPerClient();
 
+    /** A virtual thread per client: the builder's default. */
+    public static final Model VIRTUAL = new VirtualThreadPerClient();
+
+    /**
+     * {@code pool:n}: n threads, each blocking in accept on the shared listener.
+     *
+     * @param n the number of threads
+     * @return the model; never null
+     * @throws IllegalArgumentException if {@code n < 1}
+     */
     public static Model pool(int n) {
-        return new Model(Kind.POOL, n);
+        return new Pool(n);
     }
 
+    /**
+     * {@code prefork:n}: n worker processes that inherit the listener.
+     *
+     * @param n the number of worker processes
+     * @return the model; never null
+     * @throws IllegalArgumentException if {@code n < 1}
+     */
     public static Model prefork(int n) {
-        return new Model(Kind.PREFORK, n);
+        return new Prefork(n);
     }
 
+    /**
+     * {@code epoll:n}: n event loops over non-blocking sockets.
+     *
+     * @param n the number of event loops
+     * @return the model; never null
+     * @throws IllegalArgumentException if {@code n < 1}
+     */
     public static Model epoll(int n) {
-        return new Model(Kind.EPOLL, n);
+        return new Epoll(n);
     }
 
-    /** The size a sized model gets when none is written: pool 4 per core, prefork and epoll 1 per core. */
-    static int defaultSize(Kind kind) {
-        int cores = Runtime.getRuntime().availableProcessors();
-        return kind == Kind.POOL ? 4 * cores : cores;
+    /**
+     * Every model, one of each variant in the order the command line lists them; a sized one at its
+     * {@link #defaultSize()}.
+     *
+     * @return an unmodifiable list; never null
+     */
+    public static List<Model> all() {
+        return List.of(ITERATIVE, PROCESS, THREAD, VIRTUAL, defaultSized(new Pool(1)), defaultSized(new Prefork(1)),
+                defaultSized(new Epoll(1)));
     }
 
-    /** Parses {@code virtual}, {@code pool:8}, ...; bad text gets a message listing the accepted forms. */
+    /** What {@link #parse} accepts, for messages and help: {@code iterative, process, ..., epoll[:N]}. */
+    public static final String FORMS = all().stream().map(Model::form).collect(Collectors.joining(", "));
+
+    /**
+     * Parses the command-line form: a name ({@code virtual}, {@code pool}) in any case, with
+     * {@code :N} for a sized model ({@code pool:8}); a sized model written without a size gets its
+     * {@link #defaultSize()}.
+     *
+     * @param text the form, as on the command line; surrounding white space is ignored
+     * @return the model; never null
+     * @throws IllegalArgumentException if the name is unknown (the message lists {@link #FORMS}), a
+     *     size is given to a model that takes none, or N is not a number from 1 to 4096
+     * @throws NullPointerException if {@code text} is null
+     */
     public static Model parse(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
-        String name = t;
-        String size = null;
         int colon = t.indexOf(':');
-        if (colon >= 0) {
-            name = t.substring(0, colon);
-            size = t.substring(colon + 1);
-        }
-        for (Kind k : Kind.values()) {
-            if (!k.cliName().equals(name)) continue;
-            if (!k.sized) {
-                if (size != null) throw new IllegalArgumentException("model " + name + " takes no size; expected one of " + FORMS);
-                return new Model(k, 0);
-            }
-            if (size == null) return new Model(k, defaultSize(k));
+        String name = colon < 0 ? t : t.substring(0, colon);
+        String size = colon < 0 ? null : t.substring(colon + 1);
+        for (Model m : all()) {
+            if (!m.cliName.equals(name)) continue;
+            if (size == null) return m;
+            if (!m.sized()) throw new IllegalArgumentException("model " + name + " takes no size; expected one of " + FORMS);
             try {
                 int n = Integer.parseInt(size);
-                if (n >= 1 && n <= 4096) return new Model(k, n);
+                if (n >= 1 && n <= MAX_SIZE) return m.withSize(n);
             } catch (NumberFormatException e) {
                 // fall through to the message
             }
-            throw new IllegalArgumentException("bad size in model '" + text + "': N must be a number from 1 to 4096");
+            throw new IllegalArgumentException("bad size in model '" + text + "': N must be a number from 1 to " + MAX_SIZE);
         }
         throw new IllegalArgumentException("unknown model '" + text + "'; expected one of " + FORMS);
     }
 
+    /**
+     * The name on the command line, without a size.
+     *
+     * @return {@code iterative}, {@code pool}, ...; never null
+     */
+    public final String cliName() {
+        return cliName;
+    }
+
+    /**
+     * What the model does, in one sentence.
+     *
+     * @return the sentence; never null
+     */
+    public final String description() {
+        return description;
+    }
+
+    /**
+     * How many threads (pool), processes (prefork) or event loops (epoll) it runs.
+     *
+     * @return the size, at least 1 for a sized model; 0 for the others
+     */
+    public final int size() {
+        return size;
+    }
+
+    /**
+     * Whether the model takes a size ({@code pool:N}).
+     *
+     * @return true for pool, prefork and epoll
+     */
+    public final boolean sized() {
+        return defaultSize() > 0;
+    }
+
+    /**
+     * The size {@link #parse} gives a sized model written without one, from this machine's cores.
+     *
+     * @return the size (pool: 4 per core; prefork and epoll: 1 per core); 0 for a model without a size
+     */
+    public int defaultSize() {
+        return 0;
+    }
+
+    /**
+     * How {@link #parse} accepts it, for messages and help.
+     *
+     * @return {@code virtual}, or {@code pool[:N]} for a sized model; never null
+     */
+    public final String form() {
+        return sized() ? cliName + "[:N]" : cliName;
+    }
+
+    /**
+     * Whether it can run a program per connection ({@link TcpServer.Builder#command}), inetd style.
+     *
+     * @return true for process and prefork
+     */
+    public boolean runsCommands() {
+        return false;
+    }
+
+    /**
+     * Whether it runs non-blocking {@link io.jsock.server.event.EventHandler}s ({@link
+     * TcpServer.Builder#eventHandler}) rather than blocking {@link Handler}s.
+     *
+     * @return true for epoll
+     */
+    public boolean runsEventHandlers() {
+        return false;
+    }
+
+    /**
+     * Whether each of its event loops listens on a socket of its own (SO_REUSEPORT, the kernel
+     * spreading connections over them) rather than sharing one listener (EPOLLEXCLUSIVE).
+     *
+     * @param family         the listener's address family ({@link Family#LOCAL} has no SO_REUSEPORT)
+     * @param maxConnections the server's connection cap (0: none); a cap needs one queue, served in order
+     * @return true only for epoll with more than one loop, on TCP, without a cap, unless the system
+     *     property {@code jsock.epoll.listener} is {@code exclusive}
+     */
+    public boolean listenerPerLoop(Family family, int maxConnections) {
+        return false;
+    }
+
+    /** The same variant of size {@code n} (1 to 4096): only sized variants have one. */
+    Model withSize(int n) {
+        throw new IllegalArgumentException("model " + cliName + " takes no size");
+    }
+
+    private static Model defaultSized(Model m) {
+        return m.withSize(m.defaultSize());
+    }
+
+    private static int checkSize(String name, int n) {
+        if (n < 1) throw new IllegalArgumentException(name + " needs N >= 1, got " + n);
+        return n;
+    }
+
+    private static int cores() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
+     * Equal when the same variant with the same size.
+     *
+     * @param o any object, or null
+     * @return whether {@code o} is this model
+     */
     @Override
-    public String toString() {
-        return kind.sized ? kind.cliName() + ":" + n : kind.cliName();
+    public final boolean equals(Object o) {
+        return o instanceof Model m && m.getClass() == getClass() && m.size == size;
+    }
+
+    @Override
+    public final int hashCode() {
+        return 31 * cliName.hashCode() + size;
+    }
+
+    /**
+     * The command-line text, which {@link #parse} reads back.
+     *
+     * @return {@code virtual}, {@code pool:4}, ...; never null
+     */
+    @Override
+    public final String toString() {
+        return sized() ? cliName + ":" + size : cliName;
+    }
+
+    /** {@code iterative}: UNP 4.8's iterative server. */
+    public static final class Iterative extends Model {
+        private Iterative() {
+            super("iterative", "One client at a time; the next waits in the kernel's completed queue (UNP 4.8).", 0);
+        }
+    }
+
+    /** {@code process}: UNP 4.8's fork loop, spawned (fork and exec) as a JVM must. */
+    public static final class ProcessPerClient extends Model {
+        private ProcessPerClient() {
+            super("process", "A child process per client, spawned (fork+exec) with the socket as its stdin and stdout (UNP 4.8).", 0);
+        }
+
+        @Override
+        public boolean runsCommands() {
+            return true;
+        }
+    }
+
+    /** {@code thread}: UNP 26's thread per client. */
+    public static final class ThreadPerClient extends Model {
+        private ThreadPerClient() {
+            super("thread", "A platform thread per client (UNP 26).", 0);
+        }
+    }
+
+    /** {@code virtual}: a virtual thread per client. */
+    public static final class VirtualThreadPerClient extends Model {
+        private VirtualThreadPerClient() {
+            super("virtual", "A virtual thread per client.", 0);
+        }
+    }
+
+    /** {@code pool:N}: UNP 30.11's prethreaded server. */
+    public static final class Pool extends Model {
+        private Pool(int n) {
+            super("pool", "N threads, each blocking in accept on the shared listener (UNP 30.11).", checkSize("pool", n));
+        }
+
+        @Override
+        public int defaultSize() {
+            return 4 * cores();
+        }
+
+        @Override
+        Model withSize(int n) {
+            return new Pool(n);
+        }
+    }
+
+    /** {@code prefork:N}: UNP 30.6's preforked server. */
+    public static final class Prefork extends Model {
+        private Prefork(int n) {
+            super("prefork", "N worker processes that inherit the listener and each run the accept loop (UNP 30.6).",
+                    checkSize("prefork", n));
+        }
+
+        @Override
+        public int defaultSize() {
+            return cores();
+        }
+
+        @Override
+        public boolean runsCommands() {
+            return true;
+        }
+
+        @Override
+        Model withSize(int n) {
+            return new Prefork(n);
+        }
+    }
+
+    /** {@code epoll:N}: event loops over non-blocking sockets. */
+    public static final class Epoll extends Model {
+        private Epoll(int n) {
+            super("epoll", "N event loops over non-blocking sockets (epoll).", checkSize("epoll", n));
+        }
+
+        @Override
+        public int defaultSize() {
+            return cores();
+        }
+
+        @Override
+        public boolean runsEventHandlers() {
+            return true;
+        }
+
+        @Override
+        public boolean listenerPerLoop(Family family, int maxConnections) {
+            return size() > 1 && family != Family.LOCAL && maxConnections == 0
+                    && !"exclusive".equals(System.getProperty("jsock.epoll.listener"));
+        }
+
+        @Override
+        Model withSize(int n) {
+            return new Epoll(n);
+        }
     }
 }

@@ -104,12 +104,20 @@ public enum Service implements Handler {
         this.port = port;
     }
 
-    /** The service's well-known port (/etc/services); jsock listens on whatever it is told to. */
+    /**
+     * The service's well-known port (/etc/services); jsock listens on whatever it is told to.
+     *
+     * @return 7, 9, 13 or 19
+     */
     public int wellKnownPort() {
         return port;
     }
 
-    /** The name on the command line: {@code echo}, {@code discard}, {@code daytime}, {@code chargen}. */
+    /**
+     * The name on the command line.
+     *
+     * @return {@code echo}, {@code discard}, {@code daytime} or {@code chargen}; never null
+     */
     public String cliName() {
         return name().toLowerCase(Locale.ROOT);
     }
@@ -117,7 +125,14 @@ public enum Service implements Handler {
     /** What {@link #parse} accepts, for messages. */
     public static final String NAMES = Arrays.stream(values()).map(Service::cliName).collect(Collectors.joining(", "));
 
-    /** The service named {@code name} (any case); otherwise a message listing the services. */
+    /**
+     * The service named {@code name}, in any case, surrounding white space ignored.
+     *
+     * @param name a name as {@link #cliName()} gives it
+     * @return the service; never null
+     * @throws IllegalArgumentException if there is no such service (the message lists {@link #NAMES})
+     * @throws NullPointerException if {@code name} is null
+     */
     public static Service parse(String name) {
         for (Service s : values()) {
             if (s.cliName().equalsIgnoreCase(name.trim())) return s;
@@ -125,14 +140,24 @@ public enum Service implements Handler {
         throw new IllegalArgumentException("unknown service '" + name + "'; expected one of " + NAMES);
     }
 
-    /** RFC 867 leaves the format open; this is ctime(3)'s, as inetd sends it: {@code Wed Nov 25 19:30:00 2026\r\n}. */
+    /**
+     * The daytime service's line. RFC 867 leaves the format open; this is ctime(3)'s, as inetd sends
+     * it: {@code Wed Nov 25 19:30:00 2026\r\n}.
+     *
+     * @param t the time to tell; not null
+     * @return the line, CR LF at its end; never null
+     */
     public static String daytime(ZonedDateTime t) {
         return CTIME.format(t) + "\r\n";
     }
 
     private static final DateTimeFormatter CTIME = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ROOT);
 
-    /** RFC 864's lines, a whole number of 95-line cycles: a view of one shared read-only buffer with its own position. */
+    /**
+     * RFC 864's lines, a whole number of 95-line cycles, for a chargen server to send again and again.
+     *
+     * @return a read-only view of one shared buffer, with a position and limit of its own; never null
+     */
     public static ByteBuffer chargenLines() {
         return CHARGEN_LINES.duplicate();
     }

@@ -21,10 +21,13 @@ import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * A concurrent TCP server: one listening socket, one {@link Model} for serving what it accepts, one
  * {@link Handler} (UNP's {@code doit}) or command per connection.
+ *
+ * <p>Thread-safe: any thread may read it or close it.
  *
  * <pre>{@code
  * try (TcpServer s = TcpServer.builder().bind("127.0.0.1:0").model(Model.VIRTUAL).handler(Service.ECHO).start()) {
@@ -50,24 +53,47 @@ public final class TcpServer implements AutoCloseable {
         this.serving = serving;
     }
 
+    /**
+     * A builder with the defaults: 127.0.0.1:9877, backlog 128, {@link Model#VIRTUAL}, 5 s of grace.
+     *
+     * @return a new builder; never null
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The address the server listens on, with the port the kernel chose when 0 was asked for. */
+    /**
+     * The address the server listens on, with the port the kernel chose when 0 was asked for.
+     *
+     * @return the address getsockname(2) gave after listen; never null, also after {@link #close()}
+     */
     public SockAddr localAddress() {
         return localAddress;
     }
 
+    /**
+     * The concurrency model the server runs.
+     *
+     * @return the model; never null
+     */
     public Model model() {
         return config.model();
     }
 
+    /**
+     * The backlog given to listen(2).
+     *
+     * @return the backlog, as asked for (the kernel caps it at net.core.somaxconn)
+     */
     public int backlog() {
         return config.backlog();
     }
 
-    /** How long {@link #close()} lets connections in flight finish. */
+    /**
+     * How long {@link #close()} lets connections in flight finish.
+     *
+     * @return the grace period; never null
+     */
     public Duration grace() {
         return config.grace();
     }
@@ -77,7 +103,12 @@ public final class TcpServer implements AutoCloseable {
         return listener;
     }
 
-    /** Connections being served now. */
+    /**
+     * Connections being served now, by this process: a prefork server's workers count their own, so
+     * its count here stays 0.
+     *
+     * @return the number of connections open and not yet closed
+     */
     public int activeConnections() {
         return serving.liveCount();
     }
@@ -85,7 +116,9 @@ public final class TcpServer implements AutoCloseable {
     /**
      * Stops in order: closes the listener (no new connections; clients now get RST), lets connections
      * in flight finish within the grace period, then closes them, and returns when every thread and
-     * process the server started is gone. Safe to call more than once and from several threads.
+     * process the server started is gone. Safe to call more than once and from several threads: a
+     * second call waits for the first to finish. An interrupt ends the waiting early and is kept in
+     * the thread's interrupt status.
      */
     @Override
     public void close() {
@@ -104,7 +137,10 @@ public final class TcpServer implements AutoCloseable {
         }
     }
 
-    /** Blocks until {@link #close()} has finished. */
+    /**
+     * Blocks until {@link #close()}, called by any thread, has finished; an interrupt does not end
+     * the wait but is kept in the thread's interrupt status.
+     */
     public void awaitClosed() {
         boolean interrupted = false;
         while (true) {
@@ -118,7 +154,7 @@ public final class TcpServer implements AutoCloseable {
         if (interrupted) Thread.currentThread().interrupt();
     }
 
-    /** Builds and starts a server. */
+    /** Builds and starts a server. Not thread-safe: one thread configures it and calls {@link #start()}. */
     public static final class Builder {
         private SockAddr bind = SockAddr.loopback4(9877); // UNP's SERV_PORT, on loopback only
         private int backlog = 128;
@@ -132,31 +168,64 @@ public final class TcpServer implements AutoCloseable {
 
         private Builder() {}
 
-        /** The address to listen on (default 127.0.0.1:9877). Port 0: the kernel chooses. */
+        /**
+         * The address to listen on (default 127.0.0.1:9877).
+         *
+         * @param address the address; port 0: the kernel chooses one ({@link TcpServer#localAddress()} tells it)
+         * @return this builder
+         * @throws NullPointerException if {@code address} is null
+         */
         public Builder bind(SockAddr address) {
             this.bind = Objects.requireNonNull(address);
             return this;
         }
 
-        /** {@link SockAddr#parse} form: {@code 127.0.0.1:9877}, {@code [::]:9877}, {@code *:0}. */
+        /**
+         * The address to listen on, as text.
+         *
+         * @param address in {@link SockAddr#parse}'s form: {@code 127.0.0.1:9877}, {@code [::]:9877}, {@code *:0}
+         * @return this builder
+         * @throws IllegalArgumentException if the text is not an address
+         * @throws NullPointerException if {@code address} is null
+         */
         public Builder bind(String address) {
             return bind(SockAddr.parse(address));
         }
 
-        /** listen(2)'s backlog (default 128). */
+        /**
+         * listen(2)'s backlog (default 128).
+         *
+         * @param backlog the length of the kernel's completed queue (0 or more)
+         * @return this builder
+         * @throws IllegalArgumentException if {@code backlog} is negative
+         */
         public Builder backlog(int backlog) {
             if (backlog < 0) throw new IllegalArgumentException("backlog must be >= 0: " + backlog);
             this.backlog = backlog;
             return this;
         }
 
-        /** The concurrency design (default {@link Model#VIRTUAL}). */
+        /**
+         * The concurrency model (default {@link Model#VIRTUAL}).
+         *
+         * @param model the model
+         * @return this builder
+         * @throws NullPointerException if {@code model} is null
+         */
         public Builder model(Model model) {
             this.model = Objects.requireNonNull(model);
             return this;
         }
 
-        /** What to do with each connection. */
+        /**
+         * What to do with each connection. The process and prefork models build it again in each
+         * child JVM: there it must be a {@link Service}, an enum constant or a class with a no-arg
+         * constructor ({@link #start()} says so otherwise).
+         *
+         * @param handler the handler
+         * @return this builder
+         * @throws NullPointerException if {@code handler} is null
+         */
         public Builder handler(Handler handler) {
             this.handler = Objects.requireNonNull(handler);
             return this;
@@ -164,7 +233,12 @@ public final class TcpServer implements AutoCloseable {
 
         /**
          * A program to run per connection, inetd/tcpserver style, with the socket as its stdin and
-         * stdout (argv, never a shell string). Needs the {@code process} or {@code prefork} model.
+         * stdout (argv, never a shell string). Needs a model that {@link Model#runsCommands() runs commands}.
+         *
+         * @param argv the program and its arguments; the program is looked up on PATH when it has no slash
+         * @return this builder
+         * @throws IllegalArgumentException if {@code argv} is empty
+         * @throws NullPointerException if {@code argv} or one of its elements is null
          */
         public Builder command(List<String> argv) {
             if (argv.isEmpty()) throw new IllegalArgumentException("the command is empty");
@@ -176,46 +250,81 @@ public final class TcpServer implements AutoCloseable {
          * The non-blocking handler for the {@code epoll} model, one per connection from {@code factory}.
          * Without it, an epoll server runs the event twin of a built-in {@link Service} given to
          * {@link #handler}; any other blocking handler needs another model.
+         *
+         * @param factory makes the handler of each connection, on its event loop's thread
+         * @return this builder
+         * @throws NullPointerException if {@code factory} is null
          */
         public Builder eventHandler(EventHandler.Factory factory) {
             this.eventHandler = Objects.requireNonNull(factory);
             return this;
         }
 
-        /** At most this many connections served at once (0: no limit); the rest wait in the kernel's queue. */
+        /**
+         * At most this many connections served at once; the rest wait in the kernel's completed queue
+         * until one ends. Prefork shares the cap out among its workers.
+         *
+         * @param n the cap; 0 (the default): no limit
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is negative
+         */
         public Builder maxConnections(int n) {
             if (n < 0) throw new IllegalArgumentException("max connections must be >= 0: " + n);
             this.maxConnections = n;
             return this;
         }
 
-        /** How long {@link #close()} lets connections in flight finish before closing them (default 5 s). */
+        /**
+         * How long {@link TcpServer#close()} lets connections in flight finish before closing them (default 5 s).
+         *
+         * @param grace the grace period; zero: close them at once
+         * @return this builder
+         * @throws IllegalArgumentException if {@code grace} is negative
+         * @throws NullPointerException if {@code grace} is null
+         */
         public Builder grace(Duration grace) {
             if (grace.isNegative()) throw new IllegalArgumentException("grace must be >= 0: " + grace);
             this.grace = grace;
             return this;
         }
 
-        /** Where one line per connection opened and closed goes (default: nowhere). */
+        /**
+         * Where one line per connection opened and closed goes, and the server's warnings (default:
+         * nowhere; warnings then go to {@link System.Logger} {@code io.jsock.server}). Called from the
+         * server's threads, several at once: it must be thread-safe.
+         *
+         * @param log the consumer of lines, or null for none
+         * @return this builder
+         */
         public Builder log(Consumer<String> log) {
             this.log = log;
             return this;
         }
 
         /**
-         * socket, SO_REUSEADDR, bind, listen, then the model's threads or processes. Throws the
-         * failing call's {@link ErrnoException} (EADDRINUSE, EACCES, ...) and leaves nothing open.
+         * socket, SO_REUSEADDR, bind, listen, then the model's threads or processes. On failure nothing
+         * is left open.
+         *
+         * @return the running server, listening; never null
+         * @throws IOException the failing call's exception, naming its errno, if a call fails (bind:
+         *     EADDRINUSE, EACCES, ...), the command's program is not found (ENOENT) or not executable
+         *     (EACCES), or a worker process cannot be spawned
+         * @throws IllegalStateException if neither a handler, a command nor an event handler was given
+         * @throws IllegalArgumentException if the model cannot run what was given: an event handler
+         *     without epoll, a command without process or prefork, a blocking handler of one's own with
+         *     epoll, a handler a child JVM cannot build
          */
         public TcpServer start() throws IOException {
             if (handler == null && command == null && eventHandler == null) {
                 throw new IllegalStateException("a server needs a handler or a command");
             }
-            if (eventHandler != null && model.kind() != Model.Kind.EPOLL) {
-                throw new IllegalArgumentException("an event handler runs only with the epoll model, not " + model);
+            if (eventHandler != null && !model.runsEventHandlers()) {
+                throw new IllegalArgumentException("an event handler runs only with the " + modelsThat(Model::runsEventHandlers)
+                        + " model, not " + model);
             }
-            boolean spawns = model.kind() == Model.Kind.PROCESS || model.kind() == Model.Kind.PREFORK;
-            if (command != null && !spawns) {
-                throw new IllegalArgumentException("a command runs per connection only with the process or prefork model, not " + model);
+            if (command != null && !model.runsCommands()) {
+                throw new IllegalArgumentException("a command runs per connection only with the " + modelsThat(Model::runsCommands)
+                        + " model, not " + model);
             }
             ServerConfig config = new ServerConfig(bind, backlog, model, handler, command, maxConnections, grace, log, eventHandler);
             Warmup.once();
@@ -225,7 +334,7 @@ public final class TcpServer implements AutoCloseable {
             try {
                 if (family != Family.LOCAL) listener.setOption(SockOpt.SO_REUSEADDR, true);
                 // epoll:N may give each loop a listener of its own on this port: all must ask before bind.
-                if (EventLoops.reusePort(model, family, maxConnections)) {
+                if (model.listenerPerLoop(family, maxConnections)) {
                     EventLoops.refuseSharedPort(bind);
                     listener.setOption(SockOpt.SO_REUSEPORT, true);
                 }
@@ -240,6 +349,13 @@ public final class TcpServer implements AutoCloseable {
             } finally {
                 if (!success) listener.close();
             }
+        }
+
+        /** The names of the models that can, for messages: {@code process or prefork}. */
+        private static String modelsThat(Predicate<Model> can) {
+            List<String> names = Model.all().stream().filter(can).map(Model::cliName).toList();
+            return names.size() == 1 ? names.get(0)
+                    : String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.getLast();
         }
     }
 }

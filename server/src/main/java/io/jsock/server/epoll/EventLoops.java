@@ -9,7 +9,6 @@ import io.jsock.server.serving.Serving;
 
 import io.jsock.socket.event.Epoll;
 import io.jsock.socket.ErrnoException;
-import io.jsock.socket.Family;
 import io.jsock.socket.Protocol;
 import io.jsock.socket.SockAddr;
 import io.jsock.socket.SockOpt;
@@ -18,6 +17,7 @@ import io.jsock.socket.SocketType;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * {@code epoll:N}: N event loops ({@link EventLoop}), each a platform thread {@code jsock-epoll-<i>}
@@ -39,31 +39,32 @@ import java.util.List;
  *     with EPOLLEXCLUSIVE when N &gt; 1.
  * </ul>
  *
- * <p>Shutdown, after {@link TcpServer} closed its listener: each loop closes its own listener
+ * <p>Shutdown, after {@link io.jsock.server.TcpServer} closed its listener: each loop closes its own listener
  * descriptor at once (the socket stops listening with the last one), serves its connections until
  * they end or the grace period does, closes the rest itself (so no descriptor is closed under a
  * call in flight), and exits; then the threads are joined.
  */
 public final class EventLoops implements Design {
+    private final Model.Epoll model;
     private final int n;
     private final List<EventLoop> loops = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
 
-    public EventLoops(int n) {
-        this.n = n;
-    }
-
-    /** Whether the loops share the listener through SO_REUSEPORT (one listener each) rather than EPOLLEXCLUSIVE. */
-    public static boolean reusePort(Model model, Family family, int maxConnections) {
-        return model.kind() == Model.Kind.EPOLL && model.n() > 1 && family != Family.LOCAL && maxConnections == 0
-                && !"exclusive".equals(System.getProperty("jsock.epoll.listener"));
+    /**
+     * The design of {@code epoll:n}.
+     *
+     * @param model the model: its size is the number of loops, and it says whether each loop listens on a socket of its own
+     */
+    public EventLoops(Model.Epoll model) {
+        this.model = model;
+        this.n = model.size();
     }
 
     @Override
     public void start(Serving serving) throws IOException {
         EventHandler.Factory factory = factoryFor(serving.config);
         ServerConfig config = serving.config;
-        boolean reusePort = reusePort(config.model(), config.bind().family(), config.maxConnections());
+        boolean reusePort = model.listenerPerLoop(config.bind().family(), config.maxConnections());
         boolean success = false;
         try {
             for (int i = 0; i < n; i++) {
@@ -94,6 +95,9 @@ public final class EventLoops implements Design {
      * (EADDRINUSE) when anything listens there already. Without this, SO_REUSEPORT would quietly join a
      * server of the same user on that port and share its clients. (Port 0 needs no look: the kernel
      * never picks a port a reuseport group holds.)
+     *
+     * @param bind the address the server will bind
+     * @throws ErrnoException EADDRINUSE when something listens there already (or the probe's own failure)
      */
     public static void refuseSharedPort(SockAddr bind) throws ErrnoException {
         if (bind.port() == 0) return;
@@ -126,7 +130,7 @@ public final class EventLoops implements Design {
     }
 
     /** A connection slot freed on {@code from}: wake the other loops that stopped accepting at the cap. */
-    public void slotFreed(EventLoop from) {
+    void slotFreed(EventLoop from) {
         for (EventLoop loop : loops) {
             if (loop != from && loop.waitingForSlot()) loop.wake();
         }
@@ -134,7 +138,7 @@ public final class EventLoops implements Design {
 
     /**
      * The handler factory an {@code epoll} server uses: the one given to the builder, else the event
-     * twin of a built-in service; a blocking {@link Handler} of one's own cannot run on an event loop.
+     * twin of a built-in service; a blocking {@link io.jsock.server.Handler} of one's own cannot run on an event loop.
      */
     private static EventHandler.Factory factoryFor(ServerConfig config) {
         if (config.eventHandler() != null) return config.eventHandler();
@@ -142,7 +146,12 @@ public final class EventLoops implements Design {
         if (twin != null) return twin;
         throw new IllegalArgumentException("model " + config.model() + " runs non-blocking handlers: give the builder"
                 + " an EventHandler factory (.eventHandler(...)) or a built-in service (echo, discard, daytime, chargen);"
-                + " a blocking Handler needs a thread or process model (iterative, thread, virtual, pool[:N], process, prefork[:N])");
+                + " a blocking Handler needs a thread or process model (" + blockingForms() + ")");
+    }
+
+    /** The models that run blocking handlers, as {@link Model#parse} accepts them. */
+    private static String blockingForms() {
+        return Model.all().stream().filter(m -> !m.runsEventHandlers()).map(Model::form).collect(Collectors.joining(", "));
     }
 
 }

@@ -1,48 +1,150 @@
 package io.jsock.server.epoll;
 
-import io.jsock.server.serving.LiveConnection;
-
 import io.jsock.server.Connection;
-import io.jsock.server.event.EventHandler;
-
 import io.jsock.server.event.EventConnection;
+import io.jsock.server.event.EventHandler;
+import io.jsock.server.serving.LiveConnection;
+import io.jsock.server.serving.Serving;
 
 import io.jsock.socket.ErrnoException;
+import io.jsock.socket.Shutdown;
+import io.jsock.socket.event.Epoll;
 import io.jsock.socket.event.EventIo;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 
-/** An {@link EventConnection} of one {@link EventLoop}. */
+/**
+ * An {@link EventConnection} of one {@link EventLoop}, and everything about it: which events epoll
+ * watches for its socket, the output the kernel has not taken yet, and how and when it ends. Its
+ * loop only finds it by its epoll token and calls {@link #ready}; the connection reads, calls its
+ * {@link EventHandler}, sends through {@link EventIo} itself, changes its own registration in the
+ * loop's epoll set ({@link Loop#watch}), and closes itself. (The shape of Netty's
+ * AbstractEpollChannel, whose channel keeps its own epoll flags.)
+ *
+ * <p>Each dispatch ends with {@link #settle}: one look at what the connection needs now, so one
+ * event costs at most one epoll_ctl(2), whatever the handler did during it.
+ */
 final class LoopConnection implements EventConnection {
+    private static final System.Logger LOG = System.getLogger("io.jsock.server");
+
+    /** Reads of one connection per wake-up, at most (64 KiB each): then the others get their turn. */
+    static final int MAX_READS = 16;
+    /** The events watched while input is wanted. */
+    private static final int READ_EVENTS = Epoll.IN | Epoll.RDHUP;
     /** A queue buffer bigger than this is given back to the GC once it drains, so idle connections stay small. */
     private static final int KEEP_QUEUE = 64 * 1024;
 
+    /** What a connection asks of the loop that owns it; called on the loop's thread only. */
+    interface Loop {
+        /**
+         * epoll_ctl(2) for the connection's socket with its token: EPOLL_CTL_ADD when {@code first},
+         * else EPOLL_CTL_MOD.
+         */
+        void watch(LoopConnection c, int events, boolean first) throws ErrnoException;
+
+        /** The connection has ended: its socket is closed, its line logged, its slot given back. Forget it. */
+        void forget(LoopConnection c);
+    }
+
+    /** The loop's one buffer for every read, lent to a connection for the length of a callback. */
+    record ReadBuffer(ByteBuffer bytes, MemorySegment segment) {
+        static final int SIZE = 64 * 1024;
+
+        static ReadBuffer allocate() {
+            ByteBuffer b = ByteBuffer.allocateDirect(SIZE);
+            return new ReadBuffer(b, MemorySegment.ofBuffer(b));
+        }
+    }
+
     // Set at accept; never change.
-    final EventLoop loop;
-    final LiveConnection connection;
+    private final Loop loop;
+    private final ReadBuffer in;
+    private final Serving serving;
+    private final LiveConnection connection;
     final int fd;
     final long token; // the epoll data word: generation << 32 | fd
 
     // The loop's thread only.
-    EventHandler handler;
-    int interest;             // the events epoll watches for this socket now; 0 until registered
-    boolean registered;
-    boolean inputEnded;       // the peer's FIN was read
-    boolean closeRequested;   // close() was called: close once the queue is empty
-    boolean shutdownRequested;
-    boolean outputShut;
-    boolean wantWritable;
-    boolean closed;
-    IOException failure;      // a send or a callback failed: the connection ends after the current callback
-    private byte[] queue;     // output the kernel did not take yet: queue[head, tail)
+    private EventHandler handler;
+    private int interest;               // the events epoll watches for this socket now; 0 until registered
+    private boolean registered;
+    private boolean dispatching;        // in ready or open: settle comes at the end, not at each change
+    private boolean inputEnded;         // the peer's FIN was read
+    private boolean closeRequested;     // close() was called: close once the queue is empty
+    private boolean shutdownRequested;  // shutdownOutput() was called: FIN once the queue is empty
+    private boolean outputShut;         // ... and it was sent
+    private boolean wantWritable;
+    private boolean closed;
+    private IOException failure;        // a send or a callback failed: the connection ends after the current callback
+    private byte[] queue;               // output the kernel did not take yet: queue[head, tail)
+    private MemorySegment queueSegment; // a view of queue, made once per array
     private int head, tail;
 
-    LoopConnection(EventLoop loop, LiveConnection connection, int fd, int generation) {
+    LoopConnection(Loop loop, ReadBuffer in, Serving serving, LiveConnection connection, int fd, int generation) {
         this.loop = loop;
+        this.in = in;
+        this.serving = serving;
         this.connection = connection;
         this.fd = fd;
         this.token = (long) generation << 32 | fd;
     }
+
+    // ---- what the loop calls
+
+    /** The connection was accepted: makes its handler, calls onOpen, and registers it in the loop's epoll set. */
+    void open(EventHandler.Factory factory) {
+        dispatch(factory, 0);
+    }
+
+    /**
+     * epoll said the socket is ready for {@code events}: output first (sending makes room), then input
+     * (after an error or hang-up too: what is left, and the error), then the end a hang-up means; then
+     * the interest it needs now.
+     */
+    void ready(int events) {
+        dispatch(null, events);
+    }
+
+    /** One dispatch: the opening ({@code opening} not null) or the events, then one {@link #settle}. */
+    private void dispatch(EventHandler.Factory opening, int events) {
+        dispatching = true;
+        try {
+            if (opening != null) {
+                handler = opening.create(connection);
+                handler.onOpen(this);
+            } else {
+                react(events);
+            }
+        } catch (IOException e) {
+            fail(e); // the peer reset, or the handler gave up: this connection only
+        } catch (RuntimeException | Error e) {
+            handlerFailed(e);
+        } finally {
+            dispatching = false;
+        }
+        settle(); // nothing left to do when the dispatch ended the connection
+    }
+
+    private void react(int events) throws IOException {
+        if ((events & Epoll.OUT) != 0) writable();
+        // ERR and HUP come whatever the interest: read what is left (and the error), then end it.
+        boolean broken = (events & (Epoll.ERR | Epoll.HUP)) != 0;
+        boolean wanted = (events & READ_EVENTS) != 0 && (interest & Epoll.IN) != 0;
+        if ((wanted || broken) && !inputEnded && failure == null && !closed) readable(events);
+        if (broken && failure == null && !closed) {
+            // HUP: both directions are shut (the peer reset, or its FIN after ours): nothing can be sent.
+            end((events & Epoll.ERR) != 0 ? "error (EPOLLERR)" : "hang-up (EPOLLHUP)", false);
+        }
+    }
+
+    /** Ends the connection now, whatever it has queued (the loop's shutdown or failure). */
+    void abort(String how) {
+        end(how, false);
+    }
+
+    // ---- EventConnection, for the handler
 
     /** The accepted connection: its id, peer and local address (its socket belongs to the loop). */
     @Override
@@ -50,11 +152,6 @@ final class LoopConnection implements EventConnection {
         return connection;
     }
 
-    /**
-     * Sends all of {@code src} (from its position to its limit, which it advances): what the kernel
-     * takes now goes at once, the rest is queued and sent when the socket can take it. Never blocks.
-     * After {@link #close}, or once the connection has failed, the bytes are dropped.
-     */
     @Override
     public void write(ByteBuffer src) {
         int len = src.remaining();
@@ -65,9 +162,10 @@ final class LoopConnection implements EventConnection {
         if (head == tail) {
             int n;
             try {
-                n = loop.send(fd, src, pos, len);
+                n = send(src, pos, len);
             } catch (ErrnoException e) {
-                fail(e); // EPIPE, ECONNRESET: the peer is gone; the loop closes after this callback
+                fail(e); // EPIPE, ECONNRESET: the peer is gone; the connection ends after this callback
+                changed();
                 return;
             }
             if (n == len) return;
@@ -77,33 +175,30 @@ final class LoopConnection implements EventConnection {
             }
         }
         enqueue(src, pos, len);
+        changed();
     }
 
-    /** Bytes queued and not yet taken by the kernel. */
     @Override
     public int queuedBytes() {
         return tail - head;
     }
 
-    /** Asks for {@link EventHandler#onWritable} each time the queue is empty and the socket can take more. */
     @Override
     public void wantWritable(boolean on) {
         wantWritable = on;
+        changed();
     }
 
-    /**
-     * Closes the connection once the queued output is sent (unread input is thrown away first, so the
-     * peer gets FIN, not RST). Safe to call more than once.
-     */
     @Override
     public void close() {
         closeRequested = true;
+        changed();
     }
 
-    /** Sends FIN once the queued output is sent (shutdown(SHUT_WR)); input still arrives. */
     @Override
     public void shutdownOutput() {
         shutdownRequested = true;
+        changed();
     }
 
     @Override
@@ -111,12 +206,55 @@ final class LoopConnection implements EventConnection {
         return closed;
     }
 
+    // ---- input and output
+
+    private void readable(int events) throws IOException {
+        ByteBuffer buffer = in.bytes();
+        for (int i = 0; i < MAX_READS && failure == null && !closed; i++) {
+            int n = EventIo.recv(fd, in.segment(), ReadBuffer.SIZE);
+            if (n == EventIo.UNAVAILABLE) return;
+            if (n == EventIo.END) {
+                endOfInput();
+                return;
+            }
+            buffer.limit(n).position(0);
+            handler.onReadable(this, buffer);
+            if (n < ReadBuffer.SIZE) {
+                // Drained for now. With RDHUP the FIN is behind what was read: no recv just to see 0.
+                if ((events & Epoll.RDHUP) != 0 && !inputEnded) endOfInput();
+                return;
+            }
+            if (closeRequested || queuedBytes() > HIGH_WATER) return;
+        }
+    }
+
+    private void endOfInput() throws IOException {
+        inputEnded = true;
+        handler.onEndOfInput(this);
+    }
+
+    /** The socket can take more: the queue first, then the handler's onWritable while it keeps the queue empty. */
+    private void writable() throws IOException {
+        if (!flush()) return;
+        if (wantWritable && !closeRequested && !shutdownRequested) {
+            for (int i = 0; i < MAX_READS && wantWritable && queuedBytes() == 0 && failure == null; i++) {
+                handler.onWritable(this);
+            }
+        }
+    }
+
+    /** send(2) of {@code src[pos, pos+len)}: the loop's own buffer as it is, any other through a view of it. */
+    private int send(ByteBuffer src, int pos, int len) throws ErrnoException {
+        if (src == in.bytes()) return EventIo.send(fd, in.segment(), pos, len);
+        return EventIo.send(fd, MemorySegment.ofBuffer(src.duplicate().clear()), pos, len);
+    }
+
     /** Sends queued output; returns true when the queue is empty. A failure is kept in {@link #failure}. */
-    boolean flush() {
+    private boolean flush() {
         while (head != tail) {
             int n;
             try {
-                n = loop.send(fd, queue, head, tail - head);
+                n = EventIo.send(fd, queueSegment, head, tail - head);
             } catch (ErrnoException e) {
                 fail(e);
                 return false;
@@ -125,35 +263,123 @@ final class LoopConnection implements EventConnection {
             head += n;
         }
         head = tail = 0;
-        if (queue != null && queue.length > KEEP_QUEUE) queue = null;
+        if (queue != null && queue.length > KEEP_QUEUE) {
+            queue = null;
+            queueSegment = null;
+        }
         return true;
-    }
-
-    /** Keeps the first failure, naming the peer rather than the descriptor number EventIo knows. */
-    void fail(IOException e) {
-        if (failure != null) return;
-        failure = e instanceof ErrnoException ee && ee.address() != null && ee.address().startsWith("fd ")
-                ? new ErrnoException(ee.syscall(), ee.errnoNumber(), connection.peer())
-                : e;
     }
 
     private void enqueue(ByteBuffer src, int pos, int len) {
         int queued = tail - head;
         if (queue == null) {
-            queue = new byte[Math.max(4096, Integer.highestOneBit(len - 1) << 1)];
+            setQueue(new byte[Math.max(4096, Integer.highestOneBit(len - 1) << 1)]);
         } else if (queue.length - tail < len) {
             if (queued + len <= queue.length) {
                 System.arraycopy(queue, head, queue, 0, queued);
             } else {
                 byte[] bigger = new byte[Math.max(queue.length * 2, queued + len)];
                 System.arraycopy(queue, head, bigger, 0, queued);
-                queue = bigger;
+                setQueue(bigger);
             }
             head = 0;
             tail = queued;
         }
         src.get(pos, queue, tail, len);
         tail += len;
+    }
+
+    private void setQueue(byte[] q) {
+        queue = q;
+        queueSegment = MemorySegment.ofArray(q);
+    }
+
+    // ---- interest and the end
+
+    /**
+     * The handler changed something. Within this connection's own dispatch, {@link #settle} comes at
+     * its end; called from another connection's callback, nothing else would look at this one until
+     * its next event (which may never come): settle now.
+     */
+    private void changed() {
+        if (!dispatching) settle();
+    }
+
+    /** After a dispatch: end the connection if it asked to or failed; else have epoll watch what it needs now. */
+    private void settle() {
+        if (closed) return;
+        if (failure != null) {
+            end(failure.getMessage(), false);
+            return;
+        }
+        if (queuedBytes() == 0) {
+            if (closeRequested) {
+                end(null, true);
+                return;
+            }
+            if (shutdownRequested && !outputShut) {
+                outputShut = true;
+                try {
+                    connection.socket().shutdown(Shutdown.WRITE);
+                } catch (ErrnoException e) {
+                    end(e.getMessage(), false);
+                    return;
+                }
+            }
+        }
+        int want = 0;
+        if (!inputEnded && !closeRequested && queuedBytes() <= HIGH_WATER) want = READ_EVENTS;
+        if (queuedBytes() > 0 || (wantWritable && !closeRequested && !outputShut)) want |= Epoll.OUT;
+        if (want == interest && registered) return;
+        try {
+            loop.watch(this, want, !registered);
+            registered = true;
+            interest = want;
+        } catch (ErrnoException e) {
+            end(e.getMessage(), false);
+        }
+    }
+
+    /** Keeps the first failure, naming the peer rather than the descriptor number EventIo knows. */
+    private void fail(IOException e) {
+        if (failure != null) return;
+        failure = e instanceof ErrnoException ee && ee.address() != null && ee.address().startsWith("fd ")
+                ? new ErrnoException(ee.syscall(), ee.errnoNumber(), connection.peer())
+                : e;
+    }
+
+    private void handlerFailed(Throwable e) {
+        LOG.log(Level.ERROR, this + ": event handler failed", e);
+        end("handler failed: " + e, false);
+    }
+
+    /**
+     * Ends the connection: tells its handler, closes the socket (which also takes it out of the epoll
+     * set, since no other descriptor shares it), logs its line, frees its slot, and has the loop forget
+     * it. {@code graceful}: first reads what input is waiting, so the close sends FIN rather than RST.
+     */
+    private void end(String how, boolean graceful) {
+        if (closed) return;
+        closed = true;
+        if (graceful && !inputEnded) {
+            try {
+                for (int i = 0; i < MAX_READS && EventIo.recv(fd, in.segment(), ReadBuffer.SIZE) > 0; i++) {
+                    // thrown away: the handler is done with this connection
+                }
+            } catch (ErrnoException resetAlready) {
+                // the close below is all that is left to do
+            }
+        }
+        try {
+            if (handler != null) handler.onClose(this);
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.ERROR, this + ": onClose failed", e);
+        }
+        try {
+            serving.closed(connection, how);
+        } finally {
+            loop.forget(this);
+        }
     }
 
     @Override

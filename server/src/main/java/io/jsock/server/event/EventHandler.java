@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * What an {@code epoll} server does with one connection: the non-blocking twin of {@link Handler},
+ * What an {@code epoll} server does with one connection: the non-blocking twin of {@link io.jsock.server.Handler},
  * as callbacks from the event loop that owns the connection. A {@link Factory} makes one per
  * connection (or hands out one shared instance when the handler keeps no state of its own).
  *
@@ -33,26 +33,59 @@ import java.nio.ByteBuffer;
  * </ul>
  */
 public interface EventHandler {
-    /** The connection was accepted. Default: nothing (wait for input). */
+    /**
+     * The connection was accepted. Default: nothing (wait for input).
+     *
+     * @param c the connection; never null
+     * @throws IOException to end the connection (quietly, its message in the closed line)
+     */
     default void onOpen(EventConnection c) throws IOException {}
 
-    /** Bytes arrived: {@code in} holds them between its position and limit, valid during this call only. */
+    /**
+     * Bytes arrived.
+     *
+     * @param c  the connection; never null
+     * @param in the bytes, between its position and limit (at least one); the loop's own buffer,
+     *           valid during this call only
+     * @throws IOException to end the connection (quietly, its message in the closed line)
+     */
     void onReadable(EventConnection c, ByteBuffer in) throws IOException;
 
-    /** The peer sent FIN: nothing more will come. Default: close once the queued output is sent. */
+    /**
+     * The peer sent FIN: nothing more will come. Default: close once the queued output is sent.
+     *
+     * @param c the connection; never null
+     * @throws IOException to end the connection (quietly, its message in the closed line)
+     */
     default void onEndOfInput(EventConnection c) throws IOException {
         c.close();
     }
 
-    /** The queue is empty and the socket can take more (only while {@link EventConnection#wantWritable} is on). */
+    /**
+     * The queue is empty and the socket can take more (only while {@link EventConnection#wantWritable} is on).
+     *
+     * @param c the connection; never null
+     * @throws IOException to end the connection (quietly, its message in the closed line)
+     */
     default void onWritable(EventConnection c) throws IOException {}
 
-    /** The connection is closed (the socket is gone); nothing can be written any more. */
+    /**
+     * The connection is closed (the socket is gone); nothing can be written any more. An exception
+     * from here is logged and changes nothing.
+     *
+     * @param c the connection; never null
+     */
     default void onClose(EventConnection c) {}
 
     /** Makes the handler for one accepted connection; called on the loop's thread. */
     @FunctionalInterface
     interface Factory {
+        /**
+         * Makes (or hands out a shared) handler for one connection, before {@link #onOpen}.
+         *
+         * @param c the accepted connection; never null
+         * @return the handler; not null (a null, or an exception, ends the connection as a failed handler)
+         */
         EventHandler create(Connection c);
     }
 }

@@ -58,8 +58,11 @@ public final class EventServices {
     });
 
     /**
-     * The event twin of a blocking handler: for a built-in {@link Service}, the factory of its
-     * non-blocking version; for any other handler, {@code null}.
+     * The event twin of a blocking handler.
+     *
+     * @param h a blocking handler, or null
+     * @return for a built-in {@link Service}, the factory of its non-blocking version; for any other
+     *     handler (or null), {@code null}
      */
     public static EventHandler.Factory twinOf(Handler h) {
         if (!(h instanceof Service s)) return null;

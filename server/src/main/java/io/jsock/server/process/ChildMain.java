@@ -30,6 +30,11 @@ import java.nio.file.Path;
 public final class ChildMain {
     private ChildMain() {}
 
+    /**
+     * Runs one of the modes above and exits with its status.
+     *
+     * @param args the mode and its arguments
+     */
     public static void main(String[] args) {
         if (args.length < 2) usage("expected 'serve HANDLER [ID]' or 'worker HANDLER|-- COMMAND...'");
         int status = switch (args[0]) {

@@ -21,17 +21,21 @@ import java.util.concurrent.TimeUnit;
  * {@code prefork:N}: N worker processes (UNP 30.6), each a JVM ({@link PreforkWorker}) that inherits
  * the listener at descriptor 3 and runs the accept loop on it; the parent only watches them. The
  * kernel hands each connection to one worker, and waiting with EPOLLEXCLUSIVE keeps the others
- * asleep (no thundering herd; see {@link ExclusiveAccept}). A worker that dies is replaced (after a
+ * asleep (no thundering herd; see {@link io.jsock.server.serving.ExclusiveAccept}). A worker that dies is replaced (after a
  * pause when it died young, so a worker that cannot start does not spin). Shutdown: the listener is
  * closed here, the workers get SIGTERM (each stops accepting and lets its connections finish within
  * the grace period), and those still there after the grace period and a short wait get SIGKILL.
  */
 public final class Preforked implements Design {
-    public static final long KILL_AFTER_MILLIS = 2000;  // past the grace period, for the workers to wind down
-    public static final long YOUNG_MILLIS = 1000;       // a worker that died sooner is replaced after this pause
+    /** How long past the grace period the workers get to wind down before SIGKILL. */
+    public static final long KILL_AFTER_MILLIS = 2000;
+    /** A worker that died sooner than this after its start is replaced after this pause. */
+    public static final long YOUNG_MILLIS = 1000;
 
     // For tests: where workers write their wake-up counts, and whether to leave EPOLLEXCLUSIVE out.
+    /** For tests: the directory where each worker writes its wake-up counts at exit, or null. */
     public static volatile Path statsDir;
+    /** For tests: whether workers wait without EPOLLEXCLUSIVE, to show the herd it prevents. */
     public static volatile boolean herd;
 
     private final int n;
@@ -44,6 +48,11 @@ public final class Preforked implements Design {
     private final Set<ChildProcess> workers = ConcurrentHashMap.newKeySet();
     private boolean stopping;
 
+    /**
+     * The design of {@code prefork:n}.
+     *
+     * @param n the number of worker processes
+     */
     public Preforked(int n) {
         this.n = n;
     }
@@ -123,29 +132,13 @@ public final class Preforked implements Design {
             stopping = true;
         }
         serving.markStopping();
-        signalAll(false); // each worker: stop accepting, finish within the grace period, exit
-        long kill = deadline + TimeUnit.MILLISECONDS.toNanos(KILL_AFTER_MILLIS);
-        while (!workers.isEmpty() && kill - System.nanoTime() > 0) Thread.sleep(10);
-        signalAll(true);
-        long reaped = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!workers.isEmpty() && reaped - System.nanoTime() > 0) Thread.sleep(5);
-        if (!workers.isEmpty()) serving.log(Level.WARNING, "workers not reaped after SIGKILL: " + workers);
-    }
-
-    private void signalAll(boolean kill) {
-        for (ChildProcess w : workers) {
-            try {
-                if (kill) w.kill();
-                else w.terminate();
-            } catch (ErrnoException e) {
-                serving.log(Level.WARNING, e.getMessage());
-            }
+        // No worker is added from now on (spawnWorker looks at stopping under the same lock): wait for these.
+        Children.signal(workers, false, serving); // each worker: stop accepting, finish within the grace period, exit
+        if (Children.awaitExit(workers, deadline + TimeUnit.MILLISECONDS.toNanos(KILL_AFTER_MILLIS))) return;
+        Children.signal(workers, true, serving);
+        if (!Children.awaitExit(workers, System.nanoTime() + TimeUnit.SECONDS.toNanos(5))) {
+            serving.log(Level.WARNING, "workers not reaped after SIGKILL: " + workers.stream().filter(ChildProcess::isAlive).toList());
         }
-    }
-
-    /** The workers alive now (for tests). */
-    public Set<ChildProcess> workers() {
-        return workers;
     }
 
     private void log(String line) {

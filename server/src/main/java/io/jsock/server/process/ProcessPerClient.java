@@ -10,7 +10,6 @@ import io.jsock.server.serving.Design;
 
 import io.jsock.socket.Accepted;
 import io.jsock.socket.process.ChildProcess;
-import io.jsock.socket.ErrnoException;
 import io.jsock.socket.SockAddr;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -30,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * above the ones handed over.
  *
  * <p>The child is the server's command (inetd/tcpserver style, the socket as its stdin and
- * stdout), or, for a Java {@link Handler}, a small JVM ({@link ChildMain}) that adopts the socket
+ * stdout), or, for a Java {@link io.jsock.server.Handler}, a small JVM ({@link ChildMain}) that adopts the socket
  * at descriptor 0 and runs the handler. Its environment follows UCSPI: PROTO, TCPLOCALIP,
  * TCPLOCALPORT, TCPREMOTEIP, TCPREMOTEPORT, added to this process's environment.
  *
@@ -39,6 +38,7 @@ import java.util.concurrent.TimeUnit;
  * SIGTERM, then SIGKILL after {@value #TERM_WAIT_MILLIS} ms.
  */
 public final class ProcessPerClient implements Design {
+    /** How long the children get between SIGTERM and SIGKILL, once the grace period is over. */
     public static final long TERM_WAIT_MILLIS = 1000;
 
     // Set by start; never change after.
@@ -51,6 +51,9 @@ public final class ProcessPerClient implements Design {
     // Children alive, by connection id: added by the accept thread, removed by the reaper's callback.
     private final Map<Long, ChildProcess> children = new ConcurrentHashMap<>();
 
+    /** The design of {@code process}; {@link #start} works out what each child runs. */
+    public ProcessPerClient() {}
+
     @Override
     public void start(Serving serving) throws IOException {
         prepare(serving);
@@ -58,7 +61,7 @@ public final class ProcessPerClient implements Design {
     }
 
     /** Works out what each child runs; throws if it cannot run (a missing program, a handler a child cannot build). */
-    public void prepare(Serving serving) throws IOException {
+    private void prepare(Serving serving) throws IOException {
         this.serving = serving;
         ServerConfig config = serving.config;
         if (config.command() != null) {
@@ -72,7 +75,7 @@ public final class ProcessPerClient implements Design {
     }
 
     /** One accepted connection: spawn its child, then close our connfd. */
-    public void spawn(Accepted a) {
+    private void spawn(Accepted a) {
         LiveConnection c = serving.open(a);
         ChildProcess child;
         try {
@@ -103,7 +106,7 @@ public final class ProcessPerClient implements Design {
     }
 
     /** This process's environment plus UCSPI's variables for the connection (PROTO=TCP, TCPLOCALIP, ...). */
-    public static Map<String, String> environment(Connection c) {
+    private static Map<String, String> environment(Connection c) {
         Map<String, String> env = new HashMap<>(System.getenv());
         SockAddr local = c.local();
         SockAddr remote = c.peer();
@@ -140,29 +143,12 @@ public final class ProcessPerClient implements Design {
 
     /** After the grace period: SIGTERM every child, then SIGKILL those still there after a short wait. */
     public void terminateChildren() {
-        signalAll(false);
-        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TERM_WAIT_MILLIS);
+        Children.signal(children.values(), false, serving);
         try {
-            while (!children.isEmpty() && until - System.nanoTime() > 0) Thread.sleep(5);
+            if (Children.awaitExit(children.values(), System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TERM_WAIT_MILLIS))) return;
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            Thread.currentThread().interrupt(); // stop waiting, not ending them: SIGKILL below
         }
-        signalAll(true);
-    }
-
-    private void signalAll(boolean kill) {
-        for (ChildProcess p : children.values()) {
-            try {
-                if (kill) p.kill();
-                else p.terminate();
-            } catch (ErrnoException e) {
-                serving.log(Level.WARNING, e.getMessage());
-            }
-        }
-    }
-
-    /** Children running now (for tests and the worker's shutdown). */
-    public Map<Long, ChildProcess> children() {
-        return children;
+        Children.signal(children.values(), true, serving);
     }
 }

@@ -26,10 +26,20 @@ public final class ExclusiveAccept implements AutoCloseable {
     private final EventFd wake;
 
     // Counted by the one accept thread; read by anyone.
-    public final AtomicLong wakeups = new AtomicLong();   // woken with the listener readable
-    public final AtomicLong accepted = new AtomicLong();  // ... and accept(2) gave a connection
-    public final AtomicLong empty = new AtomicLong();     // ... and accept(2) said EAGAIN: a sibling took it
+    /** Wake-ups with the listener readable. */
+    public final AtomicLong wakeups = new AtomicLong();
+    /** ... after which accept(2) gave a connection. */
+    public final AtomicLong accepted = new AtomicLong();
+    /** ... after which accept(2) said EAGAIN: a sibling took it. */
+    public final AtomicLong empty = new AtomicLong();
 
+    /**
+     * An epoll instance holding {@code listener} and an eventfd to wake it.
+     *
+     * @param listener  the listener shared with the siblings
+     * @param exclusive with EPOLLEXCLUSIVE (false only to show the herd it prevents)
+     * @throws IOException if epoll_create, eventfd or epoll_ctl fails; nothing is left open
+     */
     public ExclusiveAccept(Socket listener, boolean exclusive) throws IOException {
         this.listener = listener;
         Epoll e = Epoll.open(2);
@@ -49,7 +59,13 @@ public final class ExclusiveAccept implements AutoCloseable {
         this.epoll = e;
     }
 
-    /** Blocks until this worker takes a connection; throws {@link SocketClosedException} once {@link #stop} was called. */
+    /**
+     * Blocks until this worker takes a connection.
+     *
+     * @return the connection; never null
+     * @throws SocketClosedException once the listener is closed and {@link #stop} was called
+     * @throws IOException if epoll_wait or accept(2) fails
+     */
     public Accepted next() throws IOException {
         while (true) {
             if (!listener.isOpen()) throw new SocketClosedException("accept");
@@ -71,7 +87,11 @@ public final class ExclusiveAccept implements AutoCloseable {
         }
     }
 
-    /** Wakes the accept thread after the listener was closed, so {@link #next} throws. */
+    /**
+     * Wakes the accept thread after the listener was closed, so {@link #next} throws.
+     *
+     * @throws IOException if the eventfd cannot be written
+     */
     public void stop() throws IOException {
         wake.signal();
     }
@@ -82,7 +102,11 @@ public final class ExclusiveAccept implements AutoCloseable {
         wake.close();
     }
 
-    /** {@code wakeups accepted empty}, one line. */
+    /**
+     * The counts, for a test to read from the worker's stats file.
+     *
+     * @return {@code wakeups accepted empty}, one line
+     */
     public String counts() {
         return wakeups.get() + " " + accepted.get() + " " + empty.get();
     }

@@ -14,6 +14,13 @@ public final class LiveConnection implements Connection {
     private final long startNanos = System.nanoTime();
     private volatile SockAddr local; // asked of the kernel on first use: a wildcard listener's connections differ
 
+    /**
+     * The record of a connection just accepted.
+     *
+     * @param id     its number ({@code #id} in log lines)
+     * @param socket the connected socket
+     * @param peer   the client's address, or null when it is unknown (a child that found its client gone)
+     */
     public LiveConnection(long id, Socket socket, SockAddr peer) {
         this.id = id;
         this.socket = socket;
@@ -48,7 +55,11 @@ public final class LiveConnection implements Connection {
         return l;
     }
 
-    /** When it was accepted ({@link System#nanoTime()}). */
+    /**
+     * When it was accepted.
+     *
+     * @return {@link System#nanoTime()} then
+     */
     public long startNanos() {
         return startNanos;
     }

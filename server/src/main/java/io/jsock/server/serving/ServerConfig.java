@@ -12,8 +12,13 @@ import java.util.function.Consumer;
  * Everything {@code TcpServer.Builder} gathered, read by the designs: the server's configuration,
  * one half of the seam a model touches (the other is {@link Serving}'s accept loop).
  *
+ * @param bind         the address to listen on
+ * @param backlog      listen(2)'s backlog
+ * @param model        the concurrency model
  * @param handler      the blocking handler, or null (a command or an event handler is given instead)
  * @param command      the argv to run per connection, or null
+ * @param maxConnections the connection cap (0: none)
+ * @param grace        how long connections in flight may finish at shutdown
  * @param log          where one line per connection goes, or null
  * @param eventHandler the epoll model's handler factory, or null
  */

@@ -13,11 +13,11 @@ import io.jsock.socket.TcpInfo;
 import io.jsock.socket.TcpState;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -30,7 +30,9 @@ public final class Serving {
     private static final System.Logger LOG = System.getLogger("io.jsock.server");
 
     // Set at construction; never change.
+    /** The server's configuration, as the builder gathered it. */
     public final ServerConfig config;
+    /** The listening socket (a prefork worker's: its inherited descriptor 3). */
     public final Socket listener;
     private final Semaphore slots; // null: no cap
 
@@ -38,11 +40,18 @@ public final class Serving {
     private volatile Accept accept;
 
     // Live state, thread-safe by construction.
-    private final Map<Long, LiveConnection> live = new ConcurrentHashMap<>();
+    private final LiveConnections live = new LiveConnections();
     private final AtomicLong ids = new AtomicLong();
+    private final AtomicInteger acceptLoops = new AtomicInteger(); // threads in acceptLoop: those markStopping may have to wake
     private volatile boolean stopping;
     private volatile boolean forced; // the grace period is over: connections are closed, not served
 
+    /**
+     * The accept loop and registry of one server (or one prefork worker).
+     *
+     * @param config   the configuration; its cap sizes the slots
+     * @param listener the listening socket, which the accept loop takes from until it is closed
+     */
     public Serving(ServerConfig config, Socket listener) {
         this.config = config;
         this.listener = listener;
@@ -53,26 +62,57 @@ public final class Serving {
     /** How the accept loop takes one connection: blocks until one is complete; throws once the listener is closed. */
     @FunctionalInterface
     public interface Accept {
+        /**
+         * The next connection.
+         *
+         * @return the accepted connection; never null
+         * @throws io.jsock.socket.SocketClosedException once the listener is closed: the loop ends
+         * @throws IOException when accept(2) fails: the loop retries or backs off
+         */
         Accepted next() throws IOException;
     }
 
-    /** Replaces {@code listener.accept()} in the accept loop (before the design starts). */
+    /**
+     * Replaces {@code listener.accept()} in the accept loop (before the design starts).
+     *
+     * @param accept how to take the next connection
+     */
     public void acceptWith(Accept accept) {
         this.accept = accept;
     }
 
+    /**
+     * The listening socket.
+     *
+     * @return {@link #listener}
+     */
     public Socket listener() {
         return listener;
     }
 
+    /**
+     * Whether the shutdown has begun.
+     *
+     * @return true once {@link #markStopping} was called
+     */
     public boolean stopping() {
         return stopping;
     }
 
+    /**
+     * A new connection number.
+     *
+     * @return the next number, from 1
+     */
     public long nextId() {
         return ids.incrementAndGet();
     }
 
+    /**
+     * Connections registered and not yet closed.
+     *
+     * @return the count now
+     */
     public int liveCount() {
         return live.size();
     }
@@ -82,8 +122,21 @@ public final class Serving {
      * connection cap it stops accepting (as tcpserver -c does): further clients complete their
      * handshake in the kernel's queue and are served when a slot frees. Returns when the listener
      * is closed. Never stops on, or spins over, a failing accept.
+     *
+     * @param dispatch what the design does with each connection (serve it here, start a thread or a
+     *     process); it owns the connection's slot until {@link #closed}. If it throws, the connection
+     *     is closed and its slot given back
      */
     public void acceptLoop(Consumer<Accepted> dispatch) {
+        acceptLoops.incrementAndGet(); // before the first look at stopping: markStopping wakes us or we see it
+        try {
+            acceptUntilStopped(dispatch);
+        } finally {
+            acceptLoops.decrementAndGet();
+        }
+    }
+
+    private void acceptUntilStopped(Consumer<Accepted> dispatch) {
         long backoffMillis = 0;
         while (!stopping) {
             if (!takeSlot()) return;
@@ -137,7 +190,12 @@ public final class Serving {
         return next;
     }
 
-    /** accept(2)'s errors that concern only the new connection (or a signal): retried at once. */
+    /**
+     * accept(2)'s errors that concern only the new connection (or a signal): retried at once.
+     *
+     * @param errno accept's errno
+     * @return true to retry at once; false to back off (EMFILE, ENOMEM, ...)
+     */
     public static boolean retriedAtOnce(Errno errno) {
         return switch (errno) {
             case ECONNABORTED, EINTR, EPROTO, ENETDOWN, ENOPROTOOPT, EHOSTDOWN, ENONET, EHOSTUNREACH,
@@ -146,27 +204,38 @@ public final class Serving {
         };
     }
 
-    /** A slot for one more connection without waiting (the epoll model's loops must not block): false at the cap. */
+    /**
+     * A slot for one more connection without waiting (the epoll model's loops must not block).
+     *
+     * @return true with a slot taken (give it back with {@link #giveSlot} or {@link #closed}); false at the cap
+     */
     public boolean tryTakeSlot() {
         return slots == null || slots.tryAcquire();
     }
 
-    /** Whether a connection could be taken now (no cap, or a slot free); a hint: another thread may take it first. */
+    /**
+     * Whether a connection could be taken now; a hint: another thread may take it first.
+     *
+     * @return true without a cap, or with a slot free
+     */
     public boolean slotFree() {
         return slots == null || slots.availablePermits() > 0;
     }
 
+    /** Blocks until a slot is free (true) or the server is stopping (false). */
     private boolean takeSlot() {
         if (slots == null) return true;
         try {
-            while (!slots.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-                if (stopping) return false;
-            }
-            return true;
+            slots.acquire();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         }
+        if (stopping) {
+            slots.release(); // a permit of markStopping's (or a slot freed as we stopped): pass it on to the next waiter
+            return false;
+        }
+        return true;
     }
 
     /** Gives back the slot a connection held (or an accept that produced nothing). */
@@ -174,16 +243,27 @@ public final class Serving {
         if (slots != null) slots.release();
     }
 
-    /** Registers a connection served here (or by a child process) so shutdown can find it. */
+    /**
+     * Registers a connection served here (or by a child process) so shutdown can find it, and logs
+     * its open line. Past the grace period its socket is closed at once.
+     *
+     * @param a the accepted connection, holding a slot
+     * @return its record; end it with {@link #closed} exactly once
+     */
     public LiveConnection open(Accepted a) {
         LiveConnection c = new LiveConnection(nextId(), a.socket(), a.peer());
-        live.put(c.id(), c);
+        live.add(c);
         if (forced) c.socket().close(); // accepted just as the grace period ended: the force may not have seen it
         if (config.log() != null) config.log().accept(c + " > " + c.local() + " open");
         return c;
     }
 
-    /** The end of a connection: closes it, unregisters it, frees its slot and logs its line. */
+    /**
+     * The end of a connection: closes it, logs its line, unregisters it and frees its slot.
+     *
+     * @param c   the connection {@link #open} registered
+     * @param how why it ended, for the closed line; null when it ended normally
+     */
     public void closed(LiveConnection c, String how) {
         String traffic = config.log() != null ? traffic(c) : null;
         SockAddr local = config.log() != null ? c.local() : null;
@@ -194,7 +274,7 @@ public final class Serving {
                     + traffic + (how == null ? "" : " (" + how + ")"));
         }
         // Live until its line is written: once activeConnections() is 0, every closed line is there.
-        live.remove(c.id());
+        live.remove(c);
         giveSlot();
     }
 
@@ -216,7 +296,12 @@ public final class Serving {
         }
     }
 
-    /** Serves one accepted connection on this thread: the handler in one try/finally. */
+    /**
+     * Serves one accepted connection on this thread: the handler in one try/finally. Whatever the
+     * handler does, the connection is closed, logged and unregistered when this returns.
+     *
+     * @param a the accepted connection, holding a slot
+     */
     public void serve(Accepted a) {
         LiveConnection c = open(a);
         String how = null;
@@ -243,27 +328,46 @@ public final class Serving {
      * flight finish until {@code deadline}, then force them closed (their blocked reads and writes
      * wake) and join the accept threads. The accept threads of {@code iterative} and {@code pool}
      * serve connections themselves, so they are waited for within the same deadline, never before it.
+     *
+     * @param deadline      the end of the grace period ({@link System#nanoTime()})
+     * @param acceptThreads the threads that run {@link #acceptLoop}
+     * @throws InterruptedException if interrupted while waiting
      */
     public void finish(long deadline, List<Thread> acceptThreads) throws InterruptedException {
         finish(deadline, acceptThreads, () -> {
-            for (Connection c : live.values()) c.socket().close(); // forced: the grace period is over
+            for (Connection c : live.all()) c.socket().close(); // forced: the grace period is over
         });
     }
 
-    /** As {@link #finish(long, List)}, with the design's own way to force the connections left (e.g. signal children). */
+    /**
+     * As {@link #finish(long, List)}, with the design's own way to force the connections left.
+     *
+     * @param deadline      the end of the grace period ({@link System#nanoTime()})
+     * @param acceptThreads the threads that run {@link #acceptLoop}
+     * @param force         ends the connections still live after the grace period (e.g. signals the children)
+     * @throws InterruptedException if interrupted while waiting
+     */
     public void finish(long deadline, List<Thread> acceptThreads, Runnable force) throws InterruptedException {
-        stopping = true;
-        while ((!live.isEmpty() || anyAlive(acceptThreads)) && deadline - System.nanoTime() > 0) {
-            Thread.sleep(Math.min(20, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
-        }
+        markStopping();
+        // The grace period: until no connection is live and every accept thread is gone. An accept thread
+        // (or a thread it started) may register one more connection meanwhile: then wait for that one too.
+        do {
+            live.awaitEmpty(deadline);
+            joinAll(acceptThreads, deadline);
+        } while (!live.isEmpty() && deadline - System.nanoTime() > 0);
         forced = true; // from now on a connection registered late is closed at once (see open)
         if (!live.isEmpty()) force.run();
         long forceDeadline = System.nanoTime() + FORCE_WAIT_NANOS;
-        for (Thread t : acceptThreads) t.join(Math.max(1, (forceDeadline - System.nanoTime()) / 1_000_000));
-        while (!live.isEmpty() && forceDeadline - System.nanoTime() > 0) Thread.sleep(5); // handlers unregister in finally
+        joinAll(acceptThreads, forceDeadline);
+        live.awaitEmpty(forceDeadline); // handlers unregister in finally
         if (!live.isEmpty() || anyAlive(acceptThreads)) {
-            log(Level.WARNING, live.size() + " handler(s) still running after their sockets were closed: " + live.values());
+            log(Level.WARNING, live.size() + " handler(s) still running after their sockets were closed: " + live);
         }
+    }
+
+    /** Joins each thread, waiting at most until {@code deadline} ({@link System#nanoTime()}) in all. */
+    private static void joinAll(List<Thread> threads, long deadline) throws InterruptedException {
+        for (Thread t : threads) t.join(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     }
 
     private static boolean anyAlive(List<Thread> threads) {
@@ -276,10 +380,24 @@ public final class Serving {
     /** How long handlers get to notice their socket was closed under them. */
     private static final long FORCE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
+    /**
+     * Stop accepting: the accept loops end at their next look, and those waiting for a slot at the
+     * connection cap are woken to see it. Safe to call more than once.
+     */
     public void markStopping() {
         stopping = true;
+        // A permit for every accept loop that may be waiting for one (each gives it back: see takeSlot). A loop
+        // that enters after this count sees stopping, as it looks only after counting itself.
+        if (slots != null) slots.release(acceptLoops.get());
     }
 
+    /**
+     * One line of the server's: to the builder's log when there is one, else to {@link System.Logger}
+     * {@code io.jsock.server}.
+     *
+     * @param level   the logger's level for it
+     * @param message the line
+     */
     public void log(Level level, String message) {
         if (config.log() != null) config.log().accept(message);
         else if (LOG.isLoggable(level)) LOG.log(level, message);

@@ -18,6 +18,7 @@ public final class Warmup {
 
     private static volatile boolean done;
 
+    /** Opens what is listed above, the first time only; cheap after that. */
     public static void once() {
         if (done) return;
         Socket.preload(); // the pollers' epoll instances and threads

@@ -18,6 +18,12 @@ public final class AcceptorThreads implements Design {
     private final List<Thread> threads = new ArrayList<>();
     private Serving serving;
 
+    /**
+     * The design of {@code iterative} (n = 1) or {@code pool:n}.
+     *
+     * @param n    the number of threads
+     * @param name the thread's name, or with n &gt; 1 the prefix of {@code name-<i>}
+     */
     public AcceptorThreads(int n, String name) {
         this.n = n;
         this.name = name;

@@ -21,10 +21,20 @@ public final class ThreadPerClient implements Design {
         this.perClient = perClient;
     }
 
+    /**
+     * The design of {@code thread}.
+     *
+     * @return a design whose connection threads are platform threads {@code jsock-conn-<n>}
+     */
     public static ThreadPerClient platform() {
         return new ThreadPerClient(Thread.ofPlatform().name("jsock-conn-", 0));
     }
 
+    /**
+     * The design of {@code virtual} (and of a prefork worker serving a Java handler).
+     *
+     * @return a design whose connection threads are virtual threads {@code jsock-conn-<n>}
+     */
     public static ThreadPerClient virtual() {
         return new ThreadPerClient(Thread.ofVirtual().name("jsock-conn-", 0));
     }

@@ -3,6 +3,7 @@ package io.jsock.server.epoll;
 import io.jsock.server.Model;
 import io.jsock.server.TcpServer;
 
+import io.jsock.server.event.EventConnection;
 import io.jsock.server.event.EventHandler;
 
 import io.jsock.server.event.EventServices;
@@ -286,6 +287,35 @@ class EpollModelTest {
             loud.writeFully(new byte[] {'!'});
             assertThat(loud.read(ByteBuffer.allocate(1))).isEqualTo(-1);
             assertThat(echo1(calm)).isEqualTo('x');
+        }
+    }
+
+    @Test
+    void aConnectionToldToCloseFromAnotherConnectionsCallbackSendsItsOutputAndCloses() throws Exception {
+        List<EventConnection> open = new ArrayList<>(); // the loop's thread only
+        EventHandler.Factory hangUpTheFirst = c -> new EventHandler() {
+            @Override
+            public void onOpen(EventConnection conn) {
+                open.add(conn);
+            }
+
+            @Override
+            public void onReadable(EventConnection conn, ByteBuffer in) {
+                EventConnection first = open.getFirst();
+                first.write(ByteBuffer.wrap("bye\n".getBytes(StandardCharsets.US_ASCII)));
+                first.close();
+                in.position(in.limit());
+            }
+        };
+        try (TcpServer s = server("epoll:1").eventHandler(hangUpTheFirst).start();
+                Socket quiet = connect(s.localAddress());
+                Socket other = connect(s.localAddress())) {
+            other.writeFully(new byte[] {'k'}); // nothing ever arrives on quiet: only the other's callback ends it
+            quiet.setTimeout(Duration.ofSeconds(60));
+            byte[] bye = new byte[4];
+            quiet.readFully(bye);
+            assertThat(new String(bye, StandardCharsets.US_ASCII)).isEqualTo("bye\n");
+            assertThat(quiet.read(ByteBuffer.allocate(1))).as("FIN after the output").isEqualTo(-1);
         }
     }
 
