@@ -218,7 +218,7 @@ final class ListenQueues implements Experiment {
         boolean fifo = true;
         for (int i = 0; i < BACKLOG + 1; i++) {
             Accepted a = l.tryAccept();
-            if (a == null) {
+            if (a == Accepted.UNAVAILABLE) {
                 f.unexpected("accept found the completed queue empty after " + i + " connections");
                 fifo = false;
                 break;

@@ -1,5 +1,6 @@
 package io.jsock.socket;
 
+import io.jsock.socket.internal.IoStatus;
 import io.jsock.socket.internal.Constants;
 import io.jsock.socket.internal.Libc;
 
@@ -71,10 +72,10 @@ public final class NetNamespace {
             MemorySegment cpath = arena.allocateFrom(path);
             fd = Libc.open(cpath, Constants.O_RDONLY | Constants.O_CLOEXEC, 0);
         }
-        if (fd < 0) throw new ErrnoException("open", Libc.errno(), path, "no network namespace named " + name);
+        if (fd < 0) throw IoStatus.exception("open", Libc.errno(), path, "no network namespace named " + name);
         try {
             if (Libc.setns(fd, Constants.CLONE_NEWNET) < 0) {
-                throw new ErrnoException("setns", Libc.errno(), path, "entering a network namespace needs root");
+                throw IoStatus.exception("setns", Libc.errno(), path, "entering a network namespace needs root");
             }
         } finally {
             Libc.close(fd);

@@ -1,12 +1,11 @@
 package io.jsock.socket;
 
-import io.jsock.socket.internal.Poller;
-
+import io.jsock.socket.internal.Fd;
+import io.jsock.socket.internal.IoStatus;
 import io.jsock.socket.internal.KernelFeatures;
 import io.jsock.socket.internal.Libc;
+import io.jsock.socket.internal.Poller;
 import io.jsock.socket.internal.Sockaddrs;
-
-import io.jsock.socket.internal.Fd;
 
 import static io.jsock.socket.internal.Constants.*;
 
@@ -18,6 +17,7 @@ import java.lang.foreign.MemorySegment;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A socket: one kernel descriptor and the BSD calls on it, each a separate call as in UNP chapter 4.
@@ -28,13 +28,18 @@ import java.time.Duration;
  * poller wakes it) or waits in poll(2) on a platform thread. Every failure is an
  * {@link ErrnoException} naming the call, the address and the kernel's errno.
  *
+ * <p>The {@code try} calls ({@link #tryAccept}, {@link #tryRead}, {@link #tryWrite}) never wait, and
+ * say "nothing now" (the kernel's EAGAIN) the same way: they return the constant {@code UNAVAILABLE}
+ * of their result type, compared with {@code ==}: {@link Accepted#UNAVAILABLE} for a connection,
+ * {@link #UNAVAILABLE} for a count. Never {@code null}, never an exception.
+ *
  * <p>Thread safety: calls may come from any thread; one reader and one writer at a time is the
  * usual use. {@link #close()} from another thread wakes blocked callers with a
  * {@link SocketClosedException}. Every descriptor is close-on-exec.
  */
 public final class Socket implements AutoCloseable {
-    /** What the {@code try} calls return when the call would block. */
-    public static final int UNAVAILABLE = -2;
+    /** What {@link #tryRead} and {@link #tryWrite} return when the call would block (EAGAIN). */
+    public static final int UNAVAILABLE = IoStatus.UNAVAILABLE;
 
     private final Fd fd;
     private final Family family;
@@ -60,7 +65,7 @@ public final class Socket implements AutoCloseable {
         if (fd < 0) {
             int e = Libc.errno();
             String what = "(" + family.pfName() + ", SOCK_" + type + ", " + protocol + ")";
-            throw new ErrnoException("socket", e, what, KernelFeatures.hint(family, type, protocol, e));
+            throw IoStatus.exception("socket", e, what, KernelFeatures.hint(family, type, protocol, e));
         }
         return new Socket(fd, family, type, protocol);
     }
@@ -69,7 +74,7 @@ public final class Socket implements AutoCloseable {
     public static Socket[] pair(Family family, SocketType type) throws ErrnoException {
         MemorySegment sv = MemorySegment.ofArray(new int[2]);
         if (Libc.socketpair(family.pf(), type.value() | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv) < 0) {
-            throw new ErrnoException("socketpair", Libc.errno(), "(" + family.pfName() + ", SOCK_" + type + ")");
+            throw IoStatus.failure("socketpair", "(" + family.pfName() + ", SOCK_" + type + ")");
         }
         int[] fds = sv.toArray(JAVA_INT);
         return new Socket[] {new Socket(fds[0], family, type, Protocol.DEFAULT), new Socket(fds[1], family, type, Protocol.DEFAULT)};
@@ -84,7 +89,7 @@ public final class Socket implements AutoCloseable {
         MemorySegment v = MemorySegment.ofArray(new long[1]);
         MemorySegment len = MemorySegment.ofArray(new int[] {4});
         if (Libc.getsockopt(fd, SOL_SOCKET, SO_DOMAIN, v, len) < 0) {
-            throw new ErrnoException("getsockopt", Libc.errno(), "fd " + fd, "not a socket that can be adopted");
+            throw IoStatus.exception("getsockopt", Libc.errno(), "fd " + fd, "not a socket that can be adopted");
         }
         int domain = v.get(JAVA_INT, 0);
         Libc.getsockopt(fd, SOL_SOCKET, SO_TYPE, v, len);
@@ -94,10 +99,10 @@ public final class Socket implements AutoCloseable {
         Family f = Family.ofAf(domain);
         SocketType t = SocketType.of(stype);
         if (f == null || t == null) {
-            throw new ErrnoException("adopt", Errno.EAFNOSUPPORT.number(), "fd " + fd, "family " + domain + " type " + stype);
+            throw IoStatus.exception("adopt", Errno.EAFNOSUPPORT.number(), "fd " + fd, "family " + domain + " type " + stype);
         }
         setNonBlocking(fd, true);
-        if (fd > 2 && Libc.fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) throw new ErrnoException("fcntl", Libc.errno(), "fd " + fd);
+        if (fd > 2 && Libc.fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) throw IoStatus.failure("fcntl", "fd " + fd);
         return new Socket(fd, f, t, Protocol.of(proto));
     }
 
@@ -116,9 +121,9 @@ public final class Socket implements AutoCloseable {
 
     static void setNonBlocking(int fd, boolean on) throws ErrnoException {
         int flags = Libc.fcntl(fd, F_GETFL, 0);
-        if (flags < 0) throw new ErrnoException("fcntl", Libc.errno(), "fd " + fd);
+        if (flags < 0) throw IoStatus.failure("fcntl", "fd " + fd);
         int want = on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK;
-        if (want != flags && Libc.fcntl(fd, F_SETFL, want) < 0) throw new ErrnoException("fcntl", Libc.errno(), "fd " + fd);
+        if (want != flags && Libc.fcntl(fd, F_SETFL, want) < 0) throw IoStatus.failure("fcntl", "fd " + fd);
     }
 
     // ---- bind(2), listen(2), accept(2), connect(2)
@@ -129,7 +134,7 @@ public final class Socket implements AutoCloseable {
         int len = Sockaddrs.encode(local, s);
         fd.acquire("bind");
         try {
-            if (Libc.bind(fd.fd, s, len) < 0) throw new ErrnoException("bind", Libc.errno(), local);
+            if (Libc.bind(fd.fd, s, len) < 0) throw IoStatus.failure("bind", local);
         } finally {
             fd.release();
         }
@@ -139,7 +144,7 @@ public final class Socket implements AutoCloseable {
     public void listen(int backlog) throws ErrnoException {
         fd.acquire("listen");
         try {
-            if (Libc.listen(fd.fd, backlog) < 0) throw new ErrnoException("listen", Libc.errno(), localForMessage());
+            if (Libc.listen(fd.fd, backlog) < 0) throw IoStatus.failure("listen", localForMessage());
         } finally {
             fd.release();
         }
@@ -155,7 +160,7 @@ public final class Socket implements AutoCloseable {
             long deadline = deadline();
             while (true) {
                 Accepted a = tryAcceptAcquired();
-                if (a != null) return a;
+                if (a != Accepted.UNAVAILABLE) return a;
                 if (timedOut(deadline)) throw timeout("accept", localForMessage());
                 fd.await(POLLIN, deadline, "accept");
             }
@@ -164,7 +169,7 @@ public final class Socket implements AutoCloseable {
         }
     }
 
-    /** accept(2) without waiting: {@code null} when the completed queue is empty. */
+    /** accept(2) without waiting: {@link Accepted#UNAVAILABLE} when the completed queue is empty. */
     public Accepted tryAccept() throws IOException {
         fd.acquire("accept");
         try {
@@ -177,20 +182,17 @@ public final class Socket implements AutoCloseable {
     private Accepted tryAcceptAcquired() throws ErrnoException {
         MemorySegment s = Sockaddrs.storage();
         MemorySegment len = Sockaddrs.lengthSlot(s);
-        while (true) {
+        int connfd;
+        do {
             len.set(JAVA_INT, 0, Sockaddrs.STORAGE_SIZE);
-            int n = Libc.accept4(fd.fd, s, len, SOCK_NONBLOCK | SOCK_CLOEXEC);
-            if (n >= 0) {
-                SockAddr peer = Sockaddrs.decode(s, len.get(JAVA_INT, 0));
-                Socket c = new Socket(n, family, type, protocol);
-                c.peerHint = peer;
-                return new Accepted(c, peer);
-            }
-            int e = Libc.errno();
-            if (e == EINTR) continue;
-            if (e == EAGAIN) return null;
-            throw new ErrnoException("accept", e, localForMessage());
-        }
+            connfd = IoStatus.result(Libc.accept4(fd.fd, s, len, SOCK_NONBLOCK | SOCK_CLOEXEC),
+                    "accept", this, Socket::localForMessage);
+        } while (connfd == IoStatus.INTERRUPTED);
+        if (connfd == UNAVAILABLE) return Accepted.UNAVAILABLE;
+        SockAddr peer = Sockaddrs.decode(s, len.get(JAVA_INT, 0));
+        Socket c = new Socket(connfd, family, type, protocol);
+        c.peerHint = peer;
+        return new Accepted(c, peer);
     }
 
     /** connect(2): blocks until the three-way handshake completes or fails (UNP 4.3). */
@@ -211,34 +213,31 @@ public final class Socket implements AutoCloseable {
         fd.acquire("connect");
         try {
             peerHint = remote;
-            int r = Libc.connect(fd.fd, s, len);
-            if (r == 0) return;
-            int e = Libc.errno();
-            if (e == EAGAIN && family == Family.LOCAL) {
-                // A Unix listener's backlog is full: a blocking connect would wait for room.
-                long deadline = limit == 0 ? 0 : System.nanoTime() + limit;
-                while (e == EAGAIN) {
-                    if (timedOut(deadline)) throw timeout("connect", remote);
-                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            long deadline = limit == 0 ? 0 : System.nanoTime() + limit;
+            // Once the handshake is under way, each wake-up calls connect(2) again, which ends a non-blocking
+            // connect as the kernel means it to: 0 (or EISCONN) once established, the handshake's errno if it
+            // failed, EALREADY while it goes on.
+            boolean pending = false;
+            while (true) {
+                int r = IoStatus.connect(Libc.connect(fd.fd, s, len), pending, remote);
+                if (r == 0) return;
+                if (r == IoStatus.INTERRUPTED) {
+                    pending = true; // the kernel goes on with the handshake; the next call says how it stands
+                    continue;
+                }
+                if (r == UNAVAILABLE && (pending || family != Family.LOCAL)) {
+                    throw IoStatus.exception("connect", Errno.EAGAIN.number(), remote); // only a full Unix backlog is waited for
+                }
+                if (timedOut(deadline)) throw timeout("connect", remote);
+                if (r == UNAVAILABLE) {
+                    // A Unix listener's backlog is full: a blocking connect would wait for room, which poll cannot tell.
+                    LockSupport.parkNanos(1_000_000);
                     if (!fd.isOpen()) throw new SocketClosedException("connect"); // closed by another thread
                     if (Thread.currentThread().isInterrupted()) throw new java.io.InterruptedIOException("connect interrupted");
-                    r = Libc.connect(fd.fd, s, len);
-                    e = r == 0 ? 0 : Libc.errno();
+                } else {
+                    pending = true;
+                    fd.await(POLLOUT, deadline, "connect");
                 }
-                if (r == 0) return;
-            }
-            if (e != EINPROGRESS && e != EINTR) throw new ErrnoException("connect", e, remote);
-            // In progress: wait for the handshake's end, then connect(2) again, which ends a non-blocking
-            // connect as the kernel means it to: 0 once established (and the socket counts as connected,
-            // so a later connect is EISCONN), the handshake's errno if it failed, EALREADY while it goes on.
-            long deadline = limit == 0 ? 0 : System.nanoTime() + limit;
-            while (true) {
-                if (timedOut(deadline)) throw timeout("connect", remote);
-                fd.await(POLLOUT, deadline, "connect");
-                if (Libc.connect(fd.fd, s, len) == 0) return;
-                e = Libc.errno();
-                if (e == EISCONN) return;
-                if (e != EALREADY && e != EINPROGRESS && e != EINTR) throw new ErrnoException("connect", e, remote);
             }
         } finally {
             fd.release();
@@ -251,7 +250,7 @@ public final class Socket implements AutoCloseable {
     public void shutdown(Shutdown how) throws ErrnoException {
         fd.acquire("shutdown");
         try {
-            if (Libc.shutdown(fd.fd, how.how) < 0) throw new ErrnoException("shutdown", Libc.errno(), peerForMessage());
+            if (Libc.shutdown(fd.fd, how.how) < 0) throw IoStatus.failure("shutdown", peerForMessage());
         } finally {
             fd.release();
         }
@@ -276,7 +275,7 @@ public final class Socket implements AutoCloseable {
         fd.acquire("dup");
         try {
             int n = Libc.fcntl(fd.fd, F_DUPFD_CLOEXEC, 0);
-            if (n < 0) throw new ErrnoException("dup", Libc.errno(), "fd " + fd.fd);
+            if (n < 0) throw IoStatus.failure("dup", "fd " + fd.fd);
             Socket twin = new Socket(n, family, type, protocol);
             twin.peerHint = peerHint;
             twin.timeoutNanos = timeoutNanos;
@@ -323,7 +322,7 @@ public final class Socket implements AutoCloseable {
         fd.acquire(call);
         try {
             int r = local ? Libc.getsockname(fd.fd, s, len) : Libc.getpeername(fd.fd, s, len);
-            if (r < 0) throw new ErrnoException(call, Libc.errno(), "fd " + fd.fd);
+            if (r < 0) throw IoStatus.failure(call, "fd " + fd.fd);
             return Sockaddrs.decode(s, len.get(JAVA_INT, 0));
         } finally {
             fd.release();
@@ -347,7 +346,7 @@ public final class Socket implements AutoCloseable {
     }
 
     private static ErrnoException timeout(String call, Object address) {
-        return new ErrnoException(call, ETIMEDOUT, address, "jsock's timeout expired");
+        return IoStatus.exception(call, Errno.ETIMEDOUT.number(), address, "jsock's timeout expired");
     }
 
     // ---- recv(2), send(2), recvfrom(2), sendto(2)
@@ -385,7 +384,7 @@ public final class Socket implements AutoCloseable {
             while (true) {
                 int n = tryRecvAcquired(dst, flags);
                 if (n != UNAVAILABLE) return n;
-                if ((flags & MSG_DONTWAIT) != 0) throw new ErrnoException("recv", EAGAIN, peerForMessage());
+                if ((flags & MSG_DONTWAIT) != 0) throw IoStatus.exception("recv", Errno.EAGAIN.number(), peerForMessage());
                 if (timedOut(deadline)) throw timeout("recv", peerForMessage());
                 fd.await(POLLIN, deadline, "recv");
             }
@@ -414,21 +413,15 @@ public final class Socket implements AutoCloseable {
         int pos = dst.position();
         int rem = dst.remaining();
         MemorySegment seg = MemorySegment.ofBuffer(dst);
-        while (true) {
-            long n = Libc.recv(fd.fd, seg, rem, flags);
-            if (n > 0) {
-                if ((flags & MSG_PEEK) == 0) dst.position(pos + (int) n);
-                return (int) n;
-            }
-            if (n == 0) {
-                // A stream peer sent FIN; a datagram was empty. An empty buffer reads nothing either way.
-                return rem > 0 && type != SocketType.DGRAM ? -1 : 0;
-            }
-            int e = Libc.errno();
-            if (e == EINTR) continue;
-            if (e == EAGAIN) return UNAVAILABLE;
-            throw new ErrnoException("recv", e, peerForMessage());
-        }
+        int n;
+        do {
+            n = IoStatus.result(Libc.recv(fd.fd, seg, rem, flags), "recv", this, Socket::peerForMessage);
+        } while (n == IoStatus.INTERRUPTED);
+        if (n == UNAVAILABLE) return UNAVAILABLE;
+        // 0: a stream peer sent FIN, or a datagram was empty. An empty buffer reads nothing either way.
+        if (n == 0) return rem > 0 && type != SocketType.DGRAM ? -1 : 0;
+        if ((flags & MSG_PEEK) == 0) dst.position(pos + n);
+        return n;
     }
 
     /**
@@ -455,7 +448,7 @@ public final class Socket implements AutoCloseable {
             while (true) {
                 int n = trySendAcquired(src, flags);
                 if (n != UNAVAILABLE) return n;
-                if ((flags & MSG_DONTWAIT) != 0) throw new ErrnoException("send", EAGAIN, peerForMessage());
+                if ((flags & MSG_DONTWAIT) != 0) throw IoStatus.exception("send", Errno.EAGAIN.number(), peerForMessage());
                 fd.await(POLLOUT, 0, "send");
             }
         } finally {
@@ -476,17 +469,12 @@ public final class Socket implements AutoCloseable {
     private int trySendAcquired(ByteBuffer src, int flags) throws ErrnoException {
         int pos = src.position();
         MemorySegment seg = MemorySegment.ofBuffer(src);
-        while (true) {
-            long n = Libc.send(fd.fd, seg, seg.byteSize(), flags | MSG_NOSIGNAL);
-            if (n >= 0) {
-                src.position(pos + (int) n);
-                return (int) n;
-            }
-            int e = Libc.errno();
-            if (e == EINTR) continue;
-            if (e == EAGAIN) return UNAVAILABLE;
-            throw new ErrnoException("send", e, peerForMessage());
-        }
+        int n;
+        do {
+            n = IoStatus.result(Libc.send(fd.fd, seg, seg.byteSize(), flags | MSG_NOSIGNAL), "send", this, Socket::peerForMessage);
+        } while (n == IoStatus.INTERRUPTED);
+        if (n != UNAVAILABLE) src.position(pos + n);
+        return n;
     }
 
     /**
@@ -532,15 +520,12 @@ public final class Socket implements AutoCloseable {
             int pos = src.position();
             MemorySegment seg = MemorySegment.ofBuffer(src);
             while (true) {
-                long n = Libc.sendto(fd.fd, seg, seg.byteSize(), MSG_NOSIGNAL, s, len);
+                int n = IoStatus.result(Libc.sendto(fd.fd, seg, seg.byteSize(), MSG_NOSIGNAL, s, len), "sendto", to);
                 if (n >= 0) {
-                    src.position(pos + (int) n);
-                    return (int) n;
+                    src.position(pos + n);
+                    return n;
                 }
-                int e = Libc.errno();
-                if (e == EINTR) continue;
-                if (e != EAGAIN) throw new ErrnoException("sendto", e, to);
-                fd.await(POLLOUT, 0, "sendto");
+                if (n == UNAVAILABLE) fd.await(POLLOUT, 0, "sendto"); // else INTERRUPTED: call again
             }
         } finally {
             fd.release();
@@ -559,15 +544,14 @@ public final class Socket implements AutoCloseable {
             MemorySegment seg = MemorySegment.ofBuffer(dst);
             while (true) {
                 len.set(JAVA_INT, 0, Sockaddrs.STORAGE_SIZE);
-                long n = Libc.recvfrom(fd.fd, seg, seg.byteSize(), 0, s, len);
+                int n = IoStatus.result(Libc.recvfrom(fd.fd, seg, seg.byteSize(), 0, s, len),
+                        "recvfrom", this, Socket::localForMessage);
                 if (n >= 0) {
-                    dst.position(pos + (int) n);
+                    dst.position(pos + n);
                     int alen = len.get(JAVA_INT, 0); // 0: no address (a stream socket, an unbound Unix sender)
-                    return new Received((int) n, alen == 0 ? null : Sockaddrs.decode(s, alen));
+                    return new Received(n, alen == 0 ? null : Sockaddrs.decode(s, alen));
                 }
-                int e = Libc.errno();
-                if (e == EINTR) continue;
-                if (e != EAGAIN) throw new ErrnoException("recvfrom", e, localForMessage());
+                if (n == IoStatus.INTERRUPTED) continue;
                 if (timedOut(deadline)) throw timeout("recvfrom", localForMessage());
                 fd.await(POLLIN, deadline, "recvfrom");
             }
@@ -600,7 +584,7 @@ public final class Socket implements AutoCloseable {
         fd.acquire("setsockopt");
         try {
             if (Libc.setsockopt(fd.fd, option.level, option.name, v, option.codec.size()) < 0) {
-                throw new ErrnoException("setsockopt", Libc.errno(), option + "=" + value);
+                throw IoStatus.failure("setsockopt", option + "=" + value);
             }
         } finally {
             fd.release();
@@ -620,7 +604,7 @@ public final class Socket implements AutoCloseable {
         MemorySegment v = MemorySegment.ofArray(new long[(option.codec.size() + 7) / 8]);
         MemorySegment len = MemorySegment.ofArray(new int[] {option.codec.size()});
         if (Libc.getsockopt(fd.fd, option.level, option.name, v, len) < 0) {
-            throw new ErrnoException("getsockopt", Libc.errno(), option.toString());
+            throw IoStatus.failure("getsockopt", option.toString());
         }
         return option.codec.decode(v, len.get(JAVA_INT, 0));
     }
@@ -658,6 +642,4 @@ public final class Socket implements AutoCloseable {
     public String toString() {
         return "Socket[fd=" + fd.fd + " " + family + " " + type + (fd.isOpen() ? "" : " closed") + "]";
     }
-
-    private static final int EINTR = 4, EAGAIN = 11, EINPROGRESS = 115, EALREADY = 114, EISCONN = 106, ETIMEDOUT = 110;
 }

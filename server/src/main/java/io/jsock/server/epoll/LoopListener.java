@@ -68,7 +68,7 @@ final class LoopListener {
                 if (!acceptFailed(e)) return;
                 continue;
             }
-            if (a == null) {
+            if (a == Accepted.UNAVAILABLE) {
                 serving.giveSlot(); // the queue is empty (another loop took it, or the client reset)
                 return;
             }

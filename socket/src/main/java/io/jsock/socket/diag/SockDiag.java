@@ -1,5 +1,6 @@
 package io.jsock.socket.diag;
 
+import io.jsock.socket.internal.IoStatus;
 import io.jsock.socket.Errno;
 import io.jsock.socket.ErrnoException;
 
@@ -187,7 +188,7 @@ public final class SockDiag {
             MemorySegment h = datagram.asSlice(off);
             int len = NlMsgHdr.nlmsg_len(h);
             if (len < NlMsgHdr.SIZE || off + len > datagram.byteSize()) {
-                throw new ErrnoException("recvfrom", Errno.EBADMSG.number(), what, "netlink message of length " + len);
+                throw IoStatus.exception("recvfrom", Errno.EBADMSG.number(), what, "netlink message of length " + len);
             }
             MemorySegment payload = datagram.asSlice(off + NlMsgHdr.SIZE, len - NlMsgHdr.SIZE);
             off += SockDiagStructs.nlmsgAlign(len);
@@ -195,13 +196,13 @@ public final class SockDiag {
             int type = NlMsgHdr.nlmsg_type(h);
             if (type == NLMSG_DONE) {
                 int status = payload.byteSize() >= 4 ? payload.get(JAVA_INT, 0) : 0;
-                if (status < 0) throw new ErrnoException("sock_diag", -status, what);
+                if (status < 0) throw IoStatus.exception("sock_diag", -status, what);
                 return true;
             }
             if (type == NLMSG_ERROR) {
                 int error = NlMsgErr.error(payload);
                 if (error == 0) continue; // an acknowledgement
-                throw new ErrnoException("sock_diag", -error, what);
+                throw IoStatus.exception("sock_diag", -error, what);
             }
             if (type == SOCK_DIAG_BY_FAMILY && payload.byteSize() >= InetDiagMsg.SIZE) out.add(decode(payload));
         }

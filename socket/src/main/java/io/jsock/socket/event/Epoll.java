@@ -1,6 +1,6 @@
 package io.jsock.socket.event;
 
-import io.jsock.socket.Errno;
+import io.jsock.socket.internal.IoStatus;
 import io.jsock.socket.ErrnoException;
 import io.jsock.socket.internal.Constants;
 import io.jsock.socket.internal.Fd;
@@ -53,7 +53,7 @@ public final class Epoll implements AutoCloseable {
     /** epoll_create1(EPOLL_CLOEXEC), with room for {@code capacity} events per {@link #await}. */
     public static Epoll open(int capacity) throws ErrnoException {
         int fd = Libc.epoll_create1(Constants.EPOLL_CLOEXEC);
-        if (fd < 0) throw new ErrnoException("epoll_create1", Libc.errno(), null);
+        if (fd < 0) throw IoStatus.failure("epoll_create1", null);
         return new Epoll(fd, capacity);
     }
 
@@ -78,7 +78,7 @@ public final class Epoll implements AutoCloseable {
         epoll_event_data(ev, 0, data);
         epfd.acquire("epoll_ctl");
         try {
-            if (Libc.epoll_ctl(epfd.fd, op, fd, ev) < 0) throw new ErrnoException("epoll_ctl", Libc.errno(), "fd " + fd);
+            if (Libc.epoll_ctl(epfd.fd, op, fd, ev) < 0) throw IoStatus.failure("epoll_ctl", "fd " + fd);
         } finally {
             epfd.release();
         }
@@ -92,11 +92,8 @@ public final class Epoll implements AutoCloseable {
     public int await(int timeoutMillis) throws ErrnoException {
         epfd.acquire("epoll_wait");
         try {
-            int n = Libc.epoll_wait(epfd.fd, ready, capacity, timeoutMillis);
-            if (n >= 0) return n;
-            int e = Libc.errno();
-            if (e == Errno.EINTR.number()) return 0;
-            throw new ErrnoException("epoll_wait", e, null);
+            int n = IoStatus.result(Libc.epoll_wait(epfd.fd, ready, capacity, timeoutMillis), "epoll_wait", null);
+            return n == IoStatus.INTERRUPTED ? 0 : n; // a signal: the caller's loop waits again
         } finally {
             epfd.release();
         }

@@ -1,6 +1,6 @@
 package io.jsock.socket.event;
 
-import io.jsock.socket.Errno;
+import io.jsock.socket.internal.IoStatus;
 import io.jsock.socket.ErrnoException;
 import io.jsock.socket.internal.Constants;
 import io.jsock.socket.internal.Fd;
@@ -20,7 +20,7 @@ public final class EventFd implements AutoCloseable {
 
     public static EventFd open() throws ErrnoException {
         int fd = Libc.eventfd(0, Constants.EFD_CLOEXEC | Constants.EFD_NONBLOCK);
-        if (fd < 0) throw new ErrnoException("eventfd", Libc.errno(), null);
+        if (fd < 0) throw IoStatus.failure("eventfd", null);
         return new EventFd(fd);
     }
 
@@ -29,9 +29,11 @@ public final class EventFd implements AutoCloseable {
         MemorySegment one = MemorySegment.ofArray(new long[] {1});
         fd.acquire("write");
         try {
-            if (Libc.write(fd.fd, one, 8) < 0 && Libc.errno() != Errno.EAGAIN.number()) {
-                throw new ErrnoException("write", Libc.errno(), "eventfd");
-            }
+            int n;
+            do {
+                // UNAVAILABLE: the counter is at its maximum, so the descriptor polls readable already.
+                n = IoStatus.result(Libc.write(fd.fd, one, 8), "write", "eventfd");
+            } while (n == IoStatus.INTERRUPTED);
         } finally {
             fd.release();
         }
@@ -42,11 +44,11 @@ public final class EventFd implements AutoCloseable {
         MemorySegment value = MemorySegment.ofArray(new long[1]);
         fd.acquire("read");
         try {
-            if (Libc.read(fd.fd, value, 8) < 0) {
-                if (Libc.errno() == Errno.EAGAIN.number()) return 0;
-                throw new ErrnoException("read", Libc.errno(), "eventfd");
-            }
-            return value.get(JAVA_LONG, 0);
+            int n;
+            do {
+                n = IoStatus.result(Libc.read(fd.fd, value, 8), "read", "eventfd");
+            } while (n == IoStatus.INTERRUPTED);
+            return n == IoStatus.UNAVAILABLE ? 0 : value.get(JAVA_LONG, 0);
         } finally {
             fd.release();
         }

@@ -1,5 +1,6 @@
 package io.jsock.socket.event;
 
+import io.jsock.socket.internal.IoStatus;
 import io.jsock.socket.internal.Libc;
 
 import io.jsock.socket.ErrnoException;
@@ -35,15 +36,11 @@ public final class EventIo {
     public static int recv(int fd, MemorySegment dst, int len) throws ErrnoException {
         Objects.checkFromIndexSize(0, len, dst.byteSize()); // the kernel must not write past dst
         if (dst.isReadOnly()) throw new IllegalArgumentException("cannot recv into a read-only segment");
-        while (true) {
-            long n = Libc.recv(fd, dst, len, 0);
-            if (n > 0) return (int) n;
-            if (n == 0) return len == 0 ? 0 : END;
-            int e = Libc.errno();
-            if (e == EINTR) continue;
-            if (e == EAGAIN) return UNAVAILABLE;
-            throw new ErrnoException("recv", e, "fd " + fd);
-        }
+        int n;
+        do {
+            n = IoStatus.result(Libc.recv(fd, dst, len, 0), "recv", fd);
+        } while (n == IoStatus.INTERRUPTED);
+        return n == 0 && len > 0 ? END : n;
     }
 
     /**
@@ -54,15 +51,10 @@ public final class EventIo {
     public static int send(int fd, MemorySegment src, long offset, int len) throws ErrnoException {
         Objects.checkFromIndexSize(offset, len, src.byteSize()); // nor read past src
         MemorySegment from = offset == 0 ? src : src.asSlice(offset, len);
-        while (true) {
-            long n = Libc.send(fd, from, len, MSG_NOSIGNAL);
-            if (n >= 0) return (int) n;
-            int e = Libc.errno();
-            if (e == EINTR) continue;
-            if (e == EAGAIN) return UNAVAILABLE;
-            throw new ErrnoException("send", e, "fd " + fd);
-        }
+        int n;
+        do {
+            n = IoStatus.result(Libc.send(fd, from, len, MSG_NOSIGNAL), "send", fd);
+        } while (n == IoStatus.INTERRUPTED);
+        return n;
     }
-
-    private static final int EINTR = 4, EAGAIN = 11;
 }

@@ -45,7 +45,7 @@ public final class Libc {
         // (EMFILE) would then fail with NoClassDefFoundError, and keep failing. Binding stays lazy.
         Libc.class.getNestMembers();
         // The same for the classes a failing call needs: under EMFILE the error must still be told.
-        loaded(Errno.class, ErrnoException.class, SocketClosedException.class, KernelFeatures.class);
+        loaded(Errno.class, ErrnoException.class, SocketClosedException.class, KernelFeatures.class, IoStatus.class);
     }
 
     private static void loaded(Class<?>... classes) {

@@ -107,7 +107,7 @@ public final class Wakeup {
 
     private Wakeup() throws ErrnoException {
         int efd = Libc.eventfd(0, Constants.EFD_CLOEXEC | Constants.EFD_NONBLOCK);
-        if (efd < 0) throw new ErrnoException("eventfd", Libc.errno(), null);
+        if (efd < 0) throw IoStatus.failure("eventfd", null);
         eventfd = new Fd(efd);
         pollfd_fd(pollfds, 1, efd);
         pollfd_events(pollfds, 1, Constants.POLLIN);

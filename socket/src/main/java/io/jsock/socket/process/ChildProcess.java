@@ -1,5 +1,6 @@
 package io.jsock.socket.process;
 
+import io.jsock.socket.internal.IoStatus;
 import io.jsock.socket.Errno;
 import io.jsock.socket.ErrnoException;
 import io.jsock.socket.Socket;
@@ -85,14 +86,14 @@ public final class ChildProcess {
                 seen = true;
             }
         }
-        throw new ErrnoException("posix_spawnp", (seen ? Errno.EACCES : Errno.ENOENT).number(), program,
+        throw IoStatus.exception("posix_spawnp", (seen ? Errno.EACCES : Errno.ENOENT).number(), program,
                 seen ? "not executable" : "not found in PATH");
     }
 
     private static Path check(Path p, String program) throws ErrnoException {
-        if (!Files.exists(p)) throw new ErrnoException("posix_spawn", Errno.ENOENT.number(), program);
+        if (!Files.exists(p)) throw IoStatus.exception("posix_spawn", Errno.ENOENT.number(), program);
         if (!Files.isRegularFile(p) || !Files.isExecutable(p)) {
-            throw new ErrnoException("posix_spawn", Errno.EACCES.number(), program, "not an executable file");
+            throw IoStatus.exception("posix_spawn", Errno.EACCES.number(), program, "not an executable file");
         }
         return p;
     }
@@ -148,7 +149,7 @@ public final class ChildProcess {
         if (Libc.kill(pid, sig) == 0) return true;
         int e = Libc.errno();
         if (e == Errno.ESRCH.number()) return false;
-        throw new ErrnoException("kill", e, "pid " + pid + " " + ExitStatus.signalName(sig));
+        throw IoStatus.exception("kill", e, "pid " + pid + " " + ExitStatus.signalName(sig));
     }
 
     /** SIGTERM: asks the child to end. */
@@ -253,7 +254,7 @@ public final class ChildProcess {
                         MemorySegment pid = arena.allocate(JAVA_INT);
                         int rc = Libc.posix_spawn(pid, arena.allocateFrom(program), actions, attr,
                                 strings(arena, argv), strings(arena, environmentStrings()), program.indexOf('/') < 0);
-                        if (rc != 0) throw new ErrnoException("posix_spawn", rc, program);
+                        if (rc != 0) throw IoStatus.exception("posix_spawn", rc, program);
                         ChildProcess child = new ChildProcess(pid.get(JAVA_INT, 0), program);
                         Reaper.INSTANCE.watch(child);
                         return child;
@@ -342,7 +343,7 @@ public final class ChildProcess {
 
         /** The posix_spawn family returns an errno value instead of setting errno. */
         private static void check(int rc, String call) throws ErrnoException {
-            if (rc != 0) throw new ErrnoException(call, rc, null);
+            if (rc != 0) throw IoStatus.exception(call, rc, null);
         }
     }
 }
