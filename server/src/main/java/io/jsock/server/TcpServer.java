@@ -204,7 +204,8 @@ public final class TcpServer implements AutoCloseable {
 
         /**
          * socket, SO_REUSEADDR, bind, listen, then the model's threads or processes. Throws the
-         * failing call's {@link ErrnoException} (EADDRINUSE, EACCES, ...) and leaves nothing open.
+         * failing call's exception (a {@link java.net.BindException} for EADDRINUSE or EACCES, ...; each a
+         * {@link io.jsock.socket.SyscallFailure} with the errno) and leaves nothing open.
          */
         public TcpServer start() throws IOException {
             if (handler == null && command == null && eventHandler == null) {

@@ -1,7 +1,7 @@
 package io.jsock.socket;
 
-import io.jsock.socket.internal.IoStatus;
 import io.jsock.socket.internal.Constants;
+import io.jsock.socket.internal.IoStatus;
 import io.jsock.socket.internal.Libc;
 
 import java.io.IOException;
@@ -65,7 +65,7 @@ public final class NetNamespace {
     }
 
     /** Enters {@code name} on the calling thread. Only for threads made for it: there is no way back. */
-    private static void enter(String name) throws ErrnoException {
+    private static void enter(String name) throws IOException {
         String path = RUN_DIR + "/" + name;
         int fd;
         try (Arena arena = Arena.ofConfined()) {

@@ -25,8 +25,11 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Every call that may wait does what the text says ({@code accept} waits for a completed
  * connection, {@code connect} for the handshake, {@code read} for data) without holding a carrier
  * thread: the descriptor is non-blocking underneath, and a would-block parks a virtual thread (the
- * poller wakes it) or waits in poll(2) on a platform thread. Every failure is an
- * {@link ErrnoException} naming the call, the address and the kernel's errno.
+ * poller wakes it) or waits in poll(2) on a platform thread. Every failure is an {@link IOException}
+ * of the JDK's own type where it has one ({@link java.net.ConnectException},
+ * {@link java.net.BindException}, {@link java.net.SocketTimeoutException},
+ * {@link java.nio.channels.ClosedChannelException}, ...; else {@link ErrnoException}), and a
+ * {@link SyscallFailure} naming the call, the address and the kernel's errno.
  *
  * <p>The {@code try} calls ({@link #tryAccept}, {@link #tryRead}, {@link #tryWrite}) never wait, and
  * say "nothing now" (the kernel's EAGAIN) the same way: they return the constant {@code UNAVAILABLE}
@@ -60,7 +63,7 @@ public final class Socket implements AutoCloseable {
     // ---- socket(2), socketpair(2), adopt
 
     /** socket(2). What the kernel refuses comes back as its errno, with a hint where a feature is missing. */
-    public static Socket open(Family family, SocketType type, Protocol protocol) throws ErrnoException {
+    public static Socket open(Family family, SocketType type, Protocol protocol) throws IOException {
         int fd = Libc.socket(family.pf(), type.value() | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol.value());
         if (fd < 0) {
             int e = Libc.errno();
@@ -71,7 +74,7 @@ public final class Socket implements AutoCloseable {
     }
 
     /** socketpair(2): two connected sockets (Unix domain on Linux). */
-    public static Socket[] pair(Family family, SocketType type) throws ErrnoException {
+    public static Socket[] pair(Family family, SocketType type) throws IOException {
         MemorySegment sv = MemorySegment.ofArray(new int[2]);
         if (Libc.socketpair(family.pf(), type.value() | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv) < 0) {
             throw IoStatus.failure("socketpair", "(" + family.pfName() + ", SOCK_" + type + ")");
@@ -85,7 +88,7 @@ public final class Socket implements AutoCloseable {
      * kernel its family, type and protocol, and makes it non-blocking. Descriptors above 2 become
      * close-on-exec; 0 to 2 stay standard streams for programs this process starts.
      */
-    public static Socket adopt(int fd) throws ErrnoException {
+    public static Socket adopt(int fd) throws IOException {
         MemorySegment v = MemorySegment.ofArray(new long[1]);
         MemorySegment len = MemorySegment.ofArray(new int[] {4});
         if (Libc.getsockopt(fd, SOL_SOCKET, SO_DOMAIN, v, len) < 0) {
@@ -119,7 +122,7 @@ public final class Socket implements AutoCloseable {
         Poller.start();
     }
 
-    static void setNonBlocking(int fd, boolean on) throws ErrnoException {
+    static void setNonBlocking(int fd, boolean on) throws IOException {
         int flags = Libc.fcntl(fd, F_GETFL, 0);
         if (flags < 0) throw IoStatus.failure("fcntl", "fd " + fd);
         int want = on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK;
@@ -129,7 +132,7 @@ public final class Socket implements AutoCloseable {
     // ---- bind(2), listen(2), accept(2), connect(2)
 
     /** bind(2): a local address; port 0 lets the kernel choose an ephemeral port ({@link #getsockname} tells which). */
-    public void bind(SockAddr local) throws ErrnoException {
+    public void bind(SockAddr local) throws IOException {
         MemorySegment s = Sockaddrs.storage();
         int len = Sockaddrs.encode(local, s);
         fd.acquire("bind");
@@ -141,7 +144,7 @@ public final class Socket implements AutoCloseable {
     }
 
     /** listen(2): CLOSED to LISTEN; the kernel queues up to {@code backlog} completed connections. */
-    public void listen(int backlog) throws ErrnoException {
+    public void listen(int backlog) throws IOException {
         fd.acquire("listen");
         try {
             if (Libc.listen(fd.fd, backlog) < 0) throw IoStatus.failure("listen", localForMessage());
@@ -179,7 +182,7 @@ public final class Socket implements AutoCloseable {
         }
     }
 
-    private Accepted tryAcceptAcquired() throws ErrnoException {
+    private Accepted tryAcceptAcquired() throws IOException {
         MemorySegment s = Sockaddrs.storage();
         MemorySegment len = Sockaddrs.lengthSlot(s);
         int connfd;
@@ -202,8 +205,9 @@ public final class Socket implements AutoCloseable {
 
     /**
      * connect(2) that gives up after {@code timeout} ({@code null} or zero, as for
-     * {@link #setTimeout}: only the kernel's own SYN retries end it). Giving up is an ETIMEDOUT
-     * {@link ErrnoException} whose message says it was this timeout, not the kernel's.
+     * {@link #setTimeout}: only the kernel's own SYN retries end it). Giving up is an
+     * {@link ErrnoSocketTimeoutException} whose message says it was this timeout; the kernel's own
+     * giving up is an ETIMEDOUT {@link ErrnoConnectException}.
      */
     public void connect(SockAddr remote, Duration timeout) throws IOException {
         if (timeout != null && timeout.isNegative()) throw new IllegalArgumentException("negative connect timeout: " + timeout);
@@ -247,7 +251,7 @@ public final class Socket implements AutoCloseable {
     // ---- shutdown(2), close(2), dup
 
     /** shutdown(2): with WRITE the FIN goes out now, whatever other descriptors share the socket (UNP 4.9). */
-    public void shutdown(Shutdown how) throws ErrnoException {
+    public void shutdown(Shutdown how) throws IOException {
         fd.acquire("shutdown");
         try {
             if (Libc.shutdown(fd.fd, how.how) < 0) throw IoStatus.failure("shutdown", peerForMessage());
@@ -271,7 +275,7 @@ public final class Socket implements AutoCloseable {
     }
 
     /** A second descriptor for the same socket (F_DUPFD_CLOEXEC), with its own close. */
-    public Socket dup() throws ErrnoException {
+    public Socket dup() throws IOException {
         fd.acquire("dup");
         try {
             int n = Libc.fcntl(fd.fd, F_DUPFD_CLOEXEC, 0);
@@ -305,16 +309,16 @@ public final class Socket implements AutoCloseable {
     // ---- getsockname(2), getpeername(2)
 
     /** getsockname(2): the local address, with the port the kernel chose after bind to port 0 or connect. */
-    public SockAddr getsockname() throws ErrnoException {
+    public SockAddr getsockname() throws IOException {
         return name(true);
     }
 
     /** getpeername(2): the connected peer; ENOTCONN when there is none. */
-    public SockAddr getpeername() throws ErrnoException {
+    public SockAddr getpeername() throws IOException {
         return name(false);
     }
 
-    private SockAddr name(boolean local) throws ErrnoException {
+    private SockAddr name(boolean local) throws IOException {
         String call = local ? "getsockname" : "getpeername";
         MemorySegment s = Sockaddrs.storage();
         MemorySegment len = Sockaddrs.lengthSlot(s);
@@ -345,8 +349,8 @@ public final class Socket implements AutoCloseable {
         return deadline != 0 && deadline - System.nanoTime() <= 0;
     }
 
-    private static ErrnoException timeout(String call, Object address) {
-        return IoStatus.exception(call, Errno.ETIMEDOUT.number(), address, "jsock's timeout expired");
+    private static ErrnoSocketTimeoutException timeout(String call, Object address) {
+        return new ErrnoSocketTimeoutException(call, address);
     }
 
     // ---- recv(2), send(2), recvfrom(2), sendto(2)
@@ -409,7 +413,7 @@ public final class Socket implements AutoCloseable {
         if (dst.isReadOnly()) throw new IllegalArgumentException("cannot read into a read-only buffer");
     }
 
-    private int tryRecvAcquired(ByteBuffer dst, int flags) throws ErrnoException {
+    private int tryRecvAcquired(ByteBuffer dst, int flags) throws IOException {
         int pos = dst.position();
         int rem = dst.remaining();
         MemorySegment seg = MemorySegment.ofBuffer(dst);
@@ -466,7 +470,7 @@ public final class Socket implements AutoCloseable {
         }
     }
 
-    private int trySendAcquired(ByteBuffer src, int flags) throws ErrnoException {
+    private int trySendAcquired(ByteBuffer src, int flags) throws IOException {
         int pos = src.position();
         MemorySegment seg = MemorySegment.ofBuffer(src);
         int n;
@@ -577,7 +581,7 @@ public final class Socket implements AutoCloseable {
 
     // ---- setsockopt(2), getsockopt(2)
 
-    public <T> void setOption(SockOpt<T> option, T value) throws ErrnoException {
+    public <T> void setOption(SockOpt<T> option, T value) throws IOException {
         if (!option.isSettable()) throw new IllegalArgumentException(option + " can only be read");
         MemorySegment v = MemorySegment.ofArray(new long[(option.codec.size() + 7) / 8]);
         option.codec.encode(value, v);
@@ -591,7 +595,7 @@ public final class Socket implements AutoCloseable {
         }
     }
 
-    public <T> T getOption(SockOpt<T> option) throws ErrnoException {
+    public <T> T getOption(SockOpt<T> option) throws IOException {
         fd.acquire("getsockopt");
         try {
             return getOptionAcquired(option);
@@ -600,7 +604,7 @@ public final class Socket implements AutoCloseable {
         }
     }
 
-    private <T> T getOptionAcquired(SockOpt<T> option) throws ErrnoException {
+    private <T> T getOptionAcquired(SockOpt<T> option) throws IOException {
         MemorySegment v = MemorySegment.ofArray(new long[(option.codec.size() + 7) / 8]);
         MemorySegment len = MemorySegment.ofArray(new int[] {option.codec.size()});
         if (Libc.getsockopt(fd.fd, option.level, option.name, v, len) < 0) {
@@ -614,7 +618,7 @@ public final class Socket implements AutoCloseable {
      * program that expects blocking I/O (it shares the file status flags): this socket's own calls
      * assume O_NONBLOCK.
      */
-    public void setBlockingForChild(boolean blocking) throws ErrnoException {
+    public void setBlockingForChild(boolean blocking) throws IOException {
         fd.acquire("fcntl");
         try {
             setNonBlocking(fd.fd, !blocking);
@@ -628,7 +632,7 @@ public final class Socket implements AutoCloseable {
     private Object localForMessage() {
         try {
             return getsockname();
-        } catch (ErrnoException e) {
+        } catch (IOException e) {
             return "fd " + fd.fd;
         }
     }

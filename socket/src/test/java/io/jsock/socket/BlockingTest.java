@@ -247,7 +247,7 @@ class BlockingTest {
             List<Thread> threads = new ArrayList<>();
             var v = start(Thread.ofVirtual(), threads, () -> a.read(ByteBuffer.allocate(1)));
             assertThat(v).failsWithin(Duration.ofSeconds(20)).withThrowableOfType(java.util.concurrent.ExecutionException.class)
-                    .havingCause().isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ETIMEDOUT));
+                    .havingCause().isInstanceOfSatisfying(ErrnoSocketTimeoutException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ETIMEDOUT));
             a.setTimeout(null);
             b.writeFully(new byte[] {1});
             assertThat(a.read(ByteBuffer.allocate(1))).isEqualTo(1);

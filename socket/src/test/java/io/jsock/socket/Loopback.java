@@ -53,10 +53,10 @@ final class Loopback {
         return "jsock-test-" + ProcessHandle.current().pid() + "-" + what + "-" + COUNTER.incrementAndGet();
     }
 
-    /** Asserts the call fails with an {@link ErrnoException} carrying {@code errno} from {@code syscall}. */
+    /** Asserts the call fails with a {@link SyscallFailure} (of whichever type) carrying {@code errno} from {@code syscall}. */
     static AbstractThrowableAssert<?, ? extends Throwable> assertErrno(ThrowingCallable call, String syscall, Errno errno) {
         return assertThatThrownBy(call)
-                .isInstanceOfSatisfying(ErrnoException.class, e -> {
+                .isInstanceOfSatisfying(SyscallFailure.class, e -> {
                     assertThat(e.errno()).as(e.getMessage()).isEqualTo(errno);
                     assertThat(e.syscall()).isEqualTo(syscall);
                 });

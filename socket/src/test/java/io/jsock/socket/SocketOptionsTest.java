@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /** setsockopt/getsockopt through the typed options: round trips, what the kernel reports, and read-only options. */
 class SocketOptionsTest {
 
-    private static Socket tcp() throws ErrnoException {
+    private static Socket tcp() throws IOException {
         return Socket.open(Family.INET, SocketType.STREAM, Protocol.DEFAULT);
     }
 

@@ -67,7 +67,7 @@ final class EventLoop implements Runnable {
     private int generation;
 
     EventLoop(int index, Serving serving, EventLoops loops, EventHandler.Factory factory, Socket listener, int listenEvents)
-            throws ErrnoException {
+            throws IOException {
         this.index = index;
         this.serving = serving;
         this.loops = loops;
@@ -114,7 +114,7 @@ final class EventLoop implements Runnable {
     void wake() {
         try {
             waker.signal();
-        } catch (ErrnoException e) {
+        } catch (IOException e) {
             // EBADF: the loop has ended and closed it
         }
     }
@@ -137,7 +137,7 @@ final class EventLoop implements Runnable {
         }
     }
 
-    private void loop() throws ErrnoException {
+    private void loop() throws IOException {
         while (true) {
             int timeout = -1;
             if (stopping) {
@@ -243,7 +243,7 @@ final class EventLoop implements Runnable {
                 c.outputShut = true;
                 try {
                     c.connection.socket().shutdown(Shutdown.WRITE);
-                } catch (ErrnoException e) {
+                } catch (IOException e) {
                     close(c, e.getMessage(), false);
                     return;
                 }
@@ -261,7 +261,7 @@ final class EventLoop implements Runnable {
                 c.registered = true;
             }
             c.interest = want;
-        } catch (ErrnoException e) {
+        } catch (IOException e) {
             close(c, e.getMessage(), false);
         }
     }
@@ -308,7 +308,7 @@ final class EventLoop implements Runnable {
             try {
                 // Each write is a whole answer: send it now, not when the previous one is acknowledged (Nagle).
                 a.socket().setOption(SockOpt.TCP_NODELAY, true);
-            } catch (ErrnoException e) {
+            } catch (IOException e) {
                 // the connection is already gone: the first read will say so
             }
         }

@@ -8,7 +8,6 @@ import io.jsock.server.serving.ServerConfig;
 import io.jsock.server.serving.Serving;
 
 import io.jsock.socket.event.Epoll;
-import io.jsock.socket.ErrnoException;
 import io.jsock.socket.Family;
 import io.jsock.socket.Protocol;
 import io.jsock.socket.SockAddr;
@@ -95,7 +94,7 @@ public final class EventLoops implements Design {
      * server of the same user on that port and share its clients. (Port 0 needs no look: the kernel
      * never picks a port a reuseport group holds.)
      */
-    public static void refuseSharedPort(SockAddr bind) throws ErrnoException {
+    public static void refuseSharedPort(SockAddr bind) throws IOException {
         if (bind.port() == 0) return;
         try (Socket probe = Socket.open(bind.family(), SocketType.STREAM, Protocol.DEFAULT)) {
             probe.setOption(SockOpt.SO_REUSEADDR, true);

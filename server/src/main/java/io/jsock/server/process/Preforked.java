@@ -6,7 +6,6 @@ import io.jsock.server.serving.Serving;
 import io.jsock.server.serving.Design;
 
 import io.jsock.socket.process.ChildProcess;
-import io.jsock.socket.ErrnoException;
 import io.jsock.socket.process.ExitStatus;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -81,7 +80,7 @@ public final class Preforked implements Design {
     }
 
     /** Starts one worker with the listener at its descriptor 3. */
-    private void spawnWorker() throws ErrnoException {
+    private void spawnWorker() throws IOException {
         ChildProcess w;
         synchronized (this) {
             if (stopping) return;
@@ -109,7 +108,7 @@ public final class Preforked implements Design {
             try {
                 if (lived < YOUNG_MILLIS) Thread.sleep(YOUNG_MILLIS);
                 spawnWorker();
-            } catch (ErrnoException e) {
+            } catch (IOException e) {
                 serving.log(Level.ERROR, "cannot replace worker: " + e.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -137,7 +136,7 @@ public final class Preforked implements Design {
             try {
                 if (kill) w.kill();
                 else w.terminate();
-            } catch (ErrnoException e) {
+            } catch (IOException e) {
                 serving.log(Level.WARNING, e.getMessage());
             }
         }

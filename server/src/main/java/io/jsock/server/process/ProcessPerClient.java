@@ -10,7 +10,6 @@ import io.jsock.server.serving.Design;
 
 import io.jsock.socket.Accepted;
 import io.jsock.socket.process.ChildProcess;
-import io.jsock.socket.ErrnoException;
 import io.jsock.socket.SockAddr;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -155,7 +154,7 @@ public final class ProcessPerClient implements Design {
             try {
                 if (kill) p.kill();
                 else p.terminate();
-            } catch (ErrnoException e) {
+            } catch (IOException e) {
                 serving.log(Level.WARNING, e.getMessage());
             }
         }

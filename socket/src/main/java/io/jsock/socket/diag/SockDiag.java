@@ -1,15 +1,13 @@
 package io.jsock.socket.diag;
 
-import io.jsock.socket.internal.IoStatus;
 import io.jsock.socket.Errno;
-import io.jsock.socket.ErrnoException;
-
 import io.jsock.socket.Family;
 import io.jsock.socket.Protocol;
 import io.jsock.socket.SockAddr;
 import io.jsock.socket.Socket;
 import io.jsock.socket.SocketType;
 import io.jsock.socket.TcpState;
+import io.jsock.socket.internal.IoStatus;
 
 import static io.jsock.socket.diag.SockDiagStructs.NLMSG_DONE;
 import static io.jsock.socket.diag.SockDiagStructs.NLMSG_ERROR;
@@ -182,7 +180,7 @@ public final class SockDiag {
      * Reads the messages of one datagram into {@code out}; true when the dump is over (NLMSG_DONE).
      * NLMSG_ERROR with a non-zero error, or a negative NLMSG_DONE payload, becomes an ErrnoException.
      */
-    static boolean readReply(MemorySegment datagram, int seq, String what, List<DiagSocket> out) throws ErrnoException {
+    static boolean readReply(MemorySegment datagram, int seq, String what, List<DiagSocket> out) throws IOException {
         long off = 0;
         while (off + NlMsgHdr.SIZE <= datagram.byteSize()) {
             MemorySegment h = datagram.asSlice(off);

@@ -1,14 +1,14 @@
 package io.jsock.socket.event;
 
-import io.jsock.socket.internal.IoStatus;
-import io.jsock.socket.ErrnoException;
 import io.jsock.socket.internal.Constants;
 import io.jsock.socket.internal.Fd;
+import io.jsock.socket.internal.IoStatus;
 import io.jsock.socket.internal.Libc;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
@@ -51,28 +51,28 @@ public final class Epoll implements AutoCloseable {
     }
 
     /** epoll_create1(EPOLL_CLOEXEC), with room for {@code capacity} events per {@link #await}. */
-    public static Epoll open(int capacity) throws ErrnoException {
+    public static Epoll open(int capacity) throws IOException {
         int fd = Libc.epoll_create1(Constants.EPOLL_CLOEXEC);
         if (fd < 0) throw IoStatus.failure("epoll_create1", null);
         return new Epoll(fd, capacity);
     }
 
     /** epoll_ctl(EPOLL_CTL_ADD): watch {@code fd} for {@code events}, reporting {@code data}. */
-    public void add(int fd, int events, long data) throws ErrnoException {
+    public void add(int fd, int events, long data) throws IOException {
         control(Constants.EPOLL_CTL_ADD, fd, events, data);
     }
 
     /** epoll_ctl(EPOLL_CTL_MOD). */
-    public void modify(int fd, int events, long data) throws ErrnoException {
+    public void modify(int fd, int events, long data) throws IOException {
         control(Constants.EPOLL_CTL_MOD, fd, events, data);
     }
 
     /** epoll_ctl(EPOLL_CTL_DEL). */
-    public void delete(int fd) throws ErrnoException {
+    public void delete(int fd) throws IOException {
         control(Constants.EPOLL_CTL_DEL, fd, 0, 0);
     }
 
-    private void control(int op, int fd, int events, long data) throws ErrnoException {
+    private void control(int op, int fd, int events, long data) throws IOException {
         MemorySegment ev = MemorySegment.ofArray(new long[2]);
         epoll_event_events(ev, 0, events);
         epoll_event_data(ev, 0, data);
@@ -89,7 +89,7 @@ public final class Epoll implements AutoCloseable {
      * events are ready (0 on timeout or EINTR); read them with {@link #events(int)} and {@link #data(int)}.
      * Blocks its platform thread: run it on one.
      */
-    public int await(int timeoutMillis) throws ErrnoException {
+    public int await(int timeoutMillis) throws IOException {
         epfd.acquire("epoll_wait");
         try {
             int n = IoStatus.result(Libc.epoll_wait(epfd.fd, ready, capacity, timeoutMillis), "epoll_wait", null);

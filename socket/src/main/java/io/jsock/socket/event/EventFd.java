@@ -1,13 +1,13 @@
 package io.jsock.socket.event;
 
-import io.jsock.socket.internal.IoStatus;
-import io.jsock.socket.ErrnoException;
 import io.jsock.socket.internal.Constants;
 import io.jsock.socket.internal.Fd;
+import io.jsock.socket.internal.IoStatus;
 import io.jsock.socket.internal.Libc;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 
 /** An eventfd(2), non-blocking and close-on-exec: how one thread wakes another's event loop. */
@@ -18,14 +18,14 @@ public final class EventFd implements AutoCloseable {
         this.fd = new Fd(fd);
     }
 
-    public static EventFd open() throws ErrnoException {
+    public static EventFd open() throws IOException {
         int fd = Libc.eventfd(0, Constants.EFD_CLOEXEC | Constants.EFD_NONBLOCK);
         if (fd < 0) throw IoStatus.failure("eventfd", null);
         return new EventFd(fd);
     }
 
     /** Adds one to the counter: the descriptor polls readable. Safe from any thread. */
-    public void signal() throws ErrnoException {
+    public void signal() throws IOException {
         MemorySegment one = MemorySegment.ofArray(new long[] {1});
         fd.acquire("write");
         try {
@@ -40,7 +40,7 @@ public final class EventFd implements AutoCloseable {
     }
 
     /** Reads and clears the counter; returns 0 when nothing was signalled. */
-    public long drain() throws ErrnoException {
+    public long drain() throws IOException {
         MemorySegment value = MemorySegment.ofArray(new long[1]);
         fd.acquire("read");
         try {

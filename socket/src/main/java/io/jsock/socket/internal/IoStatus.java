@@ -1,8 +1,12 @@
 package io.jsock.socket.internal;
 
 import io.jsock.socket.Errno;
+import io.jsock.socket.ErrnoBindException;
+import io.jsock.socket.ErrnoConnectException;
 import io.jsock.socket.ErrnoException;
+import io.jsock.socket.ErrnoNoRouteToHostException;
 
+import java.io.IOException;
 import java.util.function.Function;
 
 /**
@@ -22,6 +26,10 @@ import java.util.function.Function;
  *
  * <p>The address a message names is made only when a call fails: for a socket it may cost a
  * getsockname(2), which the common EAGAIN must not pay.
+ *
+ * <p>The {@code result} methods are for the calls that wait or move data (accept, recv, send,
+ * recvfrom, sendto, read, write, epoll_wait): the JDK has no type of its own for their failures, so
+ * they throw {@link ErrnoException}, as {@code EventIo}'s signatures promise.
  */
 public final class IoStatus {
     private IoStatus() {}
@@ -41,14 +49,14 @@ public final class IoStatus {
      */
     public static int result(long n, String syscall, Object where) throws ErrnoException {
         int s = status(n);
-        if (s == FAILED) throw exception(syscall, Libc.errno(), where);
+        if (s == FAILED) throw transferFailure(syscall, Libc.errno(), where);
         return s;
     }
 
     /** {@link #result(long, String, Object)} for a bare descriptor: the message names "fd N". */
     public static int result(long n, String syscall, int fd) throws ErrnoException {
         int s = status(n);
-        if (s == FAILED) throw exception(syscall, Libc.errno(), "fd " + fd);
+        if (s == FAILED) throw transferFailure(syscall, Libc.errno(), "fd " + fd);
         return s;
     }
 
@@ -60,7 +68,7 @@ public final class IoStatus {
         int s = status(n);
         if (s != FAILED) return s;
         int errno = Libc.errno(); // before `where`, which may make a call of its own
-        throw exception(syscall, errno, where.apply(owner));
+        throw transferFailure(syscall, errno, where.apply(owner));
     }
 
     /**
@@ -70,7 +78,7 @@ public final class IoStatus {
      * EISCONN means it completed and EALREADY that it goes on; otherwise both are the caller's misuse,
      * thrown like any other errno.
      */
-    public static int connect(int r, boolean pending, Object where) throws ErrnoException {
+    public static int connect(int r, boolean pending, Object where) throws IOException {
         if (r == 0) return 0;
         int errno = Libc.errno();
         if (errno == Errno.EINPROGRESS.number()) return IN_PROGRESS;
@@ -91,22 +99,52 @@ public final class IoStatus {
         return FAILED;
     }
 
+    /** The mapping gives a call that waits or moves data no JDK type: its failure is an ErrnoException. */
+    private static ErrnoException transferFailure(String syscall, int errno, Object where) {
+        return (ErrnoException) exception(syscall, errno, where, null);
+    }
+
     /** {@link #exception(String, int, Object, String)} for the errno the calling thread's last call left. */
-    public static ErrnoException failure(String syscall, Object where) {
+    public static IOException failure(String syscall, Object where) {
         return exception(syscall, Libc.errno(), where, null);
     }
 
     /** {@link #exception(String, int, Object, String)} without a detail. */
-    public static ErrnoException exception(String syscall, int errno, Object where) {
+    public static IOException exception(String syscall, int errno, Object where) {
         return exception(syscall, errno, where, null);
     }
 
     /**
      * The one mapping from a failed call to its exception: {@code syscall} failed with {@code errno}
      * about {@code where} (an address, "fd 7", or {@code null}), with an optional {@code detail}
-     * appended to the message.
+     * appended to the message. The calls that set a connection up get the JDK's types, as its own
+     * sockets throw them; every other failure is an {@link ErrnoException}. Each keeps the errno.
+     *
+     * <pre>
+     * connect  ECONNREFUSED, ETIMEDOUT          ConnectException
+     * connect  EHOSTUNREACH, ENETUNREACH        NoRouteToHostException
+     * connect  EADDRINUSE, EADDRNOTAVAIL        BindException   (the local end: no ephemeral port left, ...)
+     * bind     EADDRINUSE, EADDRNOTAVAIL, EACCES BindException
+     * listen   EADDRINUSE                       BindException   (another socket listens on the port)
+     * </pre>
      */
-    public static ErrnoException exception(String syscall, int errno, Object where, String detail) {
+    public static IOException exception(String syscall, int errno, Object where, String detail) {
+        // No switch on Errno: its helper class would have to be loaded, perhaps while out of descriptors.
+        boolean connect = syscall.equals("connect"), bind = syscall.equals("bind"), listen = syscall.equals("listen");
+        if (connect && (is(errno, Errno.ECONNREFUSED) || is(errno, Errno.ETIMEDOUT))) {
+            return new ErrnoConnectException(syscall, errno, where, detail);
+        }
+        if (connect && (is(errno, Errno.EHOSTUNREACH) || is(errno, Errno.ENETUNREACH))) {
+            return new ErrnoNoRouteToHostException(syscall, errno, where, detail);
+        }
+        if ((connect || bind) && (is(errno, Errno.EADDRINUSE) || is(errno, Errno.EADDRNOTAVAIL))
+                || bind && is(errno, Errno.EACCES) || listen && is(errno, Errno.EADDRINUSE)) {
+            return new ErrnoBindException(syscall, errno, where, detail);
+        }
         return new ErrnoException(syscall, errno, where, detail);
+    }
+
+    private static boolean is(int errno, Errno e) {
+        return errno == e.number();
     }
 }

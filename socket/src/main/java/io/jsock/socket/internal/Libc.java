@@ -1,7 +1,11 @@
 package io.jsock.socket.internal;
 
 import io.jsock.socket.Errno;
+import io.jsock.socket.ErrnoBindException;
+import io.jsock.socket.ErrnoConnectException;
 import io.jsock.socket.ErrnoException;
+import io.jsock.socket.ErrnoNoRouteToHostException;
+import io.jsock.socket.ErrnoSocketTimeoutException;
 import io.jsock.socket.SocketClosedException;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
@@ -45,7 +49,9 @@ public final class Libc {
         // (EMFILE) would then fail with NoClassDefFoundError, and keep failing. Binding stays lazy.
         Libc.class.getNestMembers();
         // The same for the classes a failing call needs: under EMFILE the error must still be told.
-        loaded(Errno.class, ErrnoException.class, SocketClosedException.class, KernelFeatures.class, IoStatus.class);
+        loaded(Errno.class, IoStatus.class, KernelFeatures.class, ErrnoException.class, ErrnoConnectException.class,
+                ErrnoNoRouteToHostException.class, ErrnoBindException.class, ErrnoSocketTimeoutException.class,
+                SocketClosedException.class);
     }
 
     private static void loaded(Class<?>... classes) {

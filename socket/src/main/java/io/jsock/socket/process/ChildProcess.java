@@ -1,17 +1,17 @@
 package io.jsock.socket.process;
 
-import io.jsock.socket.internal.IoStatus;
 import io.jsock.socket.Errno;
-import io.jsock.socket.ErrnoException;
 import io.jsock.socket.Socket;
 import io.jsock.socket.SocketClosedException;
 import io.jsock.socket.internal.Constants;
+import io.jsock.socket.internal.IoStatus;
 import io.jsock.socket.internal.Libc;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
@@ -75,7 +75,7 @@ public final class ChildProcess {
      * first executable regular file of that name in this process's PATH (as posix_spawnp searches).
      * Throws ENOENT (or EACCES when found but not executable) naming the program.
      */
-    public static Path locate(String program) throws ErrnoException {
+    public static Path locate(String program) throws IOException {
         if (program.indexOf('/') >= 0) return check(Path.of(program), program);
         String path = System.getenv().getOrDefault("PATH", "/bin:/usr/bin");
         boolean seen = false;
@@ -90,7 +90,7 @@ public final class ChildProcess {
                 seen ? "not executable" : "not found in PATH");
     }
 
-    private static Path check(Path p, String program) throws ErrnoException {
+    private static Path check(Path p, String program) throws IOException {
         if (!Files.exists(p)) throw IoStatus.exception("posix_spawn", Errno.ENOENT.number(), program);
         if (!Files.isRegularFile(p) || !Files.isExecutable(p)) {
             throw IoStatus.exception("posix_spawn", Errno.EACCES.number(), program, "not an executable file");
@@ -144,7 +144,7 @@ public final class ChildProcess {
      * kill(2). Returns false, sending nothing, when the child has been reaped already (its pid may
      * name another process by now) or is exiting (ESRCH).
      */
-    public synchronized boolean signal(int sig) throws ErrnoException {
+    public synchronized boolean signal(int sig) throws IOException {
         if (reaped) return false;
         if (Libc.kill(pid, sig) == 0) return true;
         int e = Libc.errno();
@@ -153,12 +153,12 @@ public final class ChildProcess {
     }
 
     /** SIGTERM: asks the child to end. */
-    public boolean terminate() throws ErrnoException {
+    public boolean terminate() throws IOException {
         return signal(Constants.SIGTERM);
     }
 
     /** SIGKILL: ends the child now. */
-    public boolean kill() throws ErrnoException {
+    public boolean kill() throws IOException {
         return signal(Constants.SIGKILL);
     }
 
@@ -237,7 +237,7 @@ public final class ChildProcess {
          * until this returns; the child holds its own references to them afterwards. A program that
          * cannot be run fails here with its errno (ENOENT, EACCES, ENOEXEC) naming argv[0].
          */
-        public ChildProcess start() throws ErrnoException {
+        public ChildProcess start() throws IOException {
             for (Socket s : descriptors.values()) {
                 if (!s.isOpen()) throw new SocketClosedException("posix_spawn");
             }
@@ -273,7 +273,7 @@ public final class ChildProcess {
          * highest number (at least 3: standard error stays) closed. When a socket's own number is
          * another's target, all go through fresh numbers first so no dup2 overwrites a source.
          */
-        private void plan(Arena arena, MemorySegment actions) throws ErrnoException {
+        private void plan(Arena arena, MemorySegment actions) throws IOException {
             int highest = devNull.isEmpty() ? 2 : Math.max(2, devNull.last());
             int top = 2;
             boolean clash = false;
@@ -302,12 +302,12 @@ public final class ChildProcess {
                     "posix_spawn_file_actions_addclosefrom_np");
         }
 
-        private static void dup2(MemorySegment actions, int from, int to) throws ErrnoException {
+        private static void dup2(MemorySegment actions, int from, int to) throws IOException {
             check(Libc.posix_spawn_file_actions_adddup2(actions, from, to), "posix_spawn_file_actions_adddup2");
         }
 
         /** POSIX_SPAWN_SETSIGDEF with every signal, POSIX_SPAWN_SETSIGMASK with none. */
-        private static void defaultSignals(Arena arena, MemorySegment attr) throws ErrnoException {
+        private static void defaultSignals(Arena arena, MemorySegment attr) throws IOException {
             MemorySegment all = arena.allocate(Libc.SIGSET_SIZE, 8);
             MemorySegment none = arena.allocate(Libc.SIGSET_SIZE, 8);
             Libc.sigfillset(all);
@@ -342,7 +342,7 @@ public final class ChildProcess {
         }
 
         /** The posix_spawn family returns an errno value instead of setting errno. */
-        private static void check(int rc, String call) throws ErrnoException {
+        private static void check(int rc, String call) throws IOException {
             if (rc != 0) throw IoStatus.exception(call, rc, null);
         }
     }
