@@ -22,6 +22,7 @@ public record Linger(boolean on, int seconds) {
     static void l_linger(MemorySegment s, int v) { s.set(JAVA_INT, 4, v); }
 
     static final SockOpt.Codec<Linger> CODEC = new SockOpt.Codec<>() {
+        public Class<Linger> type() { return Linger.class; }
         public int size() { return 8; }
         public void encode(Linger v, MemorySegment s) { l_onoff(s, v.on ? 1 : 0); l_linger(s, v.seconds); }
         public Linger decode(MemorySegment s, int len) { return new Linger(l_onoff(s) != 0, l_linger(s)); }

@@ -14,6 +14,7 @@ public record PeerCred(int pid, int uid, int gid) {
     static void gid(MemorySegment s, int v) { s.set(JAVA_INT, 8, v); }
 
     static final SockOpt.Codec<PeerCred> CODEC = new SockOpt.Codec<>() {
+        public Class<PeerCred> type() { return PeerCred.class; }
         public int size() { return 12; }
         public void encode(PeerCred v, MemorySegment s) { pid(s, v.pid); uid(s, v.uid); gid(s, v.gid); }
         public PeerCred decode(MemorySegment s, int len) { return new PeerCred(pid(s), uid(s), gid(s)); }

@@ -16,6 +16,7 @@ import java.io.OutputStream;
 import java.lang.foreign.MemorySegment;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 
@@ -40,7 +41,7 @@ import java.util.concurrent.locks.LockSupport;
  * usual use. {@link #close()} from another thread wakes blocked callers with a
  * {@link SocketClosedException}. Every descriptor is close-on-exec.
  */
-public final class Socket implements AutoCloseable {
+public final class Socket implements ByteChannel {
     /** What {@link #tryRead} and {@link #tryWrite} return when the call would block (EAGAIN). */
     public static final int UNAVAILABLE = IoStatus.UNAVAILABLE;
 
@@ -441,6 +442,10 @@ public final class Socket implements AutoCloseable {
         return write(ByteBuffer.wrap(b, off, len));
     }
 
+    public int write(byte[] b) throws IOException {
+        return write(b, 0, b.length);
+    }
+
     /** send(2) with flags (DONTWAIT: the kernel's EAGAIN is thrown when there is no room). */
     public int send(ByteBuffer src, MsgFlag... flags) throws IOException {
         return send(src, MsgFlag.bits(flags));
@@ -587,7 +592,7 @@ public final class Socket implements AutoCloseable {
         option.codec.encode(value, v);
         fd.acquire("setsockopt");
         try {
-            if (Libc.setsockopt(fd.fd, option.level, option.name, v, option.codec.size()) < 0) {
+            if (Libc.setsockopt(fd.fd, option.level, option.optname, v, option.codec.size()) < 0) {
                 throw IoStatus.failure("setsockopt", option + "=" + value);
             }
         } finally {
@@ -607,7 +612,7 @@ public final class Socket implements AutoCloseable {
     private <T> T getOptionAcquired(SockOpt<T> option) throws IOException {
         MemorySegment v = MemorySegment.ofArray(new long[(option.codec.size() + 7) / 8]);
         MemorySegment len = MemorySegment.ofArray(new int[] {option.codec.size()});
-        if (Libc.getsockopt(fd.fd, option.level, option.name, v, len) < 0) {
+        if (Libc.getsockopt(fd.fd, option.level, option.optname, v, len) < 0) {
             throw IoStatus.failure("getsockopt", option.toString());
         }
         return option.codec.decode(v, len.get(JAVA_INT, 0));
