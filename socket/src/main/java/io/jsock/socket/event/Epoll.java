@@ -6,6 +6,7 @@ import io.jsock.socket.internal.IoStatus;
 import io.jsock.socket.internal.Libc;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 import java.io.IOException;
@@ -26,14 +27,33 @@ public final class Epoll implements AutoCloseable {
             ONESHOT = Constants.EPOLLONESHOT, EXCLUSIVE = Constants.EPOLLEXCLUSIVE;
 
     /**
-     * {@code struct epoll_event} (epoll_ctl(2)): {@code uint32_t events; epoll_data_t data;}, packed
-     * on x86_64 (12 bytes, data unaligned).
+     * {@code struct epoll_event} (epoll_ctl(2)): {@code uint32_t events; epoll_data_t data;} as this
+     * machine's glibc lays it out ({@link #layout}).
      */
-    static final StructLayout EPOLL_EVENT = MemoryLayout.structLayout(
-            JAVA_INT.withName("events"), JAVA_LONG_UNALIGNED.withName("data"));
+    static final StructLayout EPOLL_EVENT = layout(System.getProperty("os.arch"));
     private static final VarHandle EVENTS = EPOLL_EVENT.varHandle(MemoryLayout.PathElement.groupElement("events"));
     private static final VarHandle DATA = EPOLL_EVENT.varHandle(MemoryLayout.PathElement.groupElement("data"));
     private static final long SIZE = EPOLL_EVENT.byteSize();
+
+    /**
+     * {@code struct epoll_event} on {@code arch} (a value of {@code os.arch}). glibc's
+     * {@code <sys/epoll.h>} packs it on x86_64 only ({@code __EPOLL_PACKED}, as the kernel does, so that
+     * 32-bit and 64-bit programs share one layout there): 12 bytes, data at offset 4, unaligned.
+     * Everywhere else it has natural alignment: 16 bytes, data at offset 8. jsock supports x86_64 and
+     * aarch64 Linux.
+     *
+     * @throws UnsupportedOperationException for any other architecture
+     */
+    static StructLayout layout(String arch) {
+        return switch (arch) {
+            case "amd64", "x86_64" -> MemoryLayout.structLayout(
+                    JAVA_INT.withName("events"), JAVA_LONG_UNALIGNED.withName("data"));
+            case "aarch64" -> MemoryLayout.structLayout(
+                    JAVA_INT.withName("events"), MemoryLayout.paddingLayout(4), JAVA_LONG.withName("data"));
+            default -> throw new UnsupportedOperationException(
+                    "jsock supports Linux on x86_64 and aarch64, not on " + arch + " (struct epoll_event's layout is not known there)");
+        };
+    }
 
     static int epoll_event_events(MemorySegment s, long i) { return (int) EVENTS.get(s, i * SIZE); }
     static void epoll_event_events(MemorySegment s, long i, int v) { EVENTS.set(s, i * SIZE, v); }
