@@ -12,8 +12,11 @@ public final class ErrnoException extends IOException implements SyscallFailure 
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** The errno the call failed with. */
     private final int errnoNumber;
+    /** The failing call. */
     private final String syscall;
+    /** What the call was about, as text; {@code null} for nothing. */
     private final String address;
 
     /**

@@ -13,7 +13,9 @@ public final class ErrnoSocketTimeoutException extends SocketTimeoutException im
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** The failing call. */
     private final String syscall;
+    /** What the call was about, as text; {@code null} for nothing. */
     private final String address;
 
     /**

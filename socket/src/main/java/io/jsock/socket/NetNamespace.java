@@ -27,17 +27,35 @@ public final class NetNamespace {
 
     private static final AtomicInteger THREADS = new AtomicInteger();
 
-    /** A task run in a namespace: may fail with an {@link IOException}, which {@link #call} rethrows as it is. */
+    /**
+     * A task run in a namespace: may fail with an {@link IOException}, which {@link #call} rethrows as it is.
+     *
+     * @param <T> what it returns
+     */
     @FunctionalInterface
     public interface Task<T> {
+        /**
+         * Runs inside the namespace, on a thread of its own.
+         *
+         * @return the result, {@code null} allowed
+         * @throws IOException whatever the task's calls throw
+         */
         T run() throws IOException;
     }
 
     /**
      * Runs {@code task} on a new platform thread that first enters the network namespace
-     * {@code name}; waits for it and returns its result. The task's {@link IOException} or
-     * unchecked exception is rethrown here; a namespace that cannot be entered is an
-     * {@link ErrnoException} from open or setns. Interrupting the caller interrupts the task.
+     * {@code name}; waits for it and returns its result. Interrupting the caller interrupts the task.
+     *
+     * @param <T> what the task returns
+     * @param name a name from {@code ip netns list}
+     * @param task what to run there
+     * @return the task's result, as it returned it
+     * @throws IllegalArgumentException if {@code name} is empty or could name a path outside {@link #RUN_DIR}
+     * @throws java.io.InterruptedIOException if the caller is interrupted while it waits
+     * @throws IOException the task's own {@link IOException} as it is (its unchecked exceptions too); a
+     *         namespace that cannot be entered is an {@link ErrnoException} from open (ENOENT: no such
+     *         namespace) or setns (EPERM: not root)
      */
     public static <T> T call(String name, Task<T> task) throws IOException {
         if (name == null || name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..")) {

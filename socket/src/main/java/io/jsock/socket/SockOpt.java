@@ -93,33 +93,46 @@ public final class SockOpt<T> implements SocketOption<T> {
     private static final Codec<Integer> INT = Codec.INT;
     private static final Codec<Boolean> BOOL = Codec.BOOLEAN;
 
+    /** SO_REUSEADDR: bind a port whose old connections linger in TIME_WAIT (every server sets it, UNP 7.5). */
     public static final SockOpt<Boolean> SO_REUSEADDR = new SockOpt<>(SOL_SOCKET, Constants.SO_REUSEADDR, "SO_REUSEADDR", BOOL, true);
+    /**
+     * SO_REUSEPORT: several sockets of one user bind the same port; the kernel spreads connections among their listeners.
+     */
     public static final SockOpt<Boolean> SO_REUSEPORT = new SockOpt<>(SOL_SOCKET, Constants.SO_REUSEPORT, "SO_REUSEPORT", BOOL, true);
+    /** SO_KEEPALIVE: probe an idle connection, so that a vanished peer ends it with ETIMEDOUT. */
     public static final SockOpt<Boolean> SO_KEEPALIVE = new SockOpt<>(SOL_SOCKET, Constants.SO_KEEPALIVE, "SO_KEEPALIVE", BOOL, true);
     /** SO_LINGER: {@link Linger#OFF}, or on with a time; {@code Linger.on(0)} makes close send RST. */
     public static final SockOpt<Linger> SO_LINGER = new SockOpt<>(SOL_SOCKET, Constants.SO_LINGER, "SO_LINGER", Linger.CODEC, true);
     /** SO_RCVBUF in bytes (the kernel doubles what is set and reports the doubled value). */
     public static final SockOpt<Integer> SO_RCVBUF = new SockOpt<>(SOL_SOCKET, Constants.SO_RCVBUF, "SO_RCVBUF", INT, true);
+    /** SO_SNDBUF in bytes (the kernel doubles what is set and reports the doubled value). */
     public static final SockOpt<Integer> SO_SNDBUF = new SockOpt<>(SOL_SOCKET, Constants.SO_SNDBUF, "SO_SNDBUF", INT, true);
     /** SO_ERROR: the pending error as an errno number (0: none), cleared by reading it. */
     public static final SockOpt<Integer> SO_ERROR = new SockOpt<>(SOL_SOCKET, Constants.SO_ERROR, "SO_ERROR", INT, false);
+    /** SO_TYPE: the socket's type, as the kernel knows it (read-only). */
     public static final SockOpt<SocketType> SO_TYPE = new SockOpt<>(SOL_SOCKET, Constants.SO_TYPE, "SO_TYPE",
             map(INT, SocketType.class, SocketType::of, SocketType::value), false);
+    /** SO_DOMAIN: the socket's family (read-only). */
     public static final SockOpt<Family> SO_DOMAIN = new SockOpt<>(SOL_SOCKET, Constants.SO_DOMAIN, "SO_DOMAIN",
             map(INT, Family.class, Family::ofAf, Family::af), false);
+    /** SO_PROTOCOL: the socket's protocol, with 0 resolved to the default the kernel chose (read-only). */
     public static final SockOpt<Protocol> SO_PROTOCOL = new SockOpt<>(SOL_SOCKET, Constants.SO_PROTOCOL, "SO_PROTOCOL",
             map(INT, Protocol.class, Protocol::of, Protocol::value), false);
     /** SO_ACCEPTCONN: true once listen(2) has been called. */
     public static final SockOpt<Boolean> SO_ACCEPTCONN = new SockOpt<>(SOL_SOCKET, Constants.SO_ACCEPTCONN, "SO_ACCEPTCONN", BOOL, false);
     /** SO_PEERCRED: the peer process of a Unix domain socket. */
     public static final SockOpt<PeerCred> SO_PEERCRED = new SockOpt<>(SOL_SOCKET, Constants.SO_PEERCRED, "SO_PEERCRED", PeerCred.CODEC, false);
+    /** TCP_NODELAY: send small segments at once instead of waiting for the previous one's ACK (Nagle off). */
     public static final SockOpt<Boolean> TCP_NODELAY = new SockOpt<>(IPPROTO_TCP, Constants.TCP_NODELAY, "TCP_NODELAY", BOOL, true);
+    /** TCP_MAXSEG: the largest segment this end sends (the MSS), in bytes. */
     public static final SockOpt<Integer> TCP_MAXSEG = new SockOpt<>(IPPROTO_TCP, Constants.TCP_MAXSEG, "TCP_MAXSEG", INT, true);
     /** TCP_SYNCNT: how many times connect retransmits its SYN before ETIMEDOUT (1 to 127). */
     public static final SockOpt<Integer> TCP_SYNCNT = new SockOpt<>(IPPROTO_TCP, Constants.TCP_SYNCNT, "TCP_SYNCNT", INT, true);
     /** TCP_DEFER_ACCEPT in seconds: accept only once data has arrived. */
     public static final SockOpt<Integer> TCP_DEFER_ACCEPT = new SockOpt<>(IPPROTO_TCP, Constants.TCP_DEFER_ACCEPT, "TCP_DEFER_ACCEPT", INT, true);
+    /** TCP_INFO: the kernel's view of the connection: state, RTT, windows, counters (read-only). */
     public static final SockOpt<TcpInfo> TCP_INFO = new SockOpt<>(IPPROTO_TCP, Constants.TCP_INFO, "TCP_INFO", TcpInfo.CODEC, false);
+    /** IPV6_V6ONLY: an IPv6 socket that takes no IPv4 (set before bind). */
     public static final SockOpt<Boolean> IPV6_V6ONLY = new SockOpt<>(IPPROTO_IPV6, Constants.IPV6_V6ONLY, "IPV6_V6ONLY", BOOL, true);
 
     final int level;

@@ -37,9 +37,16 @@ import java.util.concurrent.locks.LockSupport;
  * of their result type, compared with {@code ==}: {@link Accepted#UNAVAILABLE} for a connection,
  * {@link #UNAVAILABLE} for a count. Never {@code null}, never an exception.
  *
+ * <p>It is a {@link ByteChannel}: {@link #read(ByteBuffer)} and {@link #write(ByteBuffer)} block as a
+ * channel in blocking mode does, and a closed socket's calls throw a
+ * {@link java.nio.channels.ClosedChannelException} ({@link SocketClosedException}).
+ *
  * <p>Thread safety: calls may come from any thread; one reader and one writer at a time is the
  * usual use. {@link #close()} from another thread wakes blocked callers with a
  * {@link SocketClosedException}. Every descriptor is close-on-exec.
+ *
+ * <p>No argument may be {@code null} unless its method says so (a {@code null} is a
+ * {@link NullPointerException}), and no method returns {@code null} unless it says so.
  */
 public final class Socket implements ByteChannel {
     /** What {@link #tryRead} and {@link #tryWrite} return when the call would block (EAGAIN). */
@@ -63,7 +70,17 @@ public final class Socket implements ByteChannel {
 
     // ---- socket(2), socketpair(2), adopt
 
-    /** socket(2). What the kernel refuses comes back as its errno, with a hint where a feature is missing. */
+    /**
+     * socket(2): a new socket, non-blocking underneath and close-on-exec.
+     *
+     * @param family the address family, e.g. {@link Family#INET}
+     * @param type the socket type, e.g. {@link SocketType#STREAM}
+     * @param protocol the protocol, {@link Protocol#DEFAULT} for the family's and type's usual one
+     * @return the open socket
+     * @throws IOException what the kernel refused, as an {@link ErrnoException} (EAFNOSUPPORT,
+     *         EPROTONOSUPPORT, EACCES, EMFILE, ...), with a hint after the errno where a kernel feature
+     *         is missing
+     */
     public static Socket open(Family family, SocketType type, Protocol protocol) throws IOException {
         int fd = Libc.socket(family.pf(), type.value() | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol.value());
         if (fd < 0) {
@@ -74,7 +91,15 @@ public final class Socket implements ByteChannel {
         return new Socket(fd, family, type, protocol);
     }
 
-    /** socketpair(2): two connected sockets (Unix domain on Linux). */
+    /**
+     * socketpair(2): two sockets connected to each other (Unix domain on Linux).
+     *
+     * @param family the family; Linux makes pairs of {@link Family#LOCAL} only
+     * @param type the type, e.g. {@link SocketType#STREAM}
+     * @return the two ends, each open
+     * @throws IOException what the kernel refused, as an {@link ErrnoException} (EOPNOTSUPP for a
+     *         family without pairs, EMFILE, ...)
+     */
     public static Socket[] pair(Family family, SocketType type) throws IOException {
         MemorySegment sv = MemorySegment.ofArray(new int[2]);
         if (Libc.socketpair(family.pf(), type.value() | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv) < 0) {
@@ -88,6 +113,11 @@ public final class Socket implements ByteChannel {
      * Takes ownership of an inherited socket descriptor (from a parent, inetd or systemd): asks the
      * kernel its family, type and protocol, and makes it non-blocking. Descriptors above 2 become
      * close-on-exec; 0 to 2 stay standard streams for programs this process starts.
+     *
+     * @param fd the descriptor number; the returned socket closes it
+     * @return the socket on that descriptor
+     * @throws IOException as an {@link ErrnoException}, if {@code fd} is not a socket (ENOTSOCK,
+     *         EBADF) or its family or type is one jsock does not know (EAFNOSUPPORT)
      */
     public static Socket adopt(int fd) throws IOException {
         MemorySegment v = MemorySegment.ofArray(new long[1]);
@@ -132,7 +162,16 @@ public final class Socket implements ByteChannel {
 
     // ---- bind(2), listen(2), accept(2), connect(2)
 
-    /** bind(2): a local address; port 0 lets the kernel choose an ephemeral port ({@link #getsockname} tells which). */
+    /**
+     * bind(2): gives the socket its local address; port 0 lets the kernel choose an ephemeral port
+     * ({@link #getsockname} tells which).
+     *
+     * @param local the address
+     * @throws java.net.BindException (an {@link ErrnoBindException}) if the address is in use (EADDRINUSE),
+     *         not one of this host's (EADDRNOTAVAIL) or a privileged port (EACCES)
+     * @throws SocketClosedException if the socket is closed
+     * @throws IOException any other failure, as an {@link ErrnoException} (EINVAL when bound already, ...)
+     */
     public void bind(SockAddr local) throws IOException {
         MemorySegment s = Sockaddrs.storage();
         int len = Sockaddrs.encode(local, s);
@@ -144,7 +183,15 @@ public final class Socket implements ByteChannel {
         }
     }
 
-    /** listen(2): CLOSED to LISTEN; the kernel queues up to {@code backlog} completed connections. */
+    /**
+     * listen(2): CLOSED to LISTEN; the kernel queues up to {@code backlog} completed connections.
+     *
+     * @param backlog the queue's length (the kernel caps it at {@code net.core.somaxconn})
+     * @throws java.net.BindException (an {@link ErrnoBindException}) if another socket listens on the
+     *         port already (EADDRINUSE)
+     * @throws SocketClosedException if the socket is closed
+     * @throws IOException any other failure, as an {@link ErrnoException} (EOPNOTSUPP for a datagram socket, ...)
+     */
     public void listen(int backlog) throws IOException {
         fd.acquire("listen");
         try {
@@ -157,6 +204,13 @@ public final class Socket implements ByteChannel {
     /**
      * accept(2): takes the first connection off the completed queue; blocks while it is empty (or
      * until the {@linkplain #setTimeout timeout}). The new socket is non-blocking and close-on-exec.
+     *
+     * @return the connected socket and its peer's address, never {@code null}
+     * @throws java.net.SocketTimeoutException (an {@link ErrnoSocketTimeoutException}) when the timeout
+     *         expires; the listener stays open
+     * @throws SocketClosedException if the socket is closed, before or while waiting
+     * @throws java.io.InterruptedIOException if the waiting thread is interrupted
+     * @throws IOException any other failure, as an {@link ErrnoException} (EINVAL when not listening, EMFILE, ...)
      */
     public Accepted accept() throws IOException {
         fd.acquire("accept");
@@ -173,7 +227,14 @@ public final class Socket implements ByteChannel {
         }
     }
 
-    /** accept(2) without waiting: {@link Accepted#UNAVAILABLE} when the completed queue is empty. */
+    /**
+     * accept(2) without waiting.
+     *
+     * @return the connected socket and its peer, or {@link Accepted#UNAVAILABLE} when the completed queue is
+     *         empty; never {@code null}
+     * @throws SocketClosedException if the socket is closed
+     * @throws IOException any other failure, as an {@link ErrnoException}
+     */
     public Accepted tryAccept() throws IOException {
         fd.acquire("accept");
         try {
@@ -199,7 +260,18 @@ public final class Socket implements ByteChannel {
         return new Accepted(c, peer);
     }
 
-    /** connect(2): blocks until the three-way handshake completes or fails (UNP 4.3). */
+    /**
+     * connect(2): blocks until the three-way handshake completes or fails (UNP 4.3).
+     *
+     * @param remote the peer's address
+     * @throws java.net.ConnectException (an {@link ErrnoConnectException}) if the peer refused (ECONNREFUSED)
+     *         or the kernel's SYN retries ran out (ETIMEDOUT)
+     * @throws java.net.NoRouteToHostException (an {@link ErrnoNoRouteToHostException}) if there is no route
+     *         (ENETUNREACH, EHOSTUNREACH)
+     * @throws SocketClosedException if the socket is closed, before or while waiting
+     * @throws java.io.InterruptedIOException if the waiting thread is interrupted
+     * @throws IOException any other failure, as an {@link ErrnoException} (EISCONN, EADDRNOTAVAIL, ...)
+     */
     public void connect(SockAddr remote) throws IOException {
         connect(remote, null);
     }
@@ -209,6 +281,16 @@ public final class Socket implements ByteChannel {
      * {@link #setTimeout}: only the kernel's own SYN retries end it). Giving up is an
      * {@link ErrnoSocketTimeoutException} whose message says it was this timeout; the kernel's own
      * giving up is an ETIMEDOUT {@link ErrnoConnectException}.
+     *
+     * @param remote the peer's address
+     * @param timeout how long to wait at most, or {@code null} for as long as the kernel tries
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     * @throws java.net.SocketTimeoutException (an {@link ErrnoSocketTimeoutException}) when {@code timeout} expires
+     * @throws java.net.ConnectException if the peer refused or the kernel's SYN retries ran out
+     * @throws java.net.NoRouteToHostException if there is no route
+     * @throws SocketClosedException if the socket is closed, before or while waiting
+     * @throws java.io.InterruptedIOException if the waiting thread is interrupted
+     * @throws IOException any other failure, as an {@link ErrnoException}
      */
     public void connect(SockAddr remote, Duration timeout) throws IOException {
         if (timeout != null && timeout.isNegative()) throw new IllegalArgumentException("negative connect timeout: " + timeout);
@@ -251,7 +333,13 @@ public final class Socket implements ByteChannel {
 
     // ---- shutdown(2), close(2), dup
 
-    /** shutdown(2): with WRITE the FIN goes out now, whatever other descriptors share the socket (UNP 4.9). */
+    /**
+     * shutdown(2): with WRITE the FIN goes out now, whatever other descriptors share the socket (UNP 4.9).
+     *
+     * @param how which direction(s) to shut
+     * @throws SocketClosedException if the socket is closed
+     * @throws IOException any other failure, as an {@link ErrnoException} (ENOTCONN when not connected)
+     */
     public void shutdown(Shutdown how) throws IOException {
         fd.acquire("shutdown");
         try {
@@ -264,18 +352,25 @@ public final class Socket implements ByteChannel {
     /**
      * close(2): drops this descriptor's reference; the kernel sends FIN only when the last reference
      * to the socket goes (UNP 4.9). Threads blocked in this socket wake with a
-     * {@link SocketClosedException}. Safe to call more than once.
+     * {@link SocketClosedException}. Safe to call more than once; never fails.
      */
     @Override
     public void close() {
         fd.close();
     }
 
+    /** {@return whether {@link #close} has not been called yet} */
     public boolean isOpen() {
         return fd.isOpen();
     }
 
-    /** A second descriptor for the same socket (F_DUPFD_CLOEXEC), with its own close. */
+    /**
+     * A second descriptor for the same socket (F_DUPFD_CLOEXEC), with its own close.
+     *
+     * @return the twin, open, with this socket's timeout
+     * @throws SocketClosedException if the socket is closed
+     * @throws IOException any other failure, as an {@link ErrnoException} (EMFILE)
+     */
     public Socket dup() throws IOException {
         fd.acquire("dup");
         try {
@@ -290,31 +385,46 @@ public final class Socket implements ByteChannel {
         }
     }
 
-    /** The descriptor number (valid until {@link #close}). */
+    /** {@return the descriptor number (valid until {@link #close})} */
     public int fd() {
         return fd.fd;
     }
 
+    /** {@return the address family it was opened with} */
     public Family family() {
         return family;
     }
 
+    /** {@return the socket type it was opened with} */
     public SocketType type() {
         return type;
     }
 
+    /** {@return the protocol it was opened with ({@link Protocol#DEFAULT} for a pair)} */
     public Protocol protocol() {
         return protocol;
     }
 
     // ---- getsockname(2), getpeername(2)
 
-    /** getsockname(2): the local address, with the port the kernel chose after bind to port 0 or connect. */
+    /**
+     * getsockname(2): the local address, with the port the kernel chose after bind to port 0 or connect.
+     *
+     * @return the address, never {@code null} (an unbound socket has the family's wildcard address, port 0)
+     * @throws SocketClosedException if the socket is closed
+     * @throws IOException any other failure, as an {@link ErrnoException}
+     */
     public SockAddr getsockname() throws IOException {
         return name(true);
     }
 
-    /** getpeername(2): the connected peer; ENOTCONN when there is none. */
+    /**
+     * getpeername(2): the connected peer.
+     *
+     * @return its address, never {@code null}
+     * @throws SocketClosedException if the socket is closed
+     * @throws IOException ENOTCONN when there is no peer, as an {@link ErrnoException}
+     */
     public SockAddr getpeername() throws IOException {
         return name(false);
     }
@@ -336,7 +446,12 @@ public final class Socket implements ByteChannel {
 
     // ---- timeouts
 
-    /** A limit for each blocking accept, read and recv ({@code null} or zero: none). Like SO_TIMEOUT. */
+    /**
+     * A limit for each blocking accept, read, recv and recvfrom, like SO_TIMEOUT: one that waits
+     * longer fails with an {@link ErrnoSocketTimeoutException} and leaves the socket open.
+     *
+     * @param timeout the limit, or {@code null} or zero for none
+     */
     public void setTimeout(Duration timeout) {
         timeoutNanos = timeout == null ? 0 : timeout.toNanos();
     }
@@ -358,24 +473,59 @@ public final class Socket implements ByteChannel {
 
     /**
      * Reads into {@code dst} (heap or direct), waiting until at least one byte (or a datagram) is
-     * there. Returns the count, or -1 at end of stream (the peer's FIN) on a stream socket.
+     * there, as {@link java.nio.channels.ReadableByteChannel#read} in blocking mode.
+     *
+     * @param dst where the bytes go, from its position up to its limit; its position advances
+     * @return the count (0 only when {@code dst} has no room, or for an empty datagram), or -1 at end of
+     *         stream (the peer's FIN) on a stream socket
+     * @throws IllegalArgumentException if {@code dst} is read-only
+     * @throws java.net.SocketTimeoutException (an {@link ErrnoSocketTimeoutException}) when the
+     *         {@linkplain #setTimeout timeout} expires
+     * @throws SocketClosedException if the socket is closed, before or while waiting
+     * @throws java.io.InterruptedIOException if the waiting thread is interrupted
+     * @throws IOException any other failure, as an {@link ErrnoException} (ECONNRESET, ...)
      */
     public int read(ByteBuffer dst) throws IOException {
         return recv(dst, 0);
     }
 
-    /** Reads into {@code b[off, off+len)}; -1 at end of stream. */
+    /**
+     * Reads into {@code b[off, off+len)}, as {@link #read(ByteBuffer)}.
+     *
+     * @param b where the bytes go
+     * @param off where in {@code b} they start
+     * @param len how many at most
+     * @return the count, or -1 at end of stream
+     * @throws IndexOutOfBoundsException if the range is not inside {@code b}
+     * @throws IOException as {@link #read(ByteBuffer)}
+     */
     public int read(byte[] b, int off, int len) throws IOException {
         return read(ByteBuffer.wrap(b, off, len));
     }
 
+    /**
+     * Reads into {@code b}, as {@link #read(ByteBuffer)}.
+     *
+     * @param b where the bytes go
+     * @return the count, or -1 at end of stream
+     * @throws IOException as {@link #read(ByteBuffer)}
+     */
     public int read(byte[] b) throws IOException {
         return read(b, 0, b.length);
     }
 
     /**
-     * recv(2) with flags ({@link MsgFlag#PEEK}, {@link MsgFlag#DONTWAIT}, {@link MsgFlag#WAITALL}).
-     * With DONTWAIT and nothing queued, the kernel's EAGAIN is thrown.
+     * recv(2) with flags ({@link MsgFlag#PEEK}, {@link MsgFlag#DONTWAIT}, {@link MsgFlag#WAITALL}),
+     * waiting as {@link #read(ByteBuffer)} does unless DONTWAIT says not to.
+     *
+     * @param dst where the bytes go; its position advances unless PEEK
+     * @param flags the flags, none for a plain read
+     * @return the count, or -1 at end of stream
+     * @throws IllegalArgumentException if {@code dst} is read-only
+     * @throws ErrnoException EAGAIN with DONTWAIT and nothing queued, or the kernel's failure
+     * @throws java.net.SocketTimeoutException when the {@linkplain #setTimeout timeout} expires
+     * @throws SocketClosedException if the socket is closed
+     * @throws IOException as {@link #read(ByteBuffer)}
      */
     public int recv(ByteBuffer dst, MsgFlag... flags) throws IOException {
         return recv(dst, MsgFlag.bits(flags));
@@ -398,7 +548,15 @@ public final class Socket implements ByteChannel {
         }
     }
 
-    /** recv(2) without waiting: the count, -1 at end of stream, or {@link #UNAVAILABLE}. */
+    /**
+     * recv(2) without waiting.
+     *
+     * @param dst where the bytes go; its position advances
+     * @return the count, -1 at end of stream, or {@link #UNAVAILABLE} when nothing is queued
+     * @throws IllegalArgumentException if {@code dst} is read-only
+     * @throws SocketClosedException if the socket is closed
+     * @throws IOException any other failure, as an {@link ErrnoException}
+     */
     public int tryRead(ByteBuffer dst) throws IOException {
         checkWritable(dst);
         fd.acquire("recv");
@@ -430,23 +588,56 @@ public final class Socket implements ByteChannel {
     }
 
     /**
-     * Writes from {@code src}, waiting until the kernel takes at least one byte; returns how many it
-     * took (possibly fewer than offered: see {@link #writeFully}). Never raises SIGPIPE: a write to a
-     * reset or closed peer is an EPIPE or ECONNRESET {@link ErrnoException}.
+     * Writes from {@code src}, waiting until the kernel takes at least one byte, as
+     * {@link java.nio.channels.WritableByteChannel#write} in blocking mode; returns how many it took
+     * (possibly fewer than offered: see {@link #writeFully}). Never raises SIGPIPE.
+     *
+     * @param src the bytes, from its position up to its limit; its position advances
+     * @return how many bytes the kernel took
+     * @throws SocketClosedException if the socket is closed, before or while waiting
+     * @throws java.io.InterruptedIOException if the waiting thread is interrupted
+     * @throws IOException any other failure, as an {@link ErrnoException}: EPIPE or ECONNRESET when the
+     *         peer has reset or closed the connection
      */
     public int write(ByteBuffer src) throws IOException {
         return send(src, 0);
     }
 
+    /**
+     * Writes from {@code b[off, off+len)}, as {@link #write(ByteBuffer)}.
+     *
+     * @param b the bytes
+     * @param off where in {@code b} they start
+     * @param len how many
+     * @return how many bytes the kernel took
+     * @throws IndexOutOfBoundsException if the range is not inside {@code b}
+     * @throws IOException as {@link #write(ByteBuffer)}
+     */
     public int write(byte[] b, int off, int len) throws IOException {
         return write(ByteBuffer.wrap(b, off, len));
     }
 
+    /**
+     * Writes from {@code b}, as {@link #write(ByteBuffer)}.
+     *
+     * @param b the bytes
+     * @return how many bytes the kernel took
+     * @throws IOException as {@link #write(ByteBuffer)}
+     */
     public int write(byte[] b) throws IOException {
         return write(b, 0, b.length);
     }
 
-    /** send(2) with flags (DONTWAIT: the kernel's EAGAIN is thrown when there is no room). */
+    /**
+     * send(2) with flags, waiting as {@link #write(ByteBuffer)} does unless DONTWAIT says not to.
+     *
+     * @param src the bytes; its position advances
+     * @param flags the flags, none for a plain write
+     * @return how many bytes the kernel took
+     * @throws ErrnoException EAGAIN with DONTWAIT when there is no room, or the kernel's failure
+     * @throws SocketClosedException if the socket is closed
+     * @throws IOException as {@link #write(ByteBuffer)}
+     */
     public int send(ByteBuffer src, MsgFlag... flags) throws IOException {
         return send(src, MsgFlag.bits(flags));
     }
@@ -465,7 +656,14 @@ public final class Socket implements ByteChannel {
         }
     }
 
-    /** send(2) without waiting: the count taken, or {@link #UNAVAILABLE}. */
+    /**
+     * send(2) without waiting.
+     *
+     * @param src the bytes; its position advances by what the kernel took
+     * @return how many bytes the kernel took, or {@link #UNAVAILABLE} when it has no room
+     * @throws SocketClosedException if the socket is closed
+     * @throws IOException any other failure, as an {@link ErrnoException} (EPIPE, ECONNRESET)
+     */
     public int tryWrite(ByteBuffer src) throws IOException {
         fd.acquire("send");
         try {
@@ -487,8 +685,11 @@ public final class Socket implements ByteChannel {
     }
 
     /**
-     * UNP's readn: reads until {@code dst} is full. An end of stream before that is an
-     * {@link EOFException} saying how much came.
+     * UNP's readn: reads until {@code dst} is full.
+     *
+     * @param dst where the bytes go; full on return
+     * @throws java.io.EOFException if the stream ends first, saying how much came
+     * @throws IOException as {@link #read(ByteBuffer)}
      */
     public void readFully(ByteBuffer dst) throws IOException {
         int want = dst.remaining();
@@ -499,28 +700,73 @@ public final class Socket implements ByteChannel {
         }
     }
 
+    /**
+     * UNP's readn into {@code b[off, off+len)}.
+     *
+     * @param b where the bytes go
+     * @param off where in {@code b} they start
+     * @param len how many
+     * @throws IndexOutOfBoundsException if the range is not inside {@code b}
+     * @throws java.io.EOFException if the stream ends first
+     * @throws IOException as {@link #read(ByteBuffer)}
+     */
     public void readFully(byte[] b, int off, int len) throws IOException {
         readFully(ByteBuffer.wrap(b, off, len));
     }
 
+    /**
+     * UNP's readn into all of {@code b}.
+     *
+     * @param b where the bytes go
+     * @throws java.io.EOFException if the stream ends first
+     * @throws IOException as {@link #read(ByteBuffer)}
+     */
     public void readFully(byte[] b) throws IOException {
         readFully(b, 0, b.length);
     }
 
-    /** UNP's writen: writes all of {@code src}, across partial writes and EINTR. */
+    /**
+     * UNP's writen: writes all of {@code src}, across partial writes and EINTR.
+     *
+     * @param src the bytes; empty on return
+     * @throws IOException as {@link #write(ByteBuffer)}
+     */
     public void writeFully(ByteBuffer src) throws IOException {
         while (src.hasRemaining()) write(src);
     }
 
+    /**
+     * UNP's writen of {@code b[off, off+len)}.
+     *
+     * @param b the bytes
+     * @param off where in {@code b} they start
+     * @param len how many
+     * @throws IndexOutOfBoundsException if the range is not inside {@code b}
+     * @throws IOException as {@link #write(ByteBuffer)}
+     */
     public void writeFully(byte[] b, int off, int len) throws IOException {
         writeFully(ByteBuffer.wrap(b, off, len));
     }
 
+    /**
+     * UNP's writen of all of {@code b}.
+     *
+     * @param b the bytes
+     * @throws IOException as {@link #write(ByteBuffer)}
+     */
     public void writeFully(byte[] b) throws IOException {
         writeFully(b, 0, b.length);
     }
 
-    /** sendto(2): one datagram to {@code to}. */
+    /**
+     * sendto(2): one datagram to {@code to}, waiting while the send buffer is full.
+     *
+     * @param src the datagram; its position advances
+     * @param to where it goes
+     * @return how many bytes were sent
+     * @throws SocketClosedException if the socket is closed
+     * @throws IOException any other failure, as an {@link ErrnoException} (EMSGSIZE, ENETUNREACH, ...)
+     */
     public int sendto(ByteBuffer src, SockAddr to) throws IOException {
         MemorySegment s = Sockaddrs.storage();
         int len = Sockaddrs.encode(to, s);
@@ -541,7 +787,16 @@ public final class Socket implements ByteChannel {
         }
     }
 
-    /** recvfrom(2): waits for one datagram; returns its length and sender. */
+    /**
+     * recvfrom(2): waits for one datagram (or the {@linkplain #setTimeout timeout}).
+     *
+     * @param dst where it goes; a datagram longer than the room left is cut to it
+     * @return its length and sender, never {@code null}
+     * @throws IllegalArgumentException if {@code dst} is read-only
+     * @throws java.net.SocketTimeoutException (an {@link ErrnoSocketTimeoutException}) when the timeout expires
+     * @throws SocketClosedException if the socket is closed
+     * @throws IOException any other failure, as an {@link ErrnoException}
+     */
     public Received recvfrom(ByteBuffer dst) throws IOException {
         checkWritable(dst);
         MemorySegment s = Sockaddrs.storage();
@@ -569,23 +824,46 @@ public final class Socket implements ByteChannel {
         }
     }
 
-    /** What {@link #recvfrom} received: how many bytes, and from whom ({@code null} when the kernel did not say). */
+    /**
+     * What {@link #recvfrom} received.
+     *
+     * @param length how many bytes
+     * @param from the sender, or {@code null} when the kernel did not say (a stream socket, an unbound Unix sender)
+     */
     public record Received(int length, SockAddr from) {}
 
     // ---- streams
 
-    /** An {@link InputStream} over this socket: read blocks, returns -1 at end of stream; close closes the socket. */
+    /**
+     * An {@link InputStream} over this socket: read blocks, returns -1 at end of stream; close closes the socket.
+     *
+     * @return a new stream; each call makes another over the same socket
+     */
     public InputStream inputStream() {
         return new SocketStreams.In(this);
     }
 
-    /** An {@link OutputStream} over this socket: write writes everything; close closes the socket. */
+    /**
+     * An {@link OutputStream} over this socket: write writes everything; close closes the socket.
+     *
+     * @return a new stream; each call makes another over the same socket
+     */
     public OutputStream outputStream() {
         return new SocketStreams.Out(this);
     }
 
     // ---- setsockopt(2), getsockopt(2)
 
+    /**
+     * setsockopt(2).
+     *
+     * @param <T> the option's value type
+     * @param option the option, e.g. {@link SockOpt#SO_REUSEADDR}
+     * @param value its value
+     * @throws IllegalArgumentException if the option can only be read
+     * @throws SocketClosedException if the socket is closed
+     * @throws IOException what the kernel refused, as an {@link ErrnoException} (EINVAL, ENOPROTOOPT, ...)
+     */
     public <T> void setOption(SockOpt<T> option, T value) throws IOException {
         if (!option.isSettable()) throw new IllegalArgumentException(option + " can only be read");
         MemorySegment v = MemorySegment.ofArray(new long[(option.codec.size() + 7) / 8]);
@@ -600,6 +878,15 @@ public final class Socket implements ByteChannel {
         }
     }
 
+    /**
+     * getsockopt(2).
+     *
+     * @param <T> the option's value type
+     * @param option the option, e.g. {@link SockOpt#TCP_INFO}
+     * @return its value, never {@code null}
+     * @throws SocketClosedException if the socket is closed
+     * @throws IOException what the kernel refused, as an {@link ErrnoException} (ENOPROTOOPT, ...)
+     */
     public <T> T getOption(SockOpt<T> option) throws IOException {
         fd.acquire("getsockopt");
         try {
@@ -622,6 +909,10 @@ public final class Socket implements ByteChannel {
      * Clears or sets O_NONBLOCK on the open file itself. Only for handing the descriptor to a
      * program that expects blocking I/O (it shares the file status flags): this socket's own calls
      * assume O_NONBLOCK.
+     *
+     * @param blocking true to clear O_NONBLOCK, false to set it again
+     * @throws SocketClosedException if the socket is closed
+     * @throws IOException what fcntl(2) refused, as an {@link ErrnoException}
      */
     public void setBlockingForChild(boolean blocking) throws IOException {
         fd.acquire("fcntl");
@@ -647,6 +938,7 @@ public final class Socket implements ByteChannel {
         return p != null ? p : "fd " + fd.fd;
     }
 
+    /** {@return the descriptor, family and type, e.g. {@code Socket[fd=7 INET STREAM]}} */
     @Override
     public String toString() {
         return "Socket[fd=" + fd.fd + " " + family + " " + type + (fd.isOpen() ? "" : " closed") + "]";

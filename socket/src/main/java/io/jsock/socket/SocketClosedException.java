@@ -12,7 +12,9 @@ public final class SocketClosedException extends ClosedChannelException implemen
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** The failing call. */
     private final String syscall;
+    /** The one-line message. */
     private final String message;
 
     /**

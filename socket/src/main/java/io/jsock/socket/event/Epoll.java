@@ -19,12 +19,27 @@ import java.lang.invoke.VarHandle;
 /**
  * An epoll(7) instance with its own event buffer: for one thread's event loop. Not thread-safe for
  * {@link #await} and the accessors; {@link #add}, {@link #modify} and {@link #delete} may be called
- * from any thread (the kernel serializes them).
+ * from any thread (the kernel serializes them). Every failure is an {@link IOException} that is a
+ * {@link io.jsock.socket.SyscallFailure}; after {@link #close}, a
+ * {@link io.jsock.socket.SocketClosedException}.
  */
 public final class Epoll implements AutoCloseable {
-    public static final int IN = Constants.EPOLLIN, OUT = Constants.EPOLLOUT, ERR = Constants.EPOLLERR,
-            HUP = Constants.EPOLLHUP, RDHUP = Constants.EPOLLRDHUP, ET = Constants.EPOLLET,
-            ONESHOT = Constants.EPOLLONESHOT, EXCLUSIVE = Constants.EPOLLEXCLUSIVE;
+    /** EPOLLIN: readable (data, a FIN, or a connection to accept). */
+    public static final int IN = Constants.EPOLLIN;
+    /** EPOLLOUT: writable (room in the send buffer, or a connect that ended). */
+    public static final int OUT = Constants.EPOLLOUT;
+    /** EPOLLERR: an error is pending (always reported, asked for or not). */
+    public static final int ERR = Constants.EPOLLERR;
+    /** EPOLLHUP: both directions are shut (always reported, asked for or not). */
+    public static final int HUP = Constants.EPOLLHUP;
+    /** EPOLLRDHUP: the peer shut its writing side (its FIN arrived). */
+    public static final int RDHUP = Constants.EPOLLRDHUP;
+    /** EPOLLET: edge-triggered: reported once per change, not while the condition holds. */
+    public static final int ET = Constants.EPOLLET;
+    /** EPOLLONESHOT: reported once, then disabled until {@link #modify} arms it again. */
+    public static final int ONESHOT = Constants.EPOLLONESHOT;
+    /** EPOLLEXCLUSIVE: of several epoll sets watching one descriptor, wake only one (with {@link #add} only). */
+    public static final int EXCLUSIVE = Constants.EPOLLEXCLUSIVE;
 
     /**
      * {@code struct epoll_event} (epoll_ctl(2)): {@code uint32_t events; epoll_data_t data;} as this
@@ -70,24 +85,52 @@ public final class Epoll implements AutoCloseable {
         this.ready = Arena.ofAuto().allocate(SIZE * capacity, 8);
     }
 
-    /** epoll_create1(EPOLL_CLOEXEC), with room for {@code capacity} events per {@link #await}. */
+    /**
+     * epoll_create1(EPOLL_CLOEXEC), with room for {@code capacity} events per {@link #await}.
+     *
+     * @param capacity how many ready events one {@link #await} can return, at least 1
+     * @return the open instance
+     * @throws IOException what the kernel refused (EMFILE, ENOMEM), as an {@link io.jsock.socket.ErrnoException}
+     */
     public static Epoll open(int capacity) throws IOException {
         int fd = Libc.epoll_create1(Constants.EPOLL_CLOEXEC);
         if (fd < 0) throw IoStatus.failure("epoll_create1", null);
         return new Epoll(fd, capacity);
     }
 
-    /** epoll_ctl(EPOLL_CTL_ADD): watch {@code fd} for {@code events}, reporting {@code data}. */
+    /**
+     * epoll_ctl(EPOLL_CTL_ADD): watch {@code fd} for {@code events}, reporting {@code data}.
+     *
+     * @param fd the descriptor to watch
+     * @param events the bits to watch for ({@link #IN}, {@link #OUT}, ... ORed)
+     * @param data what {@link #data(int)} reports for it, e.g. the descriptor or a token
+     * @throws IOException EEXIST when watched already, EBADF, ... as an {@link io.jsock.socket.ErrnoException};
+     *         a {@link io.jsock.socket.SocketClosedException} after {@link #close}
+     */
     public void add(int fd, int events, long data) throws IOException {
         control(Constants.EPOLL_CTL_ADD, fd, events, data);
     }
 
-    /** epoll_ctl(EPOLL_CTL_MOD). */
+    /**
+     * epoll_ctl(EPOLL_CTL_MOD): change what {@code fd} is watched for.
+     *
+     * @param fd a watched descriptor
+     * @param events the bits to watch for now
+     * @param data what {@link #data(int)} reports for it from now on
+     * @throws IOException ENOENT when not watched, ... as an {@link io.jsock.socket.ErrnoException};
+     *         a {@link io.jsock.socket.SocketClosedException} after {@link #close}
+     */
     public void modify(int fd, int events, long data) throws IOException {
         control(Constants.EPOLL_CTL_MOD, fd, events, data);
     }
 
-    /** epoll_ctl(EPOLL_CTL_DEL). */
+    /**
+     * epoll_ctl(EPOLL_CTL_DEL): stop watching {@code fd}.
+     *
+     * @param fd a watched descriptor
+     * @throws IOException ENOENT when not watched, ... as an {@link io.jsock.socket.ErrnoException};
+     *         a {@link io.jsock.socket.SocketClosedException} after {@link #close}
+     */
     public void delete(int fd) throws IOException {
         control(Constants.EPOLL_CTL_DEL, fd, 0, 0);
     }
@@ -105,9 +148,13 @@ public final class Epoll implements AutoCloseable {
     }
 
     /**
-     * epoll_wait(2): blocks up to {@code timeoutMillis} (-1: no limit; 0: just look). Returns how many
-     * events are ready (0 on timeout or EINTR); read them with {@link #events(int)} and {@link #data(int)}.
-     * Blocks its platform thread: run it on one.
+     * epoll_wait(2): blocks up to {@code timeoutMillis}. Read the ready events with
+     * {@link #events(int)} and {@link #data(int)}. Blocks its platform thread: run it on one.
+     *
+     * @param timeoutMillis how long at most: -1 for no limit, 0 to just look
+     * @return how many events are ready, from 0 (timed out, or a signal came) to the capacity
+     * @throws IOException what the kernel refused, as an {@link io.jsock.socket.ErrnoException};
+     *         a {@link io.jsock.socket.SocketClosedException} after {@link #close}
      */
     public int await(int timeoutMillis) throws IOException {
         epfd.acquire("epoll_wait");
@@ -119,22 +166,32 @@ public final class Epoll implements AutoCloseable {
         }
     }
 
-    /** The event bits of ready event {@code i}. */
+    /**
+     * The event bits of ready event {@code i} of the last {@link #await}.
+     *
+     * @param i from 0 to what {@link #await} returned, exclusive
+     * @return the bits ({@link #IN}, {@link #OUT}, {@link #ERR}, {@link #HUP}, ...)
+     */
     public int events(int i) {
         return epoll_event_events(ready, i);
     }
 
-    /** The data of ready event {@code i}. */
+    /**
+     * The data of ready event {@code i} of the last {@link #await}.
+     *
+     * @param i from 0 to what {@link #await} returned, exclusive
+     * @return what {@link #add} or {@link #modify} was given for that descriptor
+     */
     public long data(int i) {
         return epoll_event_data(ready, i);
     }
 
-    /** The epoll descriptor. */
+    /** {@return the epoll descriptor} */
     public int fd() {
         return epfd.fd;
     }
 
-    /** Closes the epoll descriptor. Safe to call more than once. */
+    /** Closes the epoll descriptor. Safe to call more than once; never fails. */
     @Override
     public void close() {
         epfd.close();

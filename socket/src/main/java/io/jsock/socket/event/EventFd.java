@@ -18,13 +18,24 @@ public final class EventFd implements AutoCloseable {
         this.fd = new Fd(fd);
     }
 
+    /**
+     * eventfd(2) with a counter of 0, non-blocking and close-on-exec.
+     *
+     * @return the open eventfd
+     * @throws IOException what the kernel refused (EMFILE, ENFILE), as an {@link io.jsock.socket.ErrnoException}
+     */
     public static EventFd open() throws IOException {
         int fd = Libc.eventfd(0, Constants.EFD_CLOEXEC | Constants.EFD_NONBLOCK);
         if (fd < 0) throw IoStatus.failure("eventfd", null);
         return new EventFd(fd);
     }
 
-    /** Adds one to the counter: the descriptor polls readable. Safe from any thread. */
+    /**
+     * Adds one to the counter: the descriptor polls readable. Safe from any thread.
+     *
+     * @throws IOException a {@link io.jsock.socket.SocketClosedException} after {@link #close}; anything
+     *         else the kernel says, as an {@link io.jsock.socket.ErrnoException}
+     */
     public void signal() throws IOException {
         MemorySegment one = MemorySegment.ofArray(new long[] {1});
         fd.acquire("write");
@@ -39,7 +50,13 @@ public final class EventFd implements AutoCloseable {
         }
     }
 
-    /** Reads and clears the counter; returns 0 when nothing was signalled. */
+    /**
+     * Reads and clears the counter.
+     *
+     * @return the counter's value: how many signals since the last drain, 0 when none
+     * @throws IOException a {@link io.jsock.socket.SocketClosedException} after {@link #close}; anything
+     *         else the kernel says, as an {@link io.jsock.socket.ErrnoException}
+     */
     public long drain() throws IOException {
         MemorySegment value = MemorySegment.ofArray(new long[1]);
         fd.acquire("read");
@@ -54,11 +71,12 @@ public final class EventFd implements AutoCloseable {
         }
     }
 
+    /** {@return the descriptor, to watch in an {@link Epoll}} */
     public int fd() {
         return fd.fd;
     }
 
-    /** Safe to call more than once. */
+    /** Closes the eventfd. Safe to call more than once; never fails. */
     @Override
     public void close() {
         fd.close();

@@ -30,8 +30,15 @@ public final class EventIo {
     public static final int END = -1;
 
     /**
-     * recv(2) of at most {@code len} bytes into the start of {@code dst} (native or heap). Returns the
-     * count, {@link #END} or {@link #UNAVAILABLE}; a failure (ECONNRESET, ...) is thrown, naming the fd.
+     * recv(2) of at most {@code len} bytes into the start of {@code dst} (native or heap).
+     *
+     * @param fd a socket descriptor this thread owns
+     * @param dst where the bytes go, writable, at least {@code len} bytes long
+     * @param len how many bytes at most
+     * @return the count, {@link #END} at end of stream, or {@link #UNAVAILABLE} when nothing is queued
+     * @throws IndexOutOfBoundsException if {@code dst} is shorter than {@code len}
+     * @throws IllegalArgumentException if {@code dst} is read-only
+     * @throws ErrnoException a failure (ECONNRESET, ...), naming the fd
      */
     public static int recv(int fd, MemorySegment dst, int len) throws ErrnoException {
         Objects.checkFromIndexSize(0, len, dst.byteSize()); // the kernel must not write past dst
@@ -44,9 +51,16 @@ public final class EventIo {
     }
 
     /**
-     * send(2) of {@code src[offset, offset+len)}, without SIGPIPE. Returns how many bytes the kernel
-     * took (possibly fewer than {@code len}) or {@link #UNAVAILABLE}; a failure (EPIPE, ECONNRESET) is
-     * thrown, naming the fd.
+     * send(2) of {@code src[offset, offset+len)}, without SIGPIPE.
+     *
+     * @param fd a socket descriptor this thread owns
+     * @param src the bytes (native or heap)
+     * @param offset where in {@code src} they start
+     * @param len how many
+     * @return how many bytes the kernel took (possibly fewer than {@code len}), or {@link #UNAVAILABLE}
+     *         when it has no room
+     * @throws IndexOutOfBoundsException if the range is not inside {@code src}
+     * @throws ErrnoException a failure (EPIPE, ECONNRESET), naming the fd
      */
     public static int send(int fd, MemorySegment src, long offset, int len) throws ErrnoException {
         Objects.checkFromIndexSize(offset, len, src.byteSize()); // nor read past src
