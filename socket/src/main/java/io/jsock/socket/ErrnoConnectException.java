@@ -12,40 +12,22 @@ public final class ErrnoConnectException extends ConnectException implements Sys
     @Serial
     private static final long serialVersionUID = 1L;
 
-    /** The errno the call failed with. */
-    private final int errnoNumber;
-    /** The failing call. */
-    private final String syscall;
-    /** What the call was about, as text; {@code null} for nothing. */
-    private final String address;
+    /** What failed. */
+    private final Call call;
 
     /**
-     * A failure with the one-line message of {@link ErrnoException}.
+     * A failure with the one-line message of every {@link SyscallFailure}.
      *
-     * @param syscall the failing call, e.g. {@code "connect"}; not {@code null}
-     * @param errno the errno it failed with
-     * @param address what the call was about (its {@code toString()} is kept), or {@code null}
-     * @param detail more words for the message, or {@code null}
+     * @param call what failed, e.g. {@code Call.of("connect", 111, address)}
+     * @param detail words for the end of the message, or {@code null}
      */
-    public ErrnoConnectException(String syscall, int errno, Object address, String detail) {
-        super(ErrnoException.message(syscall, errno, address, detail));
-        this.errnoNumber = errno;
-        this.syscall = syscall;
-        this.address = ErrnoException.text(address);
+    public ErrnoConnectException(Call call, String detail) {
+        super(call.message(detail));
+        this.call = call;
     }
 
     @Override
-    public int errnoNumber() {
-        return errnoNumber;
-    }
-
-    @Override
-    public String syscall() {
-        return syscall;
-    }
-
-    @Override
-    public String address() {
-        return address;
+    public Call call() {
+        return call;
     }
 }

@@ -12,12 +12,8 @@ public final class ErrnoException extends IOException implements SyscallFailure 
     @Serial
     private static final long serialVersionUID = 1L;
 
-    /** The errno the call failed with. */
-    private final int errnoNumber;
-    /** The failing call. */
-    private final String syscall;
-    /** What the call was about, as text; {@code null} for nothing. */
-    private final String address;
+    /** What failed. */
+    private final Call call;
 
     /**
      * A failure without a detail.
@@ -27,7 +23,7 @@ public final class ErrnoException extends IOException implements SyscallFailure 
      * @param address what the call was about (its {@code toString()} is kept), or {@code null}
      */
     public ErrnoException(String syscall, int errno, Object address) {
-        this(syscall, errno, address, null);
+        this(Call.of(syscall, errno, address), null);
     }
 
     /**
@@ -40,37 +36,22 @@ public final class ErrnoException extends IOException implements SyscallFailure 
      * @param detail more words for the message, or {@code null}
      */
     public ErrnoException(String syscall, int errno, Object address, String detail) {
-        super(message(syscall, errno, address, detail));
-        this.errnoNumber = errno;
-        this.syscall = syscall;
-        this.address = text(address);
+        this(Call.of(syscall, errno, address), detail);
     }
 
-    /** The one-line message every jsock failure has: "call address: ENAME (text): detail". */
-    static String message(String syscall, int errno, Object address, String detail) {
-        StringBuilder m = new StringBuilder(syscall);
-        if (address != null) m.append(' ').append(address);
-        m.append(": ").append(Errno.describe(errno));
-        if (detail != null) m.append(": ").append(detail);
-        return m.toString();
-    }
-
-    static String text(Object address) {
-        return address == null ? null : address.toString();
+    /**
+     * A failure with the one-line message of every {@link SyscallFailure}.
+     *
+     * @param call what failed
+     * @param detail words for the end of the message, or {@code null}
+     */
+    public ErrnoException(Call call, String detail) {
+        super(call.message(detail));
+        this.call = call;
     }
 
     @Override
-    public int errnoNumber() {
-        return errnoNumber;
-    }
-
-    @Override
-    public String syscall() {
-        return syscall;
-    }
-
-    @Override
-    public String address() {
-        return address;
+    public Call call() {
+        return call;
     }
 }

@@ -13,10 +13,8 @@ public final class ErrnoSocketTimeoutException extends SocketTimeoutException im
     @Serial
     private static final long serialVersionUID = 1L;
 
-    /** The failing call. */
-    private final String syscall;
-    /** What the call was about, as text; {@code null} for nothing. */
-    private final String address;
+    /** What timed out. */
+    private final Call call;
 
     /**
      * A timeout of {@code syscall}.
@@ -25,24 +23,17 @@ public final class ErrnoSocketTimeoutException extends SocketTimeoutException im
      * @param address what the call was about (its {@code toString()} is kept), or {@code null}
      */
     public ErrnoSocketTimeoutException(String syscall, Object address) {
-        super(ErrnoException.message(syscall, Errno.ETIMEDOUT.number(), address, "jsock's timeout expired"));
-        this.syscall = syscall;
-        this.address = ErrnoException.text(address);
+        this(Call.of(syscall, Errno.ETIMEDOUT.number(), address));
     }
 
-    /** @return ETIMEDOUT's number */
-    @Override
-    public int errnoNumber() {
-        return Errno.ETIMEDOUT.number();
+    private ErrnoSocketTimeoutException(Call call) {
+        super(call.message("jsock's timeout expired"));
+        this.call = call;
     }
 
+    /** @return the call, with errno ETIMEDOUT */
     @Override
-    public String syscall() {
-        return syscall;
-    }
-
-    @Override
-    public String address() {
-        return address;
+    public Call call() {
+        return call;
     }
 }

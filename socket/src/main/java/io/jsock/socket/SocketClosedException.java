@@ -12,9 +12,10 @@ public final class SocketClosedException extends ClosedChannelException implemen
     @Serial
     private static final long serialVersionUID = 1L;
 
-    /** The failing call. */
-    private final String syscall;
-    /** The one-line message. */
+    /** What was refused. */
+    private final Call call;
+
+    /** The one-line message (ClosedChannelException takes none of its own). */
     private final String message;
 
     /**
@@ -23,8 +24,8 @@ public final class SocketClosedException extends ClosedChannelException implemen
      * @param syscall the call, e.g. {@code "recv"}; not {@code null}
      */
     public SocketClosedException(String syscall) {
-        this.syscall = syscall;
-        this.message = ErrnoException.message(syscall, Errno.EBADF.number(), null, "socket closed");
+        this.call = Call.of(syscall, Errno.EBADF.number(), null); // a closed socket has no address to name
+        this.message = call.message("socket closed");
     }
 
     /** @return the one-line message, e.g. {@code accept: EBADF (Bad file descriptor): socket closed} */
@@ -33,20 +34,9 @@ public final class SocketClosedException extends ClosedChannelException implemen
         return message;
     }
 
-    /** @return EBADF's number */
+    /** @return the call, with errno EBADF and no address */
     @Override
-    public int errnoNumber() {
-        return Errno.EBADF.number();
-    }
-
-    @Override
-    public String syscall() {
-        return syscall;
-    }
-
-    /** @return {@code null}: a closed socket has no address to name */
-    @Override
-    public String address() {
-        return null;
+    public Call call() {
+        return call;
     }
 }

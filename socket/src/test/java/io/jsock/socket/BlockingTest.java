@@ -216,8 +216,7 @@ class BlockingTest {
                 return null;
             });
             Loopback.awaitWaiting(threads.get(0));
-            p[1].setOption(SockOpt.SO_LINGER, Linger.on(0));
-            p[1].close(); // RST, with unread data queued
+            Loopback.reset(p[1]); // RST, with unread data queued
             assertThat(written).failsWithin(Duration.ofSeconds(20)).withThrowableOfType(java.util.concurrent.ExecutionException.class)
                     .havingCause().isInstanceOfSatisfying(ErrnoException.class,
                             e -> assertThat(e.errno()).isIn(Errno.ECONNRESET, Errno.EPIPE));

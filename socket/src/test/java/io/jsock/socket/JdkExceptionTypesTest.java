@@ -35,6 +35,7 @@ class JdkExceptionTypesTest {
             assertThat(f.syscall()).isEqualTo("connect");
             assertThat(f.address()).isEqualTo(closed.toString());
             assertThat(f.getMessage()).isEqualTo("connect " + closed + ": ECONNREFUSED (Connection refused)");
+            assertThat(f.call()).isEqualTo(new SyscallFailure.Call("connect", 111, closed.toString()));
         }
     }
 
@@ -141,8 +142,7 @@ class JdkExceptionTypesTest {
     void aResetIsStillAnErrnoException() throws IOException {
         Socket[] p = Loopback.tcpPair();
         try (Socket c = p[0]) {
-            p[1].setOption(SockOpt.SO_LINGER, Linger.on(0));
-            p[1].close(); // RST
+            Loopback.reset(p[1]); // RST
             Throwable t = catchThrowable(() -> {
                 while (c.read(ByteBuffer.allocate(16)) >= 0) {
                     // a reset ends the reads with ECONNRESET, never with end of stream

@@ -48,6 +48,12 @@ final class Loopback {
         }
     }
 
+    /** Closes {@code s} abortively (SO_LINGER on, 0 s): its peer gets RST, not FIN (UNP 7.5). */
+    static void reset(Socket s) throws IOException {
+        s.setOption(SockOpt.SO_LINGER, Linger.on(0));
+        s.close();
+    }
+
     /** A name unique to this process and call, for abstract Unix addresses and netns-free tests. */
     static String uniqueName(String what) {
         return "jsock-test-" + ProcessHandle.current().pid() + "-" + what + "-" + COUNTER.incrementAndGet();

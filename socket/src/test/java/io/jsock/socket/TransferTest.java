@@ -297,8 +297,7 @@ class TransferTest {
     void writingToAResetPeerIsEpipeOrEconnresetNeverSigpipe() throws Exception {
         Socket[] p = Loopback.tcpPair();
         try (Socket c = p[0]) {
-            p[1].setOption(SockOpt.SO_LINGER, Linger.on(0));
-            p[1].close(); // RST
+            Loopback.reset(p[1]); // RST
             ErrnoException failed = null;
             ByteBuffer chunk = ByteBuffer.allocate(8192);
             for (int i = 0; i < 1000 && failed == null; i++) {

@@ -5,6 +5,7 @@ import io.jsock.socket.ErrnoBindException;
 import io.jsock.socket.ErrnoConnectException;
 import io.jsock.socket.ErrnoException;
 import io.jsock.socket.ErrnoNoRouteToHostException;
+import io.jsock.socket.SyscallFailure;
 
 import java.io.IOException;
 import java.util.function.Function;
@@ -130,18 +131,19 @@ public final class IoStatus {
      */
     public static IOException exception(String syscall, int errno, Object where, String detail) {
         // No switch on Errno: its helper class would have to be loaded, perhaps while out of descriptors.
+        SyscallFailure.Call call = SyscallFailure.Call.of(syscall, errno, where);
         boolean connect = syscall.equals("connect"), bind = syscall.equals("bind"), listen = syscall.equals("listen");
         if (connect && (is(errno, Errno.ECONNREFUSED) || is(errno, Errno.ETIMEDOUT))) {
-            return new ErrnoConnectException(syscall, errno, where, detail);
+            return new ErrnoConnectException(call, detail);
         }
         if (connect && (is(errno, Errno.EHOSTUNREACH) || is(errno, Errno.ENETUNREACH))) {
-            return new ErrnoNoRouteToHostException(syscall, errno, where, detail);
+            return new ErrnoNoRouteToHostException(call, detail);
         }
         if ((connect || bind) && (is(errno, Errno.EADDRINUSE) || is(errno, Errno.EADDRNOTAVAIL))
                 || bind && is(errno, Errno.EACCES) || listen && is(errno, Errno.EADDRINUSE)) {
-            return new ErrnoBindException(syscall, errno, where, detail);
+            return new ErrnoBindException(call, detail);
         }
-        return new ErrnoException(syscall, errno, where, detail);
+        return new ErrnoException(call, detail);
     }
 
     private static boolean is(int errno, Errno e) {

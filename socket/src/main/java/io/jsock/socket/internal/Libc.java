@@ -7,6 +7,7 @@ import io.jsock.socket.ErrnoException;
 import io.jsock.socket.ErrnoNoRouteToHostException;
 import io.jsock.socket.ErrnoSocketTimeoutException;
 import io.jsock.socket.SocketClosedException;
+import io.jsock.socket.SyscallFailure;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -53,9 +54,9 @@ public final class Libc {
         // (EMFILE) would then fail with NoClassDefFoundError, and keep failing. Binding stays lazy.
         Libc.class.getNestMembers();
         // The same for the classes a failing call needs: under EMFILE the error must still be told.
-        loaded(Errno.class, IoStatus.class, KernelFeatures.class, ErrnoException.class, ErrnoConnectException.class,
-                ErrnoNoRouteToHostException.class, ErrnoBindException.class, ErrnoSocketTimeoutException.class,
-                SocketClosedException.class);
+        loaded(Errno.class, IoStatus.class, KernelFeatures.class, SyscallFailure.Call.class, ErrnoException.class,
+                ErrnoConnectException.class, ErrnoNoRouteToHostException.class, ErrnoBindException.class,
+                ErrnoSocketTimeoutException.class, SocketClosedException.class);
     }
 
     /** One line saying which flag grants {@code module} native access. */
