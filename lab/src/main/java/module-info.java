@@ -3,6 +3,7 @@
  * what the text says beside what the kernel did; and the test network the experiments (and tests)
  * build from network namespaces and veth pairs, removed when they end.
  */
+@SuppressWarnings("module") // io.jsock.cli, the one reader of io.jsock.lab.text, is built after this module
 module io.jsock.lab {
     requires transitive io.jsock.server;
 

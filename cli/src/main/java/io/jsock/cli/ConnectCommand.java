@@ -1,6 +1,5 @@
 package io.jsock.cli;
 
-import io.jsock.socket.ErrnoException;
 import io.jsock.socket.Family;
 import io.jsock.socket.Linger;
 import io.jsock.socket.Protocol;
@@ -10,6 +9,7 @@ import io.jsock.socket.SockOpt;
 import io.jsock.socket.Socket;
 import io.jsock.socket.SocketClosedException;
 import io.jsock.socket.SocketType;
+import io.jsock.socket.SyscallFailure;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -168,7 +168,8 @@ final class ConnectCommand implements Callable<Integer> {
                     s.connect(peer, limit);
                     success = true;
                     return s;
-                } catch (ErrnoException e) {
+                } catch (IOException e) {
+                    if (!(e instanceof SyscallFailure)) throw e; // interrupted: not this address's failure
                     String line = "jsock: " + e.getMessage() + " after " + Durations.seconds(System.nanoTime() - start);
                     boolean last = i == usable.size() - 1;
                     if (last) err().println(line);
@@ -181,11 +182,11 @@ final class ConnectCommand implements Callable<Integer> {
         return null;
     }
 
-    private static Socket open(Family family) throws ErrnoException {
+    private static Socket open(Family family) throws IOException {
         return Socket.open(family, SocketType.STREAM, family == Family.LOCAL ? Protocol.DEFAULT : Protocol.TCP);
     }
 
-    private void configure(Socket s, Family family) throws ErrnoException {
+    private void configure(Socket s, Family family) throws IOException {
         boolean tcp = family != Family.LOCAL;
         if (synRetries != null && tcp) s.setOption(SockOpt.TCP_SYNCNT, synRetries);
         if (nodelay && tcp) s.setOption(SockOpt.TCP_NODELAY, true);
@@ -224,7 +225,8 @@ final class ConnectCommand implements Callable<Integer> {
                 writeStdout(buf, n);
                 received += n;
             }
-        } catch (ErrnoException e) {
+        } catch (IOException e) {
+            if (!(e instanceof SyscallFailure)) throw e;
             IOException first = upFailure.get();
             throw first != null ? first : e; // e.g. recv ...: ECONNRESET (Connection reset by peer)
         }

@@ -1,6 +1,5 @@
 package io.jsock.cli;
 
-import io.jsock.socket.ErrnoException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import picocli.CommandLine;
@@ -15,7 +14,7 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         Throwable t = e instanceof UncheckedIOException u ? u.getCause() : e;
-        if (t instanceof ErrnoException || t instanceof IOException) {
+        if (t instanceof IOException) { // every jsock failure: a SyscallFailure's one line, or the JDK's own
             cl.getErr().println("jsock: " + t.getMessage());
             return FAILED;
         }

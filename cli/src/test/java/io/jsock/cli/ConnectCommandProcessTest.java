@@ -3,7 +3,7 @@ package io.jsock.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jsock.cli.JsockProcess.Run;
-import io.jsock.socket.ErrnoException;
+import io.jsock.socket.ErrnoBindException;
 import io.jsock.socket.Family;
 import io.jsock.socket.Protocol;
 import io.jsock.socket.SockAddr;
@@ -54,7 +54,7 @@ class ConnectCommandProcessTest {
                 int port = echo.address().port();
                 try {
                     reserved.bind(SockAddr.parse("127.0.0.1:" + port)); // bound, not listening: refused
-                } catch (ErrnoException inUse) {
+                } catch (ErrnoBindException inUse) {
                     continue; // someone has this port on IPv4: take another
                 }
                 Run r = JsockProcess.run(JsockProcess.command(List.of("-Djdk.net.hosts.file=" + hosts),

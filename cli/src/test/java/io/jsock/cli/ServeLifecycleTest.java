@@ -5,12 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.jsock.socket.Errno;
-import io.jsock.socket.ErrnoException;
+import io.jsock.socket.ErrnoConnectException;
 import io.jsock.socket.Family;
 import io.jsock.socket.Protocol;
 import io.jsock.socket.SockAddr;
 import io.jsock.socket.Socket;
 import io.jsock.socket.SocketType;
+import io.jsock.socket.SyscallFailure;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -65,7 +66,7 @@ class ServeLifecycleTest {
         try (Socket probe = connect(to)) {
             return false;
         } catch (IOException e) {
-            return e instanceof ErrnoException ee && ee.errno() == Errno.ECONNREFUSED;
+            return e instanceof SyscallFailure f && f.errno() == Errno.ECONNREFUSED;
         }
     }
 
@@ -82,7 +83,7 @@ class ServeLifecycleTest {
                 s.awaitLine(l -> l.equals("jsock: SIGTERM: stopping; " + count + " in flight get up to 60s"));
                 for (int i = 0; i < 500 && !refused(s.address()); i++) Thread.sleep(10);
                 assertThatThrownBy(() -> connect(s.address()).close())
-                        .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ECONNREFUSED));
+                        .isInstanceOfSatisfying(ErrnoConnectException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ECONNREFUSED));
                 assertThat(echoByte(inFlight, (byte) 'b')).as("served after the listener closed").isEqualTo((byte) 'b');
                 assertThat(s.process.isAlive()).as("waits for the connection in flight").isTrue();
             }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jsock.lab.net.TestNetwork;
-import io.jsock.socket.ErrnoException;
 import io.jsock.socket.Family;
 import io.jsock.socket.Protocol;
 import io.jsock.socket.SockAddr;
@@ -12,6 +11,7 @@ import io.jsock.socket.Socket;
 import io.jsock.socket.SocketType;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +44,7 @@ class SsCommandNetnsTest {
                 c.bind(SockAddr.of(lost, 0));
                 try {
                     c.connect(l.getsockname(), Duration.ofMillis(20));
-                } catch (ErrnoException stillConnecting) {
+                } catch (SocketTimeoutException stillConnecting) {
                     // the SYN left; the SYN-ACK will not come back
                 }
             }

@@ -2,12 +2,13 @@ package io.jsock.lab;
 
 import io.jsock.lab.text.InetText;
 import io.jsock.socket.Errno;
-import io.jsock.socket.ErrnoException;
+import io.jsock.socket.ErrnoBindException;
 import io.jsock.socket.Family;
 import io.jsock.socket.Protocol;
 import io.jsock.socket.SockAddr;
 import io.jsock.socket.Socket;
 import io.jsock.socket.SocketType;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -109,14 +110,14 @@ final class Bind implements Experiment {
     }
 
     /** A port nobody uses now on this family's loopback: the kernel's pick, released (fine for a moment's use). */
-    private static int freePort(Family fam) throws ErrnoException {
+    private static int freePort(Family fam) throws IOException {
         for (int attempt = 0; attempt < 20; attempt++) {
             try (Socket probe = Socket.open(fam, SocketType.STREAM, Protocol.DEFAULT)) {
                 int p = 20000 + (int) (Math.random() * 10000); // below the ephemeral range: not picked by others' binds
                 try {
                     probe.bind(fam == Family.INET ? SockAddr.anyInet4(p) : SockAddr.anyInet6(p));
                     return p;
-                } catch (ErrnoException e) {
+                } catch (ErrnoBindException e) {
                     if (e.errno() != Errno.EADDRINUSE) throw e;
                 }
             }

@@ -3,6 +3,7 @@ package io.jsock.lab;
 import io.jsock.lab.text.InetText;
 import io.jsock.socket.Errno;
 import io.jsock.socket.ErrnoException;
+import io.jsock.socket.ErrnoSocketTimeoutException;
 import io.jsock.socket.Family;
 import io.jsock.socket.Linger;
 import io.jsock.socket.Protocol;
@@ -112,7 +113,7 @@ final class CloseVsShutdown implements Experiment {
                 try {
                     int n = peer.read(ByteBuffer.allocate(1));
                     read = "returned " + n;
-                } catch (ErrnoException e) {
+                } catch (ErrnoException | ErrnoSocketTimeoutException e) {
                     read = e.errno() + "";
                 }
                 int after = Probe.segsIn(peer);

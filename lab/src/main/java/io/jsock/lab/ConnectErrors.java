@@ -3,7 +3,9 @@ package io.jsock.lab;
 import io.jsock.lab.net.NetCounters;
 import io.jsock.lab.net.TestNetwork;
 import io.jsock.socket.Errno;
+import io.jsock.socket.ErrnoConnectException;
 import io.jsock.socket.ErrnoException;
+import io.jsock.socket.ErrnoNoRouteToHostException;
 import io.jsock.socket.Family;
 import io.jsock.socket.Protocol;
 import io.jsock.socket.SockAddr;
@@ -143,7 +145,7 @@ final class ConnectErrors implements Experiment {
                 String message = null;
                 try {
                     s.connect(SockAddr.of(to, 80));
-                } catch (ErrnoException e) {
+                } catch (ErrnoException | ErrnoConnectException | ErrnoNoRouteToHostException e) {
                     errno = e.errno();
                     message = e.getMessage();
                 }

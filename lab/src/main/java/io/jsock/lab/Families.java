@@ -9,6 +9,7 @@ import io.jsock.socket.SockAddr;
 import io.jsock.socket.SockOpt;
 import io.jsock.socket.Socket;
 import io.jsock.socket.SocketType;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -89,7 +90,7 @@ final class Families implements Experiment {
     }
 
     /** Opens one cell; returns what to show ("TCP ok", "SCTP EPROTONOSUPPORT") and records holds or differs. */
-    private static String probe(Cell c, Findings f) throws ErrnoException {
+    private static String probe(Cell c, Findings f) throws IOException {
         String what = c.family().pfName() + " SOCK_" + c.type() + " " + c.protocol();
         String label = c.protocol() == Protocol.DEFAULT || c.family() == Family.ROUTE || c.family() == Family.KEY
                 ? "" : c.protocol().toString().replace("IPPROTO_", "") + " ";
@@ -125,7 +126,7 @@ final class Families implements Experiment {
     }
 
     /** Protocol 0: the kernel picks TCP for a stream and UDP for a datagram; raw IP has no default. */
-    private static void defaults(Findings f) throws ErrnoException {
+    private static void defaults(Findings f) throws IOException {
         f.saw("protocol 0 (\"the system's default for the family and type\"), asked back with getsockopt(SO_PROTOCOL):");
         for (Family fam : List.of(Family.INET, Family.INET6)) {
             for (SocketType t : List.of(SocketType.STREAM, SocketType.DGRAM)) {
@@ -146,7 +147,7 @@ final class Families implements Experiment {
     }
 
     /** AF_ and PF_ values: the same numbers here; an address read back carries the AF_ value. */
-    private static void afAndPf(Findings f) throws ErrnoException {
+    private static void afAndPf(Findings f) throws IOException {
         StringBuilder line = new StringBuilder("AF_ and PF_ values:");
         Map<String, Object> values = new LinkedHashMap<>();
         boolean allEqual = true;

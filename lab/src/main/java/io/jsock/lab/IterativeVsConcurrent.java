@@ -4,13 +4,13 @@ import io.jsock.lab.text.InetText;
 import io.jsock.server.Handler;
 import io.jsock.server.Model;
 import io.jsock.server.TcpServer;
-import io.jsock.socket.ErrnoException;
 import io.jsock.socket.Family;
 import io.jsock.socket.Protocol;
 import io.jsock.socket.SockAddr;
 import io.jsock.socket.Socket;
 import io.jsock.socket.SocketType;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -121,7 +121,7 @@ final class IterativeVsConcurrent implements Experiment {
             int n = s.read(b);
             if (n < 0) return "end of stream";
             return "\"" + new String(b, 0, n) + "\" after " + (System.nanoTime() - start) / 1_000_000 + " ms";
-        } catch (ErrnoException timeout) {
+        } catch (SocketTimeoutException timeout) {
             return "no reply in " + wait.toMillis() + " ms";
         }
     }

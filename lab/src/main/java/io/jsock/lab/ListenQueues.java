@@ -6,7 +6,6 @@ import io.jsock.lab.net.NetCounters;
 import io.jsock.lab.net.TestNetwork;
 import io.jsock.socket.Accepted;
 import io.jsock.socket.diag.DiagSocket;
-import io.jsock.socket.ErrnoException;
 import io.jsock.socket.Family;
 import io.jsock.socket.Protocol;
 import io.jsock.socket.SockAddr;
@@ -17,6 +16,7 @@ import io.jsock.socket.SocketType;
 import io.jsock.socket.TcpState;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,7 +94,7 @@ final class ListenQueues implements Experiment {
             try {
                 c.connect(at, Duration.ofMillis(20)); // the SYN leaves; the handshake cannot complete
                 f.unexpected("a connect from the blackholed address completed");
-            } catch (ErrnoException expected) {
+            } catch (SocketTimeoutException expected) {
                 // jsock's own timeout: the socket stays in SYN_SENT, retrying
             }
         }
@@ -135,7 +135,7 @@ final class ListenQueues implements Experiment {
             c.bind(SockAddr.of(lost, 0));
             try {
                 c.connect(at, Duration.ofMillis(20));
-            } catch (ErrnoException expected) {
+            } catch (SocketTimeoutException expected) {
                 // still SYN_SENT
             }
         }
@@ -218,7 +218,7 @@ final class ListenQueues implements Experiment {
         boolean fifo = true;
         for (int i = 0; i < BACKLOG + 1; i++) {
             Accepted a = l.tryAccept();
-            if (a == null) {
+            if (a == Accepted.UNAVAILABLE) {
                 f.unexpected("accept found the completed queue empty after " + i + " connections");
                 fifo = false;
                 break;

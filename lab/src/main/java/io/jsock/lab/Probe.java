@@ -45,7 +45,7 @@ final class Probe {
     }
 
     /** tcpi_segs_in of {@code s} (TCP_INFO): the segments it has received, FIN and RST included. */
-    static int segsIn(Socket s) throws io.jsock.socket.ErrnoException {
+    static int segsIn(Socket s) throws IOException {
         return s.getOption(io.jsock.socket.SockOpt.TCP_INFO).segsIn();
     }
 

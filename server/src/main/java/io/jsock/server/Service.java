@@ -1,6 +1,5 @@
 package io.jsock.server;
 
-import io.jsock.socket.ErrnoException;
 import io.jsock.socket.Shutdown;
 import io.jsock.socket.Socket;
 import java.io.IOException;
@@ -79,7 +78,7 @@ public enum Service implements Handler {
             } finally {
                 try {
                     s.shutdown(Shutdown.READ); // wakes the discarder's read with end of stream
-                } catch (ErrnoException notConnected) {
+                } catch (IOException notConnected) {
                     // reset or closed already: its read has failed too
                 }
                 joinUninterruptibly(discarder);

@@ -2,7 +2,6 @@ package io.jsock.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jsock.socket.ErrnoException;
 import io.jsock.socket.Family;
 import io.jsock.socket.Protocol;
 import io.jsock.socket.Shutdown;
@@ -67,7 +66,7 @@ public final class Clients {
     }
 
     /** Completed connections waiting in the listener's accept queue (TCP_INFO of a LISTEN socket: tcpi_unacked). */
-    public static int acceptQueue(TcpServer s) throws ErrnoException {
+    public static int acceptQueue(TcpServer s) throws IOException {
         return s.listener().getOption(SockOpt.TCP_INFO).unacked();
     }
 

@@ -11,10 +11,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jsock.socket.Errno;
-import io.jsock.socket.ErrnoException;
+import io.jsock.socket.ErrnoConnectException;
 import io.jsock.socket.Linger;
 import io.jsock.socket.SockOpt;
 import io.jsock.socket.Socket;
+import io.jsock.socket.SyscallFailure;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -173,7 +174,7 @@ class EveryModelTest {
             closer = Thread.ofPlatform().start(s::close);
             waitFor(() -> refused(s));
             assertThatThrownBy(() -> connect(s.localAddress()).close())
-                    .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ECONNREFUSED));
+                    .isInstanceOfSatisfying(ErrnoConnectException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ECONNREFUSED));
             assertThat(echoByte(inFlight, (byte) 'b')).as("still served after the listener closed").isEqualTo((byte) 'b');
             assertThat(closer.isAlive()).as("close waits for the connection in flight").isTrue();
         }
@@ -260,7 +261,7 @@ class EveryModelTest {
         try (Socket probe = connect(s.localAddress())) {
             return false;
         } catch (IOException e) {
-            return e instanceof ErrnoException ee && ee.errno() == Errno.ECONNREFUSED;
+            return e instanceof SyscallFailure f && f.errno() == Errno.ECONNREFUSED;
         }
     }
 }

@@ -1,55 +1,57 @@
 package io.jsock.socket;
 
 import java.io.IOException;
+import java.io.Serial;
 
 /**
- * A system call failed. Carries the kernel's errno, the call's name and the address it was about,
- * with a message such as {@code connect 127.0.0.1:9: ECONNREFUSED (Connection refused)}.
+ * A system call failed with an errno that has no more fitting JDK type (see {@link SyscallFailure}
+ * for the ones that do). Carries the kernel's errno, the call's name and the address it was about,
+ * with a message such as {@code recv 127.0.0.1:7: ECONNRESET (Connection reset by peer)}.
  */
-public class ErrnoException extends IOException {
+public final class ErrnoException extends IOException implements SyscallFailure {
+    @Serial
     private static final long serialVersionUID = 1L;
 
-    private final int errnoNumber;
-    private final String syscall;
-    private final String address;
+    /** What failed. */
+    private final Call call;
 
+    /**
+     * A failure without a detail.
+     *
+     * @param syscall the failing call, e.g. {@code "recv"}; not {@code null}
+     * @param errno the errno it failed with
+     * @param address what the call was about (its {@code toString()} is kept), or {@code null}
+     */
     public ErrnoException(String syscall, int errno, Object address) {
-        this(syscall, errno, address, null);
+        this(Call.of(syscall, errno, address), null);
     }
 
-    /** With {@code detail} appended to the message after a comma, e.g. a hint at a missing kernel feature. */
+    /**
+     * A failure with {@code detail} appended to the message after a colon, e.g. a hint at a
+     * missing kernel feature.
+     *
+     * @param syscall the failing call, e.g. {@code "socket"}; not {@code null}
+     * @param errno the errno it failed with
+     * @param address what the call was about (its {@code toString()} is kept), or {@code null}
+     * @param detail more words for the message, or {@code null}
+     */
     public ErrnoException(String syscall, int errno, Object address, String detail) {
-        super(message(syscall, errno, address, detail));
-        this.errnoNumber = errno;
-        this.syscall = syscall;
-        this.address = address == null ? null : address.toString();
+        this(Call.of(syscall, errno, address), detail);
     }
 
-    private static String message(String syscall, int errno, Object address, String detail) {
-        StringBuilder m = new StringBuilder(syscall);
-        if (address != null) m.append(' ').append(address);
-        m.append(": ").append(Errno.describe(errno));
-        if (detail != null) m.append(": ").append(detail);
-        return m.toString();
+    /**
+     * A failure with the one-line message of every {@link SyscallFailure}.
+     *
+     * @param call what failed
+     * @param detail words for the end of the message, or {@code null}
+     */
+    public ErrnoException(Call call, String detail) {
+        super(call.message(detail));
+        this.call = call;
     }
 
-    /** The errno, named; {@code null} for a number Linux does not define. */
-    public Errno errno() {
-        return Errno.of(errnoNumber);
-    }
-
-    /** The raw errno number. */
-    public int errnoNumber() {
-        return errnoNumber;
-    }
-
-    /** The failing call, e.g. "connect". */
-    public String syscall() {
-        return syscall;
-    }
-
-    /** The address the call was about, as text, or {@code null}. */
-    public String address() {
-        return address;
+    @Override
+    public Call call() {
+        return call;
     }
 }

@@ -25,23 +25,28 @@ public enum Family {
         this.af = af;
     }
 
-    /** The value for {@code socket(2)}'s domain argument. */
+    /** {@return the value for {@code socket(2)}'s domain argument} */
     public int pf() {
         return pf;
     }
 
-    /** The value found in {@code sa_family} of this family's addresses. */
+    /** {@return the value found in {@code sa_family} of this family's addresses} */
     public int af() {
         return af;
     }
 
-    /** The family whose {@code AF_} value is {@code af}, or {@code null}. */
+    /**
+     * The family whose {@code AF_} value is {@code af}.
+     *
+     * @param af an {@code sa_family} value
+     * @return the family, or {@code null} for one jsock does not know
+     */
     public static Family ofAf(int af) {
         for (Family f : values()) if (f.af == af) return f;
         return null;
     }
 
-    /** The C name of the socket-call constant, e.g. "PF_INET", "PF_NETLINK" for ROUTE. */
+    /** {@return the C name of the socket-call constant, e.g. "PF_INET", "PF_NETLINK" for ROUTE} */
     public String pfName() {
         return switch (this) {
             case INET -> "PF_INET";

@@ -1,6 +1,7 @@
 package io.jsock.socket;
 
 import io.jsock.socket.internal.Constants;
+import io.jsock.socket.internal.IoStatus;
 import io.jsock.socket.internal.Libc;
 
 import java.io.IOException;
@@ -26,17 +27,35 @@ public final class NetNamespace {
 
     private static final AtomicInteger THREADS = new AtomicInteger();
 
-    /** A task run in a namespace: may fail with an {@link IOException}, which {@link #call} rethrows as it is. */
+    /**
+     * A task run in a namespace: may fail with an {@link IOException}, which {@link #call} rethrows as it is.
+     *
+     * @param <T> what it returns
+     */
     @FunctionalInterface
     public interface Task<T> {
+        /**
+         * Runs inside the namespace, on a thread of its own.
+         *
+         * @return the result, {@code null} allowed
+         * @throws IOException whatever the task's calls throw
+         */
         T run() throws IOException;
     }
 
     /**
      * Runs {@code task} on a new platform thread that first enters the network namespace
-     * {@code name}; waits for it and returns its result. The task's {@link IOException} or
-     * unchecked exception is rethrown here; a namespace that cannot be entered is an
-     * {@link ErrnoException} from open or setns. Interrupting the caller interrupts the task.
+     * {@code name}; waits for it and returns its result. Interrupting the caller interrupts the task.
+     *
+     * @param <T> what the task returns
+     * @param name a name from {@code ip netns list}
+     * @param task what to run there
+     * @return the task's result, as it returned it
+     * @throws IllegalArgumentException if {@code name} is empty or could name a path outside {@link #RUN_DIR}
+     * @throws java.io.InterruptedIOException if the caller is interrupted while it waits
+     * @throws IOException the task's own {@link IOException} as it is (its unchecked exceptions too); a
+     *         namespace that cannot be entered is an {@link ErrnoException} from open (ENOENT: no such
+     *         namespace) or setns (EPERM: not root)
      */
     public static <T> T call(String name, Task<T> task) throws IOException {
         if (name == null || name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..")) {
@@ -64,17 +83,17 @@ public final class NetNamespace {
     }
 
     /** Enters {@code name} on the calling thread. Only for threads made for it: there is no way back. */
-    private static void enter(String name) throws ErrnoException {
+    private static void enter(String name) throws IOException {
         String path = RUN_DIR + "/" + name;
         int fd;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cpath = arena.allocateFrom(path);
             fd = Libc.open(cpath, Constants.O_RDONLY | Constants.O_CLOEXEC, 0);
         }
-        if (fd < 0) throw new ErrnoException("open", Libc.errno(), path, "no network namespace named " + name);
+        if (fd < 0) throw IoStatus.exception("open", Libc.errno(), path, "no network namespace named " + name);
         try {
             if (Libc.setns(fd, Constants.CLONE_NEWNET) < 0) {
-                throw new ErrnoException("setns", Libc.errno(), path, "entering a network namespace needs root");
+                throw IoStatus.exception("setns", Libc.errno(), path, "entering a network namespace needs root");
             }
         } finally {
             Libc.close(fd);

@@ -4,7 +4,13 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.MemorySegment;
 
-/** {@code struct ucred} (unix(7)): the peer process's pid, uid and gid, from SO_PEERCRED. */
+/**
+ * {@code struct ucred} (unix(7)): the peer process of a Unix domain socket, from SO_PEERCRED.
+ *
+ * @param pid its process id (as it was at connect or socketpair)
+ * @param uid its user id
+ * @param gid its group id
+ */
 public record PeerCred(int pid, int uid, int gid) {
     static int pid(MemorySegment s) { return s.get(JAVA_INT, 0); }
     static void pid(MemorySegment s, int v) { s.set(JAVA_INT, 0, v); }
@@ -14,6 +20,7 @@ public record PeerCred(int pid, int uid, int gid) {
     static void gid(MemorySegment s, int v) { s.set(JAVA_INT, 8, v); }
 
     static final SockOpt.Codec<PeerCred> CODEC = new SockOpt.Codec<>() {
+        public Class<PeerCred> type() { return PeerCred.class; }
         public int size() { return 12; }
         public void encode(PeerCred v, MemorySegment s) { pid(s, v.pid); uid(s, v.uid); gid(s, v.gid); }
         public PeerCred decode(MemorySegment s, int len) { return new PeerCred(pid(s), uid(s), gid(s)); }

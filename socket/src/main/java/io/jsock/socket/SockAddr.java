@@ -1,6 +1,5 @@
 package io.jsock.socket;
 
-import io.jsock.socket.internal.Sockaddrs.SockaddrUn;
 import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -18,7 +17,8 @@ import java.util.List;
 
 /**
  * A socket address: what {@code bind}, {@code connect}, {@code accept}, {@code getsockname} and
- * {@code getpeername} take or give. One record per address family the text uses.
+ * {@code getpeername} take or give. One record per address family the text uses. Addresses are
+ * values: immutable, compared by their fields. No factory takes or returns {@code null}.
  */
 public sealed interface SockAddr permits SockAddr.Inet4, SockAddr.Inet6, SockAddr.Local, SockAddr.Netlink {
 
@@ -26,24 +26,47 @@ public sealed interface SockAddr permits SockAddr.Inet4, SockAddr.Inet6, SockAdd
     String FORMS = "IPv4:PORT (127.0.0.1:9877, *:9877), [IPv6]:PORT ([::1]:9877, [fe80::1%eth0]:80), "
             + "a Unix socket path (/tmp/s, ./s) or an abstract name (@name)";
 
-    /** The address family ({@code sa_family}). */
+    /** {@return the address family ({@code sa_family})} */
     Family family();
 
-    /** The port; 0 for families without ports. */
+    /** {@return the port; 0 for families without ports} */
     default int port() {
         return 0;
     }
 
-    /** This address with another port (IPv4 and IPv6 only). */
+    /**
+     * This address with another port.
+     *
+     * @param port the port, 0 to 65535
+     * @return the address with {@code port}
+     * @throws UnsupportedOperationException for a family without ports (Unix, netlink)
+     * @throws IllegalArgumentException if {@code port} is out of range
+     */
     default SockAddr withPort(int port) {
         throw new UnsupportedOperationException(family() + " addresses have no port");
     }
 
-    /** The {@code java.net} form: an {@link InetSocketAddress} or a {@link UnixDomainSocketAddress}. */
+    /**
+     * The {@code java.net} form.
+     *
+     * @return an {@link InetSocketAddress} or a {@link UnixDomainSocketAddress}
+     * @throws UnsupportedOperationException for an address {@code java.net} cannot express (an abstract Unix
+     *         name, netlink)
+     */
     SocketAddress toJava();
 
-    /** An IPv4 socket address ({@code struct sockaddr_in}). */
+    /**
+     * An IPv4 socket address ({@code struct sockaddr_in}).
+     *
+     * @param address the IPv4 address, not {@code null}
+     * @param port the port, 0 to 65535
+     */
     record Inet4(Inet4Address address, int port) implements SockAddr {
+        /**
+         * Checks the port.
+         *
+         * @throws IllegalArgumentException if {@code port} is out of range
+         */
         public Inet4 {
             checkPort(port);
         }
@@ -69,12 +92,31 @@ public sealed interface SockAddr permits SockAddr.Inet4, SockAddr.Inet6, SockAdd
         }
     }
 
-    /** An IPv6 socket address ({@code struct sockaddr_in6}); {@code scopeId} 0 is none. */
+    /**
+     * An IPv6 socket address ({@code struct sockaddr_in6}).
+     *
+     * @param address the IPv6 address, not {@code null}
+     * @param port the port, 0 to 65535
+     * @param flowInfo {@code sin6_flowinfo}, usually 0
+     * @param scopeId the interface index of a link-local address; 0 is none
+     */
     record Inet6(Inet6Address address, int port, int flowInfo, int scopeId) implements SockAddr {
+        /**
+         * Checks the port.
+         *
+         * @throws IllegalArgumentException if {@code port} is out of range
+         */
         public Inet6 {
             checkPort(port);
         }
 
+        /**
+         * An address with no flow information and the address's own scope.
+         *
+         * @param address the IPv6 address, not {@code null}
+         * @param port the port, 0 to 65535
+         * @throws IllegalArgumentException if {@code port} is out of range
+         */
         public Inet6(Inet6Address address, int port) {
             this(address, port, 0, address.getScopeId());
         }
@@ -99,7 +141,9 @@ public sealed interface SockAddr permits SockAddr.Inet4, SockAddr.Inet6, SockAdd
             }
         }
 
-        /** The address as RFC 5952 text ({@code ::1}, {@code ::ffff:10.0.0.1}), without brackets, scope or port. */
+        /**
+         * {@return the address as RFC 5952 text ({@code ::1}, {@code ::ffff:10.0.0.1}), without brackets, scope or port}
+         */
         public String host() {
             return IpLiterals.format6(address.getAddress());
         }
@@ -113,24 +157,51 @@ public sealed interface SockAddr permits SockAddr.Inet4, SockAddr.Inet6, SockAdd
     /**
      * A Unix domain address ({@code struct sockaddr_un}): a filesystem path, an abstract name (Linux;
      * written {@code @name}), or unnamed (an unbound socket; {@code name} is empty).
+     *
+     * @param name the path or abstract name, not {@code null}; empty for an unnamed socket
+     * @param isAbstract true for an abstract name (no file; Linux only)
      */
     record Local(String name, boolean isAbstract) implements SockAddr {
+        /**
+         * The longest name, in UTF-8 bytes: {@code sun_path} holds 108, and a path needs its NUL after
+         * it, an abstract name its NUL before it (unix(7)).
+         */
+        public static final int MAX_NAME_BYTES = 107;
+
+        /**
+         * Checks the length.
+         *
+         * @throws IllegalArgumentException if {@code name} is longer than {@code sun_path} holds (107 bytes)
+         */
         public Local {
-            int max = isAbstract ? SockaddrUn.PATH_MAX - 1 : SockaddrUn.PATH_MAX - 1;
-            if (name.getBytes(StandardCharsets.UTF_8).length > max) {
-                throw new IllegalArgumentException("a Unix socket name is at most " + max + " bytes: " + name);
+            if (name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+                throw new IllegalArgumentException("a Unix socket name is at most " + MAX_NAME_BYTES + " bytes: " + name);
             }
         }
 
+        /**
+         * A filesystem path.
+         *
+         * @param path the path, at most 107 bytes of UTF-8
+         * @return the address
+         * @throws IllegalArgumentException if {@code path} is too long
+         */
         public static Local path(String path) {
             return new Local(path, false);
         }
 
+        /**
+         * An abstract name: Linux's namespace of Unix addresses without files.
+         *
+         * @param name the name, without the leading {@code @} (the NUL byte of {@code sun_path})
+         * @return the address
+         * @throws IllegalArgumentException if {@code name} is too long
+         */
         public static Local abstractName(String name) {
             return new Local(name, true);
         }
 
-        /** True for an unbound socket's address. */
+        /** {@return true for an unbound socket's address} */
         public boolean isUnnamed() {
             return !isAbstract && name.isEmpty();
         }
@@ -152,7 +223,12 @@ public sealed interface SockAddr permits SockAddr.Inet4, SockAddr.Inet6, SockAdd
         }
     }
 
-    /** A netlink address ({@code struct sockaddr_nl}): the port id (0 is the kernel) and multicast groups. */
+    /**
+     * A netlink address ({@code struct sockaddr_nl}).
+     *
+     * @param pid the port id; 0 is the kernel
+     * @param groups the multicast groups, a bit mask
+     */
     record Netlink(int pid, int groups) implements SockAddr {
         @Override
         public Family family() {
@@ -172,36 +248,73 @@ public sealed interface SockAddr permits SockAddr.Inet4, SockAddr.Inet6, SockAdd
 
     // ---- factories
 
-    /** INADDR_ANY with a port: the IPv4 wildcard of UNP 4.4. */
+    /**
+     * INADDR_ANY with a port: the IPv4 wildcard of UNP 4.4.
+     *
+     * @param port the port, 0 for one the kernel chooses
+     * @return {@code 0.0.0.0:port}
+     * @throws IllegalArgumentException if {@code port} is out of range
+     */
     static Inet4 anyInet4(int port) {
         return new Inet4(inet4(new byte[4]), port);
     }
 
-    /** in6addr_any with a port: the IPv6 wildcard. */
+    /**
+     * in6addr_any with a port: the IPv6 wildcard.
+     *
+     * @param port the port, 0 for one the kernel chooses
+     * @return {@code [::]:port}
+     * @throws IllegalArgumentException if {@code port} is out of range
+     */
     static Inet6 anyInet6(int port) {
         return new Inet6(inet6(new byte[16]), port, 0, 0);
     }
 
-    /** 127.0.0.1 with a port. */
+    /**
+     * 127.0.0.1 with a port.
+     *
+     * @param port the port
+     * @return {@code 127.0.0.1:port}
+     * @throws IllegalArgumentException if {@code port} is out of range
+     */
     static Inet4 loopback4(int port) {
         return new Inet4(inet4(new byte[] {127, 0, 0, 1}), port);
     }
 
-    /** ::1 with a port. */
+    /**
+     * ::1 with a port.
+     *
+     * @param port the port
+     * @return {@code [::1]:port}
+     * @throws IllegalArgumentException if {@code port} is out of range
+     */
     static Inet6 loopback6(int port) {
         byte[] b = new byte[16];
         b[15] = 1;
         return new Inet6(inet6(b), port, 0, 0);
     }
 
-    /** The address for an {@link InetAddress} and port. */
+    /**
+     * The address for an {@link InetAddress} and port.
+     *
+     * @param address an IPv4 or IPv6 address
+     * @param port the port
+     * @return an {@link Inet4} or an {@link Inet6} (with the address's scope)
+     * @throws IllegalArgumentException if {@code port} is out of range
+     */
     static SockAddr of(InetAddress address, int port) {
         if (address instanceof Inet4Address a) return new Inet4(a, port);
         Inet6Address a6 = (Inet6Address) address;
         return new Inet6(inet6(a6.getAddress()), port, 0, a6.getScopeId());
     }
 
-    /** From {@code java.net}: an {@link InetSocketAddress} (resolved) or a {@link UnixDomainSocketAddress}. */
+    /**
+     * From {@code java.net}.
+     *
+     * @param address an {@link InetSocketAddress} (resolved) or a {@link UnixDomainSocketAddress}
+     * @return the same address
+     * @throws IllegalArgumentException if {@code address} is unresolved or of another kind
+     */
     static SockAddr of(SocketAddress address) {
         if (address instanceof InetSocketAddress isa) {
             if (isa.isUnresolved()) throw new IllegalArgumentException("unresolved address: " + isa);
@@ -211,7 +324,13 @@ public sealed interface SockAddr permits SockAddr.Inet4, SockAddr.Inet6, SockAdd
         throw new IllegalArgumentException("not an internet or Unix domain address: " + address);
     }
 
-    /** A Unix domain address for a path. */
+    /**
+     * A Unix domain address for a path.
+     *
+     * @param path the path
+     * @return the address
+     * @throws IllegalArgumentException if the path is too long
+     */
     static Local of(Path path) {
         return Local.path(path.toString());
     }
@@ -219,7 +338,11 @@ public sealed interface SockAddr permits SockAddr.Inet4, SockAddr.Inet6, SockAdd
     /**
      * Parses an address literal without resolving names: {@code 127.0.0.1:80}, {@code *:80}
      * (INADDR_ANY), {@code [::1]:80}, {@code [fe80::1%eth0]:80}, {@code /tmp/s}, {@code ./s},
-     * {@code @name}. Bad text: an {@link IllegalArgumentException} naming the accepted forms.
+     * {@code @name}.
+     *
+     * @param text the literal; {@code null} is refused like empty text
+     * @return the address
+     * @throws IllegalArgumentException for bad text, naming the accepted forms ({@link #FORMS})
      */
     static SockAddr parse(String text) {
         if (text == null || text.isEmpty()) throw bad(text, "empty");
@@ -254,6 +377,11 @@ public sealed interface SockAddr permits SockAddr.Inet4, SockAddr.Inet6, SockAdd
     /**
      * Resolves {@code HOST:PORT}, where HOST may be a name: every address the resolver gives, in its
      * order (as tcpclient tries them). Literals are returned as they are, without a look-up.
+     *
+     * @param hostPort a literal (as {@link #parse} takes) or {@code NAME:PORT}
+     * @return one or more addresses, never empty
+     * @throws UnknownHostException if the name does not resolve
+     * @throws IllegalArgumentException if the text is neither a literal nor {@code NAME:PORT}
      */
     static List<SockAddr> resolve(String hostPort) throws UnknownHostException {
         try {

@@ -1,12 +1,11 @@
 package io.jsock.socket;
 
-import io.jsock.socket.internal.Poller;
-
+import io.jsock.socket.internal.Fd;
+import io.jsock.socket.internal.IoStatus;
 import io.jsock.socket.internal.KernelFeatures;
 import io.jsock.socket.internal.Libc;
+import io.jsock.socket.internal.Poller;
 import io.jsock.socket.internal.Sockaddrs;
-
-import io.jsock.socket.internal.Fd;
 
 import static io.jsock.socket.internal.Constants.*;
 
@@ -17,7 +16,9 @@ import java.io.OutputStream;
 import java.lang.foreign.MemorySegment;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
 import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A socket: one kernel descriptor and the BSD calls on it, each a separate call as in UNP chapter 4.
@@ -25,16 +26,31 @@ import java.time.Duration;
  * <p>Every call that may wait does what the text says ({@code accept} waits for a completed
  * connection, {@code connect} for the handshake, {@code read} for data) without holding a carrier
  * thread: the descriptor is non-blocking underneath, and a would-block parks a virtual thread (the
- * poller wakes it) or waits in poll(2) on a platform thread. Every failure is an
- * {@link ErrnoException} naming the call, the address and the kernel's errno.
+ * poller wakes it) or waits in poll(2) on a platform thread. Every failure is an {@link IOException}
+ * of the JDK's own type where it has one ({@link java.net.ConnectException},
+ * {@link java.net.BindException}, {@link java.net.SocketTimeoutException},
+ * {@link java.nio.channels.ClosedChannelException}, ...; else {@link ErrnoException}), and a
+ * {@link SyscallFailure} naming the call, the address and the kernel's errno.
+ *
+ * <p>The {@code try} calls ({@link #tryAccept}, {@link #tryRead}, {@link #tryWrite}) never wait, and
+ * say "nothing now" (the kernel's EAGAIN) the same way: they return the constant {@code UNAVAILABLE}
+ * of their result type, compared with {@code ==}: {@link Accepted#UNAVAILABLE} for a connection,
+ * {@link #UNAVAILABLE} for a count. Never {@code null}, never an exception.
+ *
+ * <p>It is a {@link ByteChannel}: {@link #read(ByteBuffer)} and {@link #write(ByteBuffer)} block as a
+ * channel in blocking mode does, and a closed socket's calls throw a
+ * {@link java.nio.channels.ClosedChannelException} ({@link SocketClosedException}).
  *
  * <p>Thread safety: calls may come from any thread; one reader and one writer at a time is the
  * usual use. {@link #close()} from another thread wakes blocked callers with a
  * {@link SocketClosedException}. Every descriptor is close-on-exec.
+ *
+ * <p>No argument may be {@code null} unless its method says so (a {@code null} is a
+ * {@link NullPointerException}), and no method returns {@code null} unless it says so.
  */
-public final class Socket implements AutoCloseable {
-    /** What the {@code try} calls return when the call would block. */
-    public static final int UNAVAILABLE = -2;
+public final class Socket implements ByteChannel {
+    /** What {@link #tryRead} and {@link #tryWrite} return when the call would block (EAGAIN). */
+    public static final int UNAVAILABLE = IoStatus.UNAVAILABLE;
 
     private final Fd fd;
     private final Family family;
@@ -54,22 +70,40 @@ public final class Socket implements AutoCloseable {
 
     // ---- socket(2), socketpair(2), adopt
 
-    /** socket(2). What the kernel refuses comes back as its errno, with a hint where a feature is missing. */
-    public static Socket open(Family family, SocketType type, Protocol protocol) throws ErrnoException {
+    /**
+     * socket(2): a new socket, non-blocking underneath and close-on-exec.
+     *
+     * @param family the address family, e.g. {@link Family#INET}
+     * @param type the socket type, e.g. {@link SocketType#STREAM}
+     * @param protocol the protocol, {@link Protocol#DEFAULT} for the family's and type's usual one
+     * @return the open socket
+     * @throws IOException what the kernel refused, as an {@link ErrnoException} (EAFNOSUPPORT,
+     *         EPROTONOSUPPORT, EACCES, EMFILE, ...), with a hint after the errno where a kernel feature
+     *         is missing
+     */
+    public static Socket open(Family family, SocketType type, Protocol protocol) throws IOException {
         int fd = Libc.socket(family.pf(), type.value() | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol.value());
         if (fd < 0) {
             int e = Libc.errno();
             String what = "(" + family.pfName() + ", SOCK_" + type + ", " + protocol + ")";
-            throw new ErrnoException("socket", e, what, KernelFeatures.hint(family, type, protocol, e));
+            throw IoStatus.exception("socket", e, what, KernelFeatures.hint(family, type, protocol, e));
         }
         return new Socket(fd, family, type, protocol);
     }
 
-    /** socketpair(2): two connected sockets (Unix domain on Linux). */
-    public static Socket[] pair(Family family, SocketType type) throws ErrnoException {
+    /**
+     * socketpair(2): two sockets connected to each other (Unix domain on Linux).
+     *
+     * @param family the family; Linux makes pairs of {@link Family#LOCAL} only
+     * @param type the type, e.g. {@link SocketType#STREAM}
+     * @return the two ends, each open
+     * @throws IOException what the kernel refused, as an {@link ErrnoException} (EOPNOTSUPP for a
+     *         family without pairs, EMFILE, ...)
+     */
+    public static Socket[] pair(Family family, SocketType type) throws IOException {
         MemorySegment sv = MemorySegment.ofArray(new int[2]);
         if (Libc.socketpair(family.pf(), type.value() | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv) < 0) {
-            throw new ErrnoException("socketpair", Libc.errno(), "(" + family.pfName() + ", SOCK_" + type + ")");
+            throw IoStatus.failure("socketpair", "(" + family.pfName() + ", SOCK_" + type + ")");
         }
         int[] fds = sv.toArray(JAVA_INT);
         return new Socket[] {new Socket(fds[0], family, type, Protocol.DEFAULT), new Socket(fds[1], family, type, Protocol.DEFAULT)};
@@ -79,12 +113,17 @@ public final class Socket implements AutoCloseable {
      * Takes ownership of an inherited socket descriptor (from a parent, inetd or systemd): asks the
      * kernel its family, type and protocol, and makes it non-blocking. Descriptors above 2 become
      * close-on-exec; 0 to 2 stay standard streams for programs this process starts.
+     *
+     * @param fd the descriptor number; the returned socket closes it
+     * @return the socket on that descriptor
+     * @throws IOException as an {@link ErrnoException}, if {@code fd} is not a socket (ENOTSOCK,
+     *         EBADF) or its family or type is one jsock does not know (EAFNOSUPPORT)
      */
-    public static Socket adopt(int fd) throws ErrnoException {
+    public static Socket adopt(int fd) throws IOException {
         MemorySegment v = MemorySegment.ofArray(new long[1]);
         MemorySegment len = MemorySegment.ofArray(new int[] {4});
         if (Libc.getsockopt(fd, SOL_SOCKET, SO_DOMAIN, v, len) < 0) {
-            throw new ErrnoException("getsockopt", Libc.errno(), "fd " + fd, "not a socket that can be adopted");
+            throw IoStatus.exception("getsockopt", Libc.errno(), "fd " + fd, "not a socket that can be adopted");
         }
         int domain = v.get(JAVA_INT, 0);
         Libc.getsockopt(fd, SOL_SOCKET, SO_TYPE, v, len);
@@ -94,10 +133,10 @@ public final class Socket implements AutoCloseable {
         Family f = Family.ofAf(domain);
         SocketType t = SocketType.of(stype);
         if (f == null || t == null) {
-            throw new ErrnoException("adopt", Errno.EAFNOSUPPORT.number(), "fd " + fd, "family " + domain + " type " + stype);
+            throw IoStatus.exception("adopt", Errno.EAFNOSUPPORT.number(), "fd " + fd, "family " + domain + " type " + stype);
         }
         setNonBlocking(fd, true);
-        if (fd > 2 && Libc.fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) throw new ErrnoException("fcntl", Libc.errno(), "fd " + fd);
+        if (fd > 2 && Libc.fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) throw IoStatus.failure("fcntl", "fd " + fd);
         return new Socket(fd, f, t, Protocol.of(proto));
     }
 
@@ -114,32 +153,49 @@ public final class Socket implements AutoCloseable {
         Poller.start();
     }
 
-    static void setNonBlocking(int fd, boolean on) throws ErrnoException {
+    static void setNonBlocking(int fd, boolean on) throws IOException {
         int flags = Libc.fcntl(fd, F_GETFL, 0);
-        if (flags < 0) throw new ErrnoException("fcntl", Libc.errno(), "fd " + fd);
+        if (flags < 0) throw IoStatus.failure("fcntl", "fd " + fd);
         int want = on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK;
-        if (want != flags && Libc.fcntl(fd, F_SETFL, want) < 0) throw new ErrnoException("fcntl", Libc.errno(), "fd " + fd);
+        if (want != flags && Libc.fcntl(fd, F_SETFL, want) < 0) throw IoStatus.failure("fcntl", "fd " + fd);
     }
 
     // ---- bind(2), listen(2), accept(2), connect(2)
 
-    /** bind(2): a local address; port 0 lets the kernel choose an ephemeral port ({@link #getsockname} tells which). */
-    public void bind(SockAddr local) throws ErrnoException {
+    /**
+     * bind(2): gives the socket its local address; port 0 lets the kernel choose an ephemeral port
+     * ({@link #getsockname} tells which).
+     *
+     * @param local the address
+     * @throws java.net.BindException (an {@link ErrnoBindException}) if the address is in use (EADDRINUSE),
+     *         not one of this host's (EADDRNOTAVAIL) or a privileged port (EACCES)
+     * @throws SocketClosedException if the socket is closed
+     * @throws IOException any other failure, as an {@link ErrnoException} (EINVAL when bound already, ...)
+     */
+    public void bind(SockAddr local) throws IOException {
         MemorySegment s = Sockaddrs.storage();
         int len = Sockaddrs.encode(local, s);
         fd.acquire("bind");
         try {
-            if (Libc.bind(fd.fd, s, len) < 0) throw new ErrnoException("bind", Libc.errno(), local);
+            if (Libc.bind(fd.fd, s, len) < 0) throw IoStatus.failure("bind", local);
         } finally {
             fd.release();
         }
     }
 
-    /** listen(2): CLOSED to LISTEN; the kernel queues up to {@code backlog} completed connections. */
-    public void listen(int backlog) throws ErrnoException {
+    /**
+     * listen(2): CLOSED to LISTEN; the kernel queues up to {@code backlog} completed connections.
+     *
+     * @param backlog the queue's length (the kernel caps it at {@code net.core.somaxconn})
+     * @throws java.net.BindException (an {@link ErrnoBindException}) if another socket listens on the
+     *         port already (EADDRINUSE)
+     * @throws SocketClosedException if the socket is closed
+     * @throws IOException any other failure, as an {@link ErrnoException} (EOPNOTSUPP for a datagram socket, ...)
+     */
+    public void listen(int backlog) throws IOException {
         fd.acquire("listen");
         try {
-            if (Libc.listen(fd.fd, backlog) < 0) throw new ErrnoException("listen", Libc.errno(), localForMessage());
+            if (Libc.listen(fd.fd, backlog) < 0) throw IoStatus.failure("listen", localForMessage());
         } finally {
             fd.release();
         }
@@ -148,6 +204,13 @@ public final class Socket implements AutoCloseable {
     /**
      * accept(2): takes the first connection off the completed queue; blocks while it is empty (or
      * until the {@linkplain #setTimeout timeout}). The new socket is non-blocking and close-on-exec.
+     *
+     * @return the connected socket and its peer's address, never {@code null}
+     * @throws java.net.SocketTimeoutException (an {@link ErrnoSocketTimeoutException}) when the timeout
+     *         expires; the listener stays open
+     * @throws SocketClosedException if the socket is closed, before or while waiting
+     * @throws java.io.InterruptedIOException if the waiting thread is interrupted
+     * @throws IOException any other failure, as an {@link ErrnoException} (EINVAL when not listening, EMFILE, ...)
      */
     public Accepted accept() throws IOException {
         fd.acquire("accept");
@@ -155,7 +218,7 @@ public final class Socket implements AutoCloseable {
             long deadline = deadline();
             while (true) {
                 Accepted a = tryAcceptAcquired();
-                if (a != null) return a;
+                if (a != Accepted.UNAVAILABLE) return a;
                 if (timedOut(deadline)) throw timeout("accept", localForMessage());
                 fd.await(POLLIN, deadline, "accept");
             }
@@ -164,7 +227,14 @@ public final class Socket implements AutoCloseable {
         }
     }
 
-    /** accept(2) without waiting: {@code null} when the completed queue is empty. */
+    /**
+     * accept(2) without waiting.
+     *
+     * @return the connected socket and its peer, or {@link Accepted#UNAVAILABLE} when the completed queue is
+     *         empty; never {@code null}
+     * @throws SocketClosedException if the socket is closed
+     * @throws IOException any other failure, as an {@link ErrnoException}
+     */
     public Accepted tryAccept() throws IOException {
         fd.acquire("accept");
         try {
@@ -174,34 +244,53 @@ public final class Socket implements AutoCloseable {
         }
     }
 
-    private Accepted tryAcceptAcquired() throws ErrnoException {
+    private Accepted tryAcceptAcquired() throws IOException {
         MemorySegment s = Sockaddrs.storage();
         MemorySegment len = Sockaddrs.lengthSlot(s);
-        while (true) {
+        int connfd;
+        do {
             len.set(JAVA_INT, 0, Sockaddrs.STORAGE_SIZE);
-            int n = Libc.accept4(fd.fd, s, len, SOCK_NONBLOCK | SOCK_CLOEXEC);
-            if (n >= 0) {
-                SockAddr peer = Sockaddrs.decode(s, len.get(JAVA_INT, 0));
-                Socket c = new Socket(n, family, type, protocol);
-                c.peerHint = peer;
-                return new Accepted(c, peer);
-            }
-            int e = Libc.errno();
-            if (e == EINTR) continue;
-            if (e == EAGAIN) return null;
-            throw new ErrnoException("accept", e, localForMessage());
-        }
+            connfd = IoStatus.result(Libc.accept4(fd.fd, s, len, SOCK_NONBLOCK | SOCK_CLOEXEC),
+                    "accept", this, Socket::localForMessage);
+        } while (connfd == IoStatus.INTERRUPTED);
+        if (connfd == UNAVAILABLE) return Accepted.UNAVAILABLE;
+        SockAddr peer = Sockaddrs.decode(s, len.get(JAVA_INT, 0));
+        Socket c = new Socket(connfd, family, type, protocol);
+        c.peerHint = peer;
+        return new Accepted(c, peer);
     }
 
-    /** connect(2): blocks until the three-way handshake completes or fails (UNP 4.3). */
+    /**
+     * connect(2): blocks until the three-way handshake completes or fails (UNP 4.3).
+     *
+     * @param remote the peer's address
+     * @throws java.net.ConnectException (an {@link ErrnoConnectException}) if the peer refused (ECONNREFUSED)
+     *         or the kernel's SYN retries ran out (ETIMEDOUT)
+     * @throws java.net.NoRouteToHostException (an {@link ErrnoNoRouteToHostException}) if there is no route
+     *         (ENETUNREACH, EHOSTUNREACH)
+     * @throws SocketClosedException if the socket is closed, before or while waiting
+     * @throws java.io.InterruptedIOException if the waiting thread is interrupted
+     * @throws IOException any other failure, as an {@link ErrnoException} (EISCONN, EADDRNOTAVAIL, ...)
+     */
     public void connect(SockAddr remote) throws IOException {
         connect(remote, null);
     }
 
     /**
      * connect(2) that gives up after {@code timeout} ({@code null} or zero, as for
-     * {@link #setTimeout}: only the kernel's own SYN retries end it). Giving up is an ETIMEDOUT
-     * {@link ErrnoException} whose message says it was this timeout, not the kernel's.
+     * {@link #setTimeout}: only the kernel's own SYN retries end it). Giving up is an
+     * {@link ErrnoSocketTimeoutException} whose message says it was this timeout; the kernel's own
+     * giving up is an ETIMEDOUT {@link ErrnoConnectException}.
+     *
+     * @param remote the peer's address
+     * @param timeout how long to wait at most, or {@code null} for as long as the kernel tries
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     * @throws java.net.SocketTimeoutException (an {@link ErrnoSocketTimeoutException}) when {@code timeout} expires
+     * @throws java.net.ConnectException if the peer refused or the kernel's SYN retries ran out
+     * @throws java.net.NoRouteToHostException if there is no route
+     * @throws SocketClosedException if the socket is closed, before or while waiting
+     * @throws java.io.InterruptedIOException if the waiting thread is interrupted
+     * @throws IOException any other failure, as an {@link ErrnoException}
      */
     public void connect(SockAddr remote, Duration timeout) throws IOException {
         if (timeout != null && timeout.isNegative()) throw new IllegalArgumentException("negative connect timeout: " + timeout);
@@ -211,34 +300,31 @@ public final class Socket implements AutoCloseable {
         fd.acquire("connect");
         try {
             peerHint = remote;
-            int r = Libc.connect(fd.fd, s, len);
-            if (r == 0) return;
-            int e = Libc.errno();
-            if (e == EAGAIN && family == Family.LOCAL) {
-                // A Unix listener's backlog is full: a blocking connect would wait for room.
-                long deadline = limit == 0 ? 0 : System.nanoTime() + limit;
-                while (e == EAGAIN) {
-                    if (timedOut(deadline)) throw timeout("connect", remote);
-                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            long deadline = limit == 0 ? 0 : System.nanoTime() + limit;
+            // Once the handshake is under way, each wake-up calls connect(2) again, which ends a non-blocking
+            // connect as the kernel means it to: 0 (or EISCONN) once established, the handshake's errno if it
+            // failed, EALREADY while it goes on.
+            boolean pending = false;
+            while (true) {
+                int r = IoStatus.connect(Libc.connect(fd.fd, s, len), pending, remote);
+                if (r == 0) return;
+                if (r == IoStatus.INTERRUPTED) {
+                    pending = true; // the kernel goes on with the handshake; the next call says how it stands
+                    continue;
+                }
+                if (r == UNAVAILABLE && (pending || family != Family.LOCAL)) {
+                    throw IoStatus.exception("connect", Errno.EAGAIN.number(), remote); // only a full Unix backlog is waited for
+                }
+                if (timedOut(deadline)) throw timeout("connect", remote);
+                if (r == UNAVAILABLE) {
+                    // A Unix listener's backlog is full: a blocking connect would wait for room, which poll cannot tell.
+                    LockSupport.parkNanos(1_000_000);
                     if (!fd.isOpen()) throw new SocketClosedException("connect"); // closed by another thread
                     if (Thread.currentThread().isInterrupted()) throw new java.io.InterruptedIOException("connect interrupted");
-                    r = Libc.connect(fd.fd, s, len);
-                    e = r == 0 ? 0 : Libc.errno();
+                } else {
+                    pending = true;
+                    fd.await(POLLOUT, deadline, "connect");
                 }
-                if (r == 0) return;
-            }
-            if (e != EINPROGRESS && e != EINTR) throw new ErrnoException("connect", e, remote);
-            // In progress: wait for the handshake's end, then connect(2) again, which ends a non-blocking
-            // connect as the kernel means it to: 0 once established (and the socket counts as connected,
-            // so a later connect is EISCONN), the handshake's errno if it failed, EALREADY while it goes on.
-            long deadline = limit == 0 ? 0 : System.nanoTime() + limit;
-            while (true) {
-                if (timedOut(deadline)) throw timeout("connect", remote);
-                fd.await(POLLOUT, deadline, "connect");
-                if (Libc.connect(fd.fd, s, len) == 0) return;
-                e = Libc.errno();
-                if (e == EISCONN) return;
-                if (e != EALREADY && e != EINPROGRESS && e != EINTR) throw new ErrnoException("connect", e, remote);
             }
         } finally {
             fd.release();
@@ -247,11 +333,17 @@ public final class Socket implements AutoCloseable {
 
     // ---- shutdown(2), close(2), dup
 
-    /** shutdown(2): with WRITE the FIN goes out now, whatever other descriptors share the socket (UNP 4.9). */
-    public void shutdown(Shutdown how) throws ErrnoException {
+    /**
+     * shutdown(2): with WRITE the FIN goes out now, whatever other descriptors share the socket (UNP 4.9).
+     *
+     * @param how which direction(s) to shut
+     * @throws SocketClosedException if the socket is closed
+     * @throws IOException any other failure, as an {@link ErrnoException} (ENOTCONN when not connected)
+     */
+    public void shutdown(Shutdown how) throws IOException {
         fd.acquire("shutdown");
         try {
-            if (Libc.shutdown(fd.fd, how.how) < 0) throw new ErrnoException("shutdown", Libc.errno(), peerForMessage());
+            if (Libc.shutdown(fd.fd, how.how) < 0) throw IoStatus.failure("shutdown", peerForMessage());
         } finally {
             fd.release();
         }
@@ -260,23 +352,30 @@ public final class Socket implements AutoCloseable {
     /**
      * close(2): drops this descriptor's reference; the kernel sends FIN only when the last reference
      * to the socket goes (UNP 4.9). Threads blocked in this socket wake with a
-     * {@link SocketClosedException}. Safe to call more than once.
+     * {@link SocketClosedException}. Safe to call more than once; never fails.
      */
     @Override
     public void close() {
         fd.close();
     }
 
+    /** {@return whether {@link #close} has not been called yet} */
     public boolean isOpen() {
         return fd.isOpen();
     }
 
-    /** A second descriptor for the same socket (F_DUPFD_CLOEXEC), with its own close. */
-    public Socket dup() throws ErrnoException {
+    /**
+     * A second descriptor for the same socket (F_DUPFD_CLOEXEC), with its own close.
+     *
+     * @return the twin, open, with this socket's timeout
+     * @throws SocketClosedException if the socket is closed
+     * @throws IOException any other failure, as an {@link ErrnoException} (EMFILE)
+     */
+    public Socket dup() throws IOException {
         fd.acquire("dup");
         try {
             int n = Libc.fcntl(fd.fd, F_DUPFD_CLOEXEC, 0);
-            if (n < 0) throw new ErrnoException("dup", Libc.errno(), "fd " + fd.fd);
+            if (n < 0) throw IoStatus.failure("dup", "fd " + fd.fd);
             Socket twin = new Socket(n, family, type, protocol);
             twin.peerHint = peerHint;
             twin.timeoutNanos = timeoutNanos;
@@ -286,36 +385,51 @@ public final class Socket implements AutoCloseable {
         }
     }
 
-    /** The descriptor number (valid until {@link #close}). */
+    /** {@return the descriptor number (valid until {@link #close})} */
     public int fd() {
         return fd.fd;
     }
 
+    /** {@return the address family it was opened with} */
     public Family family() {
         return family;
     }
 
+    /** {@return the socket type it was opened with} */
     public SocketType type() {
         return type;
     }
 
+    /** {@return the protocol it was opened with ({@link Protocol#DEFAULT} for a pair)} */
     public Protocol protocol() {
         return protocol;
     }
 
     // ---- getsockname(2), getpeername(2)
 
-    /** getsockname(2): the local address, with the port the kernel chose after bind to port 0 or connect. */
-    public SockAddr getsockname() throws ErrnoException {
+    /**
+     * getsockname(2): the local address, with the port the kernel chose after bind to port 0 or connect.
+     *
+     * @return the address, never {@code null} (an unbound socket has the family's wildcard address, port 0)
+     * @throws SocketClosedException if the socket is closed
+     * @throws IOException any other failure, as an {@link ErrnoException}
+     */
+    public SockAddr getsockname() throws IOException {
         return name(true);
     }
 
-    /** getpeername(2): the connected peer; ENOTCONN when there is none. */
-    public SockAddr getpeername() throws ErrnoException {
+    /**
+     * getpeername(2): the connected peer.
+     *
+     * @return its address, never {@code null}
+     * @throws SocketClosedException if the socket is closed
+     * @throws IOException ENOTCONN when there is no peer, as an {@link ErrnoException}
+     */
+    public SockAddr getpeername() throws IOException {
         return name(false);
     }
 
-    private SockAddr name(boolean local) throws ErrnoException {
+    private SockAddr name(boolean local) throws IOException {
         String call = local ? "getsockname" : "getpeername";
         MemorySegment s = Sockaddrs.storage();
         MemorySegment len = Sockaddrs.lengthSlot(s);
@@ -323,7 +437,7 @@ public final class Socket implements AutoCloseable {
         fd.acquire(call);
         try {
             int r = local ? Libc.getsockname(fd.fd, s, len) : Libc.getpeername(fd.fd, s, len);
-            if (r < 0) throw new ErrnoException(call, Libc.errno(), "fd " + fd.fd);
+            if (r < 0) throw IoStatus.failure(call, "fd " + fd.fd);
             return Sockaddrs.decode(s, len.get(JAVA_INT, 0));
         } finally {
             fd.release();
@@ -332,7 +446,12 @@ public final class Socket implements AutoCloseable {
 
     // ---- timeouts
 
-    /** A limit for each blocking accept, read and recv ({@code null} or zero: none). Like SO_TIMEOUT. */
+    /**
+     * A limit for each blocking accept, read, recv and recvfrom, like SO_TIMEOUT: one that waits
+     * longer fails with an {@link ErrnoSocketTimeoutException} and leaves the socket open.
+     *
+     * @param timeout the limit, or {@code null} or zero for none
+     */
     public void setTimeout(Duration timeout) {
         timeoutNanos = timeout == null ? 0 : timeout.toNanos();
     }
@@ -346,32 +465,67 @@ public final class Socket implements AutoCloseable {
         return deadline != 0 && deadline - System.nanoTime() <= 0;
     }
 
-    private static ErrnoException timeout(String call, Object address) {
-        return new ErrnoException(call, ETIMEDOUT, address, "jsock's timeout expired");
+    private static ErrnoSocketTimeoutException timeout(String call, Object address) {
+        return new ErrnoSocketTimeoutException(call, address);
     }
 
     // ---- recv(2), send(2), recvfrom(2), sendto(2)
 
     /**
      * Reads into {@code dst} (heap or direct), waiting until at least one byte (or a datagram) is
-     * there. Returns the count, or -1 at end of stream (the peer's FIN) on a stream socket.
+     * there, as {@link java.nio.channels.ReadableByteChannel#read} in blocking mode.
+     *
+     * @param dst where the bytes go, from its position up to its limit; its position advances
+     * @return the count (0 only when {@code dst} has no room, or for an empty datagram), or -1 at end of
+     *         stream (the peer's FIN) on a stream socket
+     * @throws IllegalArgumentException if {@code dst} is read-only
+     * @throws java.net.SocketTimeoutException (an {@link ErrnoSocketTimeoutException}) when the
+     *         {@linkplain #setTimeout timeout} expires
+     * @throws SocketClosedException if the socket is closed, before or while waiting
+     * @throws java.io.InterruptedIOException if the waiting thread is interrupted
+     * @throws IOException any other failure, as an {@link ErrnoException} (ECONNRESET, ...)
      */
     public int read(ByteBuffer dst) throws IOException {
         return recv(dst, 0);
     }
 
-    /** Reads into {@code b[off, off+len)}; -1 at end of stream. */
+    /**
+     * Reads into {@code b[off, off+len)}, as {@link #read(ByteBuffer)}.
+     *
+     * @param b where the bytes go
+     * @param off where in {@code b} they start
+     * @param len how many at most
+     * @return the count, or -1 at end of stream
+     * @throws IndexOutOfBoundsException if the range is not inside {@code b}
+     * @throws IOException as {@link #read(ByteBuffer)}
+     */
     public int read(byte[] b, int off, int len) throws IOException {
         return read(ByteBuffer.wrap(b, off, len));
     }
 
+    /**
+     * Reads into {@code b}, as {@link #read(ByteBuffer)}.
+     *
+     * @param b where the bytes go
+     * @return the count, or -1 at end of stream
+     * @throws IOException as {@link #read(ByteBuffer)}
+     */
     public int read(byte[] b) throws IOException {
         return read(b, 0, b.length);
     }
 
     /**
-     * recv(2) with flags ({@link MsgFlag#PEEK}, {@link MsgFlag#DONTWAIT}, {@link MsgFlag#WAITALL}).
-     * With DONTWAIT and nothing queued, the kernel's EAGAIN is thrown.
+     * recv(2) with flags ({@link MsgFlag#PEEK}, {@link MsgFlag#DONTWAIT}, {@link MsgFlag#WAITALL}),
+     * waiting as {@link #read(ByteBuffer)} does unless DONTWAIT says not to.
+     *
+     * @param dst where the bytes go; its position advances unless PEEK
+     * @param flags the flags, none for a plain read
+     * @return the count, or -1 at end of stream
+     * @throws IllegalArgumentException if {@code dst} is read-only
+     * @throws ErrnoException EAGAIN with DONTWAIT and nothing queued, or the kernel's failure
+     * @throws java.net.SocketTimeoutException when the {@linkplain #setTimeout timeout} expires
+     * @throws SocketClosedException if the socket is closed
+     * @throws IOException as {@link #read(ByteBuffer)}
      */
     public int recv(ByteBuffer dst, MsgFlag... flags) throws IOException {
         return recv(dst, MsgFlag.bits(flags));
@@ -385,7 +539,7 @@ public final class Socket implements AutoCloseable {
             while (true) {
                 int n = tryRecvAcquired(dst, flags);
                 if (n != UNAVAILABLE) return n;
-                if ((flags & MSG_DONTWAIT) != 0) throw new ErrnoException("recv", EAGAIN, peerForMessage());
+                if ((flags & MSG_DONTWAIT) != 0) throw IoStatus.exception("recv", Errno.EAGAIN.number(), peerForMessage());
                 if (timedOut(deadline)) throw timeout("recv", peerForMessage());
                 fd.await(POLLIN, deadline, "recv");
             }
@@ -394,7 +548,15 @@ public final class Socket implements AutoCloseable {
         }
     }
 
-    /** recv(2) without waiting: the count, -1 at end of stream, or {@link #UNAVAILABLE}. */
+    /**
+     * recv(2) without waiting.
+     *
+     * @param dst where the bytes go; its position advances
+     * @return the count, -1 at end of stream, or {@link #UNAVAILABLE} when nothing is queued
+     * @throws IllegalArgumentException if {@code dst} is read-only
+     * @throws SocketClosedException if the socket is closed
+     * @throws IOException any other failure, as an {@link ErrnoException}
+     */
     public int tryRead(ByteBuffer dst) throws IOException {
         checkWritable(dst);
         fd.acquire("recv");
@@ -410,41 +572,72 @@ public final class Socket implements AutoCloseable {
         if (dst.isReadOnly()) throw new IllegalArgumentException("cannot read into a read-only buffer");
     }
 
-    private int tryRecvAcquired(ByteBuffer dst, int flags) throws ErrnoException {
+    private int tryRecvAcquired(ByteBuffer dst, int flags) throws IOException {
         int pos = dst.position();
         int rem = dst.remaining();
         MemorySegment seg = MemorySegment.ofBuffer(dst);
-        while (true) {
-            long n = Libc.recv(fd.fd, seg, rem, flags);
-            if (n > 0) {
-                if ((flags & MSG_PEEK) == 0) dst.position(pos + (int) n);
-                return (int) n;
-            }
-            if (n == 0) {
-                // A stream peer sent FIN; a datagram was empty. An empty buffer reads nothing either way.
-                return rem > 0 && type != SocketType.DGRAM ? -1 : 0;
-            }
-            int e = Libc.errno();
-            if (e == EINTR) continue;
-            if (e == EAGAIN) return UNAVAILABLE;
-            throw new ErrnoException("recv", e, peerForMessage());
-        }
+        int n;
+        do {
+            n = IoStatus.result(Libc.recv(fd.fd, seg, rem, flags), "recv", this, Socket::peerForMessage);
+        } while (n == IoStatus.INTERRUPTED);
+        if (n == UNAVAILABLE) return UNAVAILABLE;
+        // 0: a stream peer sent FIN, or a datagram was empty. An empty buffer reads nothing either way.
+        if (n == 0) return rem > 0 && type != SocketType.DGRAM ? -1 : 0;
+        if ((flags & MSG_PEEK) == 0) dst.position(pos + n);
+        return n;
     }
 
     /**
-     * Writes from {@code src}, waiting until the kernel takes at least one byte; returns how many it
-     * took (possibly fewer than offered: see {@link #writeFully}). Never raises SIGPIPE: a write to a
-     * reset or closed peer is an EPIPE or ECONNRESET {@link ErrnoException}.
+     * Writes from {@code src}, waiting until the kernel takes at least one byte, as
+     * {@link java.nio.channels.WritableByteChannel#write} in blocking mode; returns how many it took
+     * (possibly fewer than offered: see {@link #writeFully}). Never raises SIGPIPE.
+     *
+     * @param src the bytes, from its position up to its limit; its position advances
+     * @return how many bytes the kernel took
+     * @throws SocketClosedException if the socket is closed, before or while waiting
+     * @throws java.io.InterruptedIOException if the waiting thread is interrupted
+     * @throws IOException any other failure, as an {@link ErrnoException}: EPIPE or ECONNRESET when the
+     *         peer has reset or closed the connection
      */
     public int write(ByteBuffer src) throws IOException {
         return send(src, 0);
     }
 
+    /**
+     * Writes from {@code b[off, off+len)}, as {@link #write(ByteBuffer)}.
+     *
+     * @param b the bytes
+     * @param off where in {@code b} they start
+     * @param len how many
+     * @return how many bytes the kernel took
+     * @throws IndexOutOfBoundsException if the range is not inside {@code b}
+     * @throws IOException as {@link #write(ByteBuffer)}
+     */
     public int write(byte[] b, int off, int len) throws IOException {
         return write(ByteBuffer.wrap(b, off, len));
     }
 
-    /** send(2) with flags (DONTWAIT: the kernel's EAGAIN is thrown when there is no room). */
+    /**
+     * Writes from {@code b}, as {@link #write(ByteBuffer)}.
+     *
+     * @param b the bytes
+     * @return how many bytes the kernel took
+     * @throws IOException as {@link #write(ByteBuffer)}
+     */
+    public int write(byte[] b) throws IOException {
+        return write(b, 0, b.length);
+    }
+
+    /**
+     * send(2) with flags, waiting as {@link #write(ByteBuffer)} does unless DONTWAIT says not to.
+     *
+     * @param src the bytes; its position advances
+     * @param flags the flags, none for a plain write
+     * @return how many bytes the kernel took
+     * @throws ErrnoException EAGAIN with DONTWAIT when there is no room, or the kernel's failure
+     * @throws SocketClosedException if the socket is closed
+     * @throws IOException as {@link #write(ByteBuffer)}
+     */
     public int send(ByteBuffer src, MsgFlag... flags) throws IOException {
         return send(src, MsgFlag.bits(flags));
     }
@@ -455,7 +648,7 @@ public final class Socket implements AutoCloseable {
             while (true) {
                 int n = trySendAcquired(src, flags);
                 if (n != UNAVAILABLE) return n;
-                if ((flags & MSG_DONTWAIT) != 0) throw new ErrnoException("send", EAGAIN, peerForMessage());
+                if ((flags & MSG_DONTWAIT) != 0) throw IoStatus.exception("send", Errno.EAGAIN.number(), peerForMessage());
                 fd.await(POLLOUT, 0, "send");
             }
         } finally {
@@ -463,7 +656,14 @@ public final class Socket implements AutoCloseable {
         }
     }
 
-    /** send(2) without waiting: the count taken, or {@link #UNAVAILABLE}. */
+    /**
+     * send(2) without waiting.
+     *
+     * @param src the bytes; its position advances by what the kernel took
+     * @return how many bytes the kernel took, or {@link #UNAVAILABLE} when it has no room
+     * @throws SocketClosedException if the socket is closed
+     * @throws IOException any other failure, as an {@link ErrnoException} (EPIPE, ECONNRESET)
+     */
     public int tryWrite(ByteBuffer src) throws IOException {
         fd.acquire("send");
         try {
@@ -473,25 +673,23 @@ public final class Socket implements AutoCloseable {
         }
     }
 
-    private int trySendAcquired(ByteBuffer src, int flags) throws ErrnoException {
+    private int trySendAcquired(ByteBuffer src, int flags) throws IOException {
         int pos = src.position();
         MemorySegment seg = MemorySegment.ofBuffer(src);
-        while (true) {
-            long n = Libc.send(fd.fd, seg, seg.byteSize(), flags | MSG_NOSIGNAL);
-            if (n >= 0) {
-                src.position(pos + (int) n);
-                return (int) n;
-            }
-            int e = Libc.errno();
-            if (e == EINTR) continue;
-            if (e == EAGAIN) return UNAVAILABLE;
-            throw new ErrnoException("send", e, peerForMessage());
-        }
+        int n;
+        do {
+            n = IoStatus.result(Libc.send(fd.fd, seg, seg.byteSize(), flags | MSG_NOSIGNAL), "send", this, Socket::peerForMessage);
+        } while (n == IoStatus.INTERRUPTED);
+        if (n != UNAVAILABLE) src.position(pos + n);
+        return n;
     }
 
     /**
-     * UNP's readn: reads until {@code dst} is full. An end of stream before that is an
-     * {@link EOFException} saying how much came.
+     * UNP's readn: reads until {@code dst} is full.
+     *
+     * @param dst where the bytes go; full on return
+     * @throws java.io.EOFException if the stream ends first, saying how much came
+     * @throws IOException as {@link #read(ByteBuffer)}
      */
     public void readFully(ByteBuffer dst) throws IOException {
         int want = dst.remaining();
@@ -502,28 +700,73 @@ public final class Socket implements AutoCloseable {
         }
     }
 
+    /**
+     * UNP's readn into {@code b[off, off+len)}.
+     *
+     * @param b where the bytes go
+     * @param off where in {@code b} they start
+     * @param len how many
+     * @throws IndexOutOfBoundsException if the range is not inside {@code b}
+     * @throws java.io.EOFException if the stream ends first
+     * @throws IOException as {@link #read(ByteBuffer)}
+     */
     public void readFully(byte[] b, int off, int len) throws IOException {
         readFully(ByteBuffer.wrap(b, off, len));
     }
 
+    /**
+     * UNP's readn into all of {@code b}.
+     *
+     * @param b where the bytes go
+     * @throws java.io.EOFException if the stream ends first
+     * @throws IOException as {@link #read(ByteBuffer)}
+     */
     public void readFully(byte[] b) throws IOException {
         readFully(b, 0, b.length);
     }
 
-    /** UNP's writen: writes all of {@code src}, across partial writes and EINTR. */
+    /**
+     * UNP's writen: writes all of {@code src}, across partial writes and EINTR.
+     *
+     * @param src the bytes; empty on return
+     * @throws IOException as {@link #write(ByteBuffer)}
+     */
     public void writeFully(ByteBuffer src) throws IOException {
         while (src.hasRemaining()) write(src);
     }
 
+    /**
+     * UNP's writen of {@code b[off, off+len)}.
+     *
+     * @param b the bytes
+     * @param off where in {@code b} they start
+     * @param len how many
+     * @throws IndexOutOfBoundsException if the range is not inside {@code b}
+     * @throws IOException as {@link #write(ByteBuffer)}
+     */
     public void writeFully(byte[] b, int off, int len) throws IOException {
         writeFully(ByteBuffer.wrap(b, off, len));
     }
 
+    /**
+     * UNP's writen of all of {@code b}.
+     *
+     * @param b the bytes
+     * @throws IOException as {@link #write(ByteBuffer)}
+     */
     public void writeFully(byte[] b) throws IOException {
         writeFully(b, 0, b.length);
     }
 
-    /** sendto(2): one datagram to {@code to}. */
+    /**
+     * sendto(2): one datagram to {@code to}, waiting while the send buffer is full.
+     *
+     * @param src the datagram; its position advances
+     * @param to where it goes
+     * @return how many bytes were sent
+     * @throws SocketClosedException if the socket is closed
+     * @throws IOException any other failure, as an {@link ErrnoException} (EMSGSIZE, ENETUNREACH, ...)
+     */
     public int sendto(ByteBuffer src, SockAddr to) throws IOException {
         MemorySegment s = Sockaddrs.storage();
         int len = Sockaddrs.encode(to, s);
@@ -532,22 +775,28 @@ public final class Socket implements AutoCloseable {
             int pos = src.position();
             MemorySegment seg = MemorySegment.ofBuffer(src);
             while (true) {
-                long n = Libc.sendto(fd.fd, seg, seg.byteSize(), MSG_NOSIGNAL, s, len);
+                int n = IoStatus.result(Libc.sendto(fd.fd, seg, seg.byteSize(), MSG_NOSIGNAL, s, len), "sendto", to);
                 if (n >= 0) {
-                    src.position(pos + (int) n);
-                    return (int) n;
+                    src.position(pos + n);
+                    return n;
                 }
-                int e = Libc.errno();
-                if (e == EINTR) continue;
-                if (e != EAGAIN) throw new ErrnoException("sendto", e, to);
-                fd.await(POLLOUT, 0, "sendto");
+                if (n == UNAVAILABLE) fd.await(POLLOUT, 0, "sendto"); // else INTERRUPTED: call again
             }
         } finally {
             fd.release();
         }
     }
 
-    /** recvfrom(2): waits for one datagram; returns its length and sender. */
+    /**
+     * recvfrom(2): waits for one datagram (or the {@linkplain #setTimeout timeout}).
+     *
+     * @param dst where it goes; a datagram longer than the room left is cut to it
+     * @return its length and sender, never {@code null}
+     * @throws IllegalArgumentException if {@code dst} is read-only
+     * @throws java.net.SocketTimeoutException (an {@link ErrnoSocketTimeoutException}) when the timeout expires
+     * @throws SocketClosedException if the socket is closed
+     * @throws IOException any other failure, as an {@link ErrnoException}
+     */
     public Received recvfrom(ByteBuffer dst) throws IOException {
         checkWritable(dst);
         MemorySegment s = Sockaddrs.storage();
@@ -559,15 +808,14 @@ public final class Socket implements AutoCloseable {
             MemorySegment seg = MemorySegment.ofBuffer(dst);
             while (true) {
                 len.set(JAVA_INT, 0, Sockaddrs.STORAGE_SIZE);
-                long n = Libc.recvfrom(fd.fd, seg, seg.byteSize(), 0, s, len);
+                int n = IoStatus.result(Libc.recvfrom(fd.fd, seg, seg.byteSize(), 0, s, len),
+                        "recvfrom", this, Socket::localForMessage);
                 if (n >= 0) {
-                    dst.position(pos + (int) n);
+                    dst.position(pos + n);
                     int alen = len.get(JAVA_INT, 0); // 0: no address (a stream socket, an unbound Unix sender)
-                    return new Received((int) n, alen == 0 ? null : Sockaddrs.decode(s, alen));
+                    return new Received(n, alen == 0 ? null : Sockaddrs.decode(s, alen));
                 }
-                int e = Libc.errno();
-                if (e == EINTR) continue;
-                if (e != EAGAIN) throw new ErrnoException("recvfrom", e, localForMessage());
+                if (n == IoStatus.INTERRUPTED) continue;
                 if (timedOut(deadline)) throw timeout("recvfrom", localForMessage());
                 fd.await(POLLIN, deadline, "recvfrom");
             }
@@ -576,38 +824,70 @@ public final class Socket implements AutoCloseable {
         }
     }
 
-    /** What {@link #recvfrom} received: how many bytes, and from whom ({@code null} when the kernel did not say). */
+    /**
+     * What {@link #recvfrom} received.
+     *
+     * @param length how many bytes
+     * @param from the sender, or {@code null} when the kernel did not say (a stream socket, an unbound Unix sender)
+     */
     public record Received(int length, SockAddr from) {}
 
     // ---- streams
 
-    /** An {@link InputStream} over this socket: read blocks, returns -1 at end of stream; close closes the socket. */
+    /**
+     * An {@link InputStream} over this socket: read blocks, returns -1 at end of stream; close closes the socket.
+     *
+     * @return a new stream; each call makes another over the same socket
+     */
     public InputStream inputStream() {
         return new SocketStreams.In(this);
     }
 
-    /** An {@link OutputStream} over this socket: write writes everything; close closes the socket. */
+    /**
+     * An {@link OutputStream} over this socket: write writes everything; close closes the socket.
+     *
+     * @return a new stream; each call makes another over the same socket
+     */
     public OutputStream outputStream() {
         return new SocketStreams.Out(this);
     }
 
     // ---- setsockopt(2), getsockopt(2)
 
-    public <T> void setOption(SockOpt<T> option, T value) throws ErrnoException {
+    /**
+     * setsockopt(2).
+     *
+     * @param <T> the option's value type
+     * @param option the option, e.g. {@link SockOpt#SO_REUSEADDR}
+     * @param value its value
+     * @throws IllegalArgumentException if the option can only be read
+     * @throws SocketClosedException if the socket is closed
+     * @throws IOException what the kernel refused, as an {@link ErrnoException} (EINVAL, ENOPROTOOPT, ...)
+     */
+    public <T> void setOption(SockOpt<T> option, T value) throws IOException {
         if (!option.isSettable()) throw new IllegalArgumentException(option + " can only be read");
         MemorySegment v = MemorySegment.ofArray(new long[(option.codec.size() + 7) / 8]);
         option.codec.encode(value, v);
         fd.acquire("setsockopt");
         try {
-            if (Libc.setsockopt(fd.fd, option.level, option.name, v, option.codec.size()) < 0) {
-                throw new ErrnoException("setsockopt", Libc.errno(), option + "=" + value);
+            if (Libc.setsockopt(fd.fd, option.level, option.optname, v, option.codec.size()) < 0) {
+                throw IoStatus.failure("setsockopt", option + "=" + value);
             }
         } finally {
             fd.release();
         }
     }
 
-    public <T> T getOption(SockOpt<T> option) throws ErrnoException {
+    /**
+     * getsockopt(2).
+     *
+     * @param <T> the option's value type
+     * @param option the option, e.g. {@link SockOpt#TCP_INFO}
+     * @return its value, never {@code null}
+     * @throws SocketClosedException if the socket is closed
+     * @throws IOException what the kernel refused, as an {@link ErrnoException} (ENOPROTOOPT, ...)
+     */
+    public <T> T getOption(SockOpt<T> option) throws IOException {
         fd.acquire("getsockopt");
         try {
             return getOptionAcquired(option);
@@ -616,11 +896,11 @@ public final class Socket implements AutoCloseable {
         }
     }
 
-    private <T> T getOptionAcquired(SockOpt<T> option) throws ErrnoException {
+    private <T> T getOptionAcquired(SockOpt<T> option) throws IOException {
         MemorySegment v = MemorySegment.ofArray(new long[(option.codec.size() + 7) / 8]);
         MemorySegment len = MemorySegment.ofArray(new int[] {option.codec.size()});
-        if (Libc.getsockopt(fd.fd, option.level, option.name, v, len) < 0) {
-            throw new ErrnoException("getsockopt", Libc.errno(), option.toString());
+        if (Libc.getsockopt(fd.fd, option.level, option.optname, v, len) < 0) {
+            throw IoStatus.failure("getsockopt", option.toString());
         }
         return option.codec.decode(v, len.get(JAVA_INT, 0));
     }
@@ -629,8 +909,12 @@ public final class Socket implements AutoCloseable {
      * Clears or sets O_NONBLOCK on the open file itself. Only for handing the descriptor to a
      * program that expects blocking I/O (it shares the file status flags): this socket's own calls
      * assume O_NONBLOCK.
+     *
+     * @param blocking true to clear O_NONBLOCK, false to set it again
+     * @throws SocketClosedException if the socket is closed
+     * @throws IOException what fcntl(2) refused, as an {@link ErrnoException}
      */
-    public void setBlockingForChild(boolean blocking) throws ErrnoException {
+    public void setBlockingForChild(boolean blocking) throws IOException {
         fd.acquire("fcntl");
         try {
             setNonBlocking(fd.fd, !blocking);
@@ -644,7 +928,7 @@ public final class Socket implements AutoCloseable {
     private Object localForMessage() {
         try {
             return getsockname();
-        } catch (ErrnoException e) {
+        } catch (IOException e) {
             return "fd " + fd.fd;
         }
     }
@@ -654,10 +938,9 @@ public final class Socket implements AutoCloseable {
         return p != null ? p : "fd " + fd.fd;
     }
 
+    /** {@return the descriptor, family and type, e.g. {@code Socket[fd=7 INET STREAM]}} */
     @Override
     public String toString() {
         return "Socket[fd=" + fd.fd + " " + family + " " + type + (fd.isOpen() ? "" : " closed") + "]";
     }
-
-    private static final int EINTR = 4, EAGAIN = 11, EINPROGRESS = 115, EALREADY = 114, EISCONN = 106, ETIMEDOUT = 110;
 }

@@ -17,12 +17,17 @@ public enum SocketType {
         this.value = value;
     }
 
-    /** {@code SOCK_STREAM} and friends. */
+    /** {@return the C value: {@code SOCK_STREAM} and friends} */
     public int value() {
         return value;
     }
 
-    /** The type whose {@code SOCK_} value is {@code value}, or {@code null}. */
+    /**
+     * The type whose {@code SOCK_} value is {@code value}.
+     *
+     * @param value a {@code SOCK_} value
+     * @return the type, or {@code null} for one jsock does not know
+     */
     public static SocketType of(int value) {
         for (SocketType t : values()) if (t.value == value) return t;
         return null;

@@ -63,6 +63,7 @@ public record TcpInfo(TcpState state, int retransmits, int probes, int backoff, 
     }
 
     static final SockOpt.Codec<TcpInfo> CODEC = new SockOpt.Codec<>() {
+        public Class<TcpInfo> type() { return TcpInfo.class; }
         public int size() { return SIZE; }
         public void encode(TcpInfo v, MemorySegment s) { throw new UnsupportedOperationException("TCP_INFO is read-only"); }
         public TcpInfo decode(MemorySegment s, int len) { return TcpInfo.decode(s); }

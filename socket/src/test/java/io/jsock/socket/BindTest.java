@@ -85,7 +85,7 @@ class BindTest {
             try {
                 s.bind(asked);
                 return asked;
-            } catch (ErrnoException e) {
+            } catch (ErrnoBindException e) {
                 if (e.errno() != Errno.EADDRINUSE) throw e;
             }
         }

@@ -39,7 +39,7 @@ class DescriptorLeakTest {
         try (Socket l = Loopback.listener(1); Socket other = Socket.open(Family.INET, SocketType.STREAM, Protocol.DEFAULT)) {
             try {
                 other.bind(l.getsockname());
-            } catch (ErrnoException expected) {
+            } catch (ErrnoBindException expected) {
                 assertThat(expected.errno()).isEqualTo(Errno.EADDRINUSE);
             }
             try {

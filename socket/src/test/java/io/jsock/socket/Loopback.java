@@ -48,15 +48,21 @@ final class Loopback {
         }
     }
 
+    /** Closes {@code s} abortively (SO_LINGER on, 0 s): its peer gets RST, not FIN (UNP 7.5). */
+    static void reset(Socket s) throws IOException {
+        s.setOption(SockOpt.SO_LINGER, Linger.on(0));
+        s.close();
+    }
+
     /** A name unique to this process and call, for abstract Unix addresses and netns-free tests. */
     static String uniqueName(String what) {
         return "jsock-test-" + ProcessHandle.current().pid() + "-" + what + "-" + COUNTER.incrementAndGet();
     }
 
-    /** Asserts the call fails with an {@link ErrnoException} carrying {@code errno} from {@code syscall}. */
+    /** Asserts the call fails with a {@link SyscallFailure} (of whichever type) carrying {@code errno} from {@code syscall}. */
     static AbstractThrowableAssert<?, ? extends Throwable> assertErrno(ThrowingCallable call, String syscall, Errno errno) {
         return assertThatThrownBy(call)
-                .isInstanceOfSatisfying(ErrnoException.class, e -> {
+                .isInstanceOfSatisfying(SyscallFailure.class, e -> {
                     assertThat(e.errno()).as(e.getMessage()).isEqualTo(errno);
                     assertThat(e.syscall()).isEqualTo(syscall);
                 });

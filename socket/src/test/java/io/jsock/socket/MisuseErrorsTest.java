@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The kernel's errors for misusing the calls, each asserted by errno name, and the one-line message format. */
 class MisuseErrorsTest {
 
-    private static Socket tcp() throws ErrnoException {
+    private static Socket tcp() throws IOException {
         return Socket.open(Family.INET, SocketType.STREAM, Protocol.DEFAULT);
     }
 

@@ -51,8 +51,9 @@ class NetNamespaceTest {
                 // A fresh namespace has only a loopback that is down, so no route: the socket, used
                 // from this thread, still connects from inside it.
                 assertThatThrownBy(() -> s.connect(SockAddr.parse("127.0.0.1:9")))
-                        .isInstanceOf(ErrnoException.class)
-                        .satisfies(e -> assertThat(((ErrnoException) e).errno()).isEqualTo(Errno.ENETUNREACH));
+                        .isInstanceOfSatisfying(ErrnoNoRouteToHostException.class,
+                                e -> assertThat(e.errno()).isEqualTo(Errno.ENETUNREACH))
+                        .hasMessage("connect 127.0.0.1:9: ENETUNREACH (Network is unreachable)");
             }
             IOException fromTask = new IOException("from the task");
             assertThatThrownBy(() -> NetNamespace.call(name, () -> {

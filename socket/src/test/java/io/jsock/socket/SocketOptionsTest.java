@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /** setsockopt/getsockopt through the typed options: round trips, what the kernel reports, and read-only options. */
 class SocketOptionsTest {
 
-    private static Socket tcp() throws ErrnoException {
+    private static Socket tcp() throws IOException {
         return Socket.open(Family.INET, SocketType.STREAM, Protocol.DEFAULT);
     }
 
@@ -140,6 +140,49 @@ class SocketOptionsTest {
             assertThat(si.bytesReceived()).isEqualTo(1000);
             assertThat(ci.segsOut()).isGreaterThanOrEqualTo(2); // the handshake's ACK and the data
         }
+    }
+
+    @Test
+    void anOptionTheLibraryLacksCanBeDefinedAndReachesTheKernel() throws IOException {
+        SockOpt<Integer> rcvlowat = SockOpt.of(SockOpt.SOL_SOCKET, 18, "SO_RCVLOWAT", SockOpt.Codec.INT);
+        SockOpt<Boolean> quickack = SockOpt.of(SockOpt.IPPROTO_TCP, 12, "TCP_QUICKACK", SockOpt.Codec.BOOLEAN);
+        try (Socket s = tcp()) {
+            assertThat(s.getOption(rcvlowat)).as("socket(7): SO_RCVLOWAT defaults to 1").isEqualTo(1);
+            s.setOption(rcvlowat, 512);
+            assertThat(s.getOption(rcvlowat)).isEqualTo(512);
+            s.setOption(quickack, false); // into "pingpong" mode: delayed ACKs
+            assertThat(s.getOption(quickack)).isFalse();
+            s.setOption(quickack, true);
+            assertThat(s.getOption(quickack)).isTrue();
+        }
+        assertThat(rcvlowat.name()).isEqualTo("SO_RCVLOWAT");
+        assertThat(rcvlowat.type()).isEqualTo(Integer.class);
+        assertThat(rcvlowat.isSettable()).isTrue();
+    }
+
+    @Test
+    void anOptionTheKernelDoesNotKnowIsEnoprotooptNamedAsDefined() throws IOException {
+        SockOpt<Integer> unknown = SockOpt.of(SockOpt.SOL_SOCKET, 9999, "SO_JSOCK_UNKNOWN", SockOpt.Codec.INT);
+        try (Socket s = tcp()) {
+            assertErrno(() -> s.setOption(unknown, 1), "setsockopt", Errno.ENOPROTOOPT)
+                    .hasMessage("setsockopt SO_JSOCK_UNKNOWN=1: ENOPROTOOPT (Protocol not available)");
+            assertErrno(() -> s.getOption(unknown), "getsockopt", Errno.ENOPROTOOPT)
+                    .hasMessage("getsockopt SO_JSOCK_UNKNOWN: ENOPROTOOPT (Protocol not available)");
+        }
+    }
+
+    @Test
+    void everyOptionIsAJavaNetSocketOptionWithItsValueType() {
+        java.net.SocketOption<Boolean> reuse = SockOpt.SO_REUSEADDR;
+        assertThat(reuse.name()).isEqualTo("SO_REUSEADDR");
+        assertThat(reuse.type()).isEqualTo(Boolean.class);
+        assertThat(SockOpt.SO_RCVBUF.type()).isEqualTo(Integer.class);
+        assertThat(SockOpt.SO_LINGER.type()).isEqualTo(Linger.class);
+        assertThat(SockOpt.SO_PEERCRED.type()).isEqualTo(PeerCred.class);
+        assertThat(SockOpt.TCP_INFO.type()).isEqualTo(TcpInfo.class);
+        assertThat(SockOpt.SO_TYPE.type()).isEqualTo(SocketType.class);
+        assertThat(SockOpt.SO_DOMAIN.type()).isEqualTo(Family.class);
+        assertThat(SockOpt.SO_PROTOCOL.type()).isEqualTo(Protocol.class);
     }
 
     @Test

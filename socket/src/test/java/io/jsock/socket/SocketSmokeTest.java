@@ -49,7 +49,7 @@ class SocketSmokeTest {
         }
         try (Socket c = Socket.open(Family.INET, SocketType.STREAM, Protocol.DEFAULT)) {
             assertThatThrownBy(() -> c.connect(SockAddr.loopback4(port)))
-                    .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ECONNREFUSED))
+                    .isInstanceOfSatisfying(ErrnoConnectException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ECONNREFUSED))
                     .hasMessage("connect 127.0.0.1:" + port + ": ECONNREFUSED (Connection refused)");
         }
     }

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * sockaddr_nl  size 12  family 0 pad 2 pid 4 groups 8
  * sockaddr_storage 128
  * pollfd       size 8   fd 0 events 4 revents 6
- * epoll_event  size 12  events 0 data 4 (packed)
+ * epoll_event  size 12  events 0 data 4 (packed on x86_64 only: EpollEventLayoutTest asks gcc on each machine)
  * linger       size 8   l_onoff 0 l_linger 4
  * ucred        size 12  pid 0 uid 4 gid 8
  * tcp_info     state 0 retransmits 2 probes 3 backoff 4 rto 8 snd_mss 16 rcv_mss 20 unacked 24 lost 32

@@ -8,6 +8,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
+import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +25,7 @@ class TransferTest {
 
     /** One way to move bytes, used on both ends. */
     enum Path {
-        HEAP_BUFFER, DIRECT_BUFFER, BYTE_ARRAY, FULLY, STREAMS;
+        HEAP_BUFFER, DIRECT_BUFFER, BYTE_ARRAY, FULLY, STREAMS, CHANNEL;
 
         void send(Socket s, byte[] data) throws IOException {
             switch (this) {
@@ -53,6 +57,7 @@ class TransferTest {
                     out.write(data, 1, data.length - 1);
                     out.flush();
                 }
+                case CHANNEL -> Channels.newOutputStream((WritableByteChannel) s).write(data); // the JDK's adapter
             }
         }
 
@@ -86,6 +91,7 @@ class TransferTest {
                     got[0] = (byte) in.read();
                     assertThat(in.readNBytes(got, 1, size - 1)).isEqualTo(size - 1);
                 }
+                case CHANNEL -> assertThat(Channels.newInputStream((ReadableByteChannel) s).readNBytes(got, 0, size)).isEqualTo(size);
             }
             return got;
         }
@@ -122,6 +128,25 @@ class TransferTest {
             assertThat(reader.read(ByteBuffer.allocate(1))).as("end of stream after the data").isEqualTo(-1);
             sent.get(60, TimeUnit.SECONDS);
             assertThat(got).isEqualTo(data);
+        }
+    }
+
+    @Test
+    void aSocketIsAByteChannelAndWritesAWholeArray() throws IOException {
+        Socket[] p = Socket.pair(Family.LOCAL, SocketType.STREAM);
+        try (ByteChannel a = p[0]; Socket b = p[1]) {
+            assertThat(p[0].write("ping".getBytes())).isEqualTo(4);
+            byte[] got = new byte[4];
+            b.readFully(got);
+            assertThat(new String(got)).isEqualTo("ping");
+            assertThat(a.write(ByteBuffer.wrap("pong".getBytes()))).isEqualTo(4);
+            b.readFully(got);
+            assertThat(new String(got)).isEqualTo("pong");
+            a.close();
+            assertThat(a.isOpen()).isFalse();
+            assertThatThrownBy(() -> a.read(ByteBuffer.allocate(1)))
+                    .as("a closed channel's read, as the ByteChannel contract says")
+                    .isInstanceOf(java.nio.channels.ClosedChannelException.class);
         }
     }
 
@@ -272,8 +297,7 @@ class TransferTest {
     void writingToAResetPeerIsEpipeOrEconnresetNeverSigpipe() throws Exception {
         Socket[] p = Loopback.tcpPair();
         try (Socket c = p[0]) {
-            p[1].setOption(SockOpt.SO_LINGER, Linger.on(0));
-            p[1].close(); // RST
+            Loopback.reset(p[1]); // RST
             ErrnoException failed = null;
             ByteBuffer chunk = ByteBuffer.allocate(8192);
             for (int i = 0; i < 1000 && failed == null; i++) {

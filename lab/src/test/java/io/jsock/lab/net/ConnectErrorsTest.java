@@ -1,11 +1,10 @@
 package io.jsock.lab.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jsock.socket.Errno;
-import io.jsock.socket.ErrnoException;
 import io.jsock.socket.Family;
 import io.jsock.socket.Protocol;
 import io.jsock.socket.Shutdown;
@@ -13,9 +12,12 @@ import io.jsock.socket.SockAddr;
 import io.jsock.socket.SockOpt;
 import io.jsock.socket.Socket;
 import io.jsock.socket.SocketType;
+import io.jsock.socket.SyscallFailure;
 import io.jsock.socket.TcpInfo;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.Inet4Address;
+import java.net.NoRouteToHostException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,7 +42,7 @@ class ConnectErrorsTest {
     }
 
     /** What one connect from the client namespace did: the error (or none) and its TCP_INFO at the end. */
-    record Attempt(ErrnoException error, TcpInfo info) {}
+    record Attempt(SyscallFailure error, TcpInfo info) {}
 
     /**
      * jsock's connect from the client namespace, from source address {@code from}, with
@@ -55,8 +57,8 @@ class ConnectErrorsTest {
                 s.bind(SockAddr.of(from, 0));
                 s.setOption(SockOpt.TCP_SYNCNT, 1);
                 if (blockingSyscall) s.setBlockingForChild(true);
-                ErrnoException e = catchThrowableOfType(ErrnoException.class, () -> s.connect(SockAddr.of(to, port)));
-                return new Attempt(e, s.getOption(SockOpt.TCP_INFO));
+                Throwable e = catchThrowable(() -> s.connect(SockAddr.of(to, port)));
+                return new Attempt((SyscallFailure) e, s.getOption(SockOpt.TCP_INFO));
             }
         });
     }
@@ -73,6 +75,7 @@ class ConnectErrorsTest {
 
         assertThat(a.error()).isNotNull();
         assertThat(a.error().errno()).isEqualTo(Errno.ECONNREFUSED);
+        assertThat(a.error()).as("the JDK's type, as its own sockets throw").isInstanceOf(ConnectException.class);
         assertThat(a.error().getMessage()).isEqualTo("connect " + net.serverAddress().getHostAddress()
                 + ":9: ECONNREFUSED (Connection refused)");
         NetCounters client1 = net.counters(net.client()), server1 = net.counters(net.server());
@@ -91,6 +94,8 @@ class ConnectErrorsTest {
 
         assertThat(a.error()).isNotNull();
         assertThat(a.error().errno()).isEqualTo(Errno.ETIMEDOUT);
+        assertThat(a.error()).as("the kernel's own timeout is a ConnectException, as in the JDK").isInstanceOf(ConnectException.class);
+        assertThat(a.error().syscall()).isEqualTo("connect");
         NetCounters client1 = net.counters(net.client()), router1 = net.counters(net.router());
         long retrans = client1.since(client0, "Tcp", "RetransSegs");
         assertThat(retrans).as("the SYN was retransmitted").isPositive();
@@ -119,6 +124,7 @@ class ConnectErrorsTest {
 
         assertThat(a.error()).isNotNull();
         assertThat(a.error().errno()).isEqualTo(Errno.EHOSTUNREACH);
+        assertThat(a.error()).isInstanceOf(NoRouteToHostException.class);
         assertUnreachableAnsweredEverySyn(client0, router0);
     }
 
@@ -132,6 +138,7 @@ class ConnectErrorsTest {
 
         assertThat(a.error()).isNotNull();
         assertThat(a.error().errno()).isEqualTo(Errno.EHOSTUNREACH);
+        assertThat(a.error()).isInstanceOf(NoRouteToHostException.class);
         assertUnreachableAnsweredEverySyn(client0, router0);
     }
 
@@ -156,6 +163,7 @@ class ConnectErrorsTest {
 
         assertThat(a.error()).isNotNull();
         assertThat(a.error().errno()).isEqualTo(Errno.ENETUNREACH);
+        assertThat(a.error()).isInstanceOf(NoRouteToHostException.class);
         NetCounters router1 = net.counters(net.router());
         long syns = assertUnreachableAnsweredEverySyn(client0, router0);
         assertThat(router1.since(router0, "IpExt", "InNoRoutes")).as("the router had no route for any SYN").isEqualTo(syns);
@@ -186,6 +194,7 @@ class ConnectErrorsTest {
 
         assertThat(a.error()).isNotNull();
         assertThat(a.error().errno()).isEqualTo(Errno.ENETUNREACH);
+        assertThat(a.error()).isInstanceOf(NoRouteToHostException.class);
         NetCounters client1 = net.counters(net.client());
         assertThat(client1.since(client0, "Tcp", "OutSegs")).as("no SYN left").isZero();
         assertThat(client1.since(client0, "Ip", "OutNoRoutes")).isEqualTo(1);

@@ -5,13 +5,12 @@ import io.jsock.server.serving.LiveConnection;
 import io.jsock.server.serving.Serving;
 
 import io.jsock.socket.Accepted;
-import io.jsock.socket.ErrnoException;
 import io.jsock.socket.Family;
 import io.jsock.socket.SockOpt;
 import io.jsock.socket.Socket;
 import io.jsock.socket.event.Epoll;
 import io.jsock.socket.event.EventFd;
-import io.jsock.socket.event.EventIo;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.TimeUnit;
 
@@ -57,7 +56,7 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
     private int generation;
 
     EventLoop(int index, Serving serving, EventLoops loops, EventHandler.Factory factory, Socket listener, int listenEvents)
-            throws ErrnoException {
+            throws IOException {
         this.index = index;
         this.serving = serving;
         this.loops = loops;
@@ -104,7 +103,7 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
     void wake() {
         try {
             waker.signal();
-        } catch (ErrnoException e) {
+        } catch (IOException e) {
             // EBADF: the loop has ended and closed it
         }
     }
@@ -127,7 +126,7 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
         }
     }
 
-    private void loop() throws ErrnoException {
+    private void loop() throws IOException {
         while (true) {
             int timeout = -1;
             if (stopping) {
@@ -166,7 +165,7 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
             try {
                 // Each write is a whole answer: send it now, not when the previous one is acknowledged (Nagle).
                 a.socket().setOption(SockOpt.TCP_NODELAY, true);
-            } catch (ErrnoException e) {
+            } catch (IOException e) {
                 // the connection is already gone: the first read will say so
             }
         }
@@ -186,7 +185,7 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
     // ---- LoopConnection.Loop: what a connection asks of its loop
 
     @Override
-    public void watch(LoopConnection c, int events, boolean first) throws ErrnoException {
+    public void watch(LoopConnection c, int events, boolean first) throws IOException {
         if (first) epoll.add(c.fd, events, c.token);
         else epoll.modify(c.fd, events, c.token);
     }

@@ -8,7 +8,6 @@ import io.jsock.server.serving.ServerConfig;
 import io.jsock.server.serving.Serving;
 
 import io.jsock.socket.event.Epoll;
-import io.jsock.socket.ErrnoException;
 import io.jsock.socket.Protocol;
 import io.jsock.socket.SockAddr;
 import io.jsock.socket.SockOpt;
@@ -97,9 +96,9 @@ public final class EventLoops implements Design {
      * never picks a port a reuseport group holds.)
      *
      * @param bind the address the server will bind
-     * @throws ErrnoException EADDRINUSE when something listens there already (or the probe's own failure)
+     * @throws IOException EADDRINUSE (a {@link java.net.BindException}) when something listens there already, or the probe's own failure
      */
-    public static void refuseSharedPort(SockAddr bind) throws ErrnoException {
+    public static void refuseSharedPort(SockAddr bind) throws IOException {
         if (bind.port() == 0) return;
         try (Socket probe = Socket.open(bind.family(), SocketType.STREAM, Protocol.DEFAULT)) {
             probe.setOption(SockOpt.SO_REUSEADDR, true);

@@ -42,7 +42,7 @@ final class LoopConnection implements EventConnection {
          * epoll_ctl(2) for the connection's socket with its token: EPOLL_CTL_ADD when {@code first},
          * else EPOLL_CTL_MOD.
          */
-        void watch(LoopConnection c, int events, boolean first) throws ErrnoException;
+        void watch(LoopConnection c, int events, boolean first) throws IOException;
 
         /** The connection has ended: its socket is closed, its line logged, its slot given back. Forget it. */
         void forget(LoopConnection c);
@@ -321,7 +321,7 @@ final class LoopConnection implements EventConnection {
                 outputShut = true;
                 try {
                     connection.socket().shutdown(Shutdown.WRITE);
-                } catch (ErrnoException e) {
+                } catch (IOException e) {
                     end(e.getMessage(), false);
                     return;
                 }
@@ -335,7 +335,7 @@ final class LoopConnection implements EventConnection {
             loop.watch(this, want, !registered);
             registered = true;
             interest = want;
-        } catch (ErrnoException e) {
+        } catch (IOException e) {
             end(e.getMessage(), false);
         }
     }

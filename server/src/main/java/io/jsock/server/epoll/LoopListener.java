@@ -5,9 +5,9 @@ import io.jsock.server.serving.Serving;
 import io.jsock.socket.Accepted;
 import io.jsock.socket.event.Epoll;
 import io.jsock.socket.Errno;
-import io.jsock.socket.ErrnoException;
 import io.jsock.socket.Socket;
 import io.jsock.socket.SocketClosedException;
+import io.jsock.socket.SyscallFailure;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.TimeUnit;
@@ -68,7 +68,7 @@ final class LoopListener {
                 if (!acceptFailed(e)) return;
                 continue;
             }
-            if (a == null) {
+            if (a == Accepted.UNAVAILABLE) {
                 serving.giveSlot(); // the queue is empty (another loop took it, or the client reset)
                 return;
             }
@@ -83,7 +83,7 @@ final class LoopListener {
      * loop, doubling the pause up to a second, until it succeeds again (false).
      */
     private boolean acceptFailed(IOException e) {
-        Errno errno = e instanceof ErrnoException ee ? ee.errno() : null;
+        Errno errno = e instanceof SyscallFailure f ? f.errno() : null;
         if (errno != null && Serving.retriedAtOnce(errno)) return true;
         if (backoffMillis == 0) serving.log(Level.WARNING, e.getMessage() + "; backing off until accept succeeds again");
         backoffMillis = backoffMillis == 0 ? 10 : Math.min(1000, backoffMillis * 2);
@@ -117,7 +117,7 @@ final class LoopListener {
         if (!listening) return;
         try {
             epoll.delete(socket.fd());
-        } catch (ErrnoException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e); // our own descriptor in our own epoll set: a bug
         }
         listening = false;
@@ -128,7 +128,7 @@ final class LoopListener {
         if (listening || closed) return;
         try {
             epoll.add(socket.fd(), events, DATA);
-        } catch (ErrnoException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
         listening = true;
@@ -144,7 +144,7 @@ final class LoopListener {
                 // Out of the set by hand: close(2) would take it out only with the last descriptor of the
                 // socket, and other loops may still hold theirs (duplicates of one listener).
                 epoll.delete(socket.fd());
-            } catch (ErrnoException e) {
+            } catch (IOException e) {
                 serving.log(Level.WARNING, e.getMessage()); // closing it is what matters
             }
         }

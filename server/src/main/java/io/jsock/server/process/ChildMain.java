@@ -4,7 +4,6 @@ import io.jsock.server.Connection;
 import io.jsock.server.Handler;
 import io.jsock.server.serving.LiveConnection;
 
-import io.jsock.socket.ErrnoException;
 import io.jsock.socket.SockAddr;
 import io.jsock.socket.Socket;
 import java.io.IOException;
@@ -79,7 +78,7 @@ public final class ChildMain {
         Socket s;
         try {
             s = Socket.adopt(0);
-        } catch (ErrnoException e) {
+        } catch (IOException e) {
             System.err.println("jsock child: " + e.getMessage());
             return 2;
         }
@@ -98,7 +97,7 @@ public final class ChildMain {
     private static SockAddr peer(Socket s) {
         try {
             return s.getpeername();
-        } catch (ErrnoException e) {
+        } catch (IOException e) {
             return null; // the client is gone already (ENOTCONN): the handler will find out
         }
     }

@@ -2,8 +2,8 @@ package io.jsock.server.process;
 
 import io.jsock.server.serving.Serving;
 
-import io.jsock.socket.ErrnoException;
 import io.jsock.socket.process.ChildProcess;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
@@ -21,7 +21,7 @@ final class Children {
             try {
                 if (kill) p.kill();
                 else p.terminate();
-            } catch (ErrnoException e) {
+            } catch (IOException e) {
                 serving.log(Level.WARNING, e.getMessage());
             }
         }
@@ -33,9 +33,13 @@ final class Children {
      * exit futures, which the reaper completes: no polling.
      */
     static boolean awaitExit(Collection<ChildProcess> children, long deadline) throws InterruptedException {
-        CompletableFuture<?>[] exits = children.stream().map(ChildProcess::onExit).toArray(CompletableFuture<?>[]::new);
+        return await(children.stream().map(ChildProcess::onExit).toList(), deadline);
+    }
+
+    /** Waits until each of {@code exits} (as they are now) is complete, or until {@code deadline}; returns whether they all are. */
+    static boolean await(Collection<? extends CompletableFuture<?>> exits, long deadline) throws InterruptedException {
         try {
-            CompletableFuture.allOf(exits).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            CompletableFuture.allOf(exits.toArray(CompletableFuture<?>[]::new)).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             return true;
         } catch (TimeoutException e) {
             return false;

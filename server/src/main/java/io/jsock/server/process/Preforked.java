@@ -6,14 +6,15 @@ import io.jsock.server.serving.Serving;
 import io.jsock.server.serving.Design;
 
 import io.jsock.socket.process.ChildProcess;
-import io.jsock.socket.ErrnoException;
 import io.jsock.socket.process.ExitStatus;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -44,8 +45,9 @@ public final class Preforked implements Design {
     private Serving serving;
     private List<String> argv;
 
-    // Workers alive; guarded by `this` with `stopping`.
-    private final Set<ChildProcess> workers = ConcurrentHashMap.newKeySet();
+    // Workers alive, each with the end of its exit's handling (its line logged, its place freed);
+    // added under `this` with `stopping`, so stop() sees every worker there will be.
+    private final Map<ChildProcess, CompletableFuture<Void>> workers = new ConcurrentHashMap<>();
     private boolean stopping;
 
     /**
@@ -90,17 +92,17 @@ public final class Preforked implements Design {
     }
 
     /** Starts one worker with the listener at its descriptor 3. */
-    private void spawnWorker() throws ErrnoException {
-        ChildProcess w;
+    private void spawnWorker() throws IOException {
         synchronized (this) {
             if (stopping) return;
-            w = ChildProcess.builder(argv).devNull(0).devNull(1) // the server's terminal is none of a worker's business
+            ChildProcess w = ChildProcess.builder(argv).devNull(0).devNull(1) // the server's terminal is none of a worker's business
                     .descriptor(PreforkWorker.LISTENER_FD, serving.listener()).start();
-            workers.add(w);
+            long born = System.nanoTime();
+            log("worker " + w.pid() + " started");
+            CompletableFuture<Void> handled = w.onExit().thenAccept(status -> exited(w, status, born));
+            workers.put(w, handled);
+            if (handled.isDone()) workers.remove(w); // it died at once, and exited() ran before the put
         }
-        long born = System.nanoTime();
-        log("worker " + w.pid() + " started");
-        w.onExit().thenAccept(status -> exited(w, status, born));
     }
 
     /** The reaper saw a worker go: replace it unless we are stopping. */
@@ -118,7 +120,7 @@ public final class Preforked implements Design {
             try {
                 if (lived < YOUNG_MILLIS) Thread.sleep(YOUNG_MILLIS);
                 spawnWorker();
-            } catch (ErrnoException e) {
+            } catch (IOException e) {
                 serving.log(Level.ERROR, "cannot replace worker: " + e.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -133,11 +135,12 @@ public final class Preforked implements Design {
         }
         serving.markStopping();
         // No worker is added from now on (spawnWorker looks at stopping under the same lock): wait for these.
-        Children.signal(workers, false, serving); // each worker: stop accepting, finish within the grace period, exit
-        if (Children.awaitExit(workers, deadline + TimeUnit.MILLISECONDS.toNanos(KILL_AFTER_MILLIS))) return;
-        Children.signal(workers, true, serving);
-        if (!Children.awaitExit(workers, System.nanoTime() + TimeUnit.SECONDS.toNanos(5))) {
-            serving.log(Level.WARNING, "workers not reaped after SIGKILL: " + workers.stream().filter(ChildProcess::isAlive).toList());
+        // Waited for: each exit's handling, not the exit alone, so every worker's line is logged when stop returns.
+        Children.signal(workers.keySet(), false, serving); // each worker: stop accepting, finish within the grace period, exit
+        if (Children.await(workers.values(), deadline + TimeUnit.MILLISECONDS.toNanos(KILL_AFTER_MILLIS))) return;
+        Children.signal(workers.keySet(), true, serving);
+        if (!Children.await(workers.values(), System.nanoTime() + TimeUnit.SECONDS.toNanos(5))) {
+            serving.log(Level.WARNING, "workers not reaped after SIGKILL: " + workers.keySet().stream().filter(ChildProcess::isAlive).toList());
         }
     }
 

@@ -79,7 +79,7 @@ public final class ExclusiveAccept implements AutoCloseable {
             if (!readable) continue;
             wakeups.incrementAndGet();
             Accepted a = listener.tryAccept();
-            if (a != null) {
+            if (a != Accepted.UNAVAILABLE) {
                 accepted.incrementAndGet();
                 return a;
             }

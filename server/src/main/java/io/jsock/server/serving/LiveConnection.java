@@ -2,9 +2,9 @@ package io.jsock.server.serving;
 
 import io.jsock.server.Connection;
 
-import io.jsock.socket.ErrnoException;
 import io.jsock.socket.SockAddr;
 import io.jsock.socket.Socket;
+import java.io.IOException;
 
 /** The server's record of one accepted connection: what a {@link Connection} tells, and when it began. */
 public final class LiveConnection implements Connection {
@@ -48,7 +48,7 @@ public final class LiveConnection implements Connection {
         if (l == null) {
             try {
                 l = local = socket.getsockname();
-            } catch (ErrnoException e) {
+            } catch (IOException e) {
                 return null; // closed already: nothing to name
             }
         }

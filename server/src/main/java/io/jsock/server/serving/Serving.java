@@ -3,7 +3,6 @@ package io.jsock.server.serving;
 import io.jsock.server.Connection;
 
 import io.jsock.socket.Accepted;
-import io.jsock.socket.ErrnoException;
 import io.jsock.socket.Errno;
 import io.jsock.socket.SockAddr;
 import io.jsock.socket.SockOpt;
@@ -11,6 +10,7 @@ import io.jsock.socket.Socket;
 import io.jsock.socket.SocketClosedException;
 import io.jsock.socket.TcpInfo;
 import io.jsock.socket.TcpState;
+import io.jsock.socket.SyscallFailure;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -177,7 +177,7 @@ public final class Serving {
      * ENFILE, ENOBUFS, ENOMEM) backs off, doubling up to a second, until some are freed.
      */
     private long recover(IOException e, long backoffMillis) {
-        Errno errno = e instanceof ErrnoException ee ? ee.errno() : null;
+        Errno errno = e instanceof SyscallFailure f ? f.errno() : null;
         if (errno != null && retriedAtOnce(errno)) return 0;
         long next = backoffMillis == 0 ? 10 : Math.min(1000, backoffMillis * 2);
         if (backoffMillis == 0) log(Level.WARNING, e.getMessage() + "; backing off until accept succeeds again");
@@ -291,7 +291,7 @@ public final class Serving {
             boolean finOutAcked = st == TcpState.FIN_WAIT2 || st == TcpState.TIME_WAIT;
             return ": in " + (info.bytesReceived() - (finIn ? 1 : 0)) + " B, out " + (info.bytesAcked() - (finOutAcked ? 1 : 0))
                     + " B acked";
-        } catch (ErrnoException notTcp) {
+        } catch (IOException notTcp) {
             return ""; // LOCAL sockets and closed ones have no TCP_INFO
         }
     }

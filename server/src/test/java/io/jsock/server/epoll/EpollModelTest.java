@@ -14,7 +14,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jsock.socket.Errno;
-import io.jsock.socket.ErrnoException;
+import io.jsock.socket.ErrnoBindException;
+import io.jsock.socket.ErrnoConnectException;
+import io.jsock.socket.ErrnoSocketTimeoutException;
 import io.jsock.socket.Family;
 import io.jsock.socket.Linger;
 import io.jsock.socket.Protocol;
@@ -126,7 +128,7 @@ class EpollModelTest {
             third.writeFully(new byte[] {'y'});
             third.setTimeout(Duration.ofMillis(300));
             assertThatThrownBy(() -> third.read(ByteBuffer.allocate(1)))
-                    .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ETIMEDOUT));
+                    .isInstanceOfSatisfying(ErrnoSocketTimeoutException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ETIMEDOUT));
             assertThat(s.activeConnections()).isEqualTo(2);
             a.close();
             third.setTimeout(Duration.ofSeconds(60));
@@ -364,7 +366,7 @@ class EpollModelTest {
         open.close();
         descriptors().assertNoneLeftSince(before);
         assertThatThrownBy(() -> connect(s.localAddress()))
-                .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ECONNREFUSED));
+                .isInstanceOfSatisfying(ErrnoConnectException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ECONNREFUSED));
     }
 
     @Test
@@ -391,7 +393,7 @@ class EpollModelTest {
             }
             assertThat(loops).as("SO_REUSEPORT spreads 40 connections over both loops").containsExactlyInAnyOrder("jsock-epoll-0", "jsock-epoll-1");
             assertThatThrownBy(() -> server("epoll:2").bind(s.localAddress()).eventHandler(EventServices.ECHO).start())
-                    .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EADDRINUSE));
+                    .isInstanceOfSatisfying(ErrnoBindException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EADDRINUSE));
         }
     }
 

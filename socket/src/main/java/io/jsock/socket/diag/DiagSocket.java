@@ -27,15 +27,18 @@ import io.jsock.socket.TcpState;
 public record DiagSocket(Family family, TcpState state, SockAddr local, SockAddr peer, long rqueue, long wqueue,
         int timer, int retrans, long expires, long uid, long inode, int ifindex, long cookie, boolean v6only) {
 
-    /** True for a listening socket. */
+    /** {@return whether this is a listening socket} */
     public boolean isListener() {
         return state == TcpState.LISTEN;
     }
 
     /**
-     * True when this is a pending connection (SYN_RECV) for {@code listener}: same local port, and
+     * Whether this is a pending connection (SYN_RECV) for {@code listener}: same local port, and
      * the listener's local address is this one's or its family's wildcard (an IPv6 wildcard also
      * takes IPv4, unless it is {@linkplain #v6only IPV6_V6ONLY}).
+     *
+     * @param listener a socket of the same dump
+     * @return true when this socket waits in {@code listener}'s incomplete queue
      */
     public boolean isPendingFor(DiagSocket listener) {
         if (state != TcpState.SYN_RECV || !listener.isListener()) return false;
@@ -46,7 +49,7 @@ public record DiagSocket(Family family, TcpState state, SockAddr local, SockAddr
         return sameAddress(listener.local, local);
     }
 
-    /** True for a dual-stack IPv6 wildcard listener (ss writes its address {@code *}). */
+    /** {@return whether this is a dual-stack IPv6 wildcard listener (ss writes its address {@code *})} */
     public boolean isDualStackWildcard() {
         return family == Family.INET6 && !v6only && isWildcard(local);
     }

@@ -1,14 +1,13 @@
 package io.jsock.socket.diag;
 
 import io.jsock.socket.Errno;
-import io.jsock.socket.ErrnoException;
-
 import io.jsock.socket.Family;
 import io.jsock.socket.Protocol;
 import io.jsock.socket.SockAddr;
 import io.jsock.socket.Socket;
 import io.jsock.socket.SocketType;
 import io.jsock.socket.TcpState;
+import io.jsock.socket.internal.IoStatus;
 
 import static io.jsock.socket.diag.SockDiagStructs.NLMSG_DONE;
 import static io.jsock.socket.diag.SockDiagStructs.NLMSG_ERROR;
@@ -62,7 +61,14 @@ public final class SockDiag {
     private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(5);
     private static final AtomicInteger SEQ = new AtomicInteger((int) System.nanoTime() & 0x7fff_ffff);
 
-    /** TCP sockets of both families (IPv4 first, then IPv6) in any of {@code states}. */
+    /**
+     * TCP sockets of both families (IPv4 first, then IPv6) in any of {@code states}.
+     *
+     * @param states the states to list, e.g. {@link #ALL_STATES}
+     * @return the sockets, in the kernel's order; empty when there are none
+     * @throws IOException what netlink refused, as a {@link io.jsock.socket.SyscallFailure}, or a reply
+     *         that did not end within the timeout
+     */
     public static List<DiagSocket> tcp(Set<TcpState> states) throws IOException {
         return tcp(states, NO_PORT);
     }
@@ -71,6 +77,12 @@ public final class SockDiag {
      * TCP sockets of both families in any of {@code states} whose local or peer port is {@code port}:
      * the kernel filters (a two-instruction inet_diag bytecode program), so a busy host's thousands of
      * other sockets never cross netlink.
+     *
+     * @param states the states to list
+     * @param port the port, 0 to 65535
+     * @return the sockets, in the kernel's order
+     * @throws IllegalArgumentException if {@code port} is out of range
+     * @throws IOException as {@link #tcp(Set)}
      */
     public static List<DiagSocket> tcp(Set<TcpState> states, int port) throws IOException {
         List<DiagSocket> all = new ArrayList<>(dump(Family.INET, Protocol.TCP, states, port));
@@ -82,9 +94,16 @@ public final class SockDiag {
     private static final int NO_PORT = -1;
 
     /**
-     * One SOCK_DIAG_BY_FAMILY dump: the sockets of {@code family} (INET or INET6) and
-     * {@code protocol} (TCP; UDP and others carry no TCP state) in any of {@code states}. A
-     * protocol the kernel has no diagnostics for comes back as its NLMSG_ERROR, e.g. ENOENT.
+     * One SOCK_DIAG_BY_FAMILY dump: the sockets of {@code family} and {@code protocol} in any of
+     * {@code states}.
+     *
+     * @param family INET or INET6
+     * @param protocol TCP (UDP and others carry no TCP state)
+     * @param states the states to list
+     * @return the sockets, in the kernel's order
+     * @throws IllegalArgumentException if {@code family} is neither INET nor INET6
+     * @throws IOException a protocol the kernel has no diagnostics for comes back as its NLMSG_ERROR, e.g.
+     *         ENOENT, as an {@link io.jsock.socket.ErrnoException} from {@code sock_diag}; or as {@link #tcp(Set)}
      */
     public static List<DiagSocket> dump(Family family, Protocol protocol, Set<TcpState> states) throws IOException {
         return dump(family, protocol, states, NO_PORT);
@@ -116,7 +135,13 @@ public final class SockDiag {
         }
     }
 
-    /** Counts the pending connections (SYN_RECV) among {@code sockets} that belong to {@code listener}. */
+    /**
+     * Counts the pending connections (SYN_RECV) among {@code sockets} that belong to {@code listener}.
+     *
+     * @param listener a listening socket
+     * @param sockets a dump that includes SYN_RECV sockets
+     * @return how many wait in its incomplete queue
+     */
     public static int incompleteQueue(DiagSocket listener, List<DiagSocket> sockets) {
         int n = 0;
         for (DiagSocket s : sockets) if (s.isPendingFor(listener)) n++;
@@ -181,13 +206,13 @@ public final class SockDiag {
      * Reads the messages of one datagram into {@code out}; true when the dump is over (NLMSG_DONE).
      * NLMSG_ERROR with a non-zero error, or a negative NLMSG_DONE payload, becomes an ErrnoException.
      */
-    static boolean readReply(MemorySegment datagram, int seq, String what, List<DiagSocket> out) throws ErrnoException {
+    static boolean readReply(MemorySegment datagram, int seq, String what, List<DiagSocket> out) throws IOException {
         long off = 0;
         while (off + NlMsgHdr.SIZE <= datagram.byteSize()) {
             MemorySegment h = datagram.asSlice(off);
             int len = NlMsgHdr.nlmsg_len(h);
             if (len < NlMsgHdr.SIZE || off + len > datagram.byteSize()) {
-                throw new ErrnoException("recvfrom", Errno.EBADMSG.number(), what, "netlink message of length " + len);
+                throw IoStatus.exception("recvfrom", Errno.EBADMSG.number(), what, "netlink message of length " + len);
             }
             MemorySegment payload = datagram.asSlice(off + NlMsgHdr.SIZE, len - NlMsgHdr.SIZE);
             off += SockDiagStructs.nlmsgAlign(len);
@@ -195,13 +220,13 @@ public final class SockDiag {
             int type = NlMsgHdr.nlmsg_type(h);
             if (type == NLMSG_DONE) {
                 int status = payload.byteSize() >= 4 ? payload.get(JAVA_INT, 0) : 0;
-                if (status < 0) throw new ErrnoException("sock_diag", -status, what);
+                if (status < 0) throw IoStatus.exception("sock_diag", -status, what);
                 return true;
             }
             if (type == NLMSG_ERROR) {
                 int error = NlMsgErr.error(payload);
                 if (error == 0) continue; // an acknowledgement
-                throw new ErrnoException("sock_diag", -error, what);
+                throw IoStatus.exception("sock_diag", -error, what);
             }
             if (type == SOCK_DIAG_BY_FAMILY && payload.byteSize() >= InetDiagMsg.SIZE) out.add(decode(payload));
         }

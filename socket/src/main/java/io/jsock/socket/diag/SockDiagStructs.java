@@ -18,7 +18,7 @@ import java.nio.ByteOrder;
  * fields. Ports and addresses are in network byte order on the wire; the accessors take and give
  * them as numbers and bytes.
  */
-public final class SockDiagStructs {
+final class SockDiagStructs {
     private SockDiagStructs() {}
 
     private static final ValueLayout.OfShort NET_SHORT = JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN);

@@ -1,5 +1,6 @@
 package io.jsock.socket.event;
 
+import io.jsock.socket.internal.IoStatus;
 import io.jsock.socket.internal.Libc;
 
 import io.jsock.socket.ErrnoException;
@@ -29,40 +30,45 @@ public final class EventIo {
     public static final int END = -1;
 
     /**
-     * recv(2) of at most {@code len} bytes into the start of {@code dst} (native or heap). Returns the
-     * count, {@link #END} or {@link #UNAVAILABLE}; a failure (ECONNRESET, ...) is thrown, naming the fd.
+     * recv(2) of at most {@code len} bytes into the start of {@code dst} (native or heap).
+     *
+     * @param fd a socket descriptor this thread owns
+     * @param dst where the bytes go, writable, at least {@code len} bytes long
+     * @param len how many bytes at most
+     * @return the count, {@link #END} at end of stream, or {@link #UNAVAILABLE} when nothing is queued
+     * @throws IndexOutOfBoundsException if {@code dst} is shorter than {@code len}
+     * @throws IllegalArgumentException if {@code dst} is read-only
+     * @throws ErrnoException a failure (ECONNRESET, ...), naming the fd
      */
     public static int recv(int fd, MemorySegment dst, int len) throws ErrnoException {
         Objects.checkFromIndexSize(0, len, dst.byteSize()); // the kernel must not write past dst
         if (dst.isReadOnly()) throw new IllegalArgumentException("cannot recv into a read-only segment");
-        while (true) {
-            long n = Libc.recv(fd, dst, len, 0);
-            if (n > 0) return (int) n;
-            if (n == 0) return len == 0 ? 0 : END;
-            int e = Libc.errno();
-            if (e == EINTR) continue;
-            if (e == EAGAIN) return UNAVAILABLE;
-            throw new ErrnoException("recv", e, "fd " + fd);
-        }
+        int n;
+        do {
+            n = IoStatus.result(Libc.recv(fd, dst, len, 0), "recv", fd);
+        } while (n == IoStatus.INTERRUPTED);
+        return n == 0 && len > 0 ? END : n;
     }
 
     /**
-     * send(2) of {@code src[offset, offset+len)}, without SIGPIPE. Returns how many bytes the kernel
-     * took (possibly fewer than {@code len}) or {@link #UNAVAILABLE}; a failure (EPIPE, ECONNRESET) is
-     * thrown, naming the fd.
+     * send(2) of {@code src[offset, offset+len)}, without SIGPIPE.
+     *
+     * @param fd a socket descriptor this thread owns
+     * @param src the bytes (native or heap)
+     * @param offset where in {@code src} they start
+     * @param len how many
+     * @return how many bytes the kernel took (possibly fewer than {@code len}), or {@link #UNAVAILABLE}
+     *         when it has no room
+     * @throws IndexOutOfBoundsException if the range is not inside {@code src}
+     * @throws ErrnoException a failure (EPIPE, ECONNRESET), naming the fd
      */
     public static int send(int fd, MemorySegment src, long offset, int len) throws ErrnoException {
         Objects.checkFromIndexSize(offset, len, src.byteSize()); // nor read past src
         MemorySegment from = offset == 0 ? src : src.asSlice(offset, len);
-        while (true) {
-            long n = Libc.send(fd, from, len, MSG_NOSIGNAL);
-            if (n >= 0) return (int) n;
-            int e = Libc.errno();
-            if (e == EINTR) continue;
-            if (e == EAGAIN) return UNAVAILABLE;
-            throw new ErrnoException("send", e, "fd " + fd);
-        }
+        int n;
+        do {
+            n = IoStatus.result(Libc.send(fd, from, len, MSG_NOSIGNAL), "send", fd);
+        } while (n == IoStatus.INTERRUPTED);
+        return n;
     }
-
-    private static final int EINTR = 4, EAGAIN = 11;
 }

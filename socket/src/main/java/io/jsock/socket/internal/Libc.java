@@ -1,8 +1,13 @@
 package io.jsock.socket.internal;
 
 import io.jsock.socket.Errno;
+import io.jsock.socket.ErrnoBindException;
+import io.jsock.socket.ErrnoConnectException;
 import io.jsock.socket.ErrnoException;
+import io.jsock.socket.ErrnoNoRouteToHostException;
+import io.jsock.socket.ErrnoSocketTimeoutException;
 import io.jsock.socket.SocketClosedException;
+import io.jsock.socket.SyscallFailure;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -40,12 +45,26 @@ public final class Libc {
     private Libc() {}
 
     static {
+        // Before any restricted call: without native access the JVM would warn in four lines and go on
+        // (or, with --illegal-native-access=deny, fail in the middle of the first call).
+        Module self = Libc.class.getModule();
+        if (!self.isNativeAccessEnabled()) throw new IllegalCallerException(withoutNativeAccess(self));
         // Load (not initialise) every holder class now. Loading one later may need a descriptor (a
         // class file in a directory); a first call made while the process is out of descriptors
         // (EMFILE) would then fail with NoClassDefFoundError, and keep failing. Binding stays lazy.
         Libc.class.getNestMembers();
         // The same for the classes a failing call needs: under EMFILE the error must still be told.
-        loaded(Errno.class, ErrnoException.class, SocketClosedException.class, KernelFeatures.class);
+        loaded(Errno.class, IoStatus.class, KernelFeatures.class, SyscallFailure.Call.class, ErrnoException.class,
+                ErrnoConnectException.class, ErrnoNoRouteToHostException.class, ErrnoBindException.class,
+                ErrnoSocketTimeoutException.class, SocketClosedException.class);
+    }
+
+    /** One line saying which flag grants {@code module} native access. */
+    static String withoutNativeAccess(Module module) {
+        String grant = module.isNamed()
+                ? "--enable-native-access=" + module.getName()
+                : "--enable-native-access=ALL-UNNAMED (or Enable-Native-Access: ALL-UNNAMED in the manifest of the jar that is run)";
+        return "jsock calls libc through the FFM API and needs native access: run java with " + grant;
     }
 
     private static void loaded(Class<?>... classes) {

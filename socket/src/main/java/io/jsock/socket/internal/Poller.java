@@ -1,8 +1,8 @@
 package io.jsock.socket.internal;
 
-import io.jsock.socket.ErrnoException;
 import io.jsock.socket.event.Epoll;
 
+import java.io.IOException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -42,7 +42,7 @@ public final class Poller implements Runnable {
             Poller p = new Poller(Epoll.open(128), interest);
             Thread.ofPlatform().daemon().name(name).start(p);
             return p;
-        } catch (ErrnoException e) {
+        } catch (IOException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
@@ -52,7 +52,7 @@ public final class Poller implements Runnable {
      * are unparked once it is ready. Re-arming an armed descriptor is harmless (several virtual
      * threads may wait on one listener).
      */
-    public void arm(Fd fd) throws ErrnoException {
+    public void arm(Fd fd) throws IOException {
         armed.put(fd.fd, fd);
         int ev = interest | Constants.EPOLLONESHOT;
         boolean registered = reads ? fd.inReadPoller : fd.inWritePoller;
@@ -78,7 +78,7 @@ public final class Poller implements Runnable {
         armed.remove(fd.fd, fd);
         try {
             epoll.delete(fd.fd);
-        } catch (ErrnoException ignored) {
+        } catch (IOException ignored) {
             // ENOENT/EBADF: nothing registered any more; the close that follows is all that matters.
         }
     }
@@ -90,7 +90,7 @@ public final class Poller implements Runnable {
             int n;
             try {
                 n = epoll.await(-1);
-            } catch (ErrnoException e) {
+            } catch (IOException e) {
                 throw new IllegalStateException(e); // EBADF/EINVAL on our own epoll: a bug, not a condition
             }
             for (int i = 0; i < n; i++) {

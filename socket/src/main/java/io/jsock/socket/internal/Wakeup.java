@@ -1,12 +1,13 @@
 package io.jsock.socket.internal;
 
 import io.jsock.socket.Errno;
-import io.jsock.socket.ErrnoException;
 import io.jsock.socket.SocketClosedException;
+import io.jsock.socket.SyscallFailure;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
@@ -51,7 +52,7 @@ public final class Wakeup {
     private final MemorySegment drained = MemorySegment.ofArray(new long[1]);
 
     /** A wakeup for the calling platform thread's next wait; give it back with {@link #release}. */
-    public static Wakeup borrow() throws ErrnoException {
+    public static Wakeup borrow() throws IOException {
         Wakeup w = IDLE.poll();
         if (w == null) return new Wakeup();
         IDLE_COUNT.decrementAndGet();
@@ -62,11 +63,12 @@ public final class Wakeup {
      * {@link #borrow()}, or {@code null} when the process is out of descriptors (EMFILE, ENFILE) or
      * memory for a new eventfd: the caller then waits with {@link #pollSlice}.
      */
-    public static Wakeup tryBorrow() throws ErrnoException {
+    public static Wakeup tryBorrow() throws IOException {
         try {
             return borrow();
-        } catch (ErrnoException e) {
-            if (e.errno() == Errno.EMFILE || e.errno() == Errno.ENFILE || e.errno() == Errno.ENOMEM) return null;
+        } catch (IOException e) {
+            Errno why = e instanceof SyscallFailure f ? f.errno() : null;
+            if (why == Errno.EMFILE || why == Errno.ENFILE || why == Errno.ENOMEM) return null;
             throw e;
         }
     }
@@ -105,9 +107,9 @@ public final class Wakeup {
         }
     }
 
-    private Wakeup() throws ErrnoException {
+    private Wakeup() throws IOException {
         int efd = Libc.eventfd(0, Constants.EFD_CLOEXEC | Constants.EFD_NONBLOCK);
-        if (efd < 0) throw new ErrnoException("eventfd", Libc.errno(), null);
+        if (efd < 0) throw IoStatus.failure("eventfd", null);
         eventfd = new Fd(efd);
         pollfd_fd(pollfds, 1, efd);
         pollfd_events(pollfds, 1, Constants.POLLIN);

@@ -1,16 +1,17 @@
 package io.jsock.socket.process;
 
 import io.jsock.socket.Errno;
-import io.jsock.socket.ErrnoException;
 import io.jsock.socket.Socket;
 import io.jsock.socket.SocketClosedException;
 import io.jsock.socket.internal.Constants;
+import io.jsock.socket.internal.IoStatus;
 import io.jsock.socket.internal.Libc;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
@@ -64,7 +65,13 @@ public final class ChildProcess {
         this.program = program;
     }
 
-    /** A child that will run {@code argv}; argv[0] without a slash is searched for in this process's PATH. */
+    /**
+     * A child that will run {@code argv}; argv[0] without a slash is searched for in this process's PATH.
+     *
+     * @param argv the program and its arguments, as execve(2) takes them: not empty, no NUL bytes
+     * @return a builder; {@link Builder#start} spawns the child
+     * @throws IllegalArgumentException if {@code argv} is empty or holds a NUL byte
+     */
     public static Builder builder(List<String> argv) {
         return new Builder(argv);
     }
@@ -72,9 +79,13 @@ public final class ChildProcess {
     /**
      * Where {@link Builder#start} would find {@code program}: itself when it holds a slash, else the
      * first executable regular file of that name in this process's PATH (as posix_spawnp searches).
-     * Throws ENOENT (or EACCES when found but not executable) naming the program.
+     *
+     * @param program a path or a bare name
+     * @return the file that would run
+     * @throws IOException ENOENT, or EACCES when found but not executable, as an {@link io.jsock.socket.ErrnoException}
+     *         naming the program
      */
-    public static Path locate(String program) throws ErrnoException {
+    public static Path locate(String program) throws IOException {
         if (program.indexOf('/') >= 0) return check(Path.of(program), program);
         String path = System.getenv().getOrDefault("PATH", "/bin:/usr/bin");
         boolean seen = false;
@@ -85,23 +96,24 @@ public final class ChildProcess {
                 seen = true;
             }
         }
-        throw new ErrnoException("posix_spawnp", (seen ? Errno.EACCES : Errno.ENOENT).number(), program,
+        throw IoStatus.exception("posix_spawnp", (seen ? Errno.EACCES : Errno.ENOENT).number(), program,
                 seen ? "not executable" : "not found in PATH");
     }
 
-    private static Path check(Path p, String program) throws ErrnoException {
-        if (!Files.exists(p)) throw new ErrnoException("posix_spawn", Errno.ENOENT.number(), program);
+    private static Path check(Path p, String program) throws IOException {
+        if (!Files.exists(p)) throw IoStatus.exception("posix_spawn", Errno.ENOENT.number(), program);
         if (!Files.isRegularFile(p) || !Files.isExecutable(p)) {
-            throw new ErrnoException("posix_spawn", Errno.EACCES.number(), program, "not an executable file");
+            throw IoStatus.exception("posix_spawn", Errno.EACCES.number(), program, "not an executable file");
         }
         return p;
     }
 
+    /** {@return the child's process id} */
     public int pid() {
         return pid;
     }
 
-    /** argv[0]. */
+    /** {@return argv[0], as given} */
     public String program() {
         return program;
     }
@@ -109,17 +121,24 @@ public final class ChildProcess {
     /**
      * Completes with the exit status once the child is reaped. Dependent actions that are not
      * {@code ...Async} run on the reaper thread: keep them short.
+     *
+     * @return the future; the same one on every call
      */
     public CompletableFuture<ExitStatus> onExit() {
         return exit.copy();
     }
 
-    /** False once the child has been reaped. */
+    /** {@return false once the child has been reaped} */
     public boolean isAlive() {
         return !exit.isDone();
     }
 
-    /** Blocks until the child has exited and been reaped. */
+    /**
+     * Blocks until the child has exited and been reaped.
+     *
+     * @return its exit status
+     * @throws InterruptedException if the waiting thread is interrupted
+     */
     public ExitStatus waitFor() throws InterruptedException {
         try {
             return exit.get();
@@ -128,7 +147,13 @@ public final class ChildProcess {
         }
     }
 
-    /** Waits at most {@code timeout}; {@code null} if the child is still running. */
+    /**
+     * Waits at most {@code timeout} for the child to exit and be reaped.
+     *
+     * @param timeout how long at most
+     * @return its exit status, or {@code null} if the child is still running
+     * @throws InterruptedException if the waiting thread is interrupted
+     */
     public ExitStatus waitFor(Duration timeout) throws InterruptedException {
         try {
             return exit.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -140,24 +165,39 @@ public final class ChildProcess {
     }
 
     /**
-     * kill(2). Returns false, sending nothing, when the child has been reaped already (its pid may
-     * name another process by now) or is exiting (ESRCH).
+     * kill(2): sends {@code sig} to the child.
+     *
+     * @param sig the signal number, e.g. 15 for SIGTERM
+     * @return false, sending nothing, when the child has been reaped already (its pid may name another
+     *         process by now) or is exiting (ESRCH); true when sent
+     * @throws IOException what kill(2) refused (EINVAL for a bad signal, EPERM), as an
+     *         {@link io.jsock.socket.ErrnoException}
      */
-    public synchronized boolean signal(int sig) throws ErrnoException {
+    public synchronized boolean signal(int sig) throws IOException {
         if (reaped) return false;
         if (Libc.kill(pid, sig) == 0) return true;
         int e = Libc.errno();
         if (e == Errno.ESRCH.number()) return false;
-        throw new ErrnoException("kill", e, "pid " + pid + " " + ExitStatus.signalName(sig));
+        throw IoStatus.exception("kill", e, "pid " + pid + " " + ExitStatus.signalName(sig));
     }
 
-    /** SIGTERM: asks the child to end. */
-    public boolean terminate() throws ErrnoException {
+    /**
+     * SIGTERM: asks the child to end.
+     *
+     * @return as {@link #signal}
+     * @throws IOException as {@link #signal}
+     */
+    public boolean terminate() throws IOException {
         return signal(Constants.SIGTERM);
     }
 
-    /** SIGKILL: ends the child now. */
-    public boolean kill() throws ErrnoException {
+    /**
+     * SIGKILL: ends the child now.
+     *
+     * @return as {@link #signal}
+     * @throws IOException as {@link #signal}
+     */
+    public boolean kill() throws IOException {
         return signal(Constants.SIGKILL);
     }
 
@@ -184,6 +224,7 @@ public final class ChildProcess {
         return true;
     }
 
+    /** {@return the pid and program, e.g. {@code pid 4242 (cat)}} */
     @Override
     public String toString() {
         return "pid " + pid + " (" + program + ")";
@@ -204,18 +245,35 @@ public final class ChildProcess {
             this.argv = List.copyOf(argv);
         }
 
-        /** The child's whole environment (default: this process's). */
+        /**
+         * The child's whole environment (default: this process's).
+         *
+         * @param environment the variables, copied
+         * @return this builder
+         */
         public Builder environment(Map<String, String> environment) {
             this.environment = Map.copyOf(environment);
             return this;
         }
 
-        /** The socket becomes the child's standard input and output (descriptors 0 and 1). */
+        /**
+         * The socket becomes the child's standard input and output (descriptors 0 and 1).
+         *
+         * @param socket the socket, open until {@link #start} returns
+         * @return this builder
+         */
         public Builder stdio(Socket socket) {
             return descriptor(0, socket).descriptor(1, socket);
         }
 
-        /** The socket appears in the child as descriptor {@code childFd} (e.g. a listener at 3). */
+        /**
+         * The socket appears in the child as descriptor {@code childFd} (e.g. a listener at 3).
+         *
+         * @param childFd the child's descriptor number, 0 or more
+         * @param socket the socket, open until {@link #start} returns
+         * @return this builder
+         * @throws IllegalArgumentException if {@code childFd} is negative
+         */
         public Builder descriptor(int childFd, Socket socket) {
             if (childFd < 0) throw new IllegalArgumentException("descriptor number must be >= 0: " + childFd);
             descriptors.put(childFd, Objects.requireNonNull(socket));
@@ -223,7 +281,13 @@ public final class ChildProcess {
             return this;
         }
 
-        /** The child's descriptor {@code childFd} is /dev/null (e.g. a worker's stdin and stdout). */
+        /**
+         * The child's descriptor {@code childFd} is /dev/null (e.g. a worker's stdin and stdout).
+         *
+         * @param childFd the child's descriptor number, 0 or more
+         * @return this builder
+         * @throws IllegalArgumentException if {@code childFd} is negative
+         */
         public Builder devNull(int childFd) {
             if (childFd < 0) throw new IllegalArgumentException("descriptor number must be >= 0: " + childFd);
             descriptors.remove(childFd);
@@ -233,10 +297,14 @@ public final class ChildProcess {
 
         /**
          * posix_spawn(3) (posix_spawnp(3) when argv[0] has no slash). The sockets must stay open
-         * until this returns; the child holds its own references to them afterwards. A program that
-         * cannot be run fails here with its errno (ENOENT, EACCES, ENOEXEC) naming argv[0].
+         * until this returns; the child holds its own references to them afterwards.
+         *
+         * @return the running child, watched by the reaper
+         * @throws io.jsock.socket.SocketClosedException if a socket given to it is closed
+         * @throws IOException a program that cannot be run, with its errno (ENOENT, EACCES, ENOEXEC) naming
+         *         argv[0], as an {@link io.jsock.socket.ErrnoException}; or what posix_spawn refused
          */
-        public ChildProcess start() throws ErrnoException {
+        public ChildProcess start() throws IOException {
             for (Socket s : descriptors.values()) {
                 if (!s.isOpen()) throw new SocketClosedException("posix_spawn");
             }
@@ -253,7 +321,7 @@ public final class ChildProcess {
                         MemorySegment pid = arena.allocate(JAVA_INT);
                         int rc = Libc.posix_spawn(pid, arena.allocateFrom(program), actions, attr,
                                 strings(arena, argv), strings(arena, environmentStrings()), program.indexOf('/') < 0);
-                        if (rc != 0) throw new ErrnoException("posix_spawn", rc, program);
+                        if (rc != 0) throw IoStatus.exception("posix_spawn", rc, program);
                         ChildProcess child = new ChildProcess(pid.get(JAVA_INT, 0), program);
                         Reaper.INSTANCE.watch(child);
                         return child;
@@ -272,7 +340,7 @@ public final class ChildProcess {
          * highest number (at least 3: standard error stays) closed. When a socket's own number is
          * another's target, all go through fresh numbers first so no dup2 overwrites a source.
          */
-        private void plan(Arena arena, MemorySegment actions) throws ErrnoException {
+        private void plan(Arena arena, MemorySegment actions) throws IOException {
             int highest = devNull.isEmpty() ? 2 : Math.max(2, devNull.last());
             int top = 2;
             boolean clash = false;
@@ -301,12 +369,12 @@ public final class ChildProcess {
                     "posix_spawn_file_actions_addclosefrom_np");
         }
 
-        private static void dup2(MemorySegment actions, int from, int to) throws ErrnoException {
+        private static void dup2(MemorySegment actions, int from, int to) throws IOException {
             check(Libc.posix_spawn_file_actions_adddup2(actions, from, to), "posix_spawn_file_actions_adddup2");
         }
 
         /** POSIX_SPAWN_SETSIGDEF with every signal, POSIX_SPAWN_SETSIGMASK with none. */
-        private static void defaultSignals(Arena arena, MemorySegment attr) throws ErrnoException {
+        private static void defaultSignals(Arena arena, MemorySegment attr) throws IOException {
             MemorySegment all = arena.allocate(Libc.SIGSET_SIZE, 8);
             MemorySegment none = arena.allocate(Libc.SIGSET_SIZE, 8);
             Libc.sigfillset(all);
@@ -341,8 +409,8 @@ public final class ChildProcess {
         }
 
         /** The posix_spawn family returns an errno value instead of setting errno. */
-        private static void check(int rc, String call) throws ErrnoException {
-            if (rc != 0) throw new ErrnoException(call, rc, null);
+        private static void check(int rc, String call) throws IOException {
+            if (rc != 0) throw IoStatus.exception(call, rc, null);
         }
     }
 }

@@ -11,43 +11,43 @@ public record ExitStatus(int waitStatus) {
     /** The status of a child whose status was lost (waitpid said ECHILD: reaped elsewhere). */
     public static final int UNKNOWN = -1;
 
-    /** WIFEXITED: the child called exit(2) or returned from main. */
+    /** {@return WIFEXITED: whether the child called exit(2) or returned from main} */
     public boolean exited() {
         return waitStatus != UNKNOWN && (waitStatus & 0x7f) == 0;
     }
 
-    /** WEXITSTATUS: the exit code (0 to 255); -1 when the child did not exit normally. */
+    /** {@return WEXITSTATUS: the exit code (0 to 255); -1 when the child did not exit normally} */
     public int exitCode() {
         return exited() ? (waitStatus >> 8) & 0xff : -1;
     }
 
-    /** WIFSIGNALED: a signal ended the child. */
+    /** {@return WIFSIGNALED: whether a signal ended the child} */
     public boolean signaled() {
         int sig = waitStatus & 0x7f;
         return waitStatus != UNKNOWN && sig != 0 && sig != 0x7f;
     }
 
-    /** WTERMSIG: the signal that ended the child; 0 when none did. */
+    /** {@return WTERMSIG: the signal that ended the child; 0 when none did} */
     public int signal() {
         return signaled() ? waitStatus & 0x7f : 0;
     }
 
-    /** WCOREDUMP: the signal left a core file. */
+    /** {@return WCOREDUMP: whether the signal left a core file} */
     public boolean coreDumped() {
         return signaled() && (waitStatus & 0x80) != 0;
     }
 
-    /** Exit code 0. */
+    /** {@return whether the exit code is 0} */
     public boolean success() {
         return exitCode() == 0;
     }
 
-    /** The shell's convention for {@code $?}: the exit code, or 128 + the signal. */
+    /** {@return the shell's convention for {@code $?}: the exit code, or 128 + the signal} */
     public int shellCode() {
         return signaled() ? 128 + signal() : exitCode();
     }
 
-    /** {@code exit 0}, {@code exit 3}, {@code killed by SIGSEGV (core dumped)}, {@code status unknown}. */
+    /** {@return {@code exit 0}, {@code exit 3}, {@code killed by SIGSEGV (core dumped)}, {@code status unknown}} */
     @Override
     public String toString() {
         if (exited()) return "exit " + exitCode();
@@ -60,7 +60,12 @@ public record ExitStatus(int waitStatus) {
         "SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU",
         "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS"};
 
-    /** Linux's name for a signal number (x86_64 and aarch64 agree): {@code SIGSEGV}, or {@code signal 40}. */
+    /**
+     * Linux's name for a signal number (x86_64 and aarch64 agree).
+     *
+     * @param sig a signal number
+     * @return e.g. {@code SIGSEGV}, or {@code signal 40} for one without a name
+     */
     public static String signalName(int sig) {
         return sig > 0 && sig < NAMES.length ? NAMES[sig] : "signal " + sig;
     }

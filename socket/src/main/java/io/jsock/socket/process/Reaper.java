@@ -1,12 +1,12 @@
 package io.jsock.socket.process;
 
-import io.jsock.socket.ErrnoException;
 import io.jsock.socket.event.Epoll;
 import io.jsock.socket.event.EventFd;
 import io.jsock.socket.internal.Libc;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Map;
@@ -56,7 +56,7 @@ final class Reaper implements Runnable {
             Reaper r = new Reaper(epoll, wake);
             Thread.ofPlatform().daemon().name("jsock-reaper").start(r);
             return r;
-        } catch (ErrnoException e) {
+        } catch (IOException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
@@ -70,7 +70,7 @@ final class Reaper implements Runnable {
             try {
                 epoll.add(pidfd, Epoll.IN, id);
                 return;
-            } catch (ErrnoException e) {
+            } catch (IOException e) {
                 watched.remove(id);
                 Libc.close(pidfd);
             }
@@ -83,7 +83,7 @@ final class Reaper implements Runnable {
         polled.add(child);
         try {
             wake.signal();
-        } catch (ErrnoException e) {
+        } catch (IOException e) {
             // cannot fail on our own open eventfd; the next poll round finds the child anyway
         }
     }
@@ -94,7 +94,7 @@ final class Reaper implements Runnable {
             int n;
             try {
                 n = epoll.await(polled.isEmpty() ? -1 : POLL_MILLIS);
-            } catch (ErrnoException e) {
+            } catch (IOException e) {
                 throw new IllegalStateException(e); // EBADF/EINVAL on our own epoll: a bug, not a condition
             }
             for (int i = 0; i < n; i++) {
@@ -116,7 +116,7 @@ final class Reaper implements Runnable {
     private void drain() {
         try {
             wake.drain();
-        } catch (ErrnoException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }

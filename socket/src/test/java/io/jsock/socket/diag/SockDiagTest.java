@@ -5,6 +5,7 @@ import io.jsock.socket.SockOpt;
 import io.jsock.socket.TcpState;
 
 import io.jsock.socket.ErrnoException;
+import io.jsock.socket.ErrnoSocketTimeoutException;
 import io.jsock.socket.Family;
 import io.jsock.socket.Protocol;
 import io.jsock.socket.SockAddr;
@@ -39,13 +40,13 @@ class SockDiagTest {
         for (Socket s : sockets) s.close();
     }
 
-    private Socket open(Family f) throws ErrnoException {
+    private Socket open(Family f) throws IOException {
         Socket s = Socket.open(f, SocketType.STREAM, Protocol.DEFAULT);
         sockets.add(s);
         return s;
     }
 
-    private Socket listener(String address, int backlog) throws ErrnoException {
+    private Socket listener(String address, int backlog) throws IOException {
         Socket l = open(address.startsWith("[") ? Family.INET6 : Family.INET);
         l.bind(SockAddr.parse(address));
         l.listen(backlog);
@@ -65,7 +66,7 @@ class SockDiagTest {
         for (int i = 0; i < 3; i++) client(at); // backlog + 1 complete (Linux: full means more than backlog)
         Socket late = open(Family.INET);
         // The queue is full: this SYN is dropped and retried, so connect does not complete.
-        assertThatThrownBy(() -> late.connect(at, Duration.ofMillis(300))).isInstanceOf(ErrnoException.class);
+        assertThatThrownBy(() -> late.connect(at, Duration.ofMillis(300))).isInstanceOf(ErrnoSocketTimeoutException.class);
 
         List<DiagSocket> mine = mine(SockDiag.tcp(SockDiag.ALL_STATES), Set.of(at.port()));
         DiagSocket listen = mine.stream().filter(DiagSocket::isListener).findFirst().orElseThrow();

@@ -3,26 +3,99 @@ package io.jsock.socket.event;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
+import java.lang.foreign.MemoryLayout.PathElement;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The epoll_event struct's layout, written and read back through every accessor. */
+/** The epoll_event struct's layout: as gcc lays it out on this machine, per architecture, and through every accessor. */
 class EpollEventLayoutTest {
+    private static final String PROGRAM = """
+            #include <stddef.h>
+            #include <stdio.h>
+            #include <sys/epoll.h>
+            int main(void) {
+                printf("%zu %zu\\n", sizeof(struct epoll_event), offsetof(struct epoll_event, data));
+                return 0;
+            }
+            """;
+
     @Test
-    void epollEventIsPackedTwelveBytesWithDataUnaligned() {
-        assertThat(Epoll.EPOLL_EVENT.byteSize()).isEqualTo(12);
-        MemorySegment s = zeroed(24);
+    void theLayoutIsWhatGccSaysOnThisMachine() throws Exception {
+        Path dir = Files.createTempDirectory("jsock-epoll-event");
+        try {
+            Path source = Files.writeString(dir.resolve("epoll_event.c"), PROGRAM);
+            Path program = dir.resolve("epoll_event");
+            assumeTrue(run(dir, "gcc", "-o", program.toString(), source.toString()) != null, "skipped: gcc is not installed");
+            String[] sizeAndOffset = run(dir, program.toString()).trim().split(" ");
+
+            assertThat(Epoll.EPOLL_EVENT.byteSize()).as("sizeof(struct epoll_event)").isEqualTo(Long.parseLong(sizeAndOffset[0]));
+            assertThat(Epoll.EPOLL_EVENT.byteOffset(PathElement.groupElement("data")))
+                    .as("offsetof(struct epoll_event, data)").isEqualTo(Long.parseLong(sizeAndOffset[1]));
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+            }
+        }
+    }
+
+    @Test
+    void x86_64PacksItAndAarch64AlignsIt() {
+        StructLayout packed = Epoll.layout("amd64");
+        assertThat(packed.byteSize()).isEqualTo(12);
+        assertThat(packed.byteOffset(PathElement.groupElement("data"))).isEqualTo(4);
+        assertThat(Epoll.layout("x86_64")).isEqualTo(packed);
+        StructLayout aligned = Epoll.layout("aarch64");
+        assertThat(aligned.byteSize()).isEqualTo(16);
+        assertThat(aligned.byteOffset(PathElement.groupElement("data"))).isEqualTo(8);
+    }
+
+    @Test
+    void anotherArchitectureIsRefusedInOneLine() {
+        assertThatThrownBy(() -> Epoll.layout("riscv64"))
+                .isInstanceOf(UnsupportedOperationException.class)
+                .hasMessage("jsock supports Linux on x86_64 and aarch64, not on riscv64 (struct epoll_event's layout is not known there)");
+    }
+
+    @Test
+    void everyAccessorReadsAndWritesItsField() {
+        long size = Epoll.EPOLL_EVENT.byteSize();
+        long data = Epoll.EPOLL_EVENT.byteOffset(PathElement.groupElement("data"));
+        MemorySegment s = zeroed(2 * size);
         Epoll.epoll_event_events(s, 1, 0x2001);
         Epoll.epoll_event_data(s, 1, 0x1122334455667788L);
-        assertThat(s.get(JAVA_INT, 12)).isEqualTo(0x2001);
-        assertThat(s.get(JAVA_LONG_UNALIGNED, 16)).isEqualTo(0x1122334455667788L);
+        assertThat(s.get(JAVA_INT, size)).isEqualTo(0x2001);
+        assertThat(s.get(JAVA_LONG_UNALIGNED, size + data)).isEqualTo(0x1122334455667788L);
         s.set(JAVA_INT, 0, 4);
-        s.set(JAVA_LONG_UNALIGNED, 4, -5L);
+        s.set(JAVA_LONG_UNALIGNED, data, -5L);
         assertThat(Epoll.epoll_event_events(s, 0)).isEqualTo(4);
         assertThat(Epoll.epoll_event_data(s, 0)).isEqualTo(-5L);
         assertThat(Epoll.epoll_event_events(s, 1)).isEqualTo(0x2001);
         assertThat(Epoll.epoll_event_data(s, 1)).isEqualTo(0x1122334455667788L);
+    }
+
+    /** Runs {@code command} in {@code dir}: its standard output, or null when it cannot start; fails the test on a non-zero exit. */
+    private static String run(Path dir, String... command) throws IOException, InterruptedException {
+        Process p;
+        try {
+            p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        } catch (IOException notInstalled) {
+            return null;
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as(String.join(" ", command) + " ends").isTrue();
+        assertThat(p.exitValue()).as(String.join(" ", command) + ": " + out).isZero();
+        return out;
     }
 
     private static MemorySegment zeroed(long size) {
