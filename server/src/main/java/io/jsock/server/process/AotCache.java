@@ -6,7 +6,6 @@ import io.jsock.socket.Family;
 import io.jsock.socket.Shutdown;
 import io.jsock.socket.Socket;
 import io.jsock.socket.SocketType;
-import java.io.File;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -173,9 +172,7 @@ final class AotCache {
             MessageDigest what = MessageDigest.getInstance("SHA-256");
             where.update((String.join("\0", ChildJvm.flags()) + "\0" + System.getProperty("java.vm.version", ""))
                     .getBytes(StandardCharsets.UTF_8));
-            String code = System.getProperty("java.class.path", "") + File.pathSeparator + System.getProperty("jdk.module.path", "");
-            for (String entry : code.split(File.pathSeparator)) {
-                if (entry.isEmpty()) continue;
+            for (String entry : ChildJvm.codeEntries()) {
                 Path p = Path.of(entry);
                 if (!Files.isRegularFile(p)) return null; // a directory: the JVM caches classes from jars only
                 what.update(("\0" + Files.size(p) + "\0" + Files.getLastModifiedTime(p).toMillis())

@@ -3,6 +3,7 @@ package io.jsock.server.process;
 import io.jsock.server.Handler;
 
 import io.jsock.socket.Socket;
+import java.io.File;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,15 @@ final class ChildJvm {
 
     /** The flags every child JVM gets, training runs included (an AOT cache is only used with the flags it was made with). */
     static List<String> flags() {
+        return Flags.LIST;
+    }
+
+    /** Made once per JVM: the process model asks for them at every connection. */
+    private static final class Flags {
+        static final List<String> LIST = make();
+    }
+
+    private static List<String> make() {
         String java = ProcessHandle.current().info().command()
                 .orElse(System.getProperty("java.home") + "/bin/java");
         List<String> flags = new ArrayList<>(List.of(java));
@@ -46,13 +56,29 @@ final class ChildJvm {
         List<String> path = new ArrayList<>();
         String classPath = System.getProperty("java.class.path", "");
         if (ChildMain.class.getModule().isNamed()) {
-            path.addAll(List.of("-p", System.getProperty("jdk.module.path"), "--add-modules=ALL-MODULE-PATH",
+            path.addAll(List.of("-p", modulePath(), "--add-modules=ALL-MODULE-PATH",
                     "--enable-native-access=" + Socket.class.getModule().getName()));
             if (!classPath.isEmpty()) path.addAll(List.of("-cp", classPath));
         } else {
             path.addAll(List.of("-cp", classPath, "--enable-native-access=ALL-UNNAMED"));
         }
         return path;
+    }
+
+    /** This JVM's module path, empty when it runs on the class path only. */
+    private static String modulePath() {
+        return System.getProperty("jdk.module.path", "");
+    }
+
+    /** Every jar and directory the child loads code from: this JVM's class path, then its module path. */
+    static List<String> codeEntries() {
+        List<String> entries = new ArrayList<>();
+        for (String path : List.of(System.getProperty("java.class.path", ""), modulePath())) {
+            for (String e : path.split(File.pathSeparator)) {
+                if (!e.isEmpty()) entries.add(e);
+            }
+        }
+        return entries;
     }
 
     /** How the child names its main class: {@code -m io.jsock.server/...ChildMain} as a module, else the class name. */
