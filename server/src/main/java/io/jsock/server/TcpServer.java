@@ -35,7 +35,7 @@ import java.util.function.Predicate;
  * }
  * }</pre>
  */
-public final class TcpServer implements AutoCloseable {
+public final class TcpServer implements Server {
 
     private final ServerConfig config;
     private final Socket listener;
@@ -69,6 +69,16 @@ public final class TcpServer implements AutoCloseable {
      */
     public SockAddr localAddress() {
         return localAddress;
+    }
+
+    /**
+     * Where it listens: a stream (TCP or Unix) or seqpacket endpoint.
+     *
+     * @return the endpoint, with the port the kernel chose; never null
+     */
+    @Override
+    public Endpoint endpoint() {
+        return new Endpoint(listener.type(), localAddress);
     }
 
     /**
@@ -109,6 +119,7 @@ public final class TcpServer implements AutoCloseable {
      *
      * @return the number of connections open and not yet closed
      */
+    @Override
     public int activeConnections() {
         return serving.liveCount();
     }
@@ -141,6 +152,7 @@ public final class TcpServer implements AutoCloseable {
      * Blocks until {@link #close()}, called by any thread, has finished; an interrupt does not end
      * the wait but is kept in the thread's interrupt status.
      */
+    @Override
     public void awaitClosed() {
         boolean interrupted = false;
         while (true) {
