@@ -135,7 +135,7 @@ class ServeCommandTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "2 | jsock: Missing required parameter: 'SERVICE' (see: jsock serve --help)          | serve",
-        "2 | jsock: unknown service 'time'; expected one of echo, discard, daytime, chargen; or exec -- CMD ARGS... | serve time",
+        "2 | jsock: unknown service 'qotd'; expected one of echo, discard, daytime, chargen, time; or exec -- CMD ARGS... | serve qotd",
         "2 | jsock: unknown model 'fork'; expected one of iterative, process, thread, virtual, pool[:N], prefork[:N], epoll[:N] | serve echo --model fork",
         "2 | jsock: bad size in model 'pool:0': N must be a number from 1 to 4096            | serve echo --model pool:0",
         "2 | jsock: bad --grace 'soon'; expected a number with a unit: 500ms, 5s, 1.5s, 2m     | serve echo --grace soon",

@@ -5,6 +5,7 @@ import io.jsock.socket.Socket;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
@@ -43,15 +44,7 @@ public enum Service implements Handler {
     DAYTIME(13) {
         @Override
         public void serve(Connection c) throws IOException {
-            Socket s = c.socket();
-            s.writeFully(daytime(ZonedDateTime.now()).getBytes(StandardCharsets.US_ASCII));
-            s.shutdown(Shutdown.WRITE); // FIN behind the line
-            // Unread input would make close send RST, which may destroy the line before the client reads
-            // it: take what has arrived already (the RFC says to ignore it), without waiting for more.
-            ByteBuffer sink = SINK.duplicate();
-            while (s.tryRead(sink.clear()) > 0) {
-                // thrown away
-            }
+            sendAndClose(c.socket(), daytime(ZonedDateTime.now()).getBytes(StandardCharsets.US_ASCII));
         }
     },
 
@@ -84,6 +77,17 @@ public enum Service implements Handler {
                 joinUninterruptibly(discarder);
             }
         }
+    },
+
+    /**
+     * RFC 868: sends the time as 4 bytes, the seconds since 1900-01-01 00:00 UTC as an unsigned
+     * big-endian number, then closes without reading anything.
+     */
+    TIME(37) {
+        @Override
+        public void serve(Connection c) throws IOException {
+            sendAndClose(c.socket(), time(Instant.now()));
+        }
     };
 
     /** Bytes per read for echo (a per-connection heap buffer). */
@@ -106,7 +110,7 @@ public enum Service implements Handler {
     /**
      * The service's well-known port (/etc/services); jsock listens on whatever it is told to.
      *
-     * @return 7, 9, 13 or 19
+     * @return 7, 9, 13, 19 or 37
      */
     public int wellKnownPort() {
         return port;
@@ -115,7 +119,7 @@ public enum Service implements Handler {
     /**
      * The name on the command line.
      *
-     * @return {@code echo}, {@code discard}, {@code daytime} or {@code chargen}; never null
+     * @return {@code echo}, {@code discard}, {@code daytime}, {@code chargen} or {@code time}; never null
      */
     public String cliName() {
         return name().toLowerCase(Locale.ROOT);
@@ -148,6 +152,35 @@ public enum Service implements Handler {
      */
     public static String daytime(ZonedDateTime t) {
         return CTIME.format(t) + "\r\n";
+    }
+
+    /** Seconds from 1900-01-01 (RFC 868's epoch) to 1970-01-01 (Unix's). */
+    static final long SECONDS_1900_TO_1970 = 2_208_988_800L;
+
+    /**
+     * The time service's 4 bytes (RFC 868): seconds since 1900-01-01 00:00 UTC, modulo 2^32 (the
+     * count wraps in 2036), big endian.
+     *
+     * @param t the time to tell; not null
+     * @return a new array of 4 bytes; never null
+     */
+    public static byte[] time(Instant t) {
+        long s = t.getEpochSecond() + SECONDS_1900_TO_1970;
+        return new byte[] {(byte) (s >>> 24), (byte) (s >>> 16), (byte) (s >>> 8), (byte) s};
+    }
+
+    /**
+     * Sends {@code reply}, then FIN, for the services that answer once and close (daytime, time).
+     * Unread input would make close send RST, which may destroy the reply before the client reads it:
+     * what has arrived already is taken (the RFCs say to ignore it), without waiting for more.
+     */
+    private static void sendAndClose(Socket s, byte[] reply) throws IOException {
+        s.writeFully(reply);
+        s.shutdown(Shutdown.WRITE); // FIN behind the reply
+        ByteBuffer sink = SINK.duplicate();
+        while (s.tryRead(sink.clear()) > 0) {
+            // thrown away
+        }
     }
 
     private static final DateTimeFormatter CTIME = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ROOT);

@@ -67,6 +67,18 @@ class ServiceTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("io.jsock.server.EveryModelTest#models")
+    void timeSendsFourBytesOfSecondsSince1900ThenCloses(String model) throws Exception {
+        long before = java.time.Instant.now().getEpochSecond() + 2_208_988_800L;
+        try (TcpServer s = serve(Service.TIME, model); Socket c = connect(s)) {
+            byte[] t = readToEnd(c);
+            long after = java.time.Instant.now().getEpochSecond() + 2_208_988_800L;
+            assertThat(t).hasSize(4);
+            assertThat(ByteBuffer.wrap(t).getInt() & 0xFFFF_FFFFL).isBetween(before & 0xFFFF_FFFFL, after & 0xFFFF_FFFFL);
+        }
+    }
+
     @Test
     void daytimeIsCtimesFormat() {
         ZonedDateTime t = ZonedDateTime.of(2026, 11, 5, 9, 3, 7, 0, ZoneOffset.UTC);
@@ -138,8 +150,9 @@ class ServiceTest {
     void parseTakesTheNameInAnyCaseAndListsTheServicesOtherwise() {
         assertThat(Service.parse("echo")).isEqualTo(Service.ECHO);
         assertThat(Service.parse("CHARGEN")).isEqualTo(Service.CHARGEN);
-        assertThatThrownBy(() -> Service.parse("time"))
+        assertThat(Service.parse(" Time ")).isEqualTo(Service.TIME);
+        assertThatThrownBy(() -> Service.parse("qotd"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown service 'time'; expected one of echo, discard, daytime, chargen");
+                .hasMessage("unknown service 'qotd'; expected one of echo, discard, daytime, chargen, time");
     }
 }

@@ -768,6 +768,24 @@ public final class Socket implements ByteChannel {
      * @throws IOException any other failure, as an {@link ErrnoException} (EMSGSIZE, ENETUNREACH, ...)
      */
     public int sendto(ByteBuffer src, SockAddr to) throws IOException {
+        return sendto(src, to, true);
+    }
+
+    /**
+     * sendto(2) without waiting: for a server that answers many peers from one socket and must not
+     * stall on one whose queue is full (a Unix datagram peer that does not read).
+     *
+     * @param src the datagram; its position advances when it is sent
+     * @param to where it goes
+     * @return how many bytes were sent, or {@link #UNAVAILABLE} when the kernel would have to wait (EAGAIN)
+     * @throws SocketClosedException if the socket is closed
+     * @throws IOException any other failure, as an {@link ErrnoException} (EMSGSIZE, ENETUNREACH, ...)
+     */
+    public int trySendto(ByteBuffer src, SockAddr to) throws IOException {
+        return sendto(src, to, false);
+    }
+
+    private int sendto(ByteBuffer src, SockAddr to, boolean wait) throws IOException {
         MemorySegment s = Sockaddrs.storage();
         int len = Sockaddrs.encode(to, s);
         fd.acquire("sendto");
@@ -780,7 +798,10 @@ public final class Socket implements ByteChannel {
                     src.position(pos + n);
                     return n;
                 }
-                if (n == UNAVAILABLE) fd.await(POLLOUT, 0, "sendto"); // else INTERRUPTED: call again
+                if (n == UNAVAILABLE) {
+                    if (!wait) return UNAVAILABLE;
+                    fd.await(POLLOUT, 0, "sendto");
+                } // else INTERRUPTED: call again
             }
         } finally {
             fd.release();

@@ -144,7 +144,7 @@ public final class EventLoops implements Design {
         EventHandler.Factory twin = EventServices.twinOf(config.handler());
         if (twin != null) return twin;
         throw new IllegalArgumentException("model " + config.model() + " runs non-blocking handlers: give the builder"
-                + " an EventHandler factory (.eventHandler(...)) or a built-in service (echo, discard, daytime, chargen);"
+                + " an EventHandler factory (.eventHandler(...)) or a built-in service (echo, discard, daytime, chargen, time);"
                 + " a blocking Handler needs a thread or process model (" + blockingForms() + ")");
     }
 

@@ -6,10 +6,12 @@ import io.jsock.server.Service;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.ZonedDateTime;
+import java.util.function.Supplier;
 
 /**
- * The built-in services (echo, discard, daytime, chargen) as {@link EventHandler}s for the
+ * The built-in services (echo, discard, daytime, chargen, time) as {@link EventHandler}s for the
  * {@code epoll} model: the event-driven twins of the blocking services, same bytes on the wire.
  * None keeps state of its own, so each factory hands out one shared handler.
  */
@@ -23,18 +25,11 @@ public final class EventServices {
     public static final EventHandler.Factory DISCARD = shared((c, in) -> in.position(in.limit()));
 
     /** RFC 867: the date and time as one line of text, then close (what the client sends is thrown away). */
-    public static final EventHandler.Factory DAYTIME = shared(new EventHandler() {
-        @Override
-        public void onOpen(EventConnection c) {
-            c.write(ByteBuffer.wrap(Service.daytime(ZonedDateTime.now()).getBytes(StandardCharsets.US_ASCII)));
-            c.close();
-        }
+    public static final EventHandler.Factory DAYTIME =
+            answerAndClose(() -> Service.daytime(ZonedDateTime.now()).getBytes(StandardCharsets.US_ASCII));
 
-        @Override
-        public void onReadable(EventConnection c, ByteBuffer in) {
-            in.position(in.limit());
-        }
-    });
+    /** RFC 868: the time as 4 bytes (seconds since 1900, big endian), then close (what the client sends is thrown away). */
+    public static final EventHandler.Factory TIME = answerAndClose(() -> Service.time(Instant.now()));
 
     /**
      * RFC 864: 72-character lines of the 95 printable ASCII characters, each starting one character
@@ -71,7 +66,24 @@ public final class EventServices {
             case DISCARD -> DISCARD;
             case DAYTIME -> DAYTIME;
             case CHARGEN -> CHARGEN;
+            case TIME -> TIME;
         };
+    }
+
+    /** A service that sends one answer as the connection opens, then closes once it is sent; its input is thrown away. */
+    private static EventHandler.Factory answerAndClose(Supplier<byte[]> answer) {
+        return shared(new EventHandler() {
+            @Override
+            public void onOpen(EventConnection c) {
+                c.write(ByteBuffer.wrap(answer.get()));
+                c.close();
+            }
+
+            @Override
+            public void onReadable(EventConnection c, ByteBuffer in) {
+                in.position(in.limit());
+            }
+        });
     }
 
     private static EventHandler.Factory shared(EventHandler h) {

@@ -36,7 +36,7 @@ public record Bound(Socket socket, Path file, long inode) {
     private static final java.time.Duration PROBE_TIMEOUT = java.time.Duration.ofSeconds(1);
 
     /**
-     * socket(2) and bind(2) for {@code endpoint}, with SO_REUSEADDR on IP addresses (a restart must
+     * socket(2) and bind(2) for {@code endpoint}, with SO_REUSEADDR on TCP addresses (a restart must
      * not wait out TIME_WAIT). On failure nothing is left open.
      *
      * @param endpoint   where to bind
@@ -50,7 +50,9 @@ public record Bound(Socket socket, Path file, long inode) {
         Socket s = Socket.open(address.family(), endpoint.type(), Protocol.DEFAULT);
         boolean success = false;
         try {
-            if (address.family() != Family.LOCAL) {
+            // Not for UDP: there SO_REUSEADDR on two sockets lets both bind one port, and a second server
+            // would take part of the first one's datagrams instead of failing with EADDRINUSE.
+            if (address.family() != Family.LOCAL && endpoint.type() != SocketType.DGRAM) {
                 s.setOption(SockOpt.SO_REUSEADDR, true);
                 if (reusePort) s.setOption(SockOpt.SO_REUSEPORT, true);
             }
