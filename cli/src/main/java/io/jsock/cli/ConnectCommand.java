@@ -16,6 +16,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
@@ -35,7 +37,7 @@ import picocli.CommandLine.Parameters;
  * closes first, or resets, the command ends at once.
  */
 @Command(name = "connect",
-        header = "A netcat-like TCP client: standard input to the socket, the socket to standard output.",
+        header = "A netcat-like client (TCP, UDP with -u, Unix stream and seqpacket): standard input to the socket, the socket to standard output.",
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
@@ -47,15 +49,18 @@ import picocli.CommandLine.Parameters;
         },
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
-            "0:connected, and the peer closed the connection (after standard input ended, or first)",
+            "0:connected, and the peer closed the connection (after standard input ended, or first); "
+                    + "UDP: standard input ended and replies stopped coming",
             "1:a call failed: connect (ECONNREFUSED, ETIMEDOUT, EHOSTUNREACH, ENETUNREACH, ...), "
-                    + "bind, send, recv (ECONNRESET), a name that does not resolve, or standard output",
+                    + "bind, send, recv (ECONNRESET; UDP: ECONNREFUSED), a name that does not resolve, standard output, "
+                    + "or (-u) no reply within --timeout",
             "2:bad usage: an address, duration or number that is not accepted (the message says what is)",
         })
 final class ConnectCommand implements Callable<Integer> {
     @Parameters(paramLabel = "HOST:PORT", description = {
             "Where to connect: 127.0.0.1:9877, [::1]:9877, localhost:9877 (a name: each of its addresses "
-                    + "is tried in turn), or a Unix socket path (/tmp/s) or abstract name (@name)."})
+                    + "is tried in turn), a Unix socket path (/tmp/s) or abstract name (@name), or seqpacket:PATH "
+                    + "(a Unix seqpacket socket: each line of standard input one record). With -l: where to listen."})
     String target;
 
     @Option(names = "--bind", paramLabel = "LOCAL",
@@ -63,7 +68,8 @@ final class ConnectCommand implements Callable<Integer> {
     String bind;
 
     @Option(names = "--timeout", paramLabel = "D", converter = Durations.class,
-            description = "Give up connecting after D (500ms, 5s, 1.5s, 2m); default: when the kernel gives up.")
+            description = "Give up connecting after D (500ms, 5s, 1.5s, 2m); default: when the kernel gives up. "
+                    + "With -u: how long to wait for replies after standard input ends (default 2s).")
     Duration timeout;
 
     @Option(names = "--syn-retries", paramLabel = "N",
@@ -76,6 +82,16 @@ final class ConnectCommand implements Callable<Integer> {
 
     @Option(names = "--nodelay", description = "TCP_NODELAY: send small writes at once (no Nagle).")
     boolean nodelay;
+
+    @Option(names = {"-u", "--udp"},
+            description = "UDP: each line of standard input is one datagram to HOST:PORT, each datagram back is written out; "
+                    + "after standard input ends, waits --timeout (default 2s) for more. ICMP port unreachable shows as ECONNREFUSED.")
+    boolean udp;
+
+    @Option(names = {"-l", "--listen"},
+            description = "Listen once, netcat style, on HOST:PORT (a local address): TCP accepts one connection; with -u the "
+                    + "first datagram's sender becomes the peer. Then relays as a client does (-v prints the address).")
+    boolean listen;
 
     @Option(names = {"-v", "--verbose"},
             description = "Print on standard error the local address the kernel chose (getsockname) and the peer.")
@@ -108,15 +124,130 @@ final class ConnectCommand implements Callable<Integer> {
         if (linger != null && linger < 0) {
             throw new IllegalArgumentException("bad --linger " + linger + "; expected seconds >= 0 (0: close sends RST)");
         }
+        boolean seqpacket = target.startsWith(SEQPACKET);
+        refuseBadCombinations(seqpacket);
+        if (listen) return listenOnce();
+        if (seqpacket) return seqpacket();
         SockAddr local = bind == null ? null : parseLocal(bind);
         List<SockAddr> peers = resolve(target);
+        if (udp) return udp(peers, local);
 
         Socket s = connectToFirst(peers, local, timeout);
         if (s == null) return Errors.FAILED; // the line is printed
         try (s) {
             if (verbose) err().println("jsock: connected: local " + s.getsockname() + ", peer " + s.getpeername());
-            return copyBothWays(s);
+            return copyBothWays(s, false);
         }
+    }
+
+    /** The target prefix of a Unix seqpacket socket. */
+    static final String SEQPACKET = "seqpacket:";
+    /** How long -u waits for replies after standard input ends, without --timeout. */
+    static final Duration UDP_QUIET = Duration.ofSeconds(2);
+
+    /** One line, exit 2, for the options that do not go together. */
+    private void refuseBadCombinations(boolean seqpacket) {
+        if (seqpacket && (udp || listen)) {
+            throw new IllegalArgumentException(SEQPACKET + "PATH connects to a Unix seqpacket socket; -u and -l take HOST:PORT");
+        }
+        if (udp && (synRetries != null || nodelay || linger != null)) {
+            throw new IllegalArgumentException("--syn-retries, --nodelay and --linger are TCP's; -u sends UDP datagrams");
+        }
+        if (listen && bind != null) {
+            throw new IllegalArgumentException("with -l, HOST:PORT is the local address to listen on; --bind does not apply");
+        }
+        if (listen && synRetries != null) {
+            throw new IllegalArgumentException("--syn-retries is for connecting; -l waits for the peer to connect");
+        }
+    }
+
+    // ---- UDP, listening once, seqpacket
+
+    private int udp(List<SockAddr> peers, SockAddr local) throws IOException {
+        SockAddr peer = peers.stream().filter(p -> local == null || p.family() == local.family()).findFirst().orElse(null);
+        if (peer == null) {
+            throw new IllegalArgumentException("--bind " + local + " is " + local.family() + " but " + target
+                    + " has only " + peers.getFirst().family() + " addresses; bind an address of the same family");
+        }
+        if (peer.family() == Family.LOCAL) {
+            throw new IllegalArgumentException("-u sends UDP to HOST:PORT; " + target + " is a Unix socket path");
+        }
+        try (Socket s = Socket.open(peer.family(), SocketType.DGRAM, Protocol.UDP)) {
+            if (local != null) s.bind(local);
+            s.connect(peer); // no packet: it fixes the peer, so ICMP errors come back to us
+            if (verbose) err().println("jsock: udp: local " + s.getsockname() + ", peer " + peer);
+            return session().relay(s, true);
+        }
+    }
+
+    /** -l: netcat's listen mode, once: TCP accepts one connection and relays; UDP takes the first sender as its peer. */
+    private int listenOnce() throws IOException {
+        SockAddr here;
+        try {
+            here = SockAddr.parse(target);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("bad address '" + target + "' for -l; expected the local HOST:PORT to listen on: "
+                    + "127.0.0.1:9000, 0.0.0.0:9000, [::1]:0 (0: the kernel picks; -v prints it)" + (udp ? "" : ", or a Unix socket path"));
+        }
+        if (udp && here.family() == Family.LOCAL) throw new IllegalArgumentException("-u listens on UDP HOST:PORT, not a Unix socket path");
+        if (udp) {
+            try (Socket s = Socket.open(here.family(), SocketType.DGRAM, Protocol.UDP)) {
+                s.bind(here);
+                if (verbose) err().println("jsock: listening on udp:" + s.getsockname());
+                UdpSession session = session();
+                session.awaitFirstPeer(s);
+                return session.relay(s, false);
+            }
+        }
+        Socket accepted;
+        try (Socket l = open(here.family())) {
+            if (here.family() != Family.LOCAL) l.setOption(SockOpt.SO_REUSEADDR, true);
+            l.bind(here);
+            try {
+                l.listen(1);
+                if (verbose) err().println("jsock: listening on " + l.getsockname());
+                accepted = l.accept().socket(); // once: the listener closes behind it, as nc -l does
+            } finally {
+                if (here instanceof SockAddr.Local p && !p.isAbstract()) Files.deleteIfExists(Path.of(p.name())); // ours: bind made it
+            }
+        }
+        try (Socket s = accepted) {
+            if (verbose) err().println("jsock: accepted: local " + s.getsockname() + ", peer " + s.getpeername());
+            configure(s, here.family());
+            return copyBothWays(s, false);
+        }
+    }
+
+    /** seqpacket:PATH: a Unix seqpacket connection, each line of standard input one record. */
+    private int seqpacket() throws IOException {
+        String path = target.substring(SEQPACKET.length());
+        SockAddr to;
+        try {
+            to = SockAddr.parse(path);
+        } catch (IllegalArgumentException e) {
+            to = null;
+        }
+        if (!(to instanceof SockAddr.Local)) {
+            throw new IllegalArgumentException("bad address '" + target + "'; seqpacket: takes a Unix socket path or @name: "
+                    + "seqpacket:/run/x.sock, seqpacket:@name");
+        }
+        try (Socket s = Socket.open(Family.LOCAL, SocketType.SEQPACKET, Protocol.DEFAULT)) {
+            if (linger != null) s.setOption(SockOpt.SO_LINGER, Linger.on(linger));
+            long start = System.nanoTime();
+            try {
+                s.connect(to, timeout);
+            } catch (IOException e) {
+                if (!(e instanceof SyscallFailure)) throw e;
+                err().println("jsock: " + e.getMessage() + " after " + Durations.seconds(System.nanoTime() - start));
+                return Errors.FAILED;
+            }
+            if (verbose) err().println("jsock: connected: seqpacket peer " + to);
+            return copyBothWays(s, true);
+        }
+    }
+
+    private UdpSession session() {
+        return new UdpSession(stdin, stdout, err(), timeout == null ? UDP_QUIET : timeout, verbose);
     }
 
     // ---- connecting
@@ -199,13 +330,13 @@ final class ConnectCommand implements Callable<Integer> {
      * Standard input to the socket on a thread of its own, the socket to standard output on this one.
      * Ends when the peer closes (0) or something fails (an IOException for the one-line handler).
      */
-    private int copyBothWays(Socket s) throws IOException {
+    private int copyBothWays(Socket s, boolean records) throws IOException {
         AtomicReference<IOException> upFailure = new AtomicReference<>();
         AtomicLong sent = new AtomicLong();
         AtomicBoolean finSent = new AtomicBoolean();
         Thread.ofPlatform().daemon(true).name("jsock-connect-stdin").start(() -> {
             try {
-                sendStdin(s, sent, finSent);
+                sendStdin(s, records, sent, finSent);
             } catch (SocketClosedException readerFinished) {
                 // The peer closed and this command is ending: what stdin still had has nowhere to go.
             } catch (IOException e) {
@@ -240,7 +371,18 @@ final class ConnectCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void sendStdin(Socket s, AtomicLong sent, AtomicBoolean finSent) throws IOException {
+    private void sendStdin(Socket s, boolean records, AtomicLong sent, AtomicBoolean finSent) throws IOException {
+        if (records) {
+            sendLines(s, sent);
+        } else {
+            sendBytes(s, sent);
+        }
+        finSent.set(true); // before the FIN: the peer may answer it before this thread runs again
+        s.shutdown(Shutdown.WRITE); // FIN now; keep reading what the peer still sends (UNP 6.6)
+    }
+
+    /** Standard input as it comes, byte for byte. */
+    private void sendBytes(Socket s, AtomicLong sent) throws IOException {
         byte[] buf = new byte[BUFFER];
         while (true) {
             int n;
@@ -249,15 +391,27 @@ final class ConnectCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw new IOException("read standard input: " + e.getMessage(), e);
             }
-            if (n < 0) break;
+            if (n < 0) return;
             s.writeFully(buf, 0, n);
             sent.addAndGet(n);
         }
-        finSent.set(true); // before the FIN: the peer may answer it before this thread runs again
-        s.shutdown(Shutdown.WRITE); // FIN now; keep reading what the peer still sends (UNP 6.6)
+    }
+
+    /** seqpacket: each line of standard input one record, whole (a send on a seqpacket socket is all or nothing). */
+    private void sendLines(Socket s, AtomicLong sent) throws IOException {
+        StdinRecords lines = new StdinRecords(stdin);
+        for (byte[] r; (r = lines.next()) != null; ) {
+            s.write(r);
+            sent.addAndGet(r.length);
+        }
     }
 
     private void writeStdout(byte[] buf, int n) throws IOException {
+        writeTo(stdout, buf, n);
+    }
+
+    /** Writes and flushes {@code n} bytes; a failure says it was standard output's. */
+    static void writeTo(OutputStream stdout, byte[] buf, int n) throws IOException {
         try {
             stdout.write(buf, 0, n);
             stdout.flush();

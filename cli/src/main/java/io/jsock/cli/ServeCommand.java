@@ -1,5 +1,6 @@
 package io.jsock.cli;
 
+import io.jsock.server.DatagramServer;
 import io.jsock.server.Endpoint;
 import io.jsock.server.Model;
 import io.jsock.server.Server;
@@ -32,7 +33,7 @@ import sun.misc.Signal;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Runs a TCP server: a built-in service, or a program per connection (inetd/tcpserver style).",
+            "Runs a TCP, Unix or UDP server: a built-in service, or a program per connection (inetd/tcpserver style).",
             "Stops on SIGINT or SIGTERM: closes the listener, lets connections finish within --grace, exits 0.",
         })
 final class ServeCommand implements Callable<Integer> {
@@ -50,13 +51,17 @@ final class ServeCommand implements Callable<Integer> {
         this.spec = spec;
         spec.usageMessage().footer(
                 "",
-                "Services: echo (RFC 862), discard (RFC 863), daytime (RFC 867), chargen (RFC 864),",
+                "Services: echo (RFC 862), discard (RFC 863), daytime (RFC 867), chargen (RFC 864), time (RFC 868),",
                 "          exec -- CMD ARGS...   the program with the connection as its stdin and stdout",
+                "          over udp:/dgram: one reply per datagram; exec runs the program inetd wait style,",
+                "          the socket as its stdin and stdout, one at a time (it reads the datagrams itself)",
                 "Models:   " + models(),
+                "          datagrams: " + DATAGRAM_MODELS,
                 "",
                 "Examples: jsock serve echo",
                 "          jsock serve echo --bind 0.0.0.0:9877 --model pool:8 -v",
-                "          jsock serve exec --bind 127.0.0.1:0 -- cat");
+                "          jsock serve exec --bind 127.0.0.1:0 -- cat",
+                "          jsock serve daytime --bind udp:127.0.0.1:1313 --bind 127.0.0.1:1313");
     }
 
     /** {@code iterative, process, thread, virtual (default), pool[:N], ...}. */
@@ -66,7 +71,7 @@ final class ServeCommand implements Callable<Integer> {
                 .collect(Collectors.joining(", "));
     }
 
-    @Parameters(index = "0", paramLabel = "SERVICE", description = "echo, discard, daytime, chargen, or exec")
+    @Parameters(index = "0", paramLabel = "SERVICE", description = "echo, discard, daytime, chargen, time, or exec")
     String service;
 
     @Parameters(index = "1..*", paramLabel = "CMD", description = "with exec, after --: the program and its arguments (argv, no shell)")
@@ -104,7 +109,17 @@ final class ServeCommand implements Callable<Integer> {
             description = "at SIGINT/SIGTERM, how long connections may finish before they are closed (default ${DEFAULT-VALUE}; 0, 500ms, 2m, ...)")
     Duration grace;
 
-    @Option(names = {"-v", "--verbose"}, description = "one line per connection opened and closed")
+    @Option(names = "--rate-per-source", paramLabel = "N",
+            description = "udp:/dgram: at most N replies per second to one source address; more are dropped and counted (default "
+                    + DatagramServer.DEFAULT_RATE_PER_SOURCE + ")")
+    Integer ratePerSource;
+
+    @Option(names = "--reply-to-privileged-ports",
+            description = "udp: also answer sources on ports below 1024 (default: not; 7, 13, 19 and 37 never: reflection loops)")
+    boolean replyToPrivilegedPorts;
+
+    @Option(names = {"-v", "--verbose"}, description = "one line per connection opened and closed (datagrams: per datagram answered, "
+            + "per program run, per source not answered every 10 s)")
     boolean verbose;
 
     @Override
@@ -135,13 +150,18 @@ final class ServeCommand implements Callable<Integer> {
                 err.flush();
             }
         } : null;
+        if (ratePerSource != null && ratePerSource < 1) {
+            throw new IllegalArgumentException("bad --rate-per-source " + ratePerSource + "; expected replies per second, 1 or more");
+        }
+        Model dgramModel = endpoints.stream().anyMatch(e -> e.type() == SocketType.DGRAM) ? datagramModel(s) : null;
         try (Servers servers = new Servers()) {
             for (Endpoint e : endpoints) {
-                Server started = e.type() == SocketType.DGRAM ? startDatagram(e, s, log)
+                boolean dgram = e.type() == SocketType.DGRAM;
+                Server started = dgram ? datagramServer(dgramModel, s, log).bind(e).start()
                         : streamServer(m, s, log).bind(e).start();
                 servers.add(started);
                 synchronized (err) {
-                    err.println("listening on " + started.endpoint() + " (model " + m + ", backlog " + backlog + ")");
+                    err.println("listening on " + started.endpoint() + " (model " + (dgram ? datagramLine(dgramModel, s) : m + ", backlog " + backlog) + ")");
                     err.flush();
                 }
             }
@@ -165,8 +185,51 @@ final class ServeCommand implements Callable<Integer> {
         return b;
     }
 
-    private Server startDatagram(Endpoint e, Service s, Consumer<String> log) {
-        throw new IllegalArgumentException("datagram endpoints (" + e + ") are not served yet");
+    /** The datagram models, for messages. */
+    static final String DATAGRAM_MODELS = "iterative (one loop, the default), virtual or pool[:N] (workers over the same socket)";
+
+    /**
+     * The model for udp: and dgram: endpoints: --model when it serves datagrams, else iterative. A program
+     * is run inetd wait style, one at a time: iterative (or process, what exec means on TCP).
+     */
+    private Model datagramModel(Service s) {
+        if (model == null) return Model.ITERATIVE;
+        Model m = Model.parse(model);
+        if (s == null) {
+            if (m.equals(Model.ITERATIVE) || m.equals(Model.PROCESS)) return Model.ITERATIVE;
+            throw new IllegalArgumentException("exec over udp:/dgram: runs one program at a time on the socket (inetd's wait); "
+                    + "--model " + model + " does not apply: use iterative or process, or leave --model out");
+        }
+        if (m.equals(Model.ITERATIVE) || m.equals(Model.VIRTUAL) || m instanceof Model.Pool) return m;
+        throw new IllegalArgumentException("model " + model + " does not serve datagrams (udp:/dgram: endpoints); expected "
+                + DATAGRAM_MODELS);
+    }
+
+    /** How many loops read a datagram socket in model {@code m}: one, a pool's size, or 4 per core for virtual. */
+    private static int workers(Model m) {
+        if (m instanceof Model.Pool) return m.size();
+        return m.equals(Model.VIRTUAL) ? Model.pool(1).defaultSize() : 1;
+    }
+
+    /** The listening line's words for a datagram server: {@code iterative}, {@code virtual, 8 workers}, {@code iterative, inetd wait}. */
+    private static String datagramLine(Model m, Service s) {
+        if (s == null) return m + ", inetd wait";
+        int n = workers(m);
+        return n == 1 ? m.toString() : m + ", " + n + " workers";
+    }
+
+    /** A DatagramServer's builder with every option of the command but where it serves. */
+    private DatagramServer.Builder datagramServer(Model m, Service s, Consumer<String> log) {
+        DatagramServer.Builder b = DatagramServer.builder()
+                .workers(workers(m))
+                .grace(grace)
+                .socketMode(socketMode)
+                .replyToPrivilegedPorts(replyToPrivilegedPorts)
+                .ratePerSource(ratePerSource == null ? DatagramServer.DEFAULT_RATE_PER_SOURCE : ratePerSource)
+                .log(log);
+        if (s == null) b.command(command);
+        else b.service(s);
+        return b;
     }
 
     /**
