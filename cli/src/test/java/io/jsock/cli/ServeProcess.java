@@ -2,6 +2,7 @@ package io.jsock.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jsock.server.Endpoint;
 import io.jsock.socket.SockAddr;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -23,7 +24,8 @@ import java.util.stream.Stream;
  * signals, the exit status and the descriptor limit are its own. Closing it kills it if it still runs.
  */
 final class ServeProcess implements AutoCloseable {
-    static final Pattern LISTENING = Pattern.compile("listening on (\\S+) \\(model (\\S+), backlog (\\d+)\\)");
+    /** A stream endpoint's line ends {@code (model M, backlog N)}; a datagram one's {@code (model M)} or {@code (model M, 8 workers)}. */
+    static final Pattern LISTENING = Pattern.compile("listening on (\\S+) \\(model ([^,)\\s]+)(?:, backlog (\\d+))?[^)]*\\)");
 
     final Process process;
     /** Every line it wrote on standard error so far. */
@@ -68,7 +70,7 @@ final class ServeProcess implements AutoCloseable {
 
     /** The address from the listening line (with the port the kernel chose). */
     SockAddr address() {
-        return SockAddr.parse(listening.group(1));
+        return Endpoint.parse(listening.group(1)).address(); // udp:127.0.0.1:7 too
     }
 
     int port() {
