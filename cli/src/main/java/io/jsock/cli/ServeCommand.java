@@ -51,12 +51,13 @@ final class ServeCommand implements Callable<Integer> {
         this.spec = spec;
         spec.usageMessage().footer(
                 "",
-                "Services: echo (RFC 862), discard (RFC 863), daytime (RFC 867), chargen (RFC 864), time (RFC 868),",
+                "Services: echo (RFC 862), discard (RFC 863), daytime (RFC 867),",
+                "          chargen (RFC 864), time (RFC 868),",
                 "          exec -- CMD ARGS...   the program with the connection as its stdin and stdout",
-                "          over udp:/dgram: one reply per datagram; exec runs the program inetd wait style,",
-                "          the socket as its stdin and stdout, one at a time (it reads the datagrams itself)",
+                "          on udp:/dgram: one reply per datagram; exec: the program inetd wait",
+                "          style, the socket as its stdin and stdout, one run at a time",
                 "Models:   " + models(),
-                "          datagrams: " + DATAGRAM_MODELS,
+                "          datagrams: iterative (one loop, default), virtual, pool[:N]",
                 "",
                 "Examples: jsock serve echo",
                 "          jsock serve echo --bind 0.0.0.0:9877 --model pool:8 -v",

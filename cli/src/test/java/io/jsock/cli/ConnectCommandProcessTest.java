@@ -90,6 +90,6 @@ class ConnectCommandProcessTest {
 
         assertThat(r.exit()).isZero();
         assertThat(r.outText()).contains("Exit status:").contains("0   connected").contains("1   a call failed")
-                .contains("2   bad usage");
+                .contains("2   bad usage").contains("-u, --udp").contains("-l, --listen").contains("seqpacket:PATH");
     }
 }

@@ -269,7 +269,8 @@ class ServeCommandTest {
         CommandLine cl = JsockCommand.commandLine();
         cl.setOut(new PrintWriter(out, true));
         assertThat(cl.execute("serve", "--help")).isZero();
-        assertThat(out.toString()).contains("--bind", "--model", "--backlog", "--max-connections", "--grace", "-v", "exec");
+        assertThat(out.toString()).contains("--bind", "--model", "--backlog", "--max-connections", "--grace", "-v", "exec",
+                "time (RFC 868)", "--rate-per-source", "--reply-to-privileged-ports", "datagrams: iterative (one loop, default)");
     }
 
 }
