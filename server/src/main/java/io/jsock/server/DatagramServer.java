@@ -6,6 +6,7 @@ import io.jsock.server.datagram.DatagramDesign;
 import io.jsock.server.datagram.Exchanges;
 import io.jsock.server.datagram.InetdWait;
 import io.jsock.server.serving.Bound;
+import io.jsock.server.serving.CloseOnce;
 import io.jsock.server.serving.Warmup;
 import io.jsock.socket.SockAddr;
 import io.jsock.socket.Socket;
@@ -16,8 +17,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -49,8 +48,7 @@ public final class DatagramServer implements Server {
     private final Counters counters;
     private final Duration grace;
     private final Bound bound; // null for an inherited socket: its file (if any) is its owner's
-    private final AtomicBoolean closing = new AtomicBoolean();
-    private final CountDownLatch closed = new CountDownLatch(1);
+    private final CloseOnce closing = new CloseOnce();
 
     private DatagramServer(Socket socket, SockAddr localAddress, DatagramDesign design, Counters counters,
             Duration grace, Bound bound) {
@@ -131,19 +129,14 @@ public final class DatagramServer implements Server {
      */
     @Override
     public void close() {
-        if (!closing.compareAndSet(false, true)) {
-            awaitClosed();
-            return;
-        }
-        try {
-            design.stop(System.nanoTime() + grace.toNanos());
-        } catch (InterruptedException e) {
-            socket.close();
-            Thread.currentThread().interrupt();
-        } finally {
-            if (bound != null) bound.removeFile(); // a clean stop leaves no socket file behind
-            closed.countDown();
-        }
+        closing.close(() -> {
+            try {
+                design.stop(System.nanoTime() + grace.toNanos());
+            } finally {
+                socket.close(); // closed by stop already, unless an interrupt cut it short
+                if (bound != null) bound.removeFile(); // a clean stop leaves no socket file behind
+            }
+        });
     }
 
     /**
@@ -152,16 +145,7 @@ public final class DatagramServer implements Server {
      */
     @Override
     public void awaitClosed() {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                closed.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) Thread.currentThread().interrupt();
+        closing.await();
     }
 
     /** Builds and starts a datagram server. Not thread-safe: one thread configures it and calls {@link #start()}. */

@@ -5,6 +5,7 @@ import io.jsock.server.event.EventHandler;
 import io.jsock.server.serving.Warmup;
 
 import io.jsock.server.serving.Bound;
+import io.jsock.server.serving.CloseOnce;
 import io.jsock.server.serving.Design;
 import io.jsock.server.serving.ServerConfig;
 import io.jsock.server.serving.Serving;
@@ -21,8 +22,6 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -46,8 +45,7 @@ public final class TcpServer implements Server {
     private final Design design;
     private final Serving serving;
     private final Bound bound; // null for an inherited listener: its file (if any) is its owner's
-    private final AtomicBoolean closing = new AtomicBoolean();
-    private final CountDownLatch closed = new CountDownLatch(1);
+    private final CloseOnce closing = new CloseOnce();
 
     private TcpServer(ServerConfig config, Socket listener, SockAddr localAddress, Design design, Serving serving, Bound bound) {
         this.config = config;
@@ -138,20 +136,12 @@ public final class TcpServer implements Server {
      */
     @Override
     public void close() {
-        if (!closing.compareAndSet(false, true)) {
-            awaitClosed();
-            return;
-        }
-        try {
+        closing.close(() -> {
             serving.markStopping();
             listener.close();
             design.stop(System.nanoTime() + config.grace().toNanos());
             if (bound != null) bound.removeFile(); // a clean stop leaves no socket file behind
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            closed.countDown();
-        }
+        });
     }
 
     /**
@@ -160,16 +150,7 @@ public final class TcpServer implements Server {
      */
     @Override
     public void awaitClosed() {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                closed.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) Thread.currentThread().interrupt();
+        closing.await();
     }
 
     /** Builds and starts a server. Not thread-safe: one thread configures it and calls {@link #start()}. */
