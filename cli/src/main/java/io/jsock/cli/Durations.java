@@ -22,7 +22,7 @@ final class Durations implements CommandLine.ITypeConverter<Duration> {
     private static final Pattern TEXT = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m)");
 
     /** Text that is not a duration; {@link Errors} prints it as {@code bad OPTION 'TEXT'; expected ...}. */
-    static final class BadDuration extends CommandLine.TypeConversionException {
+    static final class BadDuration extends Errors.BadValue {
         BadDuration(String expected) {
             super(expected);
         }

@@ -29,16 +29,26 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
 
     /**
      * A command line picocli could not parse: one line naming the problem and where the usage is, exit 2.
-     * A bad duration says which option and what it accepts: {@code bad --grace 'soon'; expected ...}.
+     * A bad value (a duration, a mode, ...) says which option and what it accepts: {@code bad --grace 'soon'; expected ...}.
      */
     static int badUsage(CommandLine.ParameterException e, String[] args) {
         CommandLine cl = e.getCommandLine();
-        if (e.getCause() instanceof Durations.BadDuration bad && e.getArgSpec() instanceof CommandLine.Model.OptionSpec o) {
+        if (e.getCause() instanceof BadValue bad && e.getArgSpec() instanceof CommandLine.Model.OptionSpec o) {
             cl.getErr().println("jsock: bad " + o.longestName() + " '" + e.getValue() + "'; " + bad.getMessage());
             return USAGE;
         }
         cl.getErr().println("jsock: " + e.getMessage() + " (see: " + cl.getCommandSpec().qualifiedName() + " --help)");
         return USAGE;
+    }
+
+    /**
+     * A converter's refusal of an option's text: its message says what is accepted ({@code expected
+     * ...}); {@link #badUsage} prints it after the option's name and the text.
+     */
+    static class BadValue extends CommandLine.TypeConversionException {
+        BadValue(String expected) {
+            super(expected);
+        }
     }
 
     static int exitCode(Throwable t) {

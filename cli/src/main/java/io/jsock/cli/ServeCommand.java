@@ -1,13 +1,20 @@
 package io.jsock.cli;
 
+import io.jsock.server.Endpoint;
 import io.jsock.server.Model;
+import io.jsock.server.Server;
 import io.jsock.server.Service;
 import io.jsock.server.TcpServer;
+import io.jsock.socket.SocketType;
 import java.io.PrintWriter;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -65,9 +72,22 @@ final class ServeCommand implements Callable<Integer> {
     @Parameters(index = "1..*", paramLabel = "CMD", description = "with exec, after --: the program and its arguments (argv, no shell)")
     List<String> command = List.of();
 
-    @Option(names = "--bind", paramLabel = "ADDR:PORT", defaultValue = "127.0.0.1:9877",
-            description = "where to listen (default ${DEFAULT-VALUE}); port 0: any free port; every interface: 0.0.0.0:PORT or [::]:PORT")
-    String bind;
+    /** Where to listen when --bind is not given. */
+    static final String DEFAULT_BIND = "127.0.0.1:9877";
+
+    @Option(names = "--bind", paramLabel = "ENDPOINT",
+            description = {"where to listen; repeat for several (default " + DEFAULT_BIND + "):",
+                "  HOST:PORT         TCP: 127.0.0.1:9877, [::1]:9877; port 0: any free port",
+                "                    every interface, said explicitly: 0.0.0.0:PORT, *:PORT, [::]:PORT",
+                "  udp:HOST:PORT     UDP (datagram services)",
+                "  /PATH, ./PATH     a Unix stream socket; @NAME: an abstract one",
+                "  seqpacket:PATH    a Unix seqpacket socket (also seqpacket:@NAME)",
+                "  dgram:PATH        a Unix datagram socket (also dgram:@NAME)"})
+    List<String> binds = new ArrayList<>();
+
+    @Option(names = "--socket-mode", paramLabel = "MODE", converter = SocketModes.class,
+            description = "permissions of the Unix socket files made for --bind, octal (e.g. 660); default: what the umask leaves")
+    Set<PosixFilePermission> socketMode;
 
     @Option(names = "--model", paramLabel = "M",
             description = "the concurrency model (default virtual; process for exec)")
@@ -90,18 +110,14 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        TcpServer.Builder b = TcpServer.builder()
-                .bind(bind)
-                .backlog(backlog)
-                .maxConnections(maxConnections)
-                .grace(grace);
+        List<Endpoint> endpoints = new ArrayList<>();
+        for (String b : binds.isEmpty() ? List.of(DEFAULT_BIND) : binds) endpoints.add(Endpoint.parse(b));
         Model m;
+        Service s = null;
         if (service.equals(EXEC)) {
             if (command.isEmpty()) throw new IllegalArgumentException("serve exec needs a program: jsock serve exec [OPTIONS] -- CMD ARGS...");
             m = model == null ? EXEC_MODEL : Model.parse(model);
-            b.command(command);
         } else {
-            Service s;
             try {
                 s = Service.parse(service);
             } catch (IllegalArgumentException e) {
@@ -112,43 +128,64 @@ final class ServeCommand implements Callable<Integer> {
                         + "); to run a program per connection: jsock serve exec -- CMD ARGS...");
             }
             m = model == null ? DEFAULT_MODEL : Model.parse(model);
-            b.handler(s);
         }
-        b.model(m);
-        if (verbose) {
-            b.log(line -> {
+        Consumer<String> log = verbose ? line -> {
+            synchronized (err) {
+                err.println("jsock: " + line);
+                err.flush();
+            }
+        } : null;
+        try (Servers servers = new Servers()) {
+            for (Endpoint e : endpoints) {
+                Server started = e.type() == SocketType.DGRAM ? startDatagram(e, s, log)
+                        : streamServer(m, s, log).bind(e).start();
+                servers.add(started);
                 synchronized (err) {
-                    err.println("jsock: " + line);
+                    err.println("listening on " + started.endpoint() + " (model " + m + ", backlog " + backlog + ")");
                     err.flush();
                 }
-            });
-        }
-        try (TcpServer server = b.start()) {
-            stopOnSignals(server, err);
-            err.println("listening on " + server.localAddress() + " (model " + m + ", backlog " + backlog + ")");
-            err.flush();
-            server.awaitClosed();
+            }
+            stopOnSignals(servers, m, err);
+            servers.awaitClosed();
         }
         return 0;
+    }
+
+    /** A TcpServer's builder with every option of the command but where it listens. */
+    private TcpServer.Builder streamServer(Model m, Service s, Consumer<String> log) {
+        TcpServer.Builder b = TcpServer.builder()
+                .model(m)
+                .backlog(backlog)
+                .maxConnections(maxConnections)
+                .grace(grace)
+                .socketMode(socketMode)
+                .log(log);
+        if (s == null) b.command(command);
+        else b.handler(s);
+        return b;
+    }
+
+    private Server startDatagram(Endpoint e, Service s, Consumer<String> log) {
+        throw new IllegalArgumentException("datagram endpoints (" + e + ") are not served yet");
     }
 
     /**
      * SIGINT and SIGTERM start the ordered stop in a thread of its own and let {@link #call} return 0.
      * (A shutdown hook would not do: the JVM exits 128+signal after running hooks.)
      */
-    private static void stopOnSignals(TcpServer server, PrintWriter err) {
+    private void stopOnSignals(Servers servers, Model m, PrintWriter err) {
         AtomicBoolean stopping = new AtomicBoolean();
         for (String name : List.of("INT", "TERM")) {
             Signal.handle(new Signal(name), sig -> {
                 if (!stopping.compareAndSet(false, true)) return; // already stopping; the grace period bounds it
                 synchronized (err) {
                     // prefork's workers hold their connections: this process has no count of them
-                    String inFlight = server.model() instanceof Model.Prefork ? "connections"
-                            : server.activeConnections() + " connection(s)";
-                    err.println("jsock: SIG" + sig.getName() + ": stopping; " + inFlight + " in flight get up to " + show(server.grace()));
+                    String inFlight = m instanceof Model.Prefork ? "connections"
+                            : servers.activeConnections() + " connection(s)";
+                    err.println("jsock: SIG" + sig.getName() + ": stopping; " + inFlight + " in flight get up to " + show(grace));
                     err.flush();
                 }
-                Thread.ofPlatform().name("jsock-stop").start(server::close);
+                Thread.ofPlatform().name("jsock-stop").start(servers::close);
             });
         }
     }

@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.io.TempDir;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -143,11 +145,66 @@ class ServeCommandTest {
         "2 | jsock: a command runs per connection only with the process or prefork model, not thread | serve exec --model thread -- cat",
         "2 | jsock: service echo takes no command (cat); to run a program per connection: jsock serve exec -- CMD ARGS... | serve echo -- cat",
         "2 | jsock: Unknown option: '--port' (see: jsock serve --help)                         | serve echo --port 7",
+        "2 | jsock: bad --socket-mode '999'; expected octal permissions such as 660 or 0600 (owner, group, others) | serve echo --socket-mode 999",
     })
     void badInputGetsOneLineSayingWhatIsAcceptedAndExitStatus2(int exit, String message, String args) {
         Result r = inProcess(args.split(" "));
         assertThat(r.err()).isEqualTo(message + System.lineSeparator());
         assertThat(r.exit()).isEqualTo(exit);
+    }
+
+    @Test
+    void severalBindsAreServedAtOnceEachWithItsListeningLineAndTheirFilesGoAtStop(@TempDir Path dir) throws Exception {
+        Path stream = dir.resolve("echo.sock");
+        Path records = dir.resolve("records.sock");
+        try (ServeProcess s = ServeProcess.start("serve", "echo", "--bind", "127.0.0.1:0", "--bind", stream.toString(),
+                "--bind", "seqpacket:" + records, "--bind", "[::1]:0", "--socket-mode", "600")) {
+            String second = s.awaitLine(l -> l.startsWith("listening on [::1]:"));
+            assertThat(s.err).anyMatch(l -> l.equals("listening on " + stream + " (model virtual, backlog 128)"));
+            assertThat(s.err).anyMatch(l -> l.equals("listening on seqpacket:" + records + " (model virtual, backlog 128)"));
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(stream))).isEqualTo("rw-------");
+            byte[] hello = "hello, several\n".getBytes(StandardCharsets.US_ASCII);
+            assertThat(client(nc(s.port()), hello)).isEqualTo(hello);
+            assertThat(client(List.of("nc", "-N", "-U", stream.toString()), hello)).isEqualTo(hello);
+            int v6 = SockAddr.parse(second.split(" ")[2]).port();
+            assertThat(client(List.of("nc", "-N", "::1", Integer.toString(v6)), hello)).isEqualTo(hello);
+            assertThat(client(List.of("socat", "-t", "30", "-", "UNIX-CONNECT:" + records + ",type=5"), hello)).isEqualTo(hello);
+            s.signal("TERM");
+            assertThat(s.awaitExit()).isZero();
+        }
+        assertThat(stream).doesNotExist();
+        assertThat(records).doesNotExist();
+    }
+
+    @Test
+    void aSecondServerOnALiveUnixSocketIsRefusedAndAStaleOneIsTakenOver(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("x.sock");
+        try (ServeProcess first = ServeProcess.start("serve", "echo", "--bind", file.toString())) {
+            Result r = inProcess("serve", "echo", "--bind", file.toString());
+            assertThat(r.err()).isEqualTo("jsock: bind " + file + ": EADDRINUSE (Address already in use): a server is accepting on it; stop it first"
+                    + System.lineSeparator());
+            assertThat(r.exit()).isEqualTo(1);
+            first.process.destroyForcibly(); // SIGKILL: no clean stop, the file stays behind
+            first.process.waitFor();
+            assertThat(file).exists();
+        }
+        try (ServeProcess again = ServeProcess.start("serve", "echo", "--bind", file.toString())) {
+            byte[] hello = "restarted\n".getBytes(StandardCharsets.US_ASCII);
+            assertThat(client(List.of("nc", "-N", "-U", file.toString()), hello)).isEqualTo(hello);
+            again.signal("TERM");
+            assertThat(again.awaitExit()).isZero();
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        ":9877         | say which interfaces: 0.0.0.0:9877 or *:9877 (every IPv4 one), [::]:9877 (IPv6), 127.0.0.1:9877 (loopback)",
+        "udp:/tmp/x    | udp: takes an IP address and port; a Unix socket is a path behind dgram: (dgram:/tmp/x)",
+    })
+    void anUnclearBindSaysWhatToWrite(String bind, String why) {
+        Result r = inProcess("serve", "echo", "--bind", bind);
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).startsWith("jsock: bad address '" + bind + "' (" + why + "); expected ").hasLineCount(1);
     }
 
     @Test

@@ -84,7 +84,7 @@ public record Endpoint(SocketType type, SockAddr address) {
         SockAddr a = address(text, rest);
         if (a.family() == Family.LOCAL) {
             throw bad(text, prefix + ": takes an IP address and port; a Unix socket is a path"
-                    + (prefix.equals("udp") ? " behind dgram: (dgram:/run/x.sock)" : ""));
+                    + (prefix.equals("udp") ? " behind dgram: (dgram:" + rest + ")" : ""));
         }
         return a;
     }

@@ -4,6 +4,7 @@ import io.jsock.server.epoll.EventLoops;
 import io.jsock.server.event.EventHandler;
 import io.jsock.server.serving.Warmup;
 
+import io.jsock.server.serving.Bound;
 import io.jsock.server.serving.Design;
 import io.jsock.server.serving.ServerConfig;
 import io.jsock.server.serving.Serving;
@@ -16,8 +17,10 @@ import io.jsock.socket.Socket;
 import io.jsock.socket.SocketType;
 import java.io.IOException;
 import java.time.Duration;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -42,11 +45,13 @@ public final class TcpServer implements Server {
     private final SockAddr localAddress;
     private final Design design;
     private final Serving serving;
+    private final Bound bound; // null for an inherited listener: its file (if any) is its owner's
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
 
-    private TcpServer(ServerConfig config, Socket listener, SockAddr localAddress, Design design, Serving serving) {
+    private TcpServer(ServerConfig config, Socket listener, SockAddr localAddress, Design design, Serving serving, Bound bound) {
         this.config = config;
+        this.bound = bound;
         this.listener = listener;
         this.localAddress = localAddress;
         this.design = design;
@@ -141,6 +146,7 @@ public final class TcpServer implements Server {
             serving.markStopping();
             listener.close();
             design.stop(System.nanoTime() + config.grace().toNanos());
+            if (bound != null) bound.removeFile(); // a clean stop leaves no socket file behind
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -168,7 +174,9 @@ public final class TcpServer implements Server {
 
     /** Builds and starts a server. Not thread-safe: one thread configures it and calls {@link #start()}. */
     public static final class Builder {
-        private SockAddr bind = SockAddr.loopback4(9877); // UNP's SERV_PORT, on loopback only
+        private Endpoint endpoint = Endpoint.stream(SockAddr.loopback4(9877)); // UNP's SERV_PORT, on loopback only
+        private Socket inherited;
+        private Set<PosixFilePermission> socketMode;
         private int backlog = 128;
         private Model model = Model.VIRTUAL;
         private Handler handler;
@@ -188,20 +196,71 @@ public final class TcpServer implements Server {
          * @throws NullPointerException if {@code address} is null
          */
         public Builder bind(SockAddr address) {
-            this.bind = Objects.requireNonNull(address);
+            return bind(Endpoint.stream(address));
+        }
+
+        /**
+         * Where to listen: a TCP address, a Unix stream socket or a Unix seqpacket socket. A Unix socket
+         * file left by a server that is gone (nothing accepts on it) is removed first; at a clean stop
+         * the file is removed.
+         *
+         * @param endpoint a stream or seqpacket endpoint
+         * @return this builder
+         * @throws IllegalArgumentException for a datagram endpoint (a datagram server serves it)
+         * @throws NullPointerException if {@code endpoint} is null
+         */
+        public Builder bind(Endpoint endpoint) {
+            if (endpoint.type() == SocketType.DGRAM) {
+                throw new IllegalArgumentException(endpoint + " is a datagram endpoint: a DatagramServer serves it, not a TcpServer");
+            }
+            this.endpoint = endpoint;
+            this.inherited = null;
             return this;
         }
 
         /**
          * The address to listen on, as text.
          *
-         * @param address in {@link SockAddr#parse}'s form: {@code 127.0.0.1:9877}, {@code [::]:9877}, {@code *:0}
+         * @param address in {@link Endpoint#parse}'s form: {@code 127.0.0.1:9877}, {@code [::]:9877}, {@code *:0},
+         *     {@code /run/x.sock}, {@code seqpacket:@name}
          * @return this builder
-         * @throws IllegalArgumentException if the text is not an address
+         * @throws IllegalArgumentException if the text is not an address, or names a datagram endpoint
          * @throws NullPointerException if {@code address} is null
          */
         public Builder bind(String address) {
-            return bind(SockAddr.parse(address));
+            return bind(Endpoint.parse(address));
+        }
+
+        /**
+         * Serves a socket that is already bound, such as one inherited from systemd (LISTEN_FDS) or
+         * inetd's {@code wait} style: listen(2) is called on it unless it listens already. The server
+         * closes it at the end but never shuts it down (other processes may hold it) and never removes
+         * its file.
+         *
+         * @param listener a bound stream or seqpacket socket; the server owns it from {@link #start()} on
+         * @return this builder
+         * @throws IllegalArgumentException if it is not a stream or seqpacket socket
+         * @throws NullPointerException if {@code listener} is null
+         */
+        public Builder listener(Socket listener) {
+            if (listener.type() != SocketType.STREAM && listener.type() != SocketType.SEQPACKET) {
+                throw new IllegalArgumentException("a TcpServer serves a stream or seqpacket socket, not " + listener.type() + " (" + listener + ")");
+            }
+            this.inherited = listener;
+            return this;
+        }
+
+        /**
+         * The permissions of the Unix socket file the server makes (a client needs write permission on
+         * it to connect), like systemd's {@code SocketMode=}. Without it, the file gets what the umask
+         * leaves.
+         *
+         * @param mode the permissions, e.g. {@code PosixFilePermissions.fromString("rw-rw----")}; null: the umask's
+         * @return this builder
+         */
+        public Builder socketMode(Set<PosixFilePermission> mode) {
+            this.socketMode = mode == null ? null : Set.copyOf(mode);
+            return this;
         }
 
         /**
@@ -338,28 +397,37 @@ public final class TcpServer implements Server {
                 throw new IllegalArgumentException("a command runs per connection only with the " + modelsThat(Model::runsCommands)
                         + " model, not " + model);
             }
-            ServerConfig config = new ServerConfig(bind, backlog, model, handler, command, maxConnections, grace, log, eventHandler);
+            SockAddr address = inherited != null ? inherited.getsockname() : endpoint.address();
+            // epoll:N may give each loop a listener of its own on this port: all must ask before bind. Not
+            // for an inherited listener: the one socket systemd or inetd made is the one that is served.
+            boolean perLoop = inherited == null && model.listenerPerLoop(address.family(), maxConnections);
+            ServerConfig config = new ServerConfig(address, backlog, model, handler, command, maxConnections, grace, log,
+                    eventHandler, perLoop);
             Warmup.once();
-            Family family = bind.family();
-            Socket listener = Socket.open(family, SocketType.STREAM, Protocol.DEFAULT);
+            Bound bound = null;
+            Socket listener;
+            if (inherited != null) {
+                listener = inherited;
+            } else {
+                if (perLoop) EventLoops.refuseSharedPort(address);
+                bound = Bound.open(endpoint, perLoop, socketMode);
+                listener = bound.socket();
+            }
             boolean success = false;
             try {
-                if (family != Family.LOCAL) listener.setOption(SockOpt.SO_REUSEADDR, true);
-                // epoll:N may give each loop a listener of its own on this port: all must ask before bind.
-                if (model.listenerPerLoop(family, maxConnections)) {
-                    EventLoops.refuseSharedPort(bind);
-                    listener.setOption(SockOpt.SO_REUSEPORT, true);
-                }
-                listener.bind(bind);
-                listener.listen(backlog);
+                // An inherited socket may come listening (systemd's Accept=no) or only bound: listen on it then.
+                if (inherited == null || !inherited.getOption(SockOpt.SO_ACCEPTCONN)) listener.listen(backlog);
                 SockAddr local = listener.getsockname();
                 Serving serving = new Serving(config, listener);
                 Design design = Designs.of(model);
                 design.start(serving);
                 success = true;
-                return new TcpServer(config, listener, local, design, serving);
+                return new TcpServer(config, listener, local, design, serving, bound);
             } finally {
-                if (!success) listener.close();
+                if (!success) {
+                    listener.close();
+                    if (bound != null) bound.removeFile();
+                }
             }
         }
 

@@ -29,7 +29,12 @@ public final class Clients {
     public static final Duration READ_LIMIT = Duration.ofSeconds(60);
 
     public static Socket connect(SockAddr to) throws IOException {
-        Socket c = Socket.open(Family.INET, SocketType.STREAM, Protocol.DEFAULT);
+        return connect(to, SocketType.STREAM);
+    }
+
+    /** A client of {@code type} (stream or seqpacket) connected to {@code to}, reads limited to {@link #READ_LIMIT}. */
+    public static Socket connect(SockAddr to, SocketType type) throws IOException {
+        Socket c = Socket.open(to.family(), type, Protocol.DEFAULT);
         try {
             c.setTimeout(READ_LIMIT);
             c.connect(to);

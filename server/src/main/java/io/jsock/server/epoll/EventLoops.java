@@ -63,7 +63,7 @@ public final class EventLoops implements Design {
     public void start(Serving serving) throws IOException {
         EventHandler.Factory factory = factoryFor(serving.config);
         ServerConfig config = serving.config;
-        boolean reusePort = model.listenerPerLoop(config.bind().family(), config.maxConnections());
+        boolean reusePort = config.perLoopListeners();
         boolean success = false;
         try {
             for (int i = 0; i < n; i++) {

@@ -1,0 +1,44 @@
+package io.jsock.cli;
+
+import io.jsock.server.Server;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The servers one {@code jsock serve} runs, one per endpoint: started one after the other (a failure
+ * closes the ones already started), stopped all at once (each gets the whole grace period, not a
+ * share of it).
+ */
+final class Servers implements AutoCloseable {
+    /** Every server started so far, in --bind order. Guarded by this. */
+    private final List<Server> servers = new ArrayList<>();
+
+    /** Adds a server that has started; it is closed with the others. */
+    synchronized void add(Server s) {
+        servers.add(s);
+    }
+
+    synchronized List<Server> all() {
+        return List.copyOf(servers);
+    }
+
+    /** {@return connections being served now, by every server of this process} */
+    int activeConnections() {
+        int n = 0;
+        for (Server s : all()) n += s.activeConnections();
+        return n;
+    }
+
+    /** Closes every server in a thread of its own and returns when all have finished. Safe to call more than once. */
+    @Override
+    public void close() {
+        List<Server> all = all();
+        for (Server s : all) Thread.ofPlatform().name("jsock-stop-" + s.endpoint()).start(s::close);
+        awaitClosed(); // each close runs to its end: the wait keeps an interrupt for later, as Server.awaitClosed does
+    }
+
+    /** Blocks until every server has been closed (by {@link #close()} or otherwise). */
+    void awaitClosed() {
+        for (Server s : all()) s.awaitClosed();
+    }
+}
