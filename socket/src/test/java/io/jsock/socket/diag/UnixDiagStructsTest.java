@@ -2,8 +2,8 @@ package io.jsock.socket.diag;
 
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jsock.socket.Gcc;
 import io.jsock.socket.SockAddr;
 import io.jsock.socket.SocketType;
 import io.jsock.socket.TcpState;
@@ -12,18 +12,12 @@ import io.jsock.socket.diag.SockDiagStructs.RtAttr;
 import io.jsock.socket.diag.UnixDiagStructs.UnixDiagMsg;
 import io.jsock.socket.diag.UnixDiagStructs.UnixDiagReq;
 import io.jsock.socket.diag.UnixDiagStructs.UnixDiagRqlen;
-import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,7 +48,7 @@ class UnixDiagStructsTest {
 
     @Test
     void theLayoutsAreWhatGccSaysOnThisMachine() throws Exception {
-        String out = gcc();
+        String out = Gcc.run(PROGRAM);
         int checked = 0;
         for (String line : out.split("\n")) {
             String[] w = line.trim().split(" ");
@@ -193,33 +187,5 @@ class UnixDiagStructsTest {
 
     private static ByteBuffer raw(MemorySegment s) {
         return ByteBuffer.wrap(s.toArray(ValueLayout.JAVA_BYTE)).order(ByteOrder.LITTLE_ENDIAN);
-    }
-
-    /** Compiles and runs {@link #PROGRAM}: its output; the test is skipped where gcc is not installed. */
-    private static String gcc() throws IOException, InterruptedException {
-        Path dir = Files.createTempDirectory("jsock-unix-diag");
-        try {
-            Path source = Files.writeString(dir.resolve("unix_diag.c"), PROGRAM);
-            Path program = dir.resolve("unix_diag");
-            assumeTrue(run(dir, "gcc", "-o", program.toString(), source.toString()) != null, "skipped: gcc is not installed");
-            return run(dir, program.toString());
-        } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-            }
-        }
-    }
-
-    private static String run(Path dir, String... command) throws IOException, InterruptedException {
-        Process p;
-        try {
-            p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        } catch (IOException notInstalled) {
-            return null;
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as(String.join(" ", command) + " ends").isTrue();
-        assertThat(p.exitValue()).as(String.join(" ", command) + ": " + out).isZero();
-        return out;
     }
 }
