@@ -80,13 +80,15 @@ public record TcpInfo(TcpState state, int retransmits, int probes, int backoff, 
 
     /**
      * The bytes the peer sent that arrived in order ({@code tcpi_bytes_received}), less the FIN that
-     * the kernel counts as one when it came.
+     * the kernel counts as one when it came. A socket still held in CLOSE got there by the FINs of both
+     * ends (FIN_WAIT2 or LAST_ACK, then CLOSE) or by a reset or a timeout: this takes the first; the
+     * caller that knows of a reset (SO_ERROR) reads {@link #bytesReceived()} instead.
      *
      * @return the data bytes received
      */
     public long dataReceived() {
         boolean finIn = state == TcpState.CLOSE_WAIT || state == TcpState.LAST_ACK || state == TcpState.CLOSING
-                || state == TcpState.TIME_WAIT;
+                || state == TcpState.TIME_WAIT || state == TcpState.CLOSE;
         return bytesReceived - (finIn ? 1 : 0);
     }
 

@@ -60,6 +60,7 @@ class TcpInfoLayoutTest {
         assertThat(info(TcpState.ESTABLISHED, -1, -1, -1, 0).bytesWritten()).isEqualTo(-1);
         assertThat(info(TcpState.CLOSE_WAIT, 0, 0, 0, 13).dataReceived()).as("the peer's FIN counted one").isEqualTo(12);
         assertThat(info(TcpState.ESTABLISHED, 0, 0, 0, 13).dataReceived()).isEqualTo(13);
+        assertThat(info(TcpState.CLOSE, 0, 0, 0, 1).dataReceived()).as("held in CLOSE after both FINs").isZero();
     }
 
     private static TcpInfo info(TcpState state, long notsent, long sent, long retrans, long received) {
