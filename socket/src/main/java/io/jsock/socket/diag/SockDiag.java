@@ -89,8 +89,13 @@ public final class SockDiag {
      * @throws IOException as {@link #tcp(Set)}
      */
     public static List<DiagSocket> tcp(Set<TcpState> states, int port) throws IOException {
-        List<DiagSocket> all = new ArrayList<>(dump(Family.INET, Protocol.TCP, states, port));
-        all.addAll(dump(Family.INET6, Protocol.TCP, states, port));
+        return inet(Protocol.TCP, states, port);
+    }
+
+    /** The sockets of {@code protocol}: IPv4's dump, then IPv6's. */
+    private static List<DiagSocket> inet(Protocol protocol, Set<TcpState> states, int port) throws IOException {
+        List<DiagSocket> all = new ArrayList<>(dump(Family.INET, protocol, states, port));
+        all.addAll(dump(Family.INET6, protocol, states, port));
         return all;
     }
 
@@ -119,9 +124,7 @@ public final class SockDiag {
      * @throws IOException as {@link #tcp(Set)}
      */
     public static List<DiagSocket> udp(Set<TcpState> states, int port) throws IOException {
-        List<DiagSocket> all = new ArrayList<>(dump(Family.INET, Protocol.UDP, states, port));
-        all.addAll(dump(Family.INET6, Protocol.UDP, states, port));
-        return all;
+        return inet(Protocol.UDP, states, port);
     }
 
     /**
