@@ -2,6 +2,7 @@ package io.jsock.cli;
 
 import io.jsock.server.DatagramServer;
 import io.jsock.server.Endpoint;
+import io.jsock.server.LogEvent;
 import io.jsock.server.Model;
 import io.jsock.server.Server;
 import io.jsock.server.Service;
@@ -119,9 +120,14 @@ final class ServeCommand implements Callable<Integer> {
             description = "udp: also answer sources on ports below 1024 (default: not; 7, 13, 19 and 37 never: reflection loops)")
     boolean replyToPrivilegedPorts;
 
-    @Option(names = {"-v", "--verbose"}, description = "one line per connection opened and closed (datagrams: per datagram answered, "
-            + "per program run, per source not answered every 10 s)")
+    @Option(names = {"-v", "--verbose"}, description = "one line per connection opened and closed, each line with an RFC 3339 time stamp (UTC); "
+            + "datagrams: per datagram answered, per program run, per source not answered every 10 s")
     boolean verbose;
+
+    @Option(names = "--log-format", paramLabel = "F", defaultValue = "text",
+            description = {"text (default) or json: one JSON object per line (time, event, conn, peer, local,",
+                "bytes_in, bytes_out, duration_ms, why, message), the listening and stopping lines too"})
+    String logFormat;
 
     @Override
     public Integer call() throws Exception {
@@ -145,12 +151,8 @@ final class ServeCommand implements Callable<Integer> {
             }
             m = model == null ? DEFAULT_MODEL : Model.parse(model);
         }
-        Consumer<String> log = verbose ? line -> {
-            synchronized (err) {
-                err.println("jsock: " + line);
-                err.flush();
-            }
-        } : null;
+        ServeLog serveLog = new ServeLog(err, logFormat(), verbose);
+        Consumer<LogEvent> log = serveLog.connections();
         if (ratePerSource != null && ratePerSource < 1) {
             throw new IllegalArgumentException("bad --rate-per-source " + ratePerSource + "; expected replies per second, 1 or more");
         }
@@ -161,26 +163,24 @@ final class ServeCommand implements Callable<Integer> {
                 Server started = dgram ? datagramServer(dgramModel, s, log).bind(e).start()
                         : streamServer(m, s, log).bind(e).start();
                 servers.add(started);
-                synchronized (err) {
-                    err.println("listening on " + started.endpoint() + " (model " + (dgram ? datagramLine(dgramModel, s) : m + ", backlog " + backlog) + ")");
-                    err.flush();
-                }
+                serveLog.listening(started.endpoint().address(), "listening on " + started.endpoint() + " (model "
+                        + (dgram ? datagramLine(dgramModel, s) : m + ", backlog " + backlog) + ")");
             }
-            stopOnSignals(servers, m, err);
+            stopOnSignals(servers, m, serveLog);
             servers.awaitClosed();
         }
         return 0;
     }
 
     /** A TcpServer's builder with every option of the command but where it listens. */
-    private TcpServer.Builder streamServer(Model m, Service s, Consumer<String> log) {
+    private TcpServer.Builder streamServer(Model m, Service s, Consumer<LogEvent> log) {
         TcpServer.Builder b = TcpServer.builder()
                 .model(m)
                 .backlog(backlog)
                 .maxConnections(maxConnections)
                 .grace(grace)
                 .socketMode(socketMode)
-                .log(log);
+                .events(log);
         if (s == null) b.command(command);
         else b.handler(s);
         return b;
@@ -220,14 +220,14 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     /** A DatagramServer's builder with every option of the command but where it serves. */
-    private DatagramServer.Builder datagramServer(Model m, Service s, Consumer<String> log) {
+    private DatagramServer.Builder datagramServer(Model m, Service s, Consumer<LogEvent> log) {
         DatagramServer.Builder b = DatagramServer.builder()
                 .workers(workers(m))
                 .grace(grace)
                 .socketMode(socketMode)
                 .replyToPrivilegedPorts(replyToPrivilegedPorts)
                 .ratePerSource(ratePerSource == null ? DatagramServer.DEFAULT_RATE_PER_SOURCE : ratePerSource)
-                .log(log);
+                .events(log);
         if (s == null) b.command(command);
         else b.service(s);
         return b;
@@ -237,21 +237,26 @@ final class ServeCommand implements Callable<Integer> {
      * SIGINT and SIGTERM start the ordered stop in a thread of its own and let {@link #call} return 0.
      * (A shutdown hook would not do: the JVM exits 128+signal after running hooks.)
      */
-    private void stopOnSignals(Servers servers, Model m, PrintWriter err) {
+    private void stopOnSignals(Servers servers, Model m, ServeLog log) {
         AtomicBoolean stopping = new AtomicBoolean();
         for (String name : List.of("INT", "TERM")) {
             Signal.handle(new Signal(name), sig -> {
                 if (!stopping.compareAndSet(false, true)) return; // already stopping; the grace period bounds it
-                synchronized (err) {
-                    // prefork's workers hold their connections: this process has no count of them
-                    String inFlight = m instanceof Model.Prefork ? "connections"
-                            : servers.activeConnections() + " connection(s)";
-                    err.println("jsock: SIG" + sig.getName() + ": stopping; " + inFlight + " in flight get up to " + show(grace));
-                    err.flush();
-                }
+                // prefork's workers hold their connections: this process has no count of them
+                String inFlight = m instanceof Model.Prefork ? "connections" : servers.activeConnections() + " connection(s)";
+                log.stopping("SIG" + sig.getName() + ": stopping; " + inFlight + " in flight get up to " + show(grace));
                 Thread.ofPlatform().name("jsock-stop").start(servers::close);
             });
         }
+    }
+
+    /** {@code --log-format}: text or json, or one line saying so and exit 2. */
+    private ServeLog.Format logFormat() {
+        return switch (logFormat) {
+            case "text" -> ServeLog.Format.TEXT;
+            case "json" -> ServeLog.Format.JSON;
+            default -> throw new IllegalArgumentException("unknown --log-format '" + logFormat + "'; expected text or json");
+        };
     }
 
     private static String show(Duration d) {

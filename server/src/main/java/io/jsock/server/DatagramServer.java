@@ -157,7 +157,7 @@ public final class DatagramServer implements Server {
         private List<String> command;
         private int workers = 1;
         private Duration grace = Duration.ofSeconds(5);
-        private Consumer<String> log;
+        private Consumer<LogEvent> events;
         private boolean replyToPrivilegedPorts;
         private int ratePerSource = DEFAULT_RATE_PER_SOURCE;
 
@@ -298,13 +298,26 @@ public final class DatagramServer implements Server {
         /**
          * Where one line per datagram answered, per program run, and per source not answered (once per
          * ten seconds) goes, and the server's warnings (default: nowhere; warnings then go to {@link
-         * System.Logger} {@code io.jsock.server}). Called from several threads at once: it must be thread-safe.
+         * System.Logger} {@code io.jsock.server}). Called from several threads at once: it must be
+         * thread-safe. The last of this and {@link #events} called wins.
          *
          * @param log the consumer of lines, or null for none
          * @return this builder
          */
         public Builder log(Consumer<String> log) {
-            this.log = log;
+            this.events = log == null ? null : e -> log.accept(e.text());
+            return this;
+        }
+
+        /**
+         * Where the same lines as {@link #log}'s go, as {@link LogEvent}s (info, or warning), with the
+         * source's address as the peer where they are about one.
+         *
+         * @param events the consumer of events, or null for none
+         * @return this builder
+         */
+        public Builder events(Consumer<LogEvent> events) {
+            this.events = events;
             return this;
         }
 
@@ -349,7 +362,7 @@ public final class DatagramServer implements Server {
             if (command != null && workers > 1) {
                 throw new IllegalArgumentException("a command serves datagrams one run at a time (inetd's wait), not with " + workers + " workers");
             }
-            DatagramConfig config = new DatagramConfig(service, command, workers, grace, log, replyToPrivilegedPorts, ratePerSource);
+            DatagramConfig config = new DatagramConfig(service, command, workers, grace, events, replyToPrivilegedPorts, ratePerSource);
             Warmup.once();
             Bound bound = inherited == null ? Bound.open(endpoint, false, socketMode) : null;
             Socket socket = inherited != null ? inherited : bound.socket();

@@ -1,5 +1,6 @@
 package io.jsock.server.datagram;
 
+import io.jsock.server.LogEvent;
 import io.jsock.server.Service;
 import java.time.Duration;
 import java.util.List;
@@ -13,9 +14,9 @@ import java.util.function.Consumer;
  * @param command                the program run inetd {@code wait} style, or null
  * @param workers                how many loops read the one socket (1: one platform thread)
  * @param grace                  how long an exchange (or the program) in flight may finish at close
- * @param log                    where -v lines go, or null
+ * @param events                 where -v lines go, as events, or null
  * @param replyToPrivilegedPorts whether sources on ports below 1024 are answered
  * @param ratePerSource          replies per second to one source address at most
  */
 public record DatagramConfig(Service service, List<String> command, int workers, Duration grace,
-        Consumer<String> log, boolean replyToPrivilegedPorts, int ratePerSource) {}
+        Consumer<LogEvent> events, boolean replyToPrivilegedPorts, int ratePerSource) {}

@@ -140,14 +140,14 @@ public final class Exchanges implements DatagramDesign {
 
     /** The -v line for one datagram: {@code udp:127.0.0.1:7 < 127.0.0.1:40000: in 5 B, out 5 B}. */
     private void exchanged(SockAddr from, int in, int out) {
-        if (config.log() == null) return;
-        config.log().accept(where + " < " + from + ": in " + in + " B" + (out < 0 ? "" : ", out " + out + " B"));
+        if (config.events() == null) return;
+        Log.line(config, Level.INFO, from, where + " < " + from + ": in " + in + " B" + (out < 0 ? "" : ", out " + out + " B"));
     }
 
     /** A reply not sent: one line per source per log interval, however many it sends. */
     private void dropped(SockAddr from, long now, String why) {
         if (sources.logDue(from, now)) {
-            log(Level.DEBUG, where + " < " + from + ": " + why + " (further ones from it are counted; a line every "
+            Log.line(config, Level.DEBUG, from, where + " < " + from + ": " + why + " (further ones from it are counted; a line every "
                     + TimeUnit.NANOSECONDS.toSeconds(Sources.LOG_INTERVAL_NANOS) + " s at most)");
         }
     }
