@@ -110,9 +110,9 @@ class ServeDatagramTest {
         String upper = "import socket\ns = socket.socket(fileno=0)\nd, a = s.recvfrom(65536)\ns.sendto(d.upper(), a)\n";
         try (ServeProcess s = ServeProcess.start("serve", "exec", "--bind", "udp:127.0.0.1:0", "-v", "--", "python3", "-c", upper)) {
             assertThat(s.err.get(0)).matches(".*Z jsock: listening on udp:127\\.0\\.0\\.1:\\d+ \\(model iterative, inetd wait\\)"); // -v: time stamped
-            for (String word : List.of("first\n", "second\n")) {
-                assertThat(text(ServeCommandTest.client(List.of("nc", "-u", "-w1", "127.0.0.1", Integer.toString(s.port())), word.getBytes())))
-                        .isEqualTo(word.toUpperCase());
+            for (String word : List.of("first", "second")) { // python3 waits for the reply (up to 10 s: a python child's start)
+                assertThat(text(ServeCommandTest.client(List.of("python3", "-c", PYTHON_ASK, "127.0.0.1", Integer.toString(s.port()), word),
+                        new byte[0]))).isEqualTo(word.toUpperCase());
             }
             s.awaitLine(l -> l.matches(".*Z jsock: udp:127\\.0\\.0\\.1:\\d+: pid \\d+ \\(python3\\) exit 0"));
             s.signal("TERM");
