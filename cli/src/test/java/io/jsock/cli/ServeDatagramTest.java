@@ -83,10 +83,14 @@ class ServeDatagramTest {
                     .isEqualTo("4 True\n");
             assertThat(text(ServeCommandTest.client(List.of("python3", "-c", rdate, "tcp", Integer.toString(tcp)), new byte[0])))
                     .isEqualTo("4 True\n");
+            s.signal("TERM");
+            assertThat(s.awaitExit()).isZero();
         }
         try (ServeProcess s = ServeProcess.start("serve", "daytime", "--bind", "udp:127.0.0.1:0")) {
             assertThat(text(ServeCommandTest.client(List.of("nc", "-u", "-w1", "127.0.0.1", Integer.toString(s.port())), "?".getBytes())))
                     .matches("[A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9]\\d \\d\\d:\\d\\d:\\d\\d \\d{4}\r\n");
+            s.signal("TERM");
+            assertThat(s.awaitExit()).isZero();
         }
     }
 
