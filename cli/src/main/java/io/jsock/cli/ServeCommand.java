@@ -138,14 +138,14 @@ final class ServeCommand implements Callable<Integer> {
         ServeLog serveLog = new ServeLog(err, logFormat(), verbose);
         Consumer<LogEvent> log = serveLog.connections();
         try (Servers servers = new Servers()) {
+            stopOnSignals(servers, m, serveLog); // before the first listener: a signal while starting stops what has started
             for (Endpoint e : endpoints) {
                 Server started = e.type() == SocketType.DGRAM ? startDatagram(e, s, log)
                         : streamServer(m, s, log).bind(e).start();
-                servers.add(started);
+                if (!servers.add(started)) break; // a signal came while it started: it is closed, start no more
                 serveLog.listening(started.endpoint().address(),
                         "listening on " + started.endpoint() + " (model " + m + ", backlog " + backlog + ")");
             }
-            stopOnSignals(servers, m, serveLog);
             servers.awaitClosed();
         }
         return 0;
