@@ -158,15 +158,15 @@ final class ServeCommand implements Callable<Integer> {
         }
         Model dgramModel = endpoints.stream().anyMatch(e -> e.type() == SocketType.DGRAM) ? datagramModel(s) : null;
         try (Servers servers = new Servers()) {
+            stopOnSignals(servers, m, serveLog); // before the first listener: a signal while starting stops what has started
             for (Endpoint e : endpoints) {
                 boolean dgram = e.type() == SocketType.DGRAM;
                 Server started = dgram ? datagramServer(dgramModel, s, log).bind(e).start()
                         : streamServer(m, s, log).bind(e).start();
-                servers.add(started);
+                if (!servers.add(started)) break; // a signal came while it started: it is closed, start no more
                 serveLog.listening(started.endpoint().address(), "listening on " + started.endpoint() + " (model "
                         + (dgram ? datagramLine(dgramModel, s) : m + ", backlog " + backlog) + ")");
             }
-            stopOnSignals(servers, m, serveLog);
             servers.awaitClosed();
         }
         return 0;
