@@ -5,12 +5,17 @@ import io.jsock.server.Model;
 import io.jsock.server.Server;
 import io.jsock.server.Service;
 import io.jsock.server.TcpServer;
+import io.jsock.socket.Socket;
 import io.jsock.socket.SocketType;
+import io.jsock.socket.activation.ListenFds;
+import io.jsock.socket.activation.SdNotify;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -56,7 +61,12 @@ final class ServeCommand implements Callable<Integer> {
                 "",
                 "Examples: jsock serve echo",
                 "          jsock serve echo --bind 0.0.0.0:9877 --model pool:8 -v",
-                "          jsock serve exec --bind 127.0.0.1:0 -- cat");
+                "          jsock serve exec --bind 127.0.0.1:0 -- cat",
+                "          systemd-socket-activate -l 127.0.0.1:9555 --fdname=echo jsock serve echo",
+                "          jsock serve --inetd echo     (an inetd.conf or xinetd service line)",
+                "",
+                "Under systemd: the sockets of LISTEN_FDS are served (names from LISTEN_FDNAMES); with",
+                "NOTIFY_SOCKET set, READY=1, STATUS=, WATCHDOG=1 and STOPPING=1 are sent (Type=notify).");
     }
 
     /** {@code iterative, process, thread, virtual (default), pool[:N], ...}. */
@@ -107,11 +117,18 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "one line per connection opened and closed")
     boolean verbose;
 
+    @Option(names = "--inetd", description = {
+            "serve the socket at fd 0 (inetd, xinetd, systemd-socket-activate --inetd):",
+            "  a connection (nowait, Accept=yes): serve it once and exit",
+            "  a listener or datagram socket (wait): serve from it until SIGTERM",
+            "Sockets systemd passes (LISTEN_FDS for this pid) are served without any option."})
+    boolean inetd;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         List<Endpoint> endpoints = new ArrayList<>();
-        for (String b : binds.isEmpty() ? List.of(DEFAULT_BIND) : binds) endpoints.add(Endpoint.parse(b));
+        for (String b : binds) endpoints.add(Endpoint.parse(b));
         Model m;
         Service s = null;
         if (service.equals(EXEC)) {
@@ -135,20 +152,63 @@ final class ServeCommand implements Callable<Integer> {
                 err.flush();
             }
         } : null;
+        // Sockets handed over (systemd's LISTEN_FDS, inetd's fd 0) come first; --bind may add more; with neither, the default.
+        List<ListenFds.Inherited> inherited = new ArrayList<>(Activation.take(inetd));
+        if (endpoints.isEmpty() && inherited.isEmpty()) endpoints.add(Endpoint.parse(DEFAULT_BIND));
+        Optional<SdNotify> notify = Optional.empty();
         try (Servers servers = new Servers()) {
+            notify = SdNotify.fromEnvironment();
+            while (!inherited.isEmpty()) {
+                ListenFds.Inherited i = inherited.getFirst();
+                Server started = startInherited(i, m, s, log, err);
+                inherited.removeFirst(); // the server owns the socket now
+                servers.add(started);
+                if (!(started instanceof OneConnection)) {
+                    say(err, "listening on " + started.endpoint() + " (model " + m + ", " + i + " inherited)");
+                }
+            }
             for (Endpoint e : endpoints) {
                 Server started = e.type() == SocketType.DGRAM ? startDatagram(e, s, log)
                         : streamServer(m, s, log).bind(e).start();
                 servers.add(started);
-                synchronized (err) {
-                    err.println("listening on " + started.endpoint() + " (model " + m + ", backlog " + backlog + ")");
-                    err.flush();
-                }
+                say(err, "listening on " + started.endpoint() + " (model " + m + ", backlog " + backlog + ")");
             }
-            stopOnSignals(servers, m, err);
-            servers.awaitClosed();
+            // prefork's workers hold their connections: this process has no count of them
+            SdNotifier notifier = notify.isEmpty() ? null
+                    : SdNotifier.ready(notify.get(), m instanceof Model.Prefork ? null : servers::activeConnections, err);
+            try {
+                stopOnSignals(servers, m, err, notifier);
+                servers.awaitClosed();
+            } finally {
+                if (notifier != null) notifier.close();
+            }
+        } finally {
+            Activation.closeAll(inherited); // those a failed start left unserved
+            notify.ifPresent(SdNotify::close);
         }
         return 0;
+    }
+
+    private static void say(PrintWriter err, String line) {
+        synchronized (err) {
+            err.println(line);
+            err.flush();
+        }
+    }
+
+    /**
+     * A handed-over socket's server: a listener (or a stream socket only bound) by a TcpServer, a
+     * connection served once, a datagram socket by the datagram server.
+     */
+    private Server startInherited(ListenFds.Inherited i, Model m, Service s, Consumer<String> log, PrintWriter err) throws IOException {
+        Socket socket = i.socket();
+        if (socket.type() == SocketType.DGRAM) {
+            throw new IllegalArgumentException("datagram sockets (" + i + ", " + socket.getsockname() + ") are not served yet");
+        }
+        if (!i.listening() && Activation.connected(socket)) {
+            return OneConnection.start(socket, s, command, grace, err);
+        }
+        return streamServer(m, s, log).listener(socket).start();
     }
 
     /** A TcpServer's builder with every option of the command but where it listens. */
@@ -173,7 +233,7 @@ final class ServeCommand implements Callable<Integer> {
      * SIGINT and SIGTERM start the ordered stop in a thread of its own and let {@link #call} return 0.
      * (A shutdown hook would not do: the JVM exits 128+signal after running hooks.)
      */
-    private void stopOnSignals(Servers servers, Model m, PrintWriter err) {
+    private void stopOnSignals(Servers servers, Model m, PrintWriter err, SdNotifier notifier) {
         AtomicBoolean stopping = new AtomicBoolean();
         for (String name : List.of("INT", "TERM")) {
             Signal.handle(new Signal(name), sig -> {
@@ -185,6 +245,7 @@ final class ServeCommand implements Callable<Integer> {
                     err.println("jsock: SIG" + sig.getName() + ": stopping; " + inFlight + " in flight get up to " + show(grace));
                     err.flush();
                 }
+                if (notifier != null) notifier.stopping();
                 Thread.ofPlatform().name("jsock-stop").start(servers::close);
             });
         }
