@@ -77,6 +77,37 @@ class ServeNotifyTest {
     }
 
     @Test
+    void preforkIsReadyOnceEveryWorkerAccepts() throws Exception {
+        try (Manager m = new Manager(dir.resolve("notify"));
+             ServeProcess s = ServeProcess.start(List.of("env", "NOTIFY_SOCKET=" + m.path), "serve", "echo", "--bind", "127.0.0.1:0", "--model", "prefork:2")) {
+            m.await("READY=1");
+            // At READY=1 each worker JVM runs its accept thread already (the kernel names threads after Java's).
+            List<ProcessHandle> workers = s.process.descendants()
+                    .filter(p -> p.info().commandLine().orElse("").contains(" worker ")).toList();
+            assertThat(workers).hasSize(2);
+            for (ProcessHandle w : workers) assertThat(threadNames(w.pid())).as("threads of worker %d", w.pid()).contains("jsock-accept");
+            m.await("STATUS=serving (the workers count their connections)");
+            s.signal("TERM");
+            m.await("STOPPING=1");
+            assertThat(s.awaitExit()).isZero();
+        }
+    }
+
+    private static List<String> threadNames(long pid) throws IOException {
+        try (var tasks = java.nio.file.Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            List<String> names = new ArrayList<>();
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    names.add(java.nio.file.Files.readString(t.resolve("comm")).strip());
+                } catch (IOException threadEnded) {
+                    // gone between the listing and the read
+                }
+            }
+            return names;
+        }
+    }
+
+    @Test
     void aWatchdogForAnotherProcessIsNotPinged() throws Exception {
         try (Manager m = new Manager(dir.resolve("notify"));
              ServeProcess s = ServeProcess.start(List.of("env", "NOTIFY_SOCKET=" + m.path, "WATCHDOG_USEC=200000", "WATCHDOG_PID=1"),

@@ -5,6 +5,9 @@ import io.jsock.server.serving.Serving;
 
 import io.jsock.server.serving.Design;
 
+import io.jsock.socket.Family;
+import io.jsock.socket.Socket;
+import io.jsock.socket.SocketType;
 import io.jsock.socket.process.ChildProcess;
 import io.jsock.socket.process.ExitStatus;
 import java.io.IOException;
@@ -32,6 +35,8 @@ public final class Preforked implements Design {
     public static final long KILL_AFTER_MILLIS = 2000;
     /** A worker that died sooner than this after its start is replaced after this pause. */
     public static final long YOUNG_MILLIS = 1000;
+    /** How long {@link #start} waits at most for the first workers to accept (a JVM starts in well under this). */
+    public static final long READY_WAIT_MILLIS = 60_000;
 
     // For tests: where workers write their wake-up counts, and whether to leave EPOLLEXCLUSIVE out.
     /** For tests: the directory where each worker writes its wake-up counts at exit, or null. */
@@ -78,7 +83,9 @@ public final class Preforked implements Design {
         argv = List.copyOf(a);
         boolean success = false;
         try {
-            for (int i = 0; i < n; i++) spawnWorker();
+            List<CompletableFuture<Boolean>> accepting = new ArrayList<>();
+            for (int i = 0; i < n; i++) accepting.add(spawnWorker());
+            awaitAccepting(accepting);
             success = true;
         } finally {
             if (!success) {
@@ -91,18 +98,58 @@ public final class Preforked implements Design {
         }
     }
 
-    /** Starts one worker with the listener at its descriptor 3. */
-    private void spawnWorker() throws IOException {
-        synchronized (this) {
-            if (stopping) return;
-            ChildProcess w = ChildProcess.builder(argv).devNull(0).devNull(1) // the server's terminal is none of a worker's business
-                    .descriptor(PreforkWorker.LISTENER_FD, serving.listener()).start();
-            long born = System.nanoTime();
-            log("worker " + w.pid() + " started");
-            CompletableFuture<Void> handled = w.onExit().thenAccept(status -> exited(w, status, born));
-            workers.put(w, handled);
-            if (handled.isDone()) workers.remove(w); // it died at once, and exited() ran before the put
+    /**
+     * Starts one worker with the listener at its descriptor 3 and the ready socket at 4.
+     *
+     * @return completes with true when the worker accepts, false when it exited before (or was not started: stopping)
+     */
+    private CompletableFuture<Boolean> spawnWorker() throws IOException {
+        CompletableFuture<Boolean> accepting = new CompletableFuture<>();
+        Socket[] ready = Socket.pair(Family.LOCAL, SocketType.STREAM); // [0] ours, [1] the worker's
+        boolean success = false;
+        try {
+            synchronized (this) {
+                if (stopping) {
+                    accepting.complete(false);
+                } else {
+                    ChildProcess w = ChildProcess.builder(argv).devNull(0).devNull(1) // the server's terminal is none of a worker's business
+                            .descriptor(PreforkWorker.LISTENER_FD, serving.listener())
+                            .descriptor(PreforkWorker.READY_FD, ready[1]).start();
+                    long born = System.nanoTime();
+                    log("worker " + w.pid() + " started");
+                    CompletableFuture<Void> handled = w.onExit().thenAccept(status -> exited(w, status, born));
+                    workers.put(w, handled);
+                    if (handled.isDone()) workers.remove(w); // it died at once, and exited() ran before the put
+                    // Its byte says it accepts; end of file (its exit closed its end) says it never will.
+                    Thread.ofVirtual().name("jsock-prefork-ready").start(() -> {
+                        try (Socket r = ready[0]) {
+                            accepting.complete(r.read(new byte[1]) == 1);
+                        } catch (IOException e) {
+                            accepting.complete(false);
+                        }
+                    });
+                }
+            }
+            success = true;
+        } finally {
+            ready[1].close(); // the worker holds its own reference now
+            if (!success || accepting.isDone()) ready[0].close();
         }
+        return accepting;
+    }
+
+    /** Waits (at most {@value #READY_WAIT_MILLIS} ms) until each first worker accepts or has died; says so when one has not. */
+    private void awaitAccepting(List<CompletableFuture<Boolean>> accepting) throws IOException {
+        try {
+            if (!Children.await(accepting, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_WAIT_MILLIS))) {
+                serving.log(Level.WARNING, "workers not accepting after " + READY_WAIT_MILLIS + " ms; going on");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while the prefork workers started");
+        }
+        long up = accepting.stream().filter(f -> f.getNow(false)).count();
+        if (up < accepting.size()) serving.log(Level.WARNING, (accepting.size() - up) + " of " + accepting.size() + " workers exited before accepting");
     }
 
     /** The reaper saw a worker go: replace it unless we are stopping. */
@@ -119,7 +166,7 @@ public final class Preforked implements Design {
         Thread.ofVirtual().name("jsock-prefork-respawn").start(() -> {
             try {
                 if (lived < YOUNG_MILLIS) Thread.sleep(YOUNG_MILLIS);
-                spawnWorker();
+                spawnWorker(); // it accepts when it can; nobody waits for that after the start
             } catch (IOException e) {
                 serving.log(Level.ERROR, "cannot replace worker: " + e.getMessage());
             } catch (InterruptedException e) {
