@@ -62,11 +62,11 @@ final class ServeCommand implements Callable<Integer> {
                 "Examples: jsock serve echo",
                 "          jsock serve echo --bind 0.0.0.0:9877 --model pool:8 -v",
                 "          jsock serve exec --bind 127.0.0.1:0 -- cat",
-                "          systemd-socket-activate -l 127.0.0.1:9555 --fdname=echo jsock serve echo",
-                "          jsock serve --inetd echo     (an inetd.conf or xinetd service line)",
+                "          systemd-socket-activate -l 127.0.0.1:9555 jsock serve echo",
+                "          jsock serve --inetd echo   (in an inetd.conf or xinetd entry)",
                 "",
-                "Under systemd: the sockets of LISTEN_FDS are served (names from LISTEN_FDNAMES); with",
-                "NOTIFY_SOCKET set, READY=1, STATUS=, WATCHDOG=1 and STOPPING=1 are sent (Type=notify).");
+                "Under systemd: the sockets of LISTEN_FDS are served, named by LISTEN_FDNAMES;",
+                "with NOTIFY_SOCKET, jsock sends READY=1, STATUS=, WATCHDOG=1 and STOPPING=1.");
     }
 
     /** {@code iterative, process, thread, virtual (default), pool[:N], ...}. */
