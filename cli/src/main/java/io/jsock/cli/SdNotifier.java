@@ -21,27 +21,26 @@ final class SdNotifier implements AutoCloseable {
     private final IntSupplier connections; // null: this process does not count them (prefork's workers do)
     private final PrintWriter err;
     private final CountDownLatch stop = new CountDownLatch(1);
-    private Thread ticker;
+    private Thread ticker; // guarded by this
     private volatile boolean failedOnce;
 
-    private SdNotifier(SdNotify notify, IntSupplier connections, PrintWriter err) {
+    /** @param connections the connection count, or null when this process has none to tell */
+    SdNotifier(SdNotify notify, IntSupplier connections, PrintWriter err) {
         this.notify = notify;
         this.connections = connections;
         this.err = err;
     }
 
     /**
-     * Sends READY=1 and a first STATUS=, then keeps STATUS= and WATCHDOG=1 going on a thread of its own.
-     *
-     * @param connections the connection count, or null when this process has none to tell
+     * Sends READY=1 and a first STATUS=, then keeps STATUS= and WATCHDOG=1 going on a thread of its
+     * own; nothing once {@link #stopping()} has been called (a signal came while the servers started).
      */
-    static SdNotifier ready(SdNotify notify, IntSupplier connections, PrintWriter err) {
-        SdNotifier n = new SdNotifier(notify, connections, err);
-        n.send("READY=1");
+    synchronized void ready() {
+        if (stop.getCount() == 0) return;
+        send("READY=1");
         int now = connections == null ? -1 : connections.getAsInt();
-        n.send("STATUS=" + status(now));
-        n.ticker = Thread.ofPlatform().daemon().name("jsock-sd-notify").start(() -> n.tick(now));
-        return n;
+        send("STATUS=" + status(now));
+        ticker = Thread.ofPlatform().daemon().name("jsock-sd-notify").start(() -> tick(now));
     }
 
     private static String status(int connections) {
@@ -75,7 +74,7 @@ final class SdNotifier implements AutoCloseable {
     }
 
     /** STOPPING=1, once the stop has begun; the ticker stops with it. */
-    void stopping() {
+    synchronized void stopping() {
         stop.countDown();
         send("STOPPING=1");
     }
@@ -97,6 +96,10 @@ final class SdNotifier implements AutoCloseable {
     @Override
     public void close() {
         stop.countDown();
+        Thread ticker;
+        synchronized (this) {
+            ticker = this.ticker;
+        }
         if (ticker != null) {
             try {
                 ticker.join(TimeUnit.SECONDS.toMillis(5));

@@ -1,6 +1,7 @@
 package io.jsock.cli;
 
 import io.jsock.server.Endpoint;
+import io.jsock.server.LogEvent;
 import io.jsock.server.Model;
 import io.jsock.server.Server;
 import io.jsock.server.Service;
@@ -114,7 +115,7 @@ final class ServeCommand implements Callable<Integer> {
             description = "at SIGINT/SIGTERM, how long connections may finish before they are closed (default ${DEFAULT-VALUE}; 0, 500ms, 2m, ...)")
     Duration grace;
 
-    @Option(names = {"-v", "--verbose"}, description = "one line per connection opened and closed")
+    @Option(names = {"-v", "--verbose"}, description = "one line per connection opened and closed, each line with an RFC 3339 time stamp (UTC)")
     boolean verbose;
 
     @Option(names = "--inetd", description = {
@@ -123,6 +124,11 @@ final class ServeCommand implements Callable<Integer> {
             "  a listener or datagram socket (wait): serve from it until SIGTERM",
             "Sockets systemd passes (LISTEN_FDS for this pid) are served without any option."})
     boolean inetd;
+
+    @Option(names = "--log-format", paramLabel = "F", defaultValue = "text",
+            description = {"text (default) or json: one JSON object per line (time, event, conn, peer, local,",
+                "bytes_in, bytes_out, duration_ms, why, message), the listening and stopping lines too"})
+    String logFormat;
 
     @Override
     public Integer call() throws Exception {
@@ -146,38 +152,38 @@ final class ServeCommand implements Callable<Integer> {
             }
             m = model == null ? DEFAULT_MODEL : Model.parse(model);
         }
-        Consumer<String> log = verbose ? line -> {
-            synchronized (err) {
-                err.println("jsock: " + line);
-                err.flush();
-            }
-        } : null;
+        ServeLog serveLog = new ServeLog(err, logFormat(), verbose);
+        Consumer<LogEvent> log = serveLog.connections();
         // Sockets handed over (systemd's LISTEN_FDS, inetd's fd 0) come first; --bind may add more; with neither, the default.
         List<ListenFds.Inherited> inherited = new ArrayList<>(Activation.take(inetd));
         if (endpoints.isEmpty() && inherited.isEmpty()) endpoints.add(Endpoint.parse(DEFAULT_BIND));
         Optional<SdNotify> notify = Optional.empty();
         try (Servers servers = new Servers()) {
             notify = SdNotify.fromEnvironment();
-            while (!inherited.isEmpty()) {
-                ListenFds.Inherited i = inherited.getFirst();
-                Server started = startInherited(i, m, s, log, err);
-                inherited.removeFirst(); // the server owns the socket now
-                servers.add(started);
-                if (!(started instanceof OneConnection)) {
-                    say(err, "listening on " + started.endpoint() + " (model " + m + ", " + i + " inherited)");
-                }
-            }
-            for (Endpoint e : endpoints) {
-                Server started = e.type() == SocketType.DGRAM ? startDatagram(e, s, log)
-                        : streamServer(m, s, log).bind(e).start();
-                servers.add(started);
-                say(err, "listening on " + started.endpoint() + " (model " + m + ", backlog " + backlog + ")");
-            }
             // prefork's workers hold their connections: this process has no count of them
             SdNotifier notifier = notify.isEmpty() ? null
-                    : SdNotifier.ready(notify.get(), m instanceof Model.Prefork ? null : servers::activeConnections, err);
+                    : new SdNotifier(notify.get(), m instanceof Model.Prefork ? null : servers::activeConnections, err);
             try {
-                stopOnSignals(servers, m, err, notifier);
+                stopOnSignals(servers, m, serveLog, notifier); // before the first listener: a signal while starting stops what has started
+                boolean stopped = false;
+                while (!inherited.isEmpty() && !stopped) {
+                    ListenFds.Inherited i = inherited.getFirst();
+                    Server started = startInherited(i, m, s, log, err);
+                    inherited.removeFirst(); // the server owns the socket now
+                    stopped = !servers.add(started); // a signal came while it started: it is closed, start no more
+                    if (!stopped && !(started instanceof OneConnection)) {
+                        serveLog.listening(started.endpoint().address(),
+                                "listening on " + started.endpoint() + " (model " + m + ", " + i + " inherited)");
+                    }
+                }
+                for (Endpoint e : stopped ? List.<Endpoint>of() : endpoints) {
+                    Server started = e.type() == SocketType.DGRAM ? startDatagram(e, s, log)
+                            : streamServer(m, s, log).bind(e).start();
+                    if (!servers.add(started)) break; // a signal came while it started: it is closed, start no more
+                    serveLog.listening(started.endpoint().address(),
+                            "listening on " + started.endpoint() + " (model " + m + ", backlog " + backlog + ")");
+                }
+                if (notifier != null) notifier.ready(); // every server accepts now (prefork: its workers do)
                 servers.awaitClosed();
             } finally {
                 if (notifier != null) notifier.close();
@@ -189,18 +195,11 @@ final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void say(PrintWriter err, String line) {
-        synchronized (err) {
-            err.println(line);
-            err.flush();
-        }
-    }
-
     /**
      * A handed-over socket's server: a listener (or a stream socket only bound) by a TcpServer, a
      * connection served once, a datagram socket by the datagram server.
      */
-    private Server startInherited(ListenFds.Inherited i, Model m, Service s, Consumer<String> log, PrintWriter err) throws IOException {
+    private Server startInherited(ListenFds.Inherited i, Model m, Service s, Consumer<LogEvent> log, PrintWriter err) throws IOException {
         Socket socket = i.socket();
         if (socket.type() == SocketType.DGRAM) {
             throw new IllegalArgumentException("datagram sockets (" + i + ", " + socket.getsockname() + ") are not served yet");
@@ -212,20 +211,20 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     /** A TcpServer's builder with every option of the command but where it listens. */
-    private TcpServer.Builder streamServer(Model m, Service s, Consumer<String> log) {
+    private TcpServer.Builder streamServer(Model m, Service s, Consumer<LogEvent> log) {
         TcpServer.Builder b = TcpServer.builder()
                 .model(m)
                 .backlog(backlog)
                 .maxConnections(maxConnections)
                 .grace(grace)
                 .socketMode(socketMode)
-                .log(log);
+                .events(log);
         if (s == null) b.command(command);
         else b.handler(s);
         return b;
     }
 
-    private Server startDatagram(Endpoint e, Service s, Consumer<String> log) {
+    private Server startDatagram(Endpoint e, Service s, Consumer<LogEvent> log) {
         throw new IllegalArgumentException("datagram endpoints (" + e + ") are not served yet");
     }
 
@@ -233,22 +232,27 @@ final class ServeCommand implements Callable<Integer> {
      * SIGINT and SIGTERM start the ordered stop in a thread of its own and let {@link #call} return 0.
      * (A shutdown hook would not do: the JVM exits 128+signal after running hooks.)
      */
-    private void stopOnSignals(Servers servers, Model m, PrintWriter err, SdNotifier notifier) {
+    private void stopOnSignals(Servers servers, Model m, ServeLog log, SdNotifier notifier) {
         AtomicBoolean stopping = new AtomicBoolean();
         for (String name : List.of("INT", "TERM")) {
             Signal.handle(new Signal(name), sig -> {
                 if (!stopping.compareAndSet(false, true)) return; // already stopping; the grace period bounds it
-                synchronized (err) {
-                    // prefork's workers hold their connections: this process has no count of them
-                    String inFlight = m instanceof Model.Prefork ? "connections"
-                            : servers.activeConnections() + " connection(s)";
-                    err.println("jsock: SIG" + sig.getName() + ": stopping; " + inFlight + " in flight get up to " + show(grace));
-                    err.flush();
-                }
+                // prefork's workers hold their connections: this process has no count of them
+                String inFlight = m instanceof Model.Prefork ? "connections" : servers.activeConnections() + " connection(s)";
+                log.stopping("SIG" + sig.getName() + ": stopping; " + inFlight + " in flight get up to " + show(grace));
                 if (notifier != null) notifier.stopping();
                 Thread.ofPlatform().name("jsock-stop").start(servers::close);
             });
         }
+    }
+
+    /** {@code --log-format}: text or json, or one line saying so and exit 2. */
+    private ServeLog.Format logFormat() {
+        return switch (logFormat) {
+            case "text" -> ServeLog.Format.TEXT;
+            case "json" -> ServeLog.Format.JSON;
+            default -> throw new IllegalArgumentException("unknown --log-format '" + logFormat + "'; expected text or json");
+        };
     }
 
     private static String show(Duration d) {

@@ -38,7 +38,8 @@ import org.junit.jupiter.api.Test;
  * ucred        size 12  pid 0 uid 4 gid 8
  * tcp_info     state 0 retransmits 2 probes 3 backoff 4 rto 8 snd_mss 16 rcv_mss 20 unacked 24 lost 32
  *              rtt 68 rttvar 72 snd_cwnd 80 total_retrans 100 bytes_acked 120 bytes_received 128
- *              segs_out 136 segs_in 140 (sizeof 232; jsock reads the first 144)
+ *              segs_out 136 segs_in 140 notsent_bytes 144 bytes_sent 200 bytes_retrans 208
+ *              (sizeof 232; jsock reads the first 216; TcpInfoLayoutTest asks gcc on each machine)
  * </pre>
  */
 class StructLayoutTest {
@@ -204,7 +205,7 @@ class StructLayoutTest {
                 TcpInfo.SND_CWND, TcpInfo.TOTAL_RETRANS, TcpInfo.BYTES_ACKED, TcpInfo.BYTES_RECEIVED,
                 TcpInfo.SEGS_OUT, TcpInfo.SEGS_IN})
                 .containsExactly(0, 2, 3, 4, 8, 16, 20, 24, 32, 68, 72, 80, 100, 120, 128, 136, 140);
-        assertThat(TcpInfo.SIZE).isEqualTo(144);
+        assertThat(TcpInfo.SIZE).isEqualTo(216);
         MemorySegment s = zeroed(TcpInfo.SIZE);
         s.set(JAVA_BYTE, 0, (byte) 1);
         s.set(JAVA_BYTE, 2, (byte) 200); // unsigned char
@@ -223,6 +224,9 @@ class StructLayoutTest {
         s.set(JAVA_LONG, 128, (1L << 41) + 1);
         s.set(JAVA_INT, 136, 13);
         s.set(JAVA_INT, 140, 14);
+        s.set(JAVA_INT, 144, 0x8000_0000);
+        s.set(JAVA_LONG, 200, 100_000);
+        s.set(JAVA_LONG, 208, 1448);
         assertThat(TcpInfo.tcpi_state(s)).isEqualTo(1);
         assertThat(TcpInfo.tcpi_retransmits(s)).isEqualTo(200);
         assertThat(TcpInfo.tcpi_probes(s)).isEqualTo(3);
@@ -240,8 +244,13 @@ class StructLayoutTest {
         assertThat(TcpInfo.tcpi_bytes_received(s)).isEqualTo((1L << 41) + 1);
         assertThat(TcpInfo.tcpi_segs_out(s)).isEqualTo(13);
         assertThat(TcpInfo.tcpi_segs_in(s)).isEqualTo(14);
+        assertThat(TcpInfo.tcpi_notsent_bytes(s)).as("unsigned").isEqualTo(0x8000_0000L);
+        assertThat(TcpInfo.tcpi_bytes_sent(s)).isEqualTo(100_000);
+        assertThat(TcpInfo.tcpi_bytes_retrans(s)).isEqualTo(1448);
         assertThat(TcpInfo.decode(s)).isEqualTo(new TcpInfo(TcpState.ESTABLISHED, 200, 3, 4, 204000, 1448, 536, 5, 6,
-                70, 71, 10, 11, 1L << 40, (1L << 41) + 1, 13, 14));
+                70, 71, 10, 11, 1L << 40, (1L << 41) + 1, 13, 14, 0x8000_0000L, 100_000, 1448));
+        assertThat(TcpInfo.decode(s, 144)).as("an older kernel's shorter struct")
+                .extracting(TcpInfo::notsentBytes, TcpInfo::bytesSent, TcpInfo::bytesRetrans).containsExactly(-1L, -1L, -1L);
     }
 
     @Test

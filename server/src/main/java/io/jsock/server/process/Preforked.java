@@ -105,35 +105,61 @@ public final class Preforked implements Design {
      */
     private CompletableFuture<Boolean> spawnWorker() throws IOException {
         CompletableFuture<Boolean> accepting = new CompletableFuture<>();
-        Socket[] ready = Socket.pair(Family.LOCAL, SocketType.STREAM); // [0] ours, [1] the worker's
-        boolean success = false;
-        try {
-            synchronized (this) {
-                if (stopping) {
-                    accepting.complete(false);
-                } else {
-                    ChildProcess w = ChildProcess.builder(argv).devNull(0).devNull(1) // the server's terminal is none of a worker's business
-                            .descriptor(PreforkWorker.LISTENER_FD, serving.listener())
-                            .descriptor(PreforkWorker.READY_FD, ready[1]).start();
-                    long born = System.nanoTime();
-                    log("worker " + w.pid() + " started");
-                    CompletableFuture<Void> handled = w.onExit().thenAccept(status -> exited(w, status, born));
-                    workers.put(w, handled);
-                    if (handled.isDone()) workers.remove(w); // it died at once, and exited() ran before the put
-                    // Its byte says it accepts; end of file (its exit closed its end) says it never will.
-                    Thread.ofVirtual().name("jsock-prefork-ready").start(() -> {
-                        try (Socket r = ready[0]) {
-                            accepting.complete(r.read(new byte[1]) == 1);
-                        } catch (IOException e) {
-                            accepting.complete(false);
-                        }
-                    });
-                }
+        synchronized (this) {
+            if (stopping) {
+                accepting.complete(false);
+                return accepting;
             }
-            success = true;
-        } finally {
-            ready[1].close(); // the worker holds its own reference now
-            if (!success || accepting.isDone()) ready[0].close();
+            // The server's terminal is none of a worker's business; with a log, its standard output carries its events.
+            Socket[] events = serving.config.log() == null ? null : Socket.pair(Family.LOCAL, SocketType.STREAM);
+            Socket[] ready = null; // [0] ours, [1] the worker's: one byte on it says the worker accepts
+            ChildProcess w;
+            try {
+                ready = Socket.pair(Family.LOCAL, SocketType.STREAM);
+                ChildProcess.Builder b = ChildProcess.builder(argv).devNull(0);
+                if (events == null) {
+                    b.devNull(1);
+                } else {
+                    events[1].setBlockingForChild(true); // the worker writes with blocking I/O
+                    b.descriptor(1, events[1]);
+                }
+                w = b.descriptor(PreforkWorker.LISTENER_FD, serving.listener()).descriptor(PreforkWorker.READY_FD, ready[1]).start();
+            } catch (IOException | RuntimeException e) {
+                if (events != null) events[0].close();
+                if (ready != null) ready[0].close();
+                throw e;
+            } finally {
+                if (events != null) events[1].close(); // the worker's end: its exit ends our reading
+                if (ready != null) ready[1].close();
+            }
+            long born = System.nanoTime();
+            log("worker " + w.pid() + " started");
+            // Its byte says it accepts; end of file (its exit closed its end) says it never will.
+            Socket ours = ready[0];
+            Thread.ofVirtual().name("jsock-prefork-ready-" + w.pid()).start(() -> {
+                try (ours) {
+                    accepting.complete(ours.read(new byte[1]) == 1);
+                } catch (IOException e) {
+                    accepting.complete(false);
+                }
+            });
+            // The exit is handled once its events are all read: its last connections' lines come before its own.
+            CompletableFuture<Void> read = new CompletableFuture<>();
+            if (events == null) {
+                read.complete(null);
+            } else {
+                Thread.ofVirtual().name("jsock-prefork-log-" + w.pid()).start(() -> {
+                    try {
+                        WorkerLog.forward(events[0], w.pid(), serving.config.log());
+                    } finally {
+                        read.complete(null);
+                    }
+                });
+            }
+            CompletableFuture<Void> handled = read.thenCombine(w.onExit(), (done, status) -> status)
+                    .thenAccept(status -> exited(w, status, born));
+            workers.put(w, handled);
+            if (handled.isDone()) workers.remove(w); // it died at once, and exited() ran before the put
         }
         return accepting;
     }
@@ -192,6 +218,6 @@ public final class Preforked implements Design {
     }
 
     private void log(String line) {
-        if (serving.config.log() != null) serving.config.log().accept(line);
+        if (serving.config.log() != null) serving.log(Level.INFO, line);
     }
 }

@@ -92,7 +92,11 @@ public final class ProcessPerClient implements Design {
             serving.closed(c, "spawn failed: " + e.getMessage());
             return;
         }
-        a.socket().close(); // UNP 4.8: the parent closes connfd; the child holds the connection now
+        // UNP 4.8: the parent closes connfd; the child holds the connection now. When connections are logged the
+        // parent keeps its reference until the child exits, to read the kernel's byte counts (TCP_INFO) then:
+        // the client's EOF comes at that close, just after the child's exit, rather than at the exit itself.
+        if (serving.config.log() == null) a.socket().close();
+        else c.heldByChild();
         children.put(c.id(), child);
         child.onExit().thenAccept(status -> {
             children.remove(c.id());
