@@ -12,8 +12,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -27,8 +29,8 @@ final class OneConnection implements Server {
     private final Socket socket;
     private final Endpoint endpoint;
     private final Duration grace;
-    /** Counted down when the connection has ended, or when {@link #close()} has given up waiting for that. */
-    private final CountDownLatch over = new CountDownLatch(1);
+    /** Completed when the connection has ended, or when {@link #close()} has given up waiting for that. */
+    private final CompletableFuture<Void> over = new CompletableFuture<>();
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile ChildProcess child;
 
@@ -51,7 +53,7 @@ final class OneConnection implements Server {
                 socket.setBlockingForChild(true); // the program expects blocking I/O and shares the file's flags
                 c.child = ChildProcess.builder(command).environment(Ucspi.environment(local, peer)).stdio(socket).start();
                 socket.close(); // the child holds the connection now (UNP 4.8)
-                c.child.onExit().thenRun(c.over::countDown);
+                c.child.onExit().thenRun(() -> c.over.complete(null));
             }
             success = true;
             return c;
@@ -79,7 +81,7 @@ final class OneConnection implements Server {
             }
         } finally {
             socket.close();
-            over.countDown();
+            over.complete(null);
         }
     }
 
@@ -90,45 +92,50 @@ final class OneConnection implements Server {
 
     @Override
     public int activeConnections() {
-        return over.getCount() == 0 ? 0 : 1;
+        return over.isDone() ? 0 : 1;
     }
 
     /** Lets the connection finish within the grace period, then ends it. Safe to call more than once. */
     @Override
     public void close() {
-        if (!closing.compareAndSet(false, true)) {
-            awaitClosed();
-            return;
-        }
+        if (closing.compareAndSet(false, true)) end(); // a second call only waits
+        awaitClosed();
+    }
+
+    /** The grace period, then SIGTERM (a command) or the socket closed (a handler), then SIGKILL. */
+    private void end() {
         try {
-            if (!over.await(grace.toNanos(), TimeUnit.NANOSECONDS)) {
+            if (!ended(grace.toNanos())) {
                 ChildProcess p = child;
                 if (p != null) p.terminate();
                 else socket.close(); // the handler's next call fails: it ends (close is idempotent)
-                if (!over.await(5, TimeUnit.SECONDS) && p != null) p.kill();
-                over.await(5, TimeUnit.SECONDS);
+                if (!ended(TimeUnit.SECONDS.toNanos(5)) && p != null) p.kill();
+                ended(TimeUnit.SECONDS.toNanos(5));
             }
         } catch (IOException e) {
             // kill(2) refused: the child is gone or not ours to signal; nothing more to do
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            over.countDown();
+            over.complete(null);
+        }
+    }
+
+    /** Waits at most {@code nanos} for the connection to end; returns whether it has. */
+    private boolean ended(long nanos) throws InterruptedException {
+        try {
+            over.get(nanos, TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e); // only ever completed with null
         }
     }
 
     /** Blocks until the connection has ended, or {@link #close()} has finished. */
     @Override
     public void awaitClosed() {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                over.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) Thread.currentThread().interrupt();
+        over.join(); // not interruptible; an interrupt stays in the thread's status
     }
 }
