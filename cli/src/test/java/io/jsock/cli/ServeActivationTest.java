@@ -148,6 +148,54 @@ class ServeActivationTest {
         }
     }
 
+    @Test
+    void inetdWaitStyleServesFromTheListenerAtDescriptorZeroUntilSigterm() throws Exception {
+        Activated.assumeSocketActivate();
+        int port = freePort(SockAddr.parse("127.0.0.1:0"), SocketType.STREAM);
+        SockAddr at = SockAddr.parse("127.0.0.1:" + port);
+        try (ServeProcess s = ServeProcess.spawn(List.of(SOCKET_ACTIVATE, "--inetd", "-l", at.toString()), "serve", "--inetd", "echo")) {
+            s.awaitLine(l -> l.contains("as 3."));
+            assertThat(echo(at, SocketType.STREAM, "first\n")).isEqualTo("first\n");
+            assertThat(echo(at, SocketType.STREAM, "second\n")).isEqualTo("second\n"); // the same jsock, still accepting
+            assertThat(s.awaitLine(l -> l.startsWith("listening on"))).isEqualTo("listening on " + at + " " + line("0", "inetd"));
+            s.signal("TERM");
+            assertThat(s.awaitExit()).isZero();
+        }
+    }
+
+    @Test
+    void anAcceptYesConnectionAtDescriptorThreeIsServedOnce() throws Exception {
+        Activated.assumeSocketActivate();
+        int port = freePort(SockAddr.parse("127.0.0.1:0"), SocketType.STREAM);
+        SockAddr at = SockAddr.parse("127.0.0.1:" + port);
+        // -a without --inetd: systemd's Accept=yes for a program that reads LISTEN_FDS (the connection at fd 3).
+        try (ServeProcess s = ServeProcess.spawn(List.of(SOCKET_ACTIVATE, "-a", "-l", at.toString()), "serve", "echo")) {
+            s.awaitLine(l -> l.contains("as 3."));
+            assertThat(echo(at, SocketType.STREAM, "once\n")).isEqualTo("once\n");
+            s.awaitLine(l -> l.matches("Child \\d+ died with code 0"));
+            assertThat(s.err).noneMatch(l -> l.startsWith("listening on")); // it served the one connection, bound nothing
+            s.signal("TERM");
+            s.awaitExit();
+        }
+    }
+
+    @Test
+    void bindAddsEndpointsBesideTheInheritedOnes() throws Exception {
+        Activated.assumeSocketActivate();
+        int port = freePort(SockAddr.parse("127.0.0.1:0"), SocketType.STREAM);
+        SockAddr inherited = SockAddr.parse("127.0.0.1:" + port);
+        Path own = dir.resolve("own.sock");
+        try (ServeProcess s = ServeProcess.spawn(List.of(SOCKET_ACTIVATE, "-l", inherited.toString()), "serve", "echo", "--bind", own.toString())) {
+            s.awaitLine(l -> l.contains("as 3."));
+            assertThat(echo(inherited, SocketType.STREAM, "systemd's\n")).isEqualTo("systemd's\n");
+            assertThat(s.awaitLine(l -> l.startsWith("listening on " + own))).isEqualTo("listening on " + own + " (model virtual, backlog 128)");
+            assertThat(echo(SockAddr.Local.path(own.toString()), SocketType.STREAM, "its own\n")).isEqualTo("its own\n");
+            s.signal("TERM");
+            assertThat(s.awaitExit()).isZero();
+            assertThat(own).as("the file jsock made is removed at a clean stop").doesNotExist();
+        }
+    }
+
     private static boolean classExists(String name) {
         try {
             Class.forName(name, false, ServeActivationTest.class.getClassLoader());
