@@ -7,12 +7,17 @@ import io.jsock.server.Model;
 import io.jsock.server.Server;
 import io.jsock.server.Service;
 import io.jsock.server.TcpServer;
+import io.jsock.socket.Socket;
 import io.jsock.socket.SocketType;
+import io.jsock.socket.activation.ListenFds;
+import io.jsock.socket.activation.SdNotify;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -63,7 +68,12 @@ final class ServeCommand implements Callable<Integer> {
                 "Examples: jsock serve echo",
                 "          jsock serve echo --bind 0.0.0.0:9877 --model pool:8 -v",
                 "          jsock serve exec --bind 127.0.0.1:0 -- cat",
-                "          jsock serve daytime --bind udp:127.0.0.1:1313 --bind 127.0.0.1:1313");
+                "          jsock serve daytime --bind udp:127.0.0.1:1313 --bind 127.0.0.1:1313",
+                "          systemd-socket-activate -l 127.0.0.1:9555 jsock serve echo",
+                "          jsock serve --inetd echo   (in an inetd.conf or xinetd entry)",
+                "",
+                "Under systemd: the sockets of LISTEN_FDS are served, named by LISTEN_FDNAMES;",
+                "with NOTIFY_SOCKET, jsock sends READY=1, STATUS=, WATCHDOG=1 and STOPPING=1.");
     }
 
     /** {@code iterative, process, thread, virtual (default), pool[:N], ...}. */
@@ -124,6 +134,13 @@ final class ServeCommand implements Callable<Integer> {
             + "datagrams: per datagram answered, per program run, per source not answered every 10 s")
     boolean verbose;
 
+    @Option(names = "--inetd", description = {
+            "serve the socket at fd 0 (inetd, xinetd, systemd-socket-activate --inetd):",
+            "  a connection (nowait, Accept=yes): serve it once and exit",
+            "  a listener or datagram socket (wait): serve from it until SIGTERM",
+            "Sockets systemd passes (LISTEN_FDS for this pid) are served without any option."})
+    boolean inetd;
+
     @Option(names = "--log-format", paramLabel = "F", defaultValue = "text",
             description = {"text (default) or json: one JSON object per line (time, event, conn, peer, local,",
                 "bytes_in, bytes_out, duration_ms, why, message), the listening and stopping lines too"})
@@ -133,7 +150,7 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         List<Endpoint> endpoints = new ArrayList<>();
-        for (String b : binds.isEmpty() ? List.of(DEFAULT_BIND) : binds) endpoints.add(Endpoint.parse(b));
+        for (String b : binds) endpoints.add(Endpoint.parse(b));
         Model m;
         Service s = null;
         if (service.equals(EXEC)) {
@@ -153,23 +170,66 @@ final class ServeCommand implements Callable<Integer> {
         }
         ServeLog serveLog = new ServeLog(err, logFormat(), verbose);
         Consumer<LogEvent> log = serveLog.connections();
+        // Sockets handed over (systemd's LISTEN_FDS, inetd's fd 0) come first; --bind may add more; with neither, the default.
+        List<ListenFds.Inherited> inherited = new ArrayList<>(Activation.take(inetd));
+        if (endpoints.isEmpty() && inherited.isEmpty()) endpoints.add(Endpoint.parse(DEFAULT_BIND));
+        Optional<SdNotify> notify = Optional.empty();
         if (ratePerSource != null && ratePerSource < 1) {
             throw new IllegalArgumentException("bad --rate-per-source " + ratePerSource + "; expected replies per second, 1 or more");
         }
-        Model dgramModel = endpoints.stream().anyMatch(e -> e.type() == SocketType.DGRAM) ? datagramModel(s) : null;
+        Model dgramModel = endpoints.stream().anyMatch(e -> e.type() == SocketType.DGRAM)
+                || inherited.stream().anyMatch(i -> i.socket().type() == SocketType.DGRAM) ? datagramModel(s) : null;
         try (Servers servers = new Servers()) {
-            stopOnSignals(servers, m, serveLog); // before the first listener: a signal while starting stops what has started
-            for (Endpoint e : endpoints) {
-                boolean dgram = e.type() == SocketType.DGRAM;
-                Server started = dgram ? datagramServer(dgramModel, s, log).bind(e).start()
-                        : streamServer(m, s, log).bind(e).start();
-                if (!servers.add(started)) break; // a signal came while it started: it is closed, start no more
-                serveLog.listening(started.endpoint().address(), "listening on " + started.endpoint() + " (model "
-                        + (dgram ? datagramLine(dgramModel, s) : m + ", backlog " + backlog) + ")");
+            notify = SdNotify.fromEnvironment();
+            // prefork's workers hold their connections: this process has no count of them
+            SdNotifier notifier = notify.isEmpty() ? null
+                    : new SdNotifier(notify.get(), m instanceof Model.Prefork ? null : servers::activeConnections, err);
+            try {
+                stopOnSignals(servers, m, serveLog, notifier); // before the first listener: a signal while starting stops what has started
+                boolean stopped = false;
+                while (!inherited.isEmpty() && !stopped) {
+                    ListenFds.Inherited i = inherited.getFirst();
+                    Server started = startInherited(i, m, dgramModel, s, log, err);
+                    inherited.removeFirst(); // the server owns the socket now
+                    stopped = !servers.add(started); // a signal came while it started: it is closed, start no more
+                    if (!stopped && !(started instanceof OneConnection)) {
+                        boolean dgram = started.endpoint().type() == SocketType.DGRAM;
+                        serveLog.listening(started.endpoint().address(), "listening on " + started.endpoint() + " (model "
+                                + (dgram ? datagramLine(dgramModel, s) : m.toString()) + ", " + i + " inherited)");
+                    }
+                }
+                for (Endpoint e : stopped ? List.<Endpoint>of() : endpoints) {
+                    boolean dgram = e.type() == SocketType.DGRAM;
+                    Server started = dgram ? datagramServer(dgramModel, s, log).bind(e).start()
+                            : streamServer(m, s, log).bind(e).start();
+                    if (!servers.add(started)) break; // a signal came while it started: it is closed, start no more
+                    serveLog.listening(started.endpoint().address(), "listening on " + started.endpoint() + " (model "
+                            + (dgram ? datagramLine(dgramModel, s) : m + ", backlog " + backlog) + ")");
+                }
+                if (notifier != null) notifier.ready(); // every server accepts now (prefork: its workers do)
+                servers.awaitClosed();
+            } finally {
+                if (notifier != null) notifier.close();
             }
-            servers.awaitClosed();
+        } finally {
+            Activation.closeAll(inherited); // those a failed start left unserved
+            notify.ifPresent(SdNotify::close);
         }
         return 0;
+    }
+
+    /**
+     * A handed-over socket's server: a listener (or a stream socket only bound) by a TcpServer, a
+     * connection served once, a datagram socket by the datagram server.
+     */
+    private Server startInherited(ListenFds.Inherited i, Model m, Model dgramModel, Service s, Consumer<LogEvent> log, PrintWriter err)
+            throws IOException {
+        Socket socket = i.socket();
+        if (socket.type() == SocketType.DGRAM) return datagramServer(dgramModel, s, log).socket(socket).start();
+        if (!i.listening() && Activation.connected(socket)) {
+            return OneConnection.start(socket, s, command, grace, err);
+        }
+        return streamServer(m, s, log).listener(socket).start();
     }
 
     /** A TcpServer's builder with every option of the command but where it listens. */
@@ -237,7 +297,7 @@ final class ServeCommand implements Callable<Integer> {
      * SIGINT and SIGTERM start the ordered stop in a thread of its own and let {@link #call} return 0.
      * (A shutdown hook would not do: the JVM exits 128+signal after running hooks.)
      */
-    private void stopOnSignals(Servers servers, Model m, ServeLog log) {
+    private void stopOnSignals(Servers servers, Model m, ServeLog log, SdNotifier notifier) {
         AtomicBoolean stopping = new AtomicBoolean();
         for (String name : List.of("INT", "TERM")) {
             Signal.handle(new Signal(name), sig -> {
@@ -245,6 +305,7 @@ final class ServeCommand implements Callable<Integer> {
                 // prefork's workers hold their connections: this process has no count of them
                 String inFlight = m instanceof Model.Prefork ? "connections" : servers.activeConnections() + " connection(s)";
                 log.stopping("SIG" + sig.getName() + ": stopping; " + inFlight + " in flight get up to " + show(grace));
+                if (notifier != null) notifier.stopping();
                 Thread.ofPlatform().name("jsock-stop").start(servers::close);
             });
         }

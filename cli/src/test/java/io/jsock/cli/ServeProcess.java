@@ -68,6 +68,18 @@ final class ServeProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts {@code PREFIX java ... jsock ARGS} without waiting for anything: for jsock under a program
+     * that starts it later (systemd-socket-activate, at the first connection) or not at all.
+     */
+    static ServeProcess spawn(List<String> prefix, String... args) throws IOException {
+        List<String> argv = new ArrayList<>(prefix);
+        argv.addAll(JsockProcess.command(List.of(), args));
+        int cp = argv.indexOf("-cp");
+        argv.set(cp + 1, TestJar.classPath());
+        return new ServeProcess(argv);
+    }
+
     /** The address from the listening line (with the port the kernel chose). */
     SockAddr address() {
         return Endpoint.parse(listening.group(1)).address(); // udp:127.0.0.1:7 too

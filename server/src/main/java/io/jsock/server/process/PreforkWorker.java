@@ -39,6 +39,8 @@ import java.util.function.Consumer;
  */
 final class PreforkWorker {
     static final int LISTENER_FD = 3;
+    /** Where the parent's ready socket is: one byte on it says this worker accepts (see {@link Preforked}). */
+    static final int READY_FD = 4;
 
     private PreforkWorker() {}
 
@@ -116,6 +118,7 @@ final class PreforkWorker {
             }
         }, "jsock-worker-stop");
         design.start(serving);
+        tellAccepting();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stopper.start();
             try {
@@ -129,6 +132,15 @@ final class PreforkWorker {
             done.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One byte on the ready socket, then closed: the parent's start (and its READY=1) waits for it. */
+    private static void tellAccepting() {
+        try (Socket ready = Socket.adopt(READY_FD)) {
+            ready.write(new byte[] {1});
+        } catch (IOException e) {
+            // Started without one (by hand, or an older parent): nobody waits for the byte.
         }
     }
 

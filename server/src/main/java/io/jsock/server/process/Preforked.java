@@ -35,6 +35,8 @@ public final class Preforked implements Design {
     public static final long KILL_AFTER_MILLIS = 2000;
     /** A worker that died sooner than this after its start is replaced after this pause. */
     public static final long YOUNG_MILLIS = 1000;
+    /** How long {@link #start} waits at most for the first workers to accept (a JVM starts in well under this). */
+    public static final long READY_WAIT_MILLIS = 60_000;
 
     // For tests: where workers write their wake-up counts, and whether to leave EPOLLEXCLUSIVE out.
     /** For tests: the directory where each worker writes its wake-up counts at exit, or null. */
@@ -81,7 +83,9 @@ public final class Preforked implements Design {
         argv = List.copyOf(a);
         boolean success = false;
         try {
-            for (int i = 0; i < n; i++) spawnWorker();
+            List<CompletableFuture<Boolean>> accepting = new ArrayList<>();
+            for (int i = 0; i < n; i++) accepting.add(spawnWorker());
+            awaitAccepting(accepting);
             success = true;
         } finally {
             if (!success) {
@@ -94,14 +98,24 @@ public final class Preforked implements Design {
         }
     }
 
-    /** Starts one worker with the listener at its descriptor 3. */
-    private void spawnWorker() throws IOException {
+    /**
+     * Starts one worker with the listener at its descriptor 3 and the ready socket at 4.
+     *
+     * @return completes with true when the worker accepts, false when it exited before (or was not started: stopping)
+     */
+    private CompletableFuture<Boolean> spawnWorker() throws IOException {
+        CompletableFuture<Boolean> accepting = new CompletableFuture<>();
         synchronized (this) {
-            if (stopping) return;
+            if (stopping) {
+                accepting.complete(false);
+                return accepting;
+            }
             // The server's terminal is none of a worker's business; with a log, its standard output carries its events.
             Socket[] events = serving.config.log() == null ? null : Socket.pair(Family.LOCAL, SocketType.STREAM);
+            Socket[] ready = null; // [0] ours, [1] the worker's: one byte on it says the worker accepts
             ChildProcess w;
             try {
+                ready = Socket.pair(Family.LOCAL, SocketType.STREAM);
                 ChildProcess.Builder b = ChildProcess.builder(argv).devNull(0);
                 if (events == null) {
                     b.devNull(1);
@@ -109,15 +123,26 @@ public final class Preforked implements Design {
                     events[1].setBlockingForChild(true); // the worker writes with blocking I/O
                     b.descriptor(1, events[1]);
                 }
-                w = b.descriptor(PreforkWorker.LISTENER_FD, serving.listener()).start();
+                w = b.descriptor(PreforkWorker.LISTENER_FD, serving.listener()).descriptor(PreforkWorker.READY_FD, ready[1]).start();
             } catch (IOException | RuntimeException e) {
                 if (events != null) events[0].close();
+                if (ready != null) ready[0].close();
                 throw e;
             } finally {
                 if (events != null) events[1].close(); // the worker's end: its exit ends our reading
+                if (ready != null) ready[1].close();
             }
             long born = System.nanoTime();
             log("worker " + w.pid() + " started");
+            // Its byte says it accepts; end of file (its exit closed its end) says it never will.
+            Socket ours = ready[0];
+            Thread.ofVirtual().name("jsock-prefork-ready-" + w.pid()).start(() -> {
+                try (ours) {
+                    accepting.complete(ours.read(new byte[1]) == 1);
+                } catch (IOException e) {
+                    accepting.complete(false);
+                }
+            });
             // The exit is handled once its events are all read: its last connections' lines come before its own.
             CompletableFuture<Void> read = new CompletableFuture<>();
             if (events == null) {
@@ -136,6 +161,21 @@ public final class Preforked implements Design {
             workers.put(w, handled);
             if (handled.isDone()) workers.remove(w); // it died at once, and exited() ran before the put
         }
+        return accepting;
+    }
+
+    /** Waits (at most {@value #READY_WAIT_MILLIS} ms) until each first worker accepts or has died; says so when one has not. */
+    private void awaitAccepting(List<CompletableFuture<Boolean>> accepting) throws IOException {
+        try {
+            if (!Children.await(accepting, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_WAIT_MILLIS))) {
+                serving.log(Level.WARNING, "workers not accepting after " + READY_WAIT_MILLIS + " ms; going on");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while the prefork workers started");
+        }
+        long up = accepting.stream().filter(f -> f.getNow(false)).count();
+        if (up < accepting.size()) serving.log(Level.WARNING, (accepting.size() - up) + " of " + accepting.size() + " workers exited before accepting");
     }
 
     /** The reaper saw a worker go: replace it unless we are stopping. */
@@ -152,7 +192,7 @@ public final class Preforked implements Design {
         Thread.ofVirtual().name("jsock-prefork-respawn").start(() -> {
             try {
                 if (lived < YOUNG_MILLIS) Thread.sleep(YOUNG_MILLIS);
-                spawnWorker();
+                spawnWorker(); // it accepts when it can; nobody waits for that after the start
             } catch (IOException e) {
                 serving.log(Level.ERROR, "cannot replace worker: " + e.getMessage());
             } catch (InterruptedException e) {

@@ -3,6 +3,7 @@ package io.jsock.server.process;
 import io.jsock.server.serving.LiveConnection;
 
 import io.jsock.server.Connection;
+import io.jsock.server.Ucspi;
 import io.jsock.server.serving.ServerConfig;
 import io.jsock.server.serving.Serving;
 
@@ -10,10 +11,8 @@ import io.jsock.server.serving.Design;
 
 import io.jsock.socket.Accepted;
 import io.jsock.socket.process.ChildProcess;
-import io.jsock.socket.SockAddr;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * <p>The child is the server's command (inetd/tcpserver style, the socket as its stdin and
  * stdout), or, for a Java {@link io.jsock.server.Handler}, a small JVM ({@link ChildMain}) that adopts the socket
  * at descriptor 0 and runs the handler. Its environment follows UCSPI: PROTO, TCPLOCALIP,
- * TCPLOCALPORT, TCPREMOTEIP, TCPREMOTEPORT, added to this process's environment.
+ * TCPLOCALPORT, TCPREMOTEIP, TCPREMOTEPORT, and systemd's REMOTE_ADDR, REMOTE_PORT ({@link Ucspi}).
  *
  * <p>A connection's slot (the connection cap) is held until its child exits; children are reaped
  * by pid ({@link ChildProcess}). At shutdown the children get the grace period to finish, then
@@ -109,35 +108,9 @@ public final class ProcessPerClient implements Design {
         return javaChild ? ChildJvm.command("serve", handlerSpec, Long.toString(c.id())) : argv;
     }
 
-    /** This process's environment plus UCSPI's variables for the connection (PROTO=TCP, TCPLOCALIP, ...). */
+    /** This process's environment plus UCSPI's and systemd's variables for the connection (PROTO=TCP, TCPLOCALIP, REMOTE_ADDR, ...). */
     private static Map<String, String> environment(Connection c) {
-        Map<String, String> env = new HashMap<>(System.getenv());
-        SockAddr local = c.local();
-        SockAddr remote = c.peer();
-        if (remote instanceof SockAddr.Inet4 || remote instanceof SockAddr.Inet6) {
-            env.put("PROTO", "TCP");
-            if (local != null) {
-                env.put("TCPLOCALIP", ip(local));
-                env.put("TCPLOCALPORT", Integer.toString(local.port()));
-            }
-            env.put("TCPREMOTEIP", ip(remote));
-            env.put("TCPREMOTEPORT", Integer.toString(remote.port()));
-        } else if (remote instanceof SockAddr.Local) {
-            env.put("PROTO", "UNIX");
-        }
-        return env;
-    }
-
-    private static String ip(SockAddr a) {
-        return switch (a) {
-            case SockAddr.Inet4 v4 -> v4.address().getHostAddress();
-            case SockAddr.Inet6 v6 -> {
-                String h = v6.address().getHostAddress();
-                int pct = h.indexOf('%');
-                yield pct < 0 ? h : h.substring(0, pct);
-            }
-            default -> a.toString();
-        };
+        return Ucspi.environment(c.local(), c.peer());
     }
 
     @Override

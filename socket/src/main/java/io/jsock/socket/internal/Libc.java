@@ -588,6 +588,19 @@ public final class Libc {
         }
     }
 
+    // ---- the environment: unsetenv(3)
+
+    private static final class unsetenv$ { static final MethodHandle mh = quick("unsetenv", FunctionDescriptor.of(JAVA_INT, ADDRESS)); }
+
+    /** unsetenv(3): removes {@code name} (NUL-terminated) from the C environment, which children spawned from here inherit. */
+    public static int unsetenv(MemorySegment name) {
+        try {
+            return (int) unsetenv$.mh.invokeExact(state(), name);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
     /** The size of glibc's posix_spawn_file_actions_t, posix_spawnattr_t and sigset_t on x86_64/aarch64 Linux. */
     public static final long FILE_ACTIONS_SIZE = 80, SPAWNATTR_SIZE = 336, SIGSET_SIZE = 128;
 }

@@ -4,6 +4,7 @@ import io.jsock.socket.Errno;
 import io.jsock.socket.Socket;
 import io.jsock.socket.SocketClosedException;
 import io.jsock.socket.internal.Constants;
+import io.jsock.socket.internal.Environ;
 import io.jsock.socket.internal.IoStatus;
 import io.jsock.socket.internal.Libc;
 
@@ -106,6 +107,19 @@ public final class ChildProcess {
             throw IoStatus.exception("posix_spawn", Errno.EACCES.number(), program, "not an executable file");
         }
         return p;
+    }
+
+    /**
+     * This process's environment as a child should inherit it: {@link System#getenv()} (the JVM's copy
+     * from its start) without the variables meant for this process alone that jsock has consumed and
+     * unset since (systemd's LISTEN_PID, LISTEN_FDS, LISTEN_FDNAMES, NOTIFY_SOCKET, WATCHDOG_USEC and
+     * WATCHDOG_PID, see {@link io.jsock.socket.activation.ListenFds} and {@link io.jsock.socket.activation.SdNotify}).
+     * A child's environment starts from this unless {@link Builder#environment} replaces it.
+     *
+     * @return a new modifiable map
+     */
+    public static Map<String, String> inheritedEnvironment() {
+        return Environ.current();
     }
 
     /** {@return the child's process id} */
@@ -233,7 +247,7 @@ public final class ChildProcess {
     /** What to run and what it gets; {@link #start} spawns it. */
     public static final class Builder {
         private final List<String> argv;
-        private Map<String, String> environment = System.getenv();
+        private Map<String, String> environment = Environ.current();
         private final TreeMap<Integer, Socket> descriptors = new TreeMap<>(); // child's number -> ours
         private final TreeSet<Integer> devNull = new TreeSet<>();             // child's numbers opened on /dev/null
 
@@ -246,7 +260,7 @@ public final class ChildProcess {
         }
 
         /**
-         * The child's whole environment (default: this process's).
+         * The child's whole environment (default: {@link ChildProcess#inheritedEnvironment()}).
          *
          * @param environment the variables, copied
          * @return this builder
