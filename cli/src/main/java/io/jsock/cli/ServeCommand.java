@@ -1,11 +1,14 @@
 package io.jsock.cli;
 
+import io.jsock.server.Admission;
+import io.jsock.server.Cidr;
 import io.jsock.server.Endpoint;
 import io.jsock.server.Model;
 import io.jsock.server.Server;
 import io.jsock.server.Service;
 import io.jsock.server.TcpServer;
 import io.jsock.socket.SocketType;
+import io.jsock.socket.process.Credentials;
 import java.io.PrintWriter;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
@@ -56,7 +59,12 @@ final class ServeCommand implements Callable<Integer> {
                 "",
                 "Examples: jsock serve echo",
                 "          jsock serve echo --bind 0.0.0.0:9877 --model pool:8 -v",
-                "          jsock serve exec --bind 127.0.0.1:0 -- cat");
+                "          jsock serve exec --bind 127.0.0.1:0 -- cat",
+                "          jsock serve echo --max-connections 100 --idle-timeout 30s --deadline 5m --max-per-ip 4",
+                "          jsock serve exec --bind 0.0.0.0:79 --user nobody --allow 10.0.0.0/8 -- ./finger",
+                "",
+                "Limits are off unless set. A refused client (--allow/--deny, --max-per-ip, --rate) is reset at once;",
+                "a connection past --idle-timeout or --deadline is closed; -v logs which limit did it.");
     }
 
     /** {@code iterative, process, thread, virtual (default), pool[:N], ...}. */
@@ -107,6 +115,37 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "one line per connection opened and closed")
     boolean verbose;
 
+    @Option(names = "--max-per-ip", paramLabel = "N", defaultValue = "0",
+            description = "at most N connections at once from one source (IPv4 address, IPv6 /64); more are reset and logged (default 0: no limit)")
+    int maxPerIp;
+
+    @Option(names = "--allow", paramLabel = "CIDR",
+            description = {"admit clients of this block (repeatable; once given, only allowed blocks): 10.0.0.0/8, ::1, 2001:db8::/32",
+                "with --deny, the most specific block (longest prefix) decides, deny on a tie; Unix peers are always admitted"})
+    List<String> allow = new ArrayList<>();
+
+    @Option(names = "--deny", paramLabel = "CIDR", description = "refuse clients of this block (repeatable), before any byte is read")
+    List<String> deny = new ArrayList<>();
+
+    @Option(names = "--rate", paramLabel = "N/s",
+            description = "at most N new connections per second (N/s) or minute (N/m) from one source; more are reset (default: no limit)")
+    String rate;
+
+    @Option(names = "--idle-timeout", paramLabel = "D", converter = PositiveDurations.class,
+            description = "close a connection when no byte went either way for D, e.g. --idle-timeout 30s (default: off)")
+    Duration idleTimeout;
+
+    @Option(names = "--deadline", paramLabel = "D", converter = PositiveDurations.class,
+            description = "close a connection that has lived D, busy or not, e.g. --deadline 5m (default: off)")
+    Duration deadline;
+
+    @Option(names = "--user", paramLabel = "NAME",
+            description = "once every listener is bound (a port below 1024 needs root), drop to this user; children too")
+    String user;
+
+    @Option(names = "--group", paramLabel = "NAME", description = "with --user: the group to drop to (default: the user's primary group)")
+    String group;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
@@ -135,13 +174,24 @@ final class ServeCommand implements Callable<Integer> {
                 err.flush();
             }
         } : null;
+        Admission admission = admission();
+        if (group != null && user == null) throw new IllegalArgumentException("--group needs --user NAME: the user to drop to");
+        Credentials runAs = user == null ? null : Credentials.lookup(user, group);
         try (Servers servers = new Servers()) {
             for (Endpoint e : endpoints) {
                 Server started = e.type() == SocketType.DGRAM ? startDatagram(e, s, log)
-                        : streamServer(m, s, log).bind(e).start();
+                        : streamServer(m, s, log).admission(admission).idleTimeout(idleTimeout).deadline(deadline)
+                                .runAs(runAs).bind(e).start();
                 servers.add(started);
                 synchronized (err) {
                     err.println("listening on " + started.endpoint() + " (model " + m + ", backlog " + backlog + ")");
+                    err.flush();
+                }
+            }
+            if (runAs != null) {
+                runAs.apply(); // every listener is bound: drop (the servers accept only from now on)
+                synchronized (err) {
+                    err.println("jsock: running as " + runAs);
                     err.flush();
                 }
             }
@@ -149,6 +199,16 @@ final class ServeCommand implements Callable<Integer> {
             servers.awaitClosed();
         }
         return 0;
+    }
+
+    /** The rules and per-source limits of --allow, --deny, --max-per-ip and --rate (one for every server: shared counts). */
+    private Admission admission() {
+        if (maxPerIp < 0) throw new IllegalArgumentException("bad --max-per-ip " + maxPerIp + "; expected N >= 1 (or 0: no limit)");
+        Admission.Builder b = Admission.builder().maxPerSource(maxPerIp);
+        for (String a : allow) b.allow(Cidr.parse(a));
+        for (String d : deny) b.deny(Cidr.parse(d));
+        if (rate != null) b.rate(rate);
+        return b.build();
     }
 
     /** A TcpServer's builder with every option of the command but where it listens. */

@@ -27,15 +27,19 @@ import java.lang.foreign.MemorySegment;
  * @param bytesReceived tcpi_bytes_received
  * @param segsOut      tcpi_segs_out
  * @param segsIn       tcpi_segs_in
+ * @param lastDataSent tcpi_last_data_sent: milliseconds since data was last sent
+ * @param lastDataRecv tcpi_last_data_recv: milliseconds since data was last received
+ * @param lastAckRecv  tcpi_last_ack_recv: milliseconds since an ACK was last received
  */
 public record TcpInfo(TcpState state, int retransmits, int probes, int backoff, int rto, int sndMss, int rcvMss,
         int unacked, int lost, int rtt, int rttvar, int sndCwnd, int totalRetrans, long bytesAcked,
-        long bytesReceived, int segsOut, int segsIn) {
+        long bytesReceived, int segsOut, int segsIn, int lastDataSent, int lastDataRecv, int lastAckRecv) {
 
     /** Offsets in {@code struct tcp_info} (stable kernel ABI: fields are only ever appended). */
     static final int STATE = 0, RETRANSMITS = 2, PROBES = 3, BACKOFF = 4, RTO = 8, SND_MSS = 16, RCV_MSS = 20,
             UNACKED = 24, LOST = 32, RTT = 68, RTTVAR = 72, SND_CWND = 80, TOTAL_RETRANS = 100,
-            BYTES_ACKED = 120, BYTES_RECEIVED = 128, SEGS_OUT = 136, SEGS_IN = 140, SIZE = 144;
+            BYTES_ACKED = 120, BYTES_RECEIVED = 128, SEGS_OUT = 136, SEGS_IN = 140, SIZE = 144,
+            LAST_DATA_SENT = 44, LAST_DATA_RECV = 52, LAST_ACK_RECV = 56;
 
     static int tcpi_state(MemorySegment s) { return Byte.toUnsignedInt(s.get(JAVA_BYTE, STATE)); }
     static int tcpi_retransmits(MemorySegment s) { return Byte.toUnsignedInt(s.get(JAVA_BYTE, RETRANSMITS)); }
@@ -54,12 +58,16 @@ public record TcpInfo(TcpState state, int retransmits, int probes, int backoff, 
     static long tcpi_bytes_received(MemorySegment s) { return s.get(JAVA_LONG, BYTES_RECEIVED); }
     static int tcpi_segs_out(MemorySegment s) { return s.get(JAVA_INT, SEGS_OUT); }
     static int tcpi_segs_in(MemorySegment s) { return s.get(JAVA_INT, SEGS_IN); }
+    static int tcpi_last_data_sent(MemorySegment s) { return s.get(JAVA_INT, LAST_DATA_SENT); }
+    static int tcpi_last_data_recv(MemorySegment s) { return s.get(JAVA_INT, LAST_DATA_RECV); }
+    static int tcpi_last_ack_recv(MemorySegment s) { return s.get(JAVA_INT, LAST_ACK_RECV); }
 
     static TcpInfo decode(MemorySegment s) {
         return new TcpInfo(TcpState.of(tcpi_state(s)), tcpi_retransmits(s), tcpi_probes(s), tcpi_backoff(s),
                 tcpi_rto(s), tcpi_snd_mss(s), tcpi_rcv_mss(s), tcpi_unacked(s), tcpi_lost(s), tcpi_rtt(s),
                 tcpi_rttvar(s), tcpi_snd_cwnd(s), tcpi_total_retrans(s), tcpi_bytes_acked(s),
-                tcpi_bytes_received(s), tcpi_segs_out(s), tcpi_segs_in(s));
+                tcpi_bytes_received(s), tcpi_segs_out(s), tcpi_segs_in(s), tcpi_last_data_sent(s), tcpi_last_data_recv(s),
+                tcpi_last_ack_recv(s));
     }
 
     static final SockOpt.Codec<TcpInfo> CODEC = new SockOpt.Codec<>() {

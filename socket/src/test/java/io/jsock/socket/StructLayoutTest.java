@@ -38,7 +38,8 @@ import org.junit.jupiter.api.Test;
  * ucred        size 12  pid 0 uid 4 gid 8
  * tcp_info     state 0 retransmits 2 probes 3 backoff 4 rto 8 snd_mss 16 rcv_mss 20 unacked 24 lost 32
  *              rtt 68 rttvar 72 snd_cwnd 80 total_retrans 100 bytes_acked 120 bytes_received 128
- *              segs_out 136 segs_in 140 (sizeof 232; jsock reads the first 144)
+ *              segs_out 136 segs_in 140 last_data_sent 44 last_data_recv 52 last_ack_recv 56
+ *              (sizeof 232; jsock reads the first 144)
  * </pre>
  */
 class StructLayoutTest {
@@ -204,6 +205,7 @@ class StructLayoutTest {
                 TcpInfo.SND_CWND, TcpInfo.TOTAL_RETRANS, TcpInfo.BYTES_ACKED, TcpInfo.BYTES_RECEIVED,
                 TcpInfo.SEGS_OUT, TcpInfo.SEGS_IN})
                 .containsExactly(0, 2, 3, 4, 8, 16, 20, 24, 32, 68, 72, 80, 100, 120, 128, 136, 140);
+        assertThat(new int[] {TcpInfo.LAST_DATA_SENT, TcpInfo.LAST_DATA_RECV, TcpInfo.LAST_ACK_RECV}).containsExactly(44, 52, 56);
         assertThat(TcpInfo.SIZE).isEqualTo(144);
         MemorySegment s = zeroed(TcpInfo.SIZE);
         s.set(JAVA_BYTE, 0, (byte) 1);
@@ -223,6 +225,9 @@ class StructLayoutTest {
         s.set(JAVA_LONG, 128, (1L << 41) + 1);
         s.set(JAVA_INT, 136, 13);
         s.set(JAVA_INT, 140, 14);
+        s.set(JAVA_INT, 44, 15);
+        s.set(JAVA_INT, 52, 16);
+        s.set(JAVA_INT, 56, 17);
         assertThat(TcpInfo.tcpi_state(s)).isEqualTo(1);
         assertThat(TcpInfo.tcpi_retransmits(s)).isEqualTo(200);
         assertThat(TcpInfo.tcpi_probes(s)).isEqualTo(3);
@@ -240,8 +245,11 @@ class StructLayoutTest {
         assertThat(TcpInfo.tcpi_bytes_received(s)).isEqualTo((1L << 41) + 1);
         assertThat(TcpInfo.tcpi_segs_out(s)).isEqualTo(13);
         assertThat(TcpInfo.tcpi_segs_in(s)).isEqualTo(14);
+        assertThat(TcpInfo.tcpi_last_data_sent(s)).isEqualTo(15);
+        assertThat(TcpInfo.tcpi_last_data_recv(s)).isEqualTo(16);
+        assertThat(TcpInfo.tcpi_last_ack_recv(s)).isEqualTo(17);
         assertThat(TcpInfo.decode(s)).isEqualTo(new TcpInfo(TcpState.ESTABLISHED, 200, 3, 4, 204000, 1448, 536, 5, 6,
-                70, 71, 10, 11, 1L << 40, (1L << 41) + 1, 13, 14));
+                70, 71, 10, 11, 1L << 40, (1L << 41) + 1, 13, 14, 15, 16, 17));
     }
 
     @Test
