@@ -153,9 +153,9 @@ public record Cidr(byte[] address, int prefix) {
     }
 
     /**
-     * {@inheritDoc}
+     * The first address of the block.
      *
-     * @return a copy of the first address's bytes
+     * @return a copy of its bytes (4 or 16)
      */
     @Override
     public byte[] address() {
