@@ -96,6 +96,20 @@ class LimitsCommandTest {
             assertThat(s.port()).as("port below 1024, bound before the drop").isEqualTo(port);
             s.awaitLine(l -> l.startsWith("jsock: running as nobody"));
             assertThat(ids(s.pid())).as("the server").isEqualTo(nobody());
+            try (var tasks = Files.list(Path.of("/proc", Long.toString(s.pid()), "task"))) {
+                for (Path t : tasks.toList()) {
+                    String status;
+                    try {
+                        status = Files.readString(t.resolve("status"));
+                    } catch (IOException threadEnded) {
+                        continue;
+                    }
+                    Matcher m = IDS.matcher(status);
+                    assertThat(m.find()).isTrue();
+                    assertThat(m.group(1) + " " + m.group(2) + " " + m.group(5)).as("thread %s", t.getFileName())
+                            .isEqualTo(nobody().split(" ")[0] + " " + nobody().split(" ")[0] + " " + nobody().split(" ")[4]);
+                }
+            }
             try (Socket c = client(port)) {
                 String[] child = line(c).split(" ");
                 assertThat(child[1]).as("the child's id -u").isEqualTo(nobody().split(" ")[0]);

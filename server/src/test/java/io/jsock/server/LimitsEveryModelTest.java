@@ -168,6 +168,44 @@ class LimitsEveryModelTest {
         if (logs(model)) assertThat(log).anyMatch(l -> l.endsWith("refused (max-per-ip 2 from 127.0.0.1)"));
     }
 
+    /**
+     * Prefork workers count for themselves (documented): with two workers and {@code --max-per-ip 1}, a
+     * source holds at most one connection per worker, so of three at once at least one is reset and at
+     * most two are served, however the kernel spreads them.
+     */
+    @org.junit.jupiter.api.Test
+    void preforkWorkersEachCountASourcesConnectionsForThemselves() throws Exception {
+        Queue<String> log = new ConcurrentLinkedQueue<>();
+        List<Socket> served = new ArrayList<>();
+        int refused = 0;
+        try (TcpServer s = server("prefork:2", log).admission(Admission.builder().maxPerSource(1).build()).start()) {
+            try {
+                for (int i = 0; i < 3; i++) {
+                    Socket c;
+                    try {
+                        c = connect(s.localAddress());
+                    } catch (IOException e) {
+                        assertThat(errno(e)).isEqualTo(Errno.ECONNRESET);
+                        refused++;
+                        continue;
+                    }
+                    try {
+                        assertThat(echoByte(c, (byte) i)).isEqualTo((byte) i);
+                        served.add(c);
+                    } catch (IOException e) {
+                        assertThat(errno(e)).isIn(Errno.ECONNRESET, Errno.EPIPE);
+                        c.close();
+                        refused++;
+                    }
+                }
+            } finally {
+                for (Socket c : served) c.close();
+            }
+        }
+        assertThat(served).hasSizeBetween(1, 2);
+        assertThat(refused).isEqualTo(3 - served.size());
+    }
+
     @ParameterizedTest
     @MethodSource("models")
     void beyondTheRateASourcesNewConnectionsAreReset(String model) throws Exception {
