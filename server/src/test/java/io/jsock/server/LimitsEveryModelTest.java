@@ -168,6 +168,23 @@ class LimitsEveryModelTest {
         if (logs(model)) assertThat(log).anyMatch(l -> l.endsWith("refused (max-per-ip 2 from 127.0.0.1)"));
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"virtual", "epoll:1", "process"})
+    void unixPeersHaveNoSourceToLimitButMeetTheirDeadline(String model) throws Exception {
+        Queue<String> log = new ConcurrentLinkedQueue<>();
+        Admission rules = Admission.builder().deny(Cidr.parse("0.0.0.0/0")).deny(Cidr.parse("::/0")).maxPerSource(1).rate("1/m").build();
+        String name = "@jsock-limits-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        try (TcpServer s = server(model, log).bind(name).admission(rules).deadline(Duration.ofSeconds(1)).start();
+                Socket a = connect(s.localAddress()); Socket b = connect(s.localAddress())) {
+            assertThat(echoByte(a, (byte) 1)).as("admitted: no address to deny, no source to count").isEqualTo((byte) 1);
+            assertThat(echoByte(b, (byte) 2)).isEqualTo((byte) 2);
+            assertEndedByServer(a);
+            assertEndedByServer(b);
+        }
+        assertThat(log).noneMatch(l -> l.contains("refused"));
+        assertThat(log.stream().filter(l -> l.endsWith("(deadline 1s)")).count()).isEqualTo(2);
+    }
+
     /**
      * Prefork workers count for themselves (documented): with two workers and {@code --max-per-ip 1}, a
      * source holds at most one connection per worker, so of three at once at least one is reset and at
