@@ -162,7 +162,7 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
     }
 
     /**
-     * Every {@link Serving#sweepMillis} (nothing when nothing is timed): ends this loop's connections
+     * Every {@link io.jsock.server.serving.Limiter#sweepMillis} (nothing when nothing is timed): ends this loop's connections
      * past their idle timeout or deadline. No timer per connection: one look at each, a few times per
      * shortest limit.
      *
@@ -170,7 +170,7 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
      * @return the timeout, shortened to the next sweep
      */
     private int sweep(int timeout) {
-        long every = serving.sweepMillis();
+        long every = serving.limiter().sweepMillis();
         if (every < 0) return timeout;
         long now = System.nanoTime();
         if (now - nextSweep >= 0) {

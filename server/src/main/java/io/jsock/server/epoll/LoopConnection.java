@@ -145,13 +145,13 @@ final class LoopConnection implements EventConnection {
     }
 
     /**
-     * Ends the connection if it ran past its idle timeout or deadline ({@link Serving#due}); the
+     * Ends the connection if it ran past its idle timeout or deadline ({@link io.jsock.server.serving.Limiter#due}); the
      * closed line says which.
      *
      * @return true when it ended
      */
     boolean expireIfDue(long now) {
-        String why = serving.due(connection, now);
+        String why = serving.limiter().due(connection, now);
         if (why == null || !connection.endBy(why)) return false;
         end(why, false);
         return true;

@@ -52,7 +52,7 @@ final class LoopListener {
 
     /** The listener is readable: accept what is queued, a slot per connection, up to {@link #MAX_ACCEPTS}. */
     void acceptSome() {
-        if (!serving.mayAccept()) {
+        if (!serving.limiter().mayAccept()) {
             pause(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SLOT_POLL_MILLIS)); // not yet dropped to the user it runs as
             return;
         }
@@ -77,7 +77,7 @@ final class LoopListener {
                 return;
             }
             backoffMillis = 0;
-            if (!serving.admit(a)) {
+            if (!serving.limiter().admit(a)) {
                 serving.giveSlot(); // refused: reset and closed at once, never served
                 continue;
             }

@@ -67,7 +67,7 @@ public final class ProcessPerClient implements Design {
     @Override
     public void start(Serving serving) throws IOException {
         prepare(serving);
-        serving.onExpire(c -> {
+        serving.limiter().onExpire(c -> {
             ChildProcess child = children.get(c.id());
             if (child != null) endGroup(child);
         });

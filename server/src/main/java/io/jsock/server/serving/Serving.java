@@ -4,8 +4,6 @@ import io.jsock.server.Connection;
 
 import io.jsock.socket.Accepted;
 import io.jsock.socket.Errno;
-import io.jsock.socket.Linger;
-import io.jsock.socket.Shutdown;
 import io.jsock.socket.SockAddr;
 import io.jsock.socket.SockOpt;
 import io.jsock.socket.Socket;
@@ -22,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import io.jsock.server.Admission;
 
 /**
  * What every design shares, written once: the accept loop (with the connection cap and the
@@ -38,10 +35,7 @@ public final class Serving {
     /** The listening socket (a prefork worker's: its inherited descriptor 3). */
     public final Socket listener;
     private final Semaphore slots; // null: no cap
-    private final Admission admission; // null: everyone admitted
-    private final Expiry expiry;       // null: no idle timeout, no deadline
-    private volatile Consumer<LiveConnection> onExpire = c -> {}; // the design's way to end a connection's work (its child)
-    private Thread sweeper;           // guarded by `this`: ends timed-out connections of the blocking models; null for the others
+    private final Limiter limiter;
 
     // Set before the design starts (a prefork worker's own way to wait); read by the accept loop.
     private volatile Accept accept;
@@ -64,133 +58,17 @@ public final class Serving {
         this.listener = listener;
         this.slots = config.maxConnections() > 0 ? new Semaphore(config.maxConnections()) : null;
         this.accept = listener::accept;
-        Limits limits = config.limits() == null ? Limits.NONE : config.limits();
-        this.admission = limits.admission() == null || limits.admission().isEmpty() ? null : limits.admission();
-        this.expiry = limits.timed() ? new Expiry(limits) : null;
+        this.limiter = new Limiter(this);
     }
 
     /**
-     * Starts the sweep that ends connections past their idle timeout or deadline, for the designs
-     * that run {@link #acceptLoop} (an event loop sweeps its own); nothing without timeouts. The
-     * sweep ends with {@link #finish}.
-     */
-    private synchronized void startSweeper() {
-        if (expiry == null || sweeper != null || stopping) return;
-        sweeper = Thread.ofVirtual().name("jsock-timeouts").start(() -> {
-            try {
-                while (!(stopping && live.isEmpty())) {
-                    Thread.sleep(expiry.tickMillis());
-                    long now = System.nanoTime();
-                    for (LiveConnection c : live.all()) {
-                        String why = expiry.due(c, now);
-                        if (why != null) expire(c, why);
-                    }
-                }
-            } catch (InterruptedException stopped) {
-                // finish() ends the sweep
-            }
-        });
-    }
-
-    /**
-     * Why a connection must end now (its idle timeout or deadline), for an event loop that sweeps
-     * its own connections.
+     * Admission, timeouts and the wait for the privilege drop, for the designs that accept or sweep
+     * on their own (the event loops).
      *
-     * @param c   a live connection
-     * @param now {@link System#nanoTime()}
-     * @return {@code idle timeout 30s}, {@code deadline 5m}; null when it may go on (or nothing is timed)
+     * @return the server's limiter
      */
-    public String due(LiveConnection c, long now) {
-        return expiry == null ? null : expiry.due(c, now);
-    }
-
-    /**
-     * How often an event loop should sweep its connections for {@link #due}.
-     *
-     * @return milliseconds; -1 when nothing is timed
-     */
-    public long sweepMillis() {
-        return expiry == null ? -1 : expiry.tickMillis();
-    }
-
-    /**
-     * What the design does to a connection that timed out, beside shutting its socket down (the
-     * process model: signal the child's process group).
-     *
-     * @param action called once per expired connection, on the sweeping thread
-     */
-    public void onExpire(Consumer<LiveConnection> action) {
-        this.onExpire = action;
-    }
-
-    /**
-     * Ends a connection that ran past a limit: its closed line will say {@code why}; its socket is
-     * shut down both ways (the handler's blocked read sees EOF, its blocked write EPIPE; a child
-     * holding it the same), and the design's {@link #onExpire} action runs. Once per connection.
-     */
-    private void expire(LiveConnection c, String why) {
-        if (!c.endBy(why)) return; // already ending
-        try {
-            c.socket().shutdown(Shutdown.BOTH);
-        } catch (IOException gone) {
-            // closed or reset meanwhile: it is ending anyway
-        }
-        onExpire.accept(c);
-    }
-
-    /**
-     * Whether the accept loops may take connections: not before the server has dropped to the
-     * user it runs as (clients wait in the kernel's queue meanwhile).
-     *
-     * @return true without a user to drop to, or once dropped
-     */
-    public boolean mayAccept() {
-        return config.limits() == null || config.limits().runAs() == null || config.limits().runAs().applied();
-    }
-
-    /** Blocks until {@link #mayAccept} (true) or the server is stopping (false). */
-    private boolean awaitMayAccept() {
-        try {
-            while (!mayAccept()) {
-                if (stopping) return false;
-                config.limits().runAs().awaitApplied(Duration.ofMillis(100));
-            }
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    /**
-     * Asks the admission about a connection just accepted, before any byte is read. A refused one is
-     * closed at once with RST (SO_LINGER 0: the client reads ECONNRESET, not an empty answer it could
-     * take for the service's, and the server keeps no TIME_WAIT for it), logged with the reason, and
-     * never takes a slot's place beyond this call.
-     *
-     * @param a the connection
-     * @return true to serve it; false when it was refused (and is closed)
-     */
-    public boolean admit(Accepted a) {
-        if (admission == null) return true;
-        String why = admission.admit(a.peer());
-        if (why == null) return true;
-        try {
-            a.socket().setOption(SockOpt.SO_LINGER, Linger.on(0));
-        } catch (IOException gone) {
-            // reset already: closing is all that is left
-        }
-        SockAddr local = null;
-        if (config.log() != null) {
-            try {
-                local = a.socket().getsockname();
-            } catch (IOException gone) {
-                // nothing to name
-            }
-        }
-        a.socket().close();
-        log(Level.INFO, a.peer() + " > " + local + " refused (" + why + ")");
-        return false;
+    public Limiter limiter() {
+        return limiter;
     }
 
     /** How the accept loop takes one connection: blocks until one is complete; throws once the listener is closed. */
@@ -263,7 +141,7 @@ public final class Serving {
      */
     public void acceptLoop(Consumer<Accepted> dispatch) {
         acceptLoops.incrementAndGet(); // before the first look at stopping: markStopping wakes us or we see it
-        startSweeper();
+        limiter.startSweeper(live::all, () -> stopping && live.isEmpty());
         try {
             acceptUntilStopped(dispatch);
         } finally {
@@ -272,7 +150,7 @@ public final class Serving {
     }
 
     private void acceptUntilStopped(Consumer<Accepted> dispatch) {
-        if (!awaitMayAccept()) return;
+        if (!limiter.awaitMayAccept(() -> stopping)) return;
         long backoffMillis = 0;
         while (!stopping) {
             if (!takeSlot()) return;
@@ -297,7 +175,7 @@ public final class Serving {
                 backoffMillis = recover(new IOException(e.toString(), e), backoffMillis);
                 continue;
             }
-            if (!admit(a)) {
+            if (!limiter.admit(a)) {
                 giveSlot(); // refused: closed at once, never served
                 continue;
             }
@@ -305,7 +183,7 @@ public final class Serving {
                 dispatch.accept(a);
             } catch (RuntimeException | OutOfMemoryError e) {
                 a.socket().close(); // could not hand it on (no thread, no process): this client only
-                if (admission != null) admission.release(a.peer());
+                limiter.release(a.peer());
                 giveSlot();
                 log(Level.WARNING, "dispatch of a connection from " + a.peer() + " failed: " + e);
             }
@@ -410,7 +288,7 @@ public final class Serving {
         SockAddr local = config.log() != null ? c.local() : null;
         c.socket().close();
         if (c.endedBy() != null) how = c.endedBy(); // a limit ended it: say which, whatever the handler saw
-        if (admission != null) admission.release(c.peer());
+        limiter.release(c.peer());
         if (config.log() != null) {
             double ms = (System.nanoTime() - c.startNanos()) / 1e6;
             config.log().accept(c + " > " + local + " closed after " + String.format("%.1f ms", ms)
@@ -506,14 +384,7 @@ public final class Serving {
         if (!live.isEmpty() || anyAlive(acceptThreads)) {
             log(Level.WARNING, live.size() + " handler(s) still running after their sockets were closed: " + live);
         }
-        Thread s;
-        synchronized (this) {
-            s = sweeper;
-        }
-        if (s != null) {
-            s.interrupt();
-            s.join(Duration.ofSeconds(1));
-        }
+        limiter.stopSweeper();
     }
 
     /** Joins each thread, waiting at most until {@code deadline} ({@link System#nanoTime()}) in all. */
