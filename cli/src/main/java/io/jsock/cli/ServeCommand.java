@@ -60,11 +60,12 @@ final class ServeCommand implements Callable<Integer> {
                 "Examples: jsock serve echo",
                 "          jsock serve echo --bind 0.0.0.0:9877 --model pool:8 -v",
                 "          jsock serve exec --bind 127.0.0.1:0 -- cat",
-                "          jsock serve echo --max-connections 100 --idle-timeout 30s --deadline 5m --max-per-ip 4",
-                "          jsock serve exec --bind 0.0.0.0:79 --user nobody --allow 10.0.0.0/8 -- ./finger",
+                "          jsock serve echo --idle-timeout 30s --deadline 5m --max-per-ip 4",
+                "          jsock serve exec --bind 0.0.0.0:79 --user nobody -- ./fingerd",
                 "",
-                "Limits are off unless set. A refused client (--allow/--deny, --max-per-ip, --rate) is reset at once;",
-                "a connection past --idle-timeout or --deadline is closed; -v logs which limit did it.");
+                "Limits are off unless set. A client refused by --allow/--deny, --max-per-ip",
+                "or --rate is reset at once; a connection past --idle-timeout or --deadline",
+                "is closed; -v logs which limit did it.");
     }
 
     /** {@code iterative, process, thread, virtual (default), pool[:N], ...}. */
