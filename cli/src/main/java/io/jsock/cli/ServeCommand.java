@@ -3,6 +3,7 @@ package io.jsock.cli;
 import io.jsock.server.Admission;
 import io.jsock.server.Cidr;
 import io.jsock.server.Endpoint;
+import io.jsock.server.LogEvent;
 import io.jsock.server.Model;
 import io.jsock.server.Server;
 import io.jsock.server.Service;
@@ -113,7 +114,7 @@ final class ServeCommand implements Callable<Integer> {
             description = "at SIGINT/SIGTERM, how long connections may finish before they are closed (default ${DEFAULT-VALUE}; 0, 500ms, 2m, ...)")
     Duration grace;
 
-    @Option(names = {"-v", "--verbose"}, description = "one line per connection opened and closed")
+    @Option(names = {"-v", "--verbose"}, description = "one line per connection opened and closed, each line with an RFC 3339 time stamp (UTC)")
     boolean verbose;
 
     @Option(names = "--max-per-ip", paramLabel = "N", defaultValue = "0",
@@ -147,6 +148,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--group", paramLabel = "NAME", description = "with --user: the group to drop to (default: the user's primary group)")
     String group;
 
+    @Option(names = "--log-format", paramLabel = "F", defaultValue = "text",
+            description = {"text (default) or json: one JSON object per line (time, event, conn, peer, local,",
+                "bytes_in, bytes_out, duration_ms, why, message), the listening and stopping lines too"})
+    String logFormat;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
@@ -169,34 +175,25 @@ final class ServeCommand implements Callable<Integer> {
             }
             m = model == null ? DEFAULT_MODEL : Model.parse(model);
         }
-        Consumer<String> log = verbose ? line -> {
-            synchronized (err) {
-                err.println("jsock: " + line);
-                err.flush();
-            }
-        } : null;
+        ServeLog serveLog = new ServeLog(err, logFormat(), verbose);
+        Consumer<LogEvent> log = serveLog.connections();
         Admission admission = admission();
         if (group != null && user == null) throw new IllegalArgumentException("--group needs --user NAME: the user to drop to");
         Credentials runAs = user == null ? null : Credentials.lookup(user, group);
         try (Servers servers = new Servers()) {
+            stopOnSignals(servers, m, serveLog); // before the first listener: a signal while starting stops what has started
             for (Endpoint e : endpoints) {
                 Server started = e.type() == SocketType.DGRAM ? startDatagram(e, s, log)
                         : streamServer(m, s, log).admission(admission).idleTimeout(idleTimeout).deadline(deadline)
                                 .runAs(runAs).bind(e).start();
-                servers.add(started);
-                synchronized (err) {
-                    err.println("listening on " + started.endpoint() + " (model " + m + ", backlog " + backlog + ")");
-                    err.flush();
-                }
+                if (!servers.add(started)) break; // a signal came while it started: it is closed, start no more
+                serveLog.listening(started.endpoint().address(),
+                        "listening on " + started.endpoint() + " (model " + m + ", backlog " + backlog + ")");
             }
             if (runAs != null) {
                 runAs.apply(); // every listener is bound: drop (the servers accept only from now on)
-                synchronized (err) {
-                    err.println("jsock: running as " + runAs);
-                    err.flush();
-                }
+                serveLog.info("running as " + runAs);
             }
-            stopOnSignals(servers, m, err);
             servers.awaitClosed();
         }
         return 0;
@@ -213,20 +210,20 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     /** A TcpServer's builder with every option of the command but where it listens. */
-    private TcpServer.Builder streamServer(Model m, Service s, Consumer<String> log) {
+    private TcpServer.Builder streamServer(Model m, Service s, Consumer<LogEvent> log) {
         TcpServer.Builder b = TcpServer.builder()
                 .model(m)
                 .backlog(backlog)
                 .maxConnections(maxConnections)
                 .grace(grace)
                 .socketMode(socketMode)
-                .log(log);
+                .events(log);
         if (s == null) b.command(command);
         else b.handler(s);
         return b;
     }
 
-    private Server startDatagram(Endpoint e, Service s, Consumer<String> log) {
+    private Server startDatagram(Endpoint e, Service s, Consumer<LogEvent> log) {
         throw new IllegalArgumentException("datagram endpoints (" + e + ") are not served yet");
     }
 
@@ -234,21 +231,26 @@ final class ServeCommand implements Callable<Integer> {
      * SIGINT and SIGTERM start the ordered stop in a thread of its own and let {@link #call} return 0.
      * (A shutdown hook would not do: the JVM exits 128+signal after running hooks.)
      */
-    private void stopOnSignals(Servers servers, Model m, PrintWriter err) {
+    private void stopOnSignals(Servers servers, Model m, ServeLog log) {
         AtomicBoolean stopping = new AtomicBoolean();
         for (String name : List.of("INT", "TERM")) {
             Signal.handle(new Signal(name), sig -> {
                 if (!stopping.compareAndSet(false, true)) return; // already stopping; the grace period bounds it
-                synchronized (err) {
-                    // prefork's workers hold their connections: this process has no count of them
-                    String inFlight = m instanceof Model.Prefork ? "connections"
-                            : servers.activeConnections() + " connection(s)";
-                    err.println("jsock: SIG" + sig.getName() + ": stopping; " + inFlight + " in flight get up to " + show(grace));
-                    err.flush();
-                }
+                // prefork's workers hold their connections: this process has no count of them
+                String inFlight = m instanceof Model.Prefork ? "connections" : servers.activeConnections() + " connection(s)";
+                log.stopping("SIG" + sig.getName() + ": stopping; " + inFlight + " in flight get up to " + show(grace));
                 Thread.ofPlatform().name("jsock-stop").start(servers::close);
             });
         }
+    }
+
+    /** {@code --log-format}: text or json, or one line saying so and exit 2. */
+    private ServeLog.Format logFormat() {
+        return switch (logFormat) {
+            case "text" -> ServeLog.Format.TEXT;
+            case "json" -> ServeLog.Format.JSON;
+            default -> throw new IllegalArgumentException("unknown --log-format '" + logFormat + "'; expected text or json");
+        };
     }
 
     private static String show(Duration d) {

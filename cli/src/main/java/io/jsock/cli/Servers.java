@@ -12,10 +12,24 @@ import java.util.List;
 final class Servers implements AutoCloseable {
     /** Every server started so far, in --bind order. Guarded by this. */
     private final List<Server> servers = new ArrayList<>();
+    /** Set by the first {@link #close()}; guarded by this. */
+    private boolean closing;
 
-    /** Adds a server that has started; it is closed with the others. */
-    synchronized void add(Server s) {
-        servers.add(s);
+    /**
+     * Adds a server that has started, to be closed with the others; or closes it at once when the group
+     * is closing already (a signal came while it started).
+     *
+     * @return true if it was added; false if it was closed
+     */
+    boolean add(Server s) {
+        synchronized (this) {
+            if (!closing) {
+                servers.add(s);
+                return true;
+            }
+        }
+        s.close();
+        return false;
     }
 
     synchronized List<Server> all() {
@@ -32,7 +46,11 @@ final class Servers implements AutoCloseable {
     /** Closes every server in a thread of its own and returns when all have finished. Safe to call more than once. */
     @Override
     public void close() {
-        List<Server> all = all();
+        List<Server> all;
+        synchronized (this) {
+            closing = true;
+            all = List.copyOf(servers);
+        }
         for (Server s : all) Thread.ofPlatform().name("jsock-stop-" + s.endpoint()).start(s::close);
         awaitClosed(); // each close runs to its end: the wait keeps an interrupt for later, as Server.awaitClosed does
     }

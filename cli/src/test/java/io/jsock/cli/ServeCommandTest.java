@@ -113,8 +113,8 @@ class ServeCommandTest {
             String open = s.awaitLine(l -> l.contains(" open"));
             String closed = s.awaitLine(l -> l.contains(" closed"));
             String ends = "127\\.0\\.0\\.1:\\d+ > 127\\.0\\.0\\.1:" + s.port();
-            assertThat(open).matches("jsock: #1 " + ends + " open");
-            assertThat(closed).matches("jsock: #1 " + ends + " closed after \\d+\\.\\d ms: in 12 B, out \\d+ B acked");
+            assertThat(open).matches(ServeLogTest.TIME + " jsock: #1 " + ends + " open");
+            assertThat(closed).matches(ServeLogTest.TIME + " jsock: #1 " + ends + " closed after \\d+\\.\\d ms: in 12 B, out 12 B");
             s.signal("TERM");
             assertThat(s.awaitExit()).isZero();
         }
@@ -146,6 +146,7 @@ class ServeCommandTest {
         "2 | jsock: service echo takes no command (cat); to run a program per connection: jsock serve exec -- CMD ARGS... | serve echo -- cat",
         "2 | jsock: Unknown option: '--port' (see: jsock serve --help)                         | serve echo --port 7",
         "2 | jsock: bad --socket-mode '999'; expected octal permissions such as 660 or 0600 (owner, group, others) | serve echo --socket-mode 999",
+        "2 | jsock: unknown --log-format 'xml'; expected text or json                      | serve echo --log-format xml",
     })
     void badInputGetsOneLineSayingWhatIsAcceptedAndExitStatus2(int exit, String message, String args) {
         Result r = inProcess(args.split(" "));

@@ -150,7 +150,8 @@ class ServeLifecycleTest {
      * Runs the server with a descriptor limit of 64 (prlimit), holds more connections than that, and
      * checks it said EMFILE, kept going, and serves again once the clients leave. (pool:N and
      * iterative hold at most N connections, and the process model's parent keeps no descriptor per
-     * child: those cannot run out this way.)
+     * child, or one while it logs, to read the child's byte counts at its exit: those are bounded by
+     * their children, not by accept.)
      */
     @ParameterizedTest
     @ValueSource(strings = {"virtual", "thread", "epoll:1"})

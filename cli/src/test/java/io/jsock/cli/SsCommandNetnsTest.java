@@ -56,14 +56,14 @@ class SsCommandNetnsTest {
             // (with one state asked for, ss leaves the State column out)
             assertThat(oracle.lines()).hasSize(4).allMatch(line -> line.contains(" " + lost.getHostAddress() + ":"));
 
-            SsCommandTest.Run r = net.call(net.server(), () -> SsCommandTest.jsock("ss", "-l", "--port", Integer.toString(port)));
+            SsCommandTest.Run r = net.call(net.server(), () -> SsCommandTest.jsock("ss", "-tl", "--port", Integer.toString(port)));
             assertThat(r.exit()).isZero();
             assertThat(r.out().lines().map(line -> String.join(" ", line.trim().split("\\s+"))).toList()).containsExactly(
-                    "State Recv-Q Send-Q Local Address:Port Peer Address:Port SYN-RECV",
+                    "State Recv-Q Send-Q Local Address:Port Peer Address:Port Process SYN-RECV",
                     "LISTEN 0 16 " + net.serverAddress().getHostAddress() + ":" + port + " 0.0.0.0:* 4");
 
-            SsCommandTest.Run all = net.call(net.server(), () -> SsCommandTest.jsock("ss", "-a", "--port", Integer.toString(port)));
-            assertThat(all.out().lines().filter(line -> line.startsWith("SYN_RECV"))).hasSize(4)
+            SsCommandTest.Run all = net.call(net.server(), () -> SsCommandTest.jsock("ss", "-ta", "--port", Integer.toString(port)));
+            assertThat(all.out().lines().filter(line -> line.startsWith("SYN-RECV"))).hasSize(4)
                     .allMatch(line -> line.contains(lost.getHostAddress() + ":"));
         } finally {
             open.forEach(Socket::close);

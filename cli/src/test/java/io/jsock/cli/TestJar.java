@@ -27,7 +27,7 @@ final class TestJar {
 
     private static String classPath;
 
-    /** The class path for {@code java -cp}: the jar of jsock's classes, then picocli's jar. */
+    /** The class path for {@code java -cp}: the jar of jsock's classes, then picocli's and jackson-jr's jars. */
     static synchronized String classPath() {
         if (classPath != null) return classPath;
         try {
@@ -59,6 +59,8 @@ final class TestJar {
                 if (!Files.isDirectory(part)) jars.add(part);
             }
             jars.add(where(CommandLine.class));
+            jars.add(where(com.fasterxml.jackson.jr.ob.JSON.class)); // --log-format json
+            jars.add(where(com.fasterxml.jackson.core.JsonFactory.class));
             for (Path j : jars) {
                 Path copy = dir.resolve(j.getFileName());
                 Files.copy(j, copy);

@@ -184,7 +184,7 @@ public final class TcpServer implements Server {
         private List<String> command;
         private int maxConnections;
         private Duration grace = Duration.ofSeconds(5);
-        private Consumer<String> log;
+        private Consumer<LogEvent> log;
         private EventHandler.Factory eventHandler;
         private Admission admission;
         private Duration idleTimeout;
@@ -373,7 +373,21 @@ public final class TcpServer implements Server {
          * @return this builder
          */
         public Builder log(Consumer<String> log) {
-            this.log = log;
+            this.log = log == null ? null : e -> log.accept(e.text());
+            return this;
+        }
+
+        /**
+         * Where the server's events go, as {@link LogEvent}s (instead of {@link #log(Consumer)}'s
+         * lines; the last of the two called wins): each connection opened and closed, with the bytes the
+         * application received and sent, and the server's warnings. Called from the server's threads,
+         * several at once: it must be thread-safe.
+         *
+         * @param events the consumer of events, or null for none
+         * @return this builder
+         */
+        public Builder events(Consumer<LogEvent> events) {
+            this.log = events;
             return this;
         }
 

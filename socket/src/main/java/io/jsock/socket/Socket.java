@@ -57,6 +57,21 @@ public final class Socket implements ByteChannel {
     private final SocketType type;
     private final Protocol protocol;
 
+    // What this Socket's calls moved: added to by whichever thread reads or writes (COUNTS), read by anyone.
+    private volatile long bytesReceived;
+    private volatile long bytesSent;
+    private static final java.lang.invoke.VarHandle RECEIVED, SENT;
+
+    static {
+        try {
+            java.lang.invoke.MethodHandles.Lookup l = java.lang.invoke.MethodHandles.lookup();
+            RECEIVED = l.findVarHandle(Socket.class, "bytesReceived", long.class);
+            SENT = l.findVarHandle(Socket.class, "bytesSent", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     // Set by bind/listen/connect; read for messages only.
     private volatile long timeoutNanos;
     private volatile SockAddr peerHint;
@@ -385,6 +400,28 @@ public final class Socket implements ByteChannel {
         }
     }
 
+    /**
+     * The bytes this {@code Socket}'s calls have received: read, recv (not with MSG_PEEK), recvfrom and
+     * the stream views, counted as the kernel hands them over. What the application read, not what the
+     * kernel counted on the wire (no headers, no FIN); a {@link #dup} counts its own.
+     *
+     * @return the count since the socket was opened or adopted
+     */
+    public long bytesReceived() {
+        return bytesReceived;
+    }
+
+    /**
+     * The bytes this {@code Socket}'s calls have handed to the kernel to send: write, send, sendto,
+     * writeFully and the stream views. What the application wrote, whether or not the peer has
+     * acknowledged it yet; a {@link #dup} counts its own.
+     *
+     * @return the count since the socket was opened or adopted
+     */
+    public long bytesSent() {
+        return bytesSent;
+    }
+
     /** {@return the descriptor number (valid until {@link #close})} */
     public int fd() {
         return fd.fd;
@@ -583,7 +620,10 @@ public final class Socket implements ByteChannel {
         if (n == UNAVAILABLE) return UNAVAILABLE;
         // 0: a stream peer sent FIN, or a datagram was empty. An empty buffer reads nothing either way.
         if (n == 0) return rem > 0 && type != SocketType.DGRAM ? -1 : 0;
-        if ((flags & MSG_PEEK) == 0) dst.position(pos + n);
+        if ((flags & MSG_PEEK) == 0) {
+            dst.position(pos + n);
+            RECEIVED.getAndAdd(this, (long) n);
+        }
         return n;
     }
 
@@ -680,7 +720,10 @@ public final class Socket implements ByteChannel {
         do {
             n = IoStatus.result(Libc.send(fd.fd, seg, seg.byteSize(), flags | MSG_NOSIGNAL), "send", this, Socket::peerForMessage);
         } while (n == IoStatus.INTERRUPTED);
-        if (n != UNAVAILABLE) src.position(pos + n);
+        if (n != UNAVAILABLE) {
+            src.position(pos + n);
+            SENT.getAndAdd(this, (long) n);
+        }
         return n;
     }
 
@@ -778,6 +821,7 @@ public final class Socket implements ByteChannel {
                 int n = IoStatus.result(Libc.sendto(fd.fd, seg, seg.byteSize(), MSG_NOSIGNAL, s, len), "sendto", to);
                 if (n >= 0) {
                     src.position(pos + n);
+                    SENT.getAndAdd(this, (long) n);
                     return n;
                 }
                 if (n == UNAVAILABLE) fd.await(POLLOUT, 0, "sendto"); // else INTERRUPTED: call again
@@ -812,6 +856,7 @@ public final class Socket implements ByteChannel {
                         "recvfrom", this, Socket::localForMessage);
                 if (n >= 0) {
                     dst.position(pos + n);
+                    RECEIVED.getAndAdd(this, (long) n);
                     int alen = len.get(JAVA_INT, 0); // 0: no address (a stream socket, an unbound Unix sender)
                     return new Received(n, alen == 0 ? null : Sockaddrs.decode(s, alen));
                 }

@@ -38,8 +38,9 @@ import org.junit.jupiter.api.Test;
  * ucred        size 12  pid 0 uid 4 gid 8
  * tcp_info     state 0 retransmits 2 probes 3 backoff 4 rto 8 snd_mss 16 rcv_mss 20 unacked 24 lost 32
  *              rtt 68 rttvar 72 snd_cwnd 80 total_retrans 100 bytes_acked 120 bytes_received 128
- *              segs_out 136 segs_in 140 last_data_sent 44 last_data_recv 52 last_ack_recv 56
- *              (sizeof 232; jsock reads the first 144)
+ *              segs_out 136 segs_in 140 notsent_bytes 144 bytes_sent 200 bytes_retrans 208
+ *              last_data_sent 44 last_data_recv 52 last_ack_recv 56
+ *              (sizeof 232; jsock reads the first 216; TcpInfoLayoutTest asks gcc on each machine)
  * </pre>
  */
 class StructLayoutTest {
@@ -206,7 +207,7 @@ class StructLayoutTest {
                 TcpInfo.SEGS_OUT, TcpInfo.SEGS_IN})
                 .containsExactly(0, 2, 3, 4, 8, 16, 20, 24, 32, 68, 72, 80, 100, 120, 128, 136, 140);
         assertThat(new int[] {TcpInfo.LAST_DATA_SENT, TcpInfo.LAST_DATA_RECV, TcpInfo.LAST_ACK_RECV}).containsExactly(44, 52, 56);
-        assertThat(TcpInfo.SIZE).isEqualTo(144);
+        assertThat(TcpInfo.SIZE).isEqualTo(216);
         MemorySegment s = zeroed(TcpInfo.SIZE);
         s.set(JAVA_BYTE, 0, (byte) 1);
         s.set(JAVA_BYTE, 2, (byte) 200); // unsigned char
@@ -225,6 +226,9 @@ class StructLayoutTest {
         s.set(JAVA_LONG, 128, (1L << 41) + 1);
         s.set(JAVA_INT, 136, 13);
         s.set(JAVA_INT, 140, 14);
+        s.set(JAVA_INT, 144, 0x8000_0000);
+        s.set(JAVA_LONG, 200, 100_000);
+        s.set(JAVA_LONG, 208, 1448);
         s.set(JAVA_INT, 44, 15);
         s.set(JAVA_INT, 52, 16);
         s.set(JAVA_INT, 56, 17);
@@ -245,11 +249,16 @@ class StructLayoutTest {
         assertThat(TcpInfo.tcpi_bytes_received(s)).isEqualTo((1L << 41) + 1);
         assertThat(TcpInfo.tcpi_segs_out(s)).isEqualTo(13);
         assertThat(TcpInfo.tcpi_segs_in(s)).isEqualTo(14);
+        assertThat(TcpInfo.tcpi_notsent_bytes(s)).as("unsigned").isEqualTo(0x8000_0000L);
+        assertThat(TcpInfo.tcpi_bytes_sent(s)).isEqualTo(100_000);
+        assertThat(TcpInfo.tcpi_bytes_retrans(s)).isEqualTo(1448);
         assertThat(TcpInfo.tcpi_last_data_sent(s)).isEqualTo(15);
         assertThat(TcpInfo.tcpi_last_data_recv(s)).isEqualTo(16);
         assertThat(TcpInfo.tcpi_last_ack_recv(s)).isEqualTo(17);
         assertThat(TcpInfo.decode(s)).isEqualTo(new TcpInfo(TcpState.ESTABLISHED, 200, 3, 4, 204000, 1448, 536, 5, 6,
-                70, 71, 10, 11, 1L << 40, (1L << 41) + 1, 13, 14, 15, 16, 17));
+                70, 71, 10, 11, 1L << 40, (1L << 41) + 1, 13, 14, 0x8000_0000L, 100_000, 1448, 15, 16, 17));
+        assertThat(TcpInfo.decode(s, 144)).as("an older kernel's shorter struct")
+                .extracting(TcpInfo::notsentBytes, TcpInfo::bytesSent, TcpInfo::bytesRetrans).containsExactly(-1L, -1L, -1L);
     }
 
     @Test

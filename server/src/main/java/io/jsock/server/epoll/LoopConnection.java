@@ -230,6 +230,7 @@ final class LoopConnection implements EventConnection {
                 endOfInput();
                 return;
             }
+            connection.received(n);
             buffer.limit(n).position(0);
             handler.onReadable(this, buffer);
             if (n < ReadBuffer.SIZE) {
@@ -258,8 +259,10 @@ final class LoopConnection implements EventConnection {
 
     /** send(2) of {@code src[pos, pos+len)}: the loop's own buffer as it is, any other through a view of it. */
     private int send(ByteBuffer src, int pos, int len) throws ErrnoException {
-        if (src == in.bytes()) return EventIo.send(fd, in.segment(), pos, len);
-        return EventIo.send(fd, MemorySegment.ofBuffer(src.duplicate().clear()), pos, len);
+        int n = src == in.bytes() ? EventIo.send(fd, in.segment(), pos, len)
+                : EventIo.send(fd, MemorySegment.ofBuffer(src.duplicate().clear()), pos, len);
+        if (n > 0) connection.sent(n);
+        return n;
     }
 
     /** Sends queued output; returns true when the queue is empty. A failure is kept in {@link #failure}. */
@@ -273,6 +276,7 @@ final class LoopConnection implements EventConnection {
                 return false;
             }
             if (n == EventIo.UNAVAILABLE) return false;
+            connection.sent(n);
             head += n;
         }
         head = tail = 0;

@@ -5,6 +5,7 @@ import io.jsock.server.threads.ThreadPerClient;
 import io.jsock.server.Admission;
 import io.jsock.server.Cidr;
 import io.jsock.server.Handler;
+import io.jsock.server.LogEvent;
 import io.jsock.server.serving.Limits;
 import io.jsock.socket.process.Credentials;
 import io.jsock.server.Model;
@@ -87,7 +88,13 @@ final class PreforkWorker {
             ChildMain.usage("worker needs a HANDLER or -- COMMAND ARGS...");
         }
         long pid = ProcessHandle.current().pid();
-        Consumer<String> log = verbose ? line -> System.err.println("jsock worker " + pid + ": " + line) : null;
+        // -v: each event a line on standard output, which is the parent's end of a socket pair (WorkerLog)
+        Consumer<LogEvent> log = verbose ? e -> {
+            synchronized (System.out) {
+                System.out.println(WorkerLog.encode(e));
+                System.out.flush();
+            }
+        } : null;
         Handler handler = handlerSpec == null ? null : ChildMain.handler(handlerSpec);
         try {
             Credentials runAs = null;
@@ -106,7 +113,7 @@ final class PreforkWorker {
 
     /** Serves on the inherited listener until SIGTERM, then shuts down in order; returns when done. */
     private static void serve(Handler handler, List<String> command, Duration grace, int max,
-            Consumer<String> log, Path stats, boolean exclusive, Limits limits) throws IOException {
+            Consumer<LogEvent> log, Path stats, boolean exclusive, Limits limits) throws IOException {
         Socket listener;
         try {
             listener = Socket.adopt(LISTENER_FD);

@@ -5,6 +5,9 @@ import io.jsock.server.serving.Serving;
 
 import io.jsock.server.serving.Design;
 
+import io.jsock.socket.Family;
+import io.jsock.socket.Socket;
+import io.jsock.socket.SocketType;
 import io.jsock.socket.process.ChildProcess;
 import io.jsock.socket.process.ExitStatus;
 import java.io.IOException;
@@ -99,11 +102,41 @@ public final class Preforked implements Design {
     private void spawnWorker() throws IOException {
         synchronized (this) {
             if (stopping) return;
-            ChildProcess w = ChildProcess.builder(argv).devNull(0).devNull(1).session() // the server's terminal is none of a worker's business
-                    .descriptor(PreforkWorker.LISTENER_FD, serving.listener()).start();
+            // The server's terminal is none of a worker's business; with a log, its standard output carries its events.
+            Socket[] events = serving.config.log() == null ? null : Socket.pair(Family.LOCAL, SocketType.STREAM);
+            ChildProcess w;
+            try {
+                ChildProcess.Builder b = ChildProcess.builder(argv).devNull(0).session(); // its children stay in its session
+                if (events == null) {
+                    b.devNull(1);
+                } else {
+                    events[1].setBlockingForChild(true); // the worker writes with blocking I/O
+                    b.descriptor(1, events[1]);
+                }
+                w = b.descriptor(PreforkWorker.LISTENER_FD, serving.listener()).start();
+            } catch (IOException | RuntimeException e) {
+                if (events != null) events[0].close();
+                throw e;
+            } finally {
+                if (events != null) events[1].close(); // the worker's end: its exit ends our reading
+            }
             long born = System.nanoTime();
             log("worker " + w.pid() + " started");
-            CompletableFuture<Void> handled = w.onExit().thenAccept(status -> exited(w, status, born));
+            // The exit is handled once its events are all read: its last connections' lines come before its own.
+            CompletableFuture<Void> read = new CompletableFuture<>();
+            if (events == null) {
+                read.complete(null);
+            } else {
+                Thread.ofVirtual().name("jsock-prefork-log-" + w.pid()).start(() -> {
+                    try {
+                        WorkerLog.forward(events[0], w.pid(), serving.config.log());
+                    } finally {
+                        read.complete(null);
+                    }
+                });
+            }
+            CompletableFuture<Void> handled = read.thenCombine(w.onExit(), (done, status) -> status)
+                    .thenAccept(status -> exited(w, status, born));
             workers.put(w, handled);
             if (handled.isDone()) workers.remove(w); // it died at once, and exited() ran before the put
         }
@@ -151,6 +184,6 @@ public final class Preforked implements Design {
     }
 
     private void log(String line) {
-        if (serving.config.log() != null) serving.config.log().accept(line);
+        if (serving.config.log() != null) serving.log(Level.INFO, line);
     }
 }

@@ -107,9 +107,12 @@ public final class ProcessPerClient implements Design {
             serving.closed(c, "spawn failed: " + e.getMessage());
             return;
         }
-        // UNP 4.8: the parent closes connfd; the child holds the connection now. Unless a limit may end it:
-        // then the parent watches it (TCP_INFO) and closes its descriptor when the child exits.
-        if (!timed()) a.socket().close();
+        // UNP 4.8: the parent closes connfd; the child holds the connection now. When connections are logged, or a
+        // limit may end them, the parent keeps its reference until the child exits: to read the kernel's byte counts
+        // (TCP_INFO) then, and its idleness meanwhile (and to shut it down). The client's EOF then comes at that
+        // close, just after the child's exit, rather than at the exit itself.
+        if (serving.config.log() == null && !timed()) a.socket().close();
+        else c.heldByChild();
         children.put(c.id(), child);
         child.onExit().thenAccept(status -> {
             children.remove(c.id());

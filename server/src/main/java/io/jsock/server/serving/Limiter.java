@@ -1,13 +1,13 @@
 package io.jsock.server.serving;
 
 import io.jsock.server.Admission;
+import io.jsock.server.LogEvent;
 import io.jsock.socket.Accepted;
 import io.jsock.socket.Linger;
 import io.jsock.socket.Shutdown;
 import io.jsock.socket.SockAddr;
 import io.jsock.socket.SockOpt;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.function.BooleanSupplier;
@@ -68,7 +68,7 @@ public final class Limiter {
             }
         }
         a.socket().close();
-        serving.log(Level.INFO, a.peer() + " > " + local + " refused (" + why + ")");
+        if (serving.config.log() != null) serving.config.log().accept(LogEvent.refused(serving.nextId(), a.peer(), local, why));
         return false;
     }
 

@@ -14,6 +14,11 @@ public final class LiveConnection implements Connection {
     private final long startNanos = System.nanoTime();
     private volatile SockAddr local; // asked of the kernel on first use: a wildcard listener's connections differ
     private final java.util.concurrent.atomic.AtomicReference<String> endedBy = new java.util.concurrent.atomic.AtomicReference<>();
+    // Counted by a design that moves bytes on the descriptor number rather than through the Socket (epoll),
+    // on the connection's one loop thread; read by the same thread at the end.
+    private long bytesReceived, bytesSent;
+    // Set by the process design before the child starts: the child's I/O is counted by the kernel only.
+    private volatile boolean heldByChild;
 
     /**
      * The record of a connection just accepted.
@@ -73,6 +78,44 @@ public final class LiveConnection implements Connection {
      */
     public String endedBy() {
         return endedBy.get();
+    }
+
+    /**
+     * Counts bytes received on the descriptor without the {@link Socket}'s calls (an event loop's recv).
+     *
+     * @param n how many the application was handed
+     */
+    public void received(long n) {
+        bytesReceived += n;
+    }
+
+    /**
+     * Counts bytes sent on the descriptor without the {@link Socket}'s calls (an event loop's send).
+     *
+     * @param n how many the kernel took
+     */
+    public void sent(long n) {
+        bytesSent += n;
+    }
+
+    /** {@return the bytes counted by {@link #received}} */
+    public long bytesReceived() {
+        return bytesReceived;
+    }
+
+    /** {@return the bytes counted by {@link #sent}} */
+    public long bytesSent() {
+        return bytesSent;
+    }
+
+    /** Marks the connection as served by a child process: its bytes are known from the kernel's counts only. */
+    public void heldByChild() {
+        heldByChild = true;
+    }
+
+    /** {@return whether a child process serves the connection} */
+    public boolean isHeldByChild() {
+        return heldByChild;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.jsock.server.serving;
 
 import io.jsock.server.Handler;
+import io.jsock.server.LogEvent;
 import io.jsock.server.Model;
 import io.jsock.server.event.EventHandler;
 import io.jsock.socket.SockAddr;
@@ -19,11 +20,11 @@ import java.util.function.Consumer;
  * @param command      the argv to run per connection, or null
  * @param maxConnections the connection cap (0: none)
  * @param grace        how long connections in flight may finish at shutdown
- * @param log          where one line per connection goes, or null
+ * @param log          where the events of the server and of each connection go, or null
  * @param eventHandler the epoll model's handler factory, or null
  * @param perLoopListeners whether each epoll loop binds a listener of its own (SO_REUSEPORT) beside the first
  * @param limits       admission, timeouts and the user to run as; {@link Limits#NONE} for none
  */
 public record ServerConfig(SockAddr bind, int backlog, Model model, Handler handler, List<String> command,
-        int maxConnections, Duration grace, Consumer<String> log, EventHandler.Factory eventHandler,
+        int maxConnections, Duration grace, Consumer<LogEvent> log, EventHandler.Factory eventHandler,
         boolean perLoopListeners, Limits limits) {}

@@ -1,6 +1,7 @@
 package io.jsock.server.serving;
 
 import io.jsock.server.Connection;
+import io.jsock.server.LogEvent;
 
 import io.jsock.socket.Accepted;
 import io.jsock.socket.Errno;
@@ -273,7 +274,7 @@ public final class Serving {
         LiveConnection c = new LiveConnection(nextId(), a.socket(), a.peer());
         live.add(c);
         if (forced) c.socket().close(); // accepted just as the grace period ended: the force may not have seen it
-        if (config.log() != null) config.log().accept(c + " > " + c.local() + " open");
+        if (config.log() != null) config.log().accept(LogEvent.open(c, c.local()));
         return c;
     }
 
@@ -284,37 +285,38 @@ public final class Serving {
      * @param how why it ended, for the closed line; null when it ended normally
      */
     public void closed(LiveConnection c, String how) {
-        String traffic = config.log() != null ? traffic(c) : null;
-        SockAddr local = config.log() != null ? c.local() : null;
-        c.socket().close();
         if (c.endedBy() != null) how = c.endedBy(); // a limit ended it: say which, whatever the handler saw
+        LogEvent line = config.log() != null ? closedEvent(c, how) : null; // before the close: TCP_INFO needs the socket
+        c.socket().close();
         limiter.release(c.peer());
-        if (config.log() != null) {
-            double ms = (System.nanoTime() - c.startNanos()) / 1e6;
-            config.log().accept(c + " > " + local + " closed after " + String.format("%.1f ms", ms)
-                    + traffic + (how == null ? "" : " (" + how + ")"));
-        }
+        if (line != null) config.log().accept(line);
         // Live until its line is written: once activeConnections() is 0, every closed line is there.
         live.remove(c);
         giveSlot();
     }
 
     /**
-     * The bytes the kernel counted (TCP_INFO): received from the peer, and sent and acknowledged by
-     * it. The kernel counts a FIN as one byte of sequence space; those are taken off.
+     * The closed event with the bytes the application received and sent. Served in this process:
+     * what the socket's calls counted (and what an event loop counted on the descriptor). Held by a
+     * child process: the kernel's counts (TCP_INFO), read while this process still holds a reference,
+     * so no FIN of ours is among them; a Unix socket has none (-1: not known).
      */
-    private static String traffic(LiveConnection c) {
-        try {
-            TcpInfo info = c.socket().getOption(SockOpt.TCP_INFO);
-            TcpState st = info.state();
-            boolean finIn = st == TcpState.CLOSE_WAIT || st == TcpState.LAST_ACK || st == TcpState.CLOSING
-                    || st == TcpState.TIME_WAIT;
-            boolean finOutAcked = st == TcpState.FIN_WAIT2 || st == TcpState.TIME_WAIT;
-            return ": in " + (info.bytesReceived() - (finIn ? 1 : 0)) + " B, out " + (info.bytesAcked() - (finOutAcked ? 1 : 0))
-                    + " B acked";
-        } catch (IOException notTcp) {
-            return ""; // LOCAL sockets and closed ones have no TCP_INFO
+    private static LogEvent closedEvent(LiveConnection c, String how) {
+        long in = -1, out = -1;
+        if (c.isHeldByChild()) {
+            try {
+                TcpInfo info = c.socket().getOption(SockOpt.TCP_INFO);
+                boolean reset = info.state() == TcpState.CLOSE && c.socket().getOption(SockOpt.SO_ERROR) != 0; // no FIN came
+                in = reset ? info.bytesReceived() : info.dataReceived();
+                out = info.bytesWritten();
+            } catch (IOException notTcp) {
+                // LOCAL sockets have no TCP_INFO: the counts stay unknown
+            }
+        } else {
+            in = c.socket().bytesReceived() + c.bytesReceived();
+            out = c.socket().bytesSent() + c.bytesSent();
         }
+        return LogEvent.closed(c, c.local(), in, out, Duration.ofNanos(System.nanoTime() - c.startNanos()), how);
     }
 
     /**
@@ -421,7 +423,12 @@ public final class Serving {
      * @param message the line
      */
     public void log(Level level, String message) {
-        if (config.log() != null) config.log().accept(message);
+        if (config.log() != null) config.log().accept(LogEvent.of(event(level), null, message));
         else if (LOG.isLoggable(level)) LOG.log(level, message);
+    }
+
+    private static LogEvent.Event event(Level level) {
+        return level.getSeverity() >= Level.ERROR.getSeverity() ? LogEvent.Event.ERROR
+                : level.getSeverity() >= Level.WARNING.getSeverity() ? LogEvent.Event.WARNING : LogEvent.Event.INFO;
     }
 }

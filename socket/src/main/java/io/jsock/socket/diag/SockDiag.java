@@ -23,6 +23,8 @@ import io.jsock.socket.diag.SockDiagStructs.InetDiagSockId;
 import io.jsock.socket.diag.SockDiagStructs.NlMsgErr;
 import io.jsock.socket.diag.SockDiagStructs.NlMsgHdr;
 import io.jsock.socket.diag.SockDiagStructs.RtAttr;
+import io.jsock.socket.diag.UnixDiagStructs.UnixDiagMsg;
+import io.jsock.socket.diag.UnixDiagStructs.UnixDiagReq;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -36,14 +38,16 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The kernel's list of TCP sockets, asked over a routing socket: {@code socket(PF_NETLINK,
+ * The kernel's list of TCP, UDP and Unix domain sockets, asked over a routing socket: {@code socket(PF_NETLINK,
  * SOCK_DGRAM, NETLINK_SOCK_DIAG)} — BSD's PF_ROUTE is netlink on Linux — with one
- * {@code SOCK_DIAG_BY_FAMILY} dump request ({@code struct inet_diag_req_v2}) per family, answered by
- * a multipart reply of {@code struct inet_diag_msg} ended by NLMSG_DONE (sock_diag(7)). This is what
- * iproute2's {@code ss} does.
+ * {@code SOCK_DIAG_BY_FAMILY} dump request per family ({@code struct inet_diag_req_v2} for IPv4 and
+ * IPv6, {@code struct unix_diag_req} for AF_UNIX), answered by a multipart reply of
+ * {@code struct inet_diag_msg} or {@code struct unix_diag_msg} ended by NLMSG_DONE (sock_diag(7)).
+ * This is what iproute2's {@code ss} does.
  *
  * <p>The dump covers the network namespace of the calling thread. A request socket (a connection in
  * a listener's incomplete queue) is reported with state SYN_RECV when SYN_RECV is asked for.
@@ -85,9 +89,80 @@ public final class SockDiag {
      * @throws IOException as {@link #tcp(Set)}
      */
     public static List<DiagSocket> tcp(Set<TcpState> states, int port) throws IOException {
-        List<DiagSocket> all = new ArrayList<>(dump(Family.INET, Protocol.TCP, states, port));
-        all.addAll(dump(Family.INET6, Protocol.TCP, states, port));
+        return inet(Protocol.TCP, states, port);
+    }
+
+    /** The sockets of {@code protocol}: IPv4's dump, then IPv6's. */
+    private static List<DiagSocket> inet(Protocol protocol, Set<TcpState> states, int port) throws IOException {
+        List<DiagSocket> all = new ArrayList<>(dump(Family.INET, protocol, states, port));
+        all.addAll(dump(Family.INET6, protocol, states, port));
         return all;
+    }
+
+    /**
+     * UDP sockets of both families (IPv4 first, then IPv6) in any of {@code states}: a bound socket
+     * that is not connected is in {@link TcpState#CLOSE} (ss's UNCONN), a connected one in
+     * {@link TcpState#ESTABLISHED}. For UDP the queues are the kernel's buffer accounting of what
+     * waits to be read and what waits to be sent ({@code sk_rmem_alloc}, {@code sk_wmem_alloc}).
+     *
+     * @param states the states to list
+     * @return the sockets, in the kernel's order
+     * @throws IOException as {@link #tcp(Set)}
+     */
+    public static List<DiagSocket> udp(Set<TcpState> states) throws IOException {
+        return udp(states, NO_PORT);
+    }
+
+    /**
+     * UDP sockets of both families in any of {@code states} whose local or peer port is {@code port},
+     * filtered in the kernel as {@link #tcp(Set, int)} does.
+     *
+     * @param states the states to list
+     * @param port the port, 0 to 65535
+     * @return the sockets, in the kernel's order
+     * @throws IllegalArgumentException if {@code port} is out of range
+     * @throws IOException as {@link #tcp(Set)}
+     */
+    public static List<DiagSocket> udp(Set<TcpState> states, int port) throws IOException {
+        return inet(Protocol.UDP, states, port);
+    }
+
+    /**
+     * Unix domain sockets of every type (stream, datagram, seqpacket) in any of {@code states}, each
+     * with its name, its peer's inode and its queues ({@code UDIAG_SHOW_NAME | UDIAG_SHOW_PEER |
+     * UDIAG_SHOW_RQLEN}).
+     *
+     * @param states the states to list: Unix sockets are in LISTEN, ESTABLISHED or CLOSE
+     * @return the sockets, in the kernel's order
+     * @throws IOException as {@link #tcp(Set)}
+     */
+    public static List<UnixDiagSocket> unix(Set<TcpState> states) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            int seq = SEQ.incrementAndGet();
+            MemorySegment request = arena.allocate(NlMsgHdr.SIZE + UnixDiagReq.SIZE, 8);
+            writeUnixRequest(request, seq, mask(states));
+            return exchange(request, seq, "PF_LOCAL", UnixDiagMsg.SIZE, UnixDiag::decode);
+        }
+    }
+
+    /** A Unix dump request: nlmsghdr, then unix_diag_req asking for names, peers and queue lengths. */
+    static void writeUnixRequest(MemorySegment m, int seq, int states) {
+        m.fill((byte) 0);
+        NlMsgHdr.nlmsg_len(m, NlMsgHdr.SIZE + UnixDiagReq.SIZE);
+        NlMsgHdr.nlmsg_type(m, SOCK_DIAG_BY_FAMILY);
+        NlMsgHdr.nlmsg_flags(m, NLM_F_REQUEST | NLM_F_DUMP);
+        NlMsgHdr.nlmsg_seq(m, seq);
+        MemorySegment req = m.asSlice(NlMsgHdr.SIZE, UnixDiagReq.SIZE);
+        UnixDiagReq.sdiag_family(req, Family.LOCAL.af());
+        UnixDiagReq.udiag_states(req, states);
+        UnixDiagReq.udiag_show(req, UnixDiagStructs.UDIAG_SHOW_NAME | UnixDiagStructs.UDIAG_SHOW_PEER
+                | UnixDiagStructs.UDIAG_SHOW_RQLEN);
+    }
+
+    private static int mask(Set<TcpState> states) {
+        int mask = 0;
+        for (TcpState s : states) mask |= s.bit();
+        return mask;
     }
 
     /** No port filter. */
@@ -114,22 +189,31 @@ public final class SockDiag {
         if (family != Family.INET && family != Family.INET6) {
             throw new IllegalArgumentException("inet_diag lists INET and INET6 sockets, not " + family);
         }
-        int mask = 0;
-        for (TcpState s : states) mask |= s.bit();
         String what = family.pfName() + "/" + protocol;
+        try (Arena arena = Arena.ofConfined()) {
+            int seq = SEQ.incrementAndGet();
+            MemorySegment request = arena.allocate(NlMsgHdr.SIZE + InetDiagReqV2.SIZE + PORT_FILTER_SIZE, 8);
+            request = request.asSlice(0, writeRequest(request, seq, family.af(), protocol.value(), mask(states), port));
+            return exchange(request, seq, what, InetDiagMsg.SIZE, SockDiag::decode);
+        }
+    }
+
+    /**
+     * Sends one dump request from a new netlink socket and reads the reply until NLMSG_DONE, each
+     * message of at least {@code messageSize} bytes decoded with {@code decode}.
+     */
+    private static <T> List<T> exchange(MemorySegment request, int seq, String what, int messageSize,
+            Function<MemorySegment, T> decode) throws IOException {
         try (Socket nl = Socket.open(Family.ROUTE, SocketType.DGRAM, Protocol.NETLINK_SOCK_DIAG);
                 Arena arena = Arena.ofConfined()) {
             nl.setTimeout(REPLY_TIMEOUT);
-            int seq = SEQ.incrementAndGet();
-            MemorySegment request = arena.allocate(NlMsgHdr.SIZE + InetDiagReqV2.SIZE + PORT_FILTER_SIZE, 8);
-            request = request.asSlice(0, writeRequest(request, seq, family.af(), protocol.value(), mask, port));
             nl.sendto(request.asByteBuffer(), new SockAddr.Netlink(0, 0));
             MemorySegment buffer = arena.allocate(RECEIVE_BUFFER, 8);
-            List<DiagSocket> sockets = new ArrayList<>();
+            List<T> sockets = new ArrayList<>();
             for (int datagrams = 0; datagrams < MAX_DATAGRAMS; datagrams++) {
                 Socket.Received r = nl.recvfrom(buffer.asByteBuffer());
                 if (!(r.from() instanceof SockAddr.Netlink from) || from.pid() != 0) continue; // only the kernel answers
-                if (readReply(buffer.asSlice(0, r.length()), seq, what, sockets)) return sockets;
+                if (readReply(buffer.asSlice(0, r.length()), seq, what, messageSize, decode, sockets)) return sockets;
             }
             throw new IOException("sock_diag " + what + ": no NLMSG_DONE after " + MAX_DATAGRAMS + " datagrams");
         }
@@ -206,7 +290,8 @@ public final class SockDiag {
      * Reads the messages of one datagram into {@code out}; true when the dump is over (NLMSG_DONE).
      * NLMSG_ERROR with a non-zero error, or a negative NLMSG_DONE payload, becomes an ErrnoException.
      */
-    static boolean readReply(MemorySegment datagram, int seq, String what, List<DiagSocket> out) throws IOException {
+    static <T> boolean readReply(MemorySegment datagram, int seq, String what, int messageSize,
+            Function<MemorySegment, T> decode, List<T> out) throws IOException {
         long off = 0;
         while (off + NlMsgHdr.SIZE <= datagram.byteSize()) {
             MemorySegment h = datagram.asSlice(off);
@@ -228,7 +313,7 @@ public final class SockDiag {
                 if (error == 0) continue; // an acknowledgement
                 throw IoStatus.exception("sock_diag", -error, what);
             }
-            if (type == SOCK_DIAG_BY_FAMILY && payload.byteSize() >= InetDiagMsg.SIZE) out.add(decode(payload));
+            if (type == SOCK_DIAG_BY_FAMILY && payload.byteSize() >= messageSize) out.add(decode.apply(payload));
         }
         return false;
     }
@@ -248,17 +333,24 @@ public final class SockDiag {
 
     /** The INET_DIAG_SKV6ONLY attribute after the message (sent for every IPv6 socket); false when absent. */
     static boolean v6only(MemorySegment m) {
-        long off = InetDiagMsg.SIZE;
+        MemorySegment v = attribute(m, InetDiagMsg.SIZE, SockDiagStructs.INET_DIAG_SKV6ONLY);
+        return v != null && v.byteSize() > 0 && v.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0) != 0;
+    }
+
+    /**
+     * The value of the first attribute of {@code type} among the rtattrs from {@code start} to the end
+     * of {@code m}; null when there is none (or the list is malformed before it).
+     */
+    static MemorySegment attribute(MemorySegment m, long start, int type) {
+        long off = start;
         while (off + RtAttr.SIZE <= m.byteSize()) {
             MemorySegment a = m.asSlice(off);
             int len = RtAttr.rta_len(a);
-            if (len < RtAttr.SIZE || off + len > m.byteSize()) return false; // malformed: stop reading
-            if (RtAttr.rta_type(a) == SockDiagStructs.INET_DIAG_SKV6ONLY && len > RtAttr.SIZE) {
-                return a.get(java.lang.foreign.ValueLayout.JAVA_BYTE, RtAttr.SIZE) != 0;
-            }
+            if (len < RtAttr.SIZE || off + len > m.byteSize()) return null; // malformed: stop reading
+            if (RtAttr.rta_type(a) == type) return a.asSlice(RtAttr.SIZE, len - RtAttr.SIZE);
             off += SockDiagStructs.nlmsgAlign(len);
         }
-        return false;
+        return null;
     }
 
     private static SockAddr address(Family family, byte[] a16, int port) {

@@ -34,6 +34,17 @@ final class SockDiagStructs {
     public static final int INET_DIAG_REQ_BYTECODE = 1;
     public static final int INET_DIAG_BC_JMP = 1, INET_DIAG_BC_S_EQ = 11, INET_DIAG_BC_D_EQ = 12;
 
+    /** A socket cookie, two 32-bit words, as one number: {@code cookie[1] << 32 | cookie[0]}, as iproute2 prints it. */
+    static long cookie(MemorySegment s, long offset) {
+        return Integer.toUnsignedLong(s.get(JAVA_INT, offset)) | (long) s.get(JAVA_INT, offset + 4) << 32;
+    }
+
+    /** Writes a socket cookie's two words, the low one first. */
+    static void cookie(MemorySegment s, long offset, long v) {
+        s.set(JAVA_INT, offset, (int) v);
+        s.set(JAVA_INT, offset + 4, (int) (v >>> 32));
+    }
+
     /** NLMSG_ALIGN: every netlink message starts on a 4-byte boundary. */
     public static int nlmsgAlign(int len) {
         return (len + 3) & ~3;
@@ -142,14 +153,8 @@ final class SockDiagStructs {
         static int idiag_if(MemorySegment s) { return (int) IF.get(s, 0L); }
         static void idiag_if(MemorySegment s, int v) { IF.set(s, 0L, v); }
         /** The two cookie words as one number, {@code cookie[1] << 32 | cookie[0]}, as iproute2 prints it. */
-        static long idiag_cookie(MemorySegment s) {
-            return Integer.toUnsignedLong(s.get(JAVA_INT, COOKIE_OFFSET))
-                    | (long) s.get(JAVA_INT, COOKIE_OFFSET + 4) << 32;
-        }
-        static void idiag_cookie(MemorySegment s, long v) {
-            s.set(JAVA_INT, COOKIE_OFFSET, (int) v);
-            s.set(JAVA_INT, COOKIE_OFFSET + 4, (int) (v >>> 32));
-        }
+        static long idiag_cookie(MemorySegment s) { return cookie(s, COOKIE_OFFSET); }
+        static void idiag_cookie(MemorySegment s, long v) { cookie(s, COOKIE_OFFSET, v); }
 
         /** An address of up to 16 bytes (4 for IPv4), zero-filled to 16. */
         private static void copy16(byte[] v, MemorySegment s, long offset) {
