@@ -1,6 +1,8 @@
 package io.jsock.cli;
 
 import io.jsock.server.DatagramServer;
+import io.jsock.server.Admission;
+import io.jsock.server.Cidr;
 import io.jsock.server.Endpoint;
 import io.jsock.server.LogEvent;
 import io.jsock.server.Model;
@@ -12,6 +14,7 @@ import io.jsock.socket.SocketType;
 import io.jsock.socket.activation.ListenFds;
 import io.jsock.socket.activation.SdNotify;
 import java.io.IOException;
+import io.jsock.socket.process.Credentials;
 import java.io.PrintWriter;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
@@ -69,11 +72,17 @@ final class ServeCommand implements Callable<Integer> {
                 "          jsock serve echo --bind 0.0.0.0:9877 --model pool:8 -v",
                 "          jsock serve exec --bind 127.0.0.1:0 -- cat",
                 "          jsock serve daytime --bind udp:127.0.0.1:1313 --bind 127.0.0.1:1313",
+                "          jsock serve echo --idle-timeout 30s --deadline 5m --max-per-ip 4",
+                "          jsock serve exec --bind 0.0.0.0:79 --user nobody -- ./fingerd",
                 "          systemd-socket-activate -l 127.0.0.1:9555 jsock serve echo",
                 "          jsock serve --inetd echo   (in an inetd.conf or xinetd entry)",
                 "",
                 "Under systemd: the sockets of LISTEN_FDS are served, named by LISTEN_FDNAMES;",
-                "with NOTIFY_SOCKET, jsock sends READY=1, STATUS=, WATCHDOG=1 and STOPPING=1.");
+                "with NOTIFY_SOCKET, jsock sends READY=1, STATUS=, WATCHDOG=1 and STOPPING=1.",
+                "",
+                "Limits are off unless set. A client refused by --allow/--deny, --max-per-ip",
+                "or --rate is reset at once; a connection past --idle-timeout or --deadline",
+                "is closed; -v logs which limit did it.");
     }
 
     /** {@code iterative, process, thread, virtual (default), pool[:N], ...}. */
@@ -140,6 +149,36 @@ final class ServeCommand implements Callable<Integer> {
             "  a listener or datagram socket (wait): serve from it until SIGTERM",
             "Sockets systemd passes (LISTEN_FDS for this pid) are served without any option."})
     boolean inetd;
+    @Option(names = "--max-per-ip", paramLabel = "N", defaultValue = "0",
+            description = "at most N connections at once from one source (IPv4 address, IPv6 /64); more are reset and logged (default 0: no limit)")
+    int maxPerIp;
+
+    @Option(names = "--allow", paramLabel = "CIDR",
+            description = {"admit clients of this block (repeatable; once given, only allowed blocks): 10.0.0.0/8, ::1, 2001:db8::/32",
+                "with --deny, the most specific block (longest prefix) decides, deny on a tie; Unix peers are always admitted"})
+    List<String> allow = new ArrayList<>();
+
+    @Option(names = "--deny", paramLabel = "CIDR", description = "refuse clients of this block (repeatable), before any byte is read")
+    List<String> deny = new ArrayList<>();
+
+    @Option(names = "--rate", paramLabel = "N/s",
+            description = "at most N new connections per second (N/s) or minute (N/m) from one source; more are reset (default: no limit)")
+    String rate;
+
+    @Option(names = "--idle-timeout", paramLabel = "D", converter = PositiveDurations.class,
+            description = "close a connection when no byte went either way for D, e.g. --idle-timeout 30s (default: off)")
+    Duration idleTimeout;
+
+    @Option(names = "--deadline", paramLabel = "D", converter = PositiveDurations.class,
+            description = "close a connection that has lived D, busy or not, e.g. --deadline 5m (default: off)")
+    Duration deadline;
+
+    @Option(names = "--user", paramLabel = "NAME",
+            description = "once every listener is bound (a port below 1024 needs root), drop to this user; children too")
+    String user;
+
+    @Option(names = "--group", paramLabel = "NAME", description = "with --user: the group to drop to (default: the user's primary group)")
+    String group;
 
     @Option(names = "--log-format", paramLabel = "F", defaultValue = "text",
             description = {"text (default) or json: one JSON object per line (time, event, conn, peer, local,",
@@ -177,6 +216,9 @@ final class ServeCommand implements Callable<Integer> {
         if (ratePerSource != null && ratePerSource < 1) {
             throw new IllegalArgumentException("bad --rate-per-source " + ratePerSource + "; expected replies per second, 1 or more");
         }
+        admission = admission();
+        if (group != null && user == null) throw new IllegalArgumentException("--group needs --user NAME: the user to drop to");
+        runAs = user == null ? null : Credentials.lookup(user, group);
         Model dgramModel = endpoints.stream().anyMatch(e -> e.type() == SocketType.DGRAM)
                 || inherited.stream().anyMatch(i -> i.socket().type() == SocketType.DGRAM) ? datagramModel(s) : null;
         try (Servers servers = new Servers()) {
@@ -206,6 +248,10 @@ final class ServeCommand implements Callable<Integer> {
                     serveLog.listening(started.endpoint().address(), "listening on " + started.endpoint() + " (model "
                             + (dgram ? datagramLine(dgramModel, s) : m + ", backlog " + backlog) + ")");
                 }
+                if (runAs != null) {
+                    runAs.apply(); // every listener is bound: drop (the servers accept only from now on)
+                    serveLog.info("running as " + runAs);
+                }
                 if (notifier != null) notifier.ready(); // every server accepts now (prefork: its workers do)
                 servers.awaitClosed();
             } finally {
@@ -232,6 +278,20 @@ final class ServeCommand implements Callable<Integer> {
         return streamServer(m, s, log).listener(socket).start();
     }
 
+    /** The rules and per-source limits of --allow, --deny, --max-per-ip and --rate (one for every server: shared counts). */
+    private Admission admission() {
+        if (maxPerIp < 0) throw new IllegalArgumentException("bad --max-per-ip " + maxPerIp + "; expected N >= 1 (or 0: no limit)");
+        Admission.Builder b = Admission.builder().maxPerSource(maxPerIp);
+        for (String a : allow) b.allow(Cidr.parse(a));
+        for (String d : deny) b.deny(Cidr.parse(d));
+        if (rate != null) b.rate(rate);
+        return b.build();
+    }
+
+    // Made once by call() from the options, given to every stream server (one set of counts for all).
+    private Admission admission;
+    private Credentials runAs;
+
     /** A TcpServer's builder with every option of the command but where it listens. */
     private TcpServer.Builder streamServer(Model m, Service s, Consumer<LogEvent> log) {
         TcpServer.Builder b = TcpServer.builder()
@@ -240,6 +300,10 @@ final class ServeCommand implements Callable<Integer> {
                 .maxConnections(maxConnections)
                 .grace(grace)
                 .socketMode(socketMode)
+                .admission(admission)
+                .idleTimeout(idleTimeout)
+                .deadline(deadline)
+                .runAs(runAs)
                 .events(log);
         if (s == null) b.command(command);
         else b.handler(s);

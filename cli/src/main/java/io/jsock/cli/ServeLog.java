@@ -59,6 +59,11 @@ final class ServeLog {
         say(LogEvent.Event.STOPPING, null, message, "jsock: " + message);
     }
 
+    /** A line about the server that is not a problem ({@code running as nobody ...}): {@code jsock: } and the message, unless -v or json. */
+    void info(String message) {
+        say(LogEvent.Event.INFO, null, message, "jsock: " + message);
+    }
+
     private void say(LogEvent.Event event, SockAddr local, String message, String plain) {
         if (format == Format.TEXT && !verbose) {
             println(plain);

@@ -78,6 +78,19 @@ public record LogEvent(Instant time, Event event, long conn, SockAddr peer, Sock
     }
 
     /**
+     * A connection turned away before any byte was read (an admission rule or limit).
+     *
+     * @param conn  its number, from the same sequence as the served ones
+     * @param peer  the client's address
+     * @param local the local address, or null
+     * @param why   the rule or limit: {@code deny 127.0.0.2/32}, {@code max-per-ip 2 from 127.0.0.1}
+     * @return the event, now
+     */
+    public static LogEvent refused(long conn, SockAddr peer, SockAddr local, String why) {
+        return new LogEvent(Instant.now(), Event.REFUSED, conn, peer, local, -1, -1, null, why, 0);
+    }
+
+    /**
      * An event that is not about a connection.
      *
      * @param event what happened

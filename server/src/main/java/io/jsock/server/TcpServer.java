@@ -7,6 +7,7 @@ import io.jsock.server.serving.Warmup;
 import io.jsock.server.serving.Bound;
 import io.jsock.server.serving.CloseOnce;
 import io.jsock.server.serving.Design;
+import io.jsock.server.serving.Limits;
 import io.jsock.server.serving.ServerConfig;
 import io.jsock.server.serving.Serving;
 
@@ -166,6 +167,10 @@ public final class TcpServer implements Server {
         private Duration grace = Duration.ofSeconds(5);
         private Consumer<LogEvent> log;
         private EventHandler.Factory eventHandler;
+        private Admission admission;
+        private Duration idleTimeout;
+        private Duration deadline;
+        private io.jsock.socket.process.Credentials runAs;
 
         private Builder() {}
 
@@ -368,6 +373,67 @@ public final class TcpServer implements Server {
         }
 
         /**
+         * Who is admitted: allow/deny rules and per-source limits, checked once per accepted
+         * connection before any byte is read; a refused connection is reset at once and logged.
+         * Give the same {@link Admission} to several servers to share its counts.
+         *
+         * @param admission the rules and limits, or null for none (the default: everyone admitted)
+         * @return this builder
+         */
+        public Builder admission(Admission admission) {
+            this.admission = admission;
+            return this;
+        }
+
+        /**
+         * Closes a connection when no byte went either way for {@code idle} (the slowloris case);
+         * measured by the kernel (TCP_INFO), so it holds in every model, a child's connection
+         * included. Unix sockets have no such record: only the deadline applies to them. Off by default.
+         *
+         * @param idle a positive duration, or null for none
+         * @return this builder
+         * @throws IllegalArgumentException if {@code idle} is zero or negative
+         */
+        public Builder idleTimeout(Duration idle) {
+            this.idleTimeout = positive("idle timeout", idle);
+            return this;
+        }
+
+        /**
+         * Closes a connection that has lived for {@code deadline}, busy or not. Off by default.
+         *
+         * @param deadline a positive duration, or null for none
+         * @return this builder
+         * @throws IllegalArgumentException if {@code deadline} is zero or negative
+         */
+        public Builder deadline(Duration deadline) {
+            this.deadline = positive("deadline", deadline);
+            return this;
+        }
+
+        private static Duration positive(String what, Duration d) {
+            if (d != null && (d.isZero() || d.isNegative())) {
+                throw new IllegalArgumentException(what + " needs a positive duration (e.g. 30s), not " + d);
+            }
+            return d;
+        }
+
+        /**
+         * The user the server runs as once bound: it accepts nothing before {@link
+         * io.jsock.socket.process.Credentials#apply()} has run in this process (call it once every
+         * server is started, so that every listener was bound with the privileges it needed); a
+         * prefork worker drops to it itself before it accepts; a Unix socket file made here is given
+         * to that user.
+         *
+         * @param user the credentials to drop to, or null for none
+         * @return this builder
+         */
+        public Builder runAs(io.jsock.socket.process.Credentials user) {
+            this.runAs = user;
+            return this;
+        }
+
+        /**
          * socket, SO_REUSEADDR, bind, listen, then the model's threads or processes. On failure nothing
          * is left open.
          *
@@ -397,7 +463,7 @@ public final class TcpServer implements Server {
             // for an inherited listener: the one socket systemd or inetd made is the one that is served.
             boolean perLoop = inherited == null && model.listenerPerLoop(address.family(), maxConnections);
             ServerConfig config = new ServerConfig(address, backlog, model, handler, command, maxConnections, grace, log,
-                    eventHandler, perLoop);
+                    eventHandler, perLoop, new Limits(admission, idleTimeout, deadline, runAs));
             Warmup.once();
             Bound bound = null;
             Socket listener;
@@ -407,6 +473,15 @@ public final class TcpServer implements Server {
                 if (perLoop) EventLoops.refuseSharedPort(address);
                 bound = Bound.open(endpoint, perLoop, socketMode);
                 listener = bound.socket();
+                if (runAs != null && bound.file() != null) {
+                    try {
+                        runAs.chown(bound.file()); // made as root, removed at the stop as the user: theirs
+                    } catch (IOException e) {
+                        listener.close();
+                        bound.removeFile();
+                        throw e;
+                    }
+                }
             }
             boolean success = false;
             try {

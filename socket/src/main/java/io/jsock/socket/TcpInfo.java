@@ -32,16 +32,21 @@ import java.lang.foreign.MemorySegment;
  * @param bytesSent    tcpi_bytes_sent: data bytes sent, retransmissions included (no headers, no FIN); -1 from
  *                     a kernel older than 4.19
  * @param bytesRetrans tcpi_bytes_retrans: data bytes retransmitted; -1 from a kernel older than 4.19
+ * @param lastDataSent tcpi_last_data_sent: milliseconds since data was last sent
+ * @param lastDataRecv tcpi_last_data_recv: milliseconds since data was last received
+ * @param lastAckRecv  tcpi_last_ack_recv: milliseconds since an ACK was last received
  */
 public record TcpInfo(TcpState state, int retransmits, int probes, int backoff, int rto, int sndMss, int rcvMss,
         int unacked, int lost, int rtt, int rttvar, int sndCwnd, int totalRetrans, long bytesAcked,
-        long bytesReceived, int segsOut, int segsIn, long notsentBytes, long bytesSent, long bytesRetrans) {
+        long bytesReceived, int segsOut, int segsIn, long notsentBytes, long bytesSent, long bytesRetrans,
+        int lastDataSent, int lastDataRecv, int lastAckRecv) {
 
     /** Offsets in {@code struct tcp_info} (stable kernel ABI: fields are only ever appended). */
     static final int STATE = 0, RETRANSMITS = 2, PROBES = 3, BACKOFF = 4, RTO = 8, SND_MSS = 16, RCV_MSS = 20,
             UNACKED = 24, LOST = 32, RTT = 68, RTTVAR = 72, SND_CWND = 80, TOTAL_RETRANS = 100,
             BYTES_ACKED = 120, BYTES_RECEIVED = 128, SEGS_OUT = 136, SEGS_IN = 140, NOTSENT_BYTES = 144,
-            BYTES_SENT = 200, BYTES_RETRANS = 208, SIZE = 216;
+            BYTES_SENT = 200, BYTES_RETRANS = 208, SIZE = 216,
+            LAST_DATA_SENT = 44, LAST_DATA_RECV = 52, LAST_ACK_RECV = 56;
 
     static int tcpi_state(MemorySegment s) { return Byte.toUnsignedInt(s.get(JAVA_BYTE, STATE)); }
     static int tcpi_retransmits(MemorySegment s) { return Byte.toUnsignedInt(s.get(JAVA_BYTE, RETRANSMITS)); }
@@ -63,6 +68,9 @@ public record TcpInfo(TcpState state, int retransmits, int probes, int backoff, 
     static long tcpi_notsent_bytes(MemorySegment s) { return Integer.toUnsignedLong(s.get(JAVA_INT, NOTSENT_BYTES)); }
     static long tcpi_bytes_sent(MemorySegment s) { return s.get(JAVA_LONG, BYTES_SENT); }
     static long tcpi_bytes_retrans(MemorySegment s) { return s.get(JAVA_LONG, BYTES_RETRANS); }
+    static int tcpi_last_data_sent(MemorySegment s) { return s.get(JAVA_INT, LAST_DATA_SENT); }
+    static int tcpi_last_data_recv(MemorySegment s) { return s.get(JAVA_INT, LAST_DATA_RECV); }
+    static int tcpi_last_ack_recv(MemorySegment s) { return s.get(JAVA_INT, LAST_ACK_RECV); }
 
     /**
      * The bytes the application wrote, worked out from the kernel's counts alone (for a socket whose
@@ -104,7 +112,8 @@ public record TcpInfo(TcpState state, int retransmits, int probes, int backoff, 
                 tcpi_bytes_received(s), tcpi_segs_out(s), tcpi_segs_in(s),
                 len >= NOTSENT_BYTES + 4 ? tcpi_notsent_bytes(s) : -1,
                 len >= BYTES_SENT + 8 ? tcpi_bytes_sent(s) : -1,
-                len >= BYTES_RETRANS + 8 ? tcpi_bytes_retrans(s) : -1);
+                len >= BYTES_RETRANS + 8 ? tcpi_bytes_retrans(s) : -1,
+                tcpi_last_data_sent(s), tcpi_last_data_recv(s), tcpi_last_ack_recv(s));
     }
 
     static final SockOpt.Codec<TcpInfo> CODEC = new SockOpt.Codec<>() {

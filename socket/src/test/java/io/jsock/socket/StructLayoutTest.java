@@ -39,6 +39,7 @@ import org.junit.jupiter.api.Test;
  * tcp_info     state 0 retransmits 2 probes 3 backoff 4 rto 8 snd_mss 16 rcv_mss 20 unacked 24 lost 32
  *              rtt 68 rttvar 72 snd_cwnd 80 total_retrans 100 bytes_acked 120 bytes_received 128
  *              segs_out 136 segs_in 140 notsent_bytes 144 bytes_sent 200 bytes_retrans 208
+ *              last_data_sent 44 last_data_recv 52 last_ack_recv 56
  *              (sizeof 232; jsock reads the first 216; TcpInfoLayoutTest asks gcc on each machine)
  * </pre>
  */
@@ -205,6 +206,7 @@ class StructLayoutTest {
                 TcpInfo.SND_CWND, TcpInfo.TOTAL_RETRANS, TcpInfo.BYTES_ACKED, TcpInfo.BYTES_RECEIVED,
                 TcpInfo.SEGS_OUT, TcpInfo.SEGS_IN})
                 .containsExactly(0, 2, 3, 4, 8, 16, 20, 24, 32, 68, 72, 80, 100, 120, 128, 136, 140);
+        assertThat(new int[] {TcpInfo.LAST_DATA_SENT, TcpInfo.LAST_DATA_RECV, TcpInfo.LAST_ACK_RECV}).containsExactly(44, 52, 56);
         assertThat(TcpInfo.SIZE).isEqualTo(216);
         MemorySegment s = zeroed(TcpInfo.SIZE);
         s.set(JAVA_BYTE, 0, (byte) 1);
@@ -227,6 +229,9 @@ class StructLayoutTest {
         s.set(JAVA_INT, 144, 0x8000_0000);
         s.set(JAVA_LONG, 200, 100_000);
         s.set(JAVA_LONG, 208, 1448);
+        s.set(JAVA_INT, 44, 15);
+        s.set(JAVA_INT, 52, 16);
+        s.set(JAVA_INT, 56, 17);
         assertThat(TcpInfo.tcpi_state(s)).isEqualTo(1);
         assertThat(TcpInfo.tcpi_retransmits(s)).isEqualTo(200);
         assertThat(TcpInfo.tcpi_probes(s)).isEqualTo(3);
@@ -247,8 +252,11 @@ class StructLayoutTest {
         assertThat(TcpInfo.tcpi_notsent_bytes(s)).as("unsigned").isEqualTo(0x8000_0000L);
         assertThat(TcpInfo.tcpi_bytes_sent(s)).isEqualTo(100_000);
         assertThat(TcpInfo.tcpi_bytes_retrans(s)).isEqualTo(1448);
+        assertThat(TcpInfo.tcpi_last_data_sent(s)).isEqualTo(15);
+        assertThat(TcpInfo.tcpi_last_data_recv(s)).isEqualTo(16);
+        assertThat(TcpInfo.tcpi_last_ack_recv(s)).isEqualTo(17);
         assertThat(TcpInfo.decode(s)).isEqualTo(new TcpInfo(TcpState.ESTABLISHED, 200, 3, 4, 204000, 1448, 536, 5, 6,
-                70, 71, 10, 11, 1L << 40, (1L << 41) + 1, 13, 14, 0x8000_0000L, 100_000, 1448));
+                70, 71, 10, 11, 1L << 40, (1L << 41) + 1, 13, 14, 0x8000_0000L, 100_000, 1448, 15, 16, 17));
         assertThat(TcpInfo.decode(s, 144)).as("an older kernel's shorter struct")
                 .extracting(TcpInfo::notsentBytes, TcpInfo::bytesSent, TcpInfo::bytesRetrans).containsExactly(-1L, -1L, -1L);
     }

@@ -34,6 +34,9 @@ class TcpInfoLayoutTest {
         OFFSETS.put("tcpi_notsent_bytes", TcpInfo.NOTSENT_BYTES);
         OFFSETS.put("tcpi_bytes_sent", TcpInfo.BYTES_SENT);
         OFFSETS.put("tcpi_bytes_retrans", TcpInfo.BYTES_RETRANS);
+        OFFSETS.put("tcpi_last_data_sent", TcpInfo.LAST_DATA_SENT);
+        OFFSETS.put("tcpi_last_data_recv", TcpInfo.LAST_DATA_RECV);
+        OFFSETS.put("tcpi_last_ack_recv", TcpInfo.LAST_ACK_RECV);
     }
 
     @Test
@@ -64,6 +67,6 @@ class TcpInfoLayoutTest {
     }
 
     private static TcpInfo info(TcpState state, long notsent, long sent, long retrans, long received) {
-        return new TcpInfo(state, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, received, 0, 0, notsent, sent, retrans);
+        return new TcpInfo(state, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, received, 0, 0, notsent, sent, retrans, 0, 0, 0);
     }
 }

@@ -54,6 +54,7 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
     private LoopConnection[] byFd = new LoopConnection[256];
     private int count;
     private int generation;
+    private long nextSweep = System.nanoTime(); // when to look for connections past their idle timeout or deadline
 
     EventLoop(int index, Serving serving, EventLoops loops, EventHandler.Factory factory, Socket listener, int listenEvents)
             throws IOException {
@@ -138,6 +139,7 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
             } else {
                 timeout = listener.waitMillis();
             }
+            timeout = sweep(timeout);
             int n = epoll.await(timeout);
             // The listener and the waker first: a client whose connection is queued is accepted before the
             // loop answers clients that came after it (so no answer can overtake the accept).
@@ -157,6 +159,28 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
                 if (c != null && c.token == token) c.ready(epoll.events(i)); // else: closed earlier in this batch
             }
         }
+    }
+
+    /**
+     * Every {@link io.jsock.server.serving.Limiter#sweepMillis} (nothing when nothing is timed): ends this loop's connections
+     * past their idle timeout or deadline. No timer per connection: one look at each, a few times per
+     * shortest limit.
+     *
+     * @param timeout epoll_wait's timeout as the rest of the loop wants it (-1: none)
+     * @return the timeout, shortened to the next sweep
+     */
+    private int sweep(int timeout) {
+        long every = serving.limiter().sweepMillis();
+        if (every < 0) return timeout;
+        long now = System.nanoTime();
+        if (now - nextSweep >= 0) {
+            for (LoopConnection c : byFd) {
+                if (c != null) c.expireIfDue(now); // forget() clears its place in byFd as it ends
+            }
+            nextSweep = now + TimeUnit.MILLISECONDS.toNanos(every);
+        }
+        int untilSweep = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextSweep - now));
+        return timeout < 0 ? untilSweep : Math.min(timeout, untilSweep);
     }
 
     /** Makes an accepted connection this loop's: found by its descriptor from now on, then opened. */

@@ -144,6 +144,19 @@ final class LoopConnection implements EventConnection {
         end(how, false);
     }
 
+    /**
+     * Ends the connection if it ran past its idle timeout or deadline ({@link io.jsock.server.serving.Limiter#due}); the
+     * closed line says which.
+     *
+     * @return true when it ended
+     */
+    boolean expireIfDue(long now) {
+        String why = serving.limiter().due(connection, now);
+        if (why == null || !connection.endBy(why)) return false;
+        end(why, false);
+        return true;
+    }
+
     // ---- EventConnection, for the handler
 
     /** The accepted connection: its id, peer and local address (its socket belongs to the loop). */

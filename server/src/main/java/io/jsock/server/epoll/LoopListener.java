@@ -52,6 +52,10 @@ final class LoopListener {
 
     /** The listener is readable: accept what is queued, a slot per connection, up to {@link #MAX_ACCEPTS}. */
     void acceptSome() {
+        if (!serving.limiter().mayAccept()) {
+            pause(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SLOT_POLL_MILLIS)); // not yet dropped to the user it runs as
+            return;
+        }
         for (int i = 0; i < MAX_ACCEPTS; i++) {
             if (!serving.tryTakeSlot()) {
                 pause(0); // at the cap: clients wait in the kernel's queue until a slot frees
@@ -73,6 +77,10 @@ final class LoopListener {
                 return;
             }
             backoffMillis = 0;
+            if (!serving.limiter().admit(a)) {
+                serving.giveSlot(); // refused: reset and closed at once, never served
+                continue;
+            }
             loop.open(a);
         }
     }

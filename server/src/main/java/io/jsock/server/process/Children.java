@@ -15,17 +15,34 @@ import java.util.concurrent.TimeoutException;
 final class Children {
     private Children() {}
 
-    /** SIGTERM, or SIGKILL when {@code kill}, to each child not yet reaped; a failure is logged, the others still get theirs. */
+    /**
+     * SIGTERM, or SIGKILL when {@code kill}, to each child's whole process group (every child of
+     * these models leads one), so what the child started goes with it; a failure is logged, the
+     * others still get theirs.
+     */
     static void signal(Collection<ChildProcess> children, boolean kill, Serving serving) {
         for (ChildProcess p : children) {
             try {
-                if (kill) p.kill();
-                else p.terminate();
+                p.signalGroup(kill ? ChildProcess.SIGKILL : ChildProcess.SIGTERM);
             } catch (IOException e) {
                 serving.log(Level.WARNING, e.getMessage());
             }
         }
     }
+
+    /**
+     * Waits until no process is left in any of the groups, or until {@code deadline}; returns whether
+     * none is. A group has no exit to wait on: it is looked at every {@value #POLL_MILLIS} ms.
+     */
+    static boolean awaitGroups(Collection<ChildProcess> leaders, long deadline) throws InterruptedException {
+        while (leaders.stream().anyMatch(ChildProcess::groupAlive)) {
+            if (deadline - System.nanoTime() <= 0) return false;
+            Thread.sleep(POLL_MILLIS);
+        }
+        return true;
+    }
+
+    private static final long POLL_MILLIS = 20;
 
     /**
      * Waits until each of {@code children} (as they are now) has exited and been reaped, or until

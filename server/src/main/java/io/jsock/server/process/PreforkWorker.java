@@ -2,8 +2,12 @@ package io.jsock.server.process;
 
 import io.jsock.server.threads.ThreadPerClient;
 
+import io.jsock.server.Admission;
+import io.jsock.server.Cidr;
 import io.jsock.server.Handler;
 import io.jsock.server.LogEvent;
+import io.jsock.server.serving.Limits;
+import io.jsock.socket.process.Credentials;
 import io.jsock.server.Model;
 import io.jsock.server.serving.ExclusiveAccept;
 import io.jsock.server.serving.Design;
@@ -32,8 +36,13 @@ import java.util.function.Consumer;
  * then close them (or TERM/KILL their children), and exit 0. The same when the parent dies.
  *
  * <pre>
- * ChildMain worker [--parent PID] [--grace MS] [--max N] [-v] [--stats DIR] [--herd] (HANDLER | -- COMMAND ARGS...)
+ * ChildMain worker [--parent PID] [--grace MS] [--max N] [-v] [--stats DIR] [--herd]
+ *     [--allow CIDR]... [--deny CIDR]... [--max-per-ip N] [--rate N/s] [--idle MS] [--deadline MS] [--uid U --gid G]
+ *     (HANDLER | -- COMMAND ARGS...)
  * </pre>
+ * Admission counts are each worker's own: {@code --max-per-ip N} lets a source hold N connections
+ * per worker, and {@code --rate} a bucket per worker (the kernel spreads one source's connections
+ * over the workers). With {@code --uid}, the worker drops to it before it accepts anything.
  * {@code --stats DIR} writes {@code wakeups accepted empty} to {@code DIR/worker-PID} at exit;
  * {@code --herd} registers the listener without EPOLLEXCLUSIVE (to show the herd it prevents).
  */
@@ -51,8 +60,19 @@ final class PreforkWorker {
         Path stats = null;
         String handlerSpec = null;
         List<String> command = null;
+        Admission.Builder admission = Admission.builder();
+        Duration idle = null, deadline = null;
+        int uid = -1, gid = -1;
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
+                case "--allow" -> admission.allow(Cidr.parse(args[++i]));
+                case "--deny" -> admission.deny(Cidr.parse(args[++i]));
+                case "--max-per-ip" -> admission.maxPerSource(Integer.parseInt(args[++i]));
+                case "--rate" -> admission.rate(args[++i]);
+                case "--idle" -> idle = Duration.ofMillis(Long.parseLong(args[++i]));
+                case "--deadline" -> deadline = Duration.ofMillis(Long.parseLong(args[++i]));
+                case "--uid" -> uid = Integer.parseInt(args[++i]);
+                case "--gid" -> gid = Integer.parseInt(args[++i]);
                 case "--grace" -> grace = Duration.ofMillis(Long.parseLong(args[++i]));
                 case "--max" -> max = Integer.parseInt(args[++i]);
                 case "-v" -> verbose = true;
@@ -79,7 +99,13 @@ final class PreforkWorker {
         } : null;
         Handler handler = handlerSpec == null ? null : ChildMain.handler(handlerSpec);
         try {
-            serve(handler, command, grace, max, log, stats, exclusive);
+            Credentials runAs = null;
+            if (uid >= 0) {
+                runAs = Credentials.of(uid, gid);
+                runAs.apply(); // before the first accept: no connection is served, no child spawned, as root
+            }
+            Limits limits = new Limits(admission.build(), idle, deadline, runAs);
+            serve(handler, command, grace, max, log, stats, exclusive, limits);
             return 0;
         } catch (IOException e) {
             System.err.println("jsock worker " + pid + ": " + e.getMessage());
@@ -89,7 +115,7 @@ final class PreforkWorker {
 
     /** Serves on the inherited listener until SIGTERM, then shuts down in order; returns when done. */
     private static void serve(Handler handler, List<String> command, Duration grace, int max,
-            Consumer<LogEvent> log, Path stats, boolean exclusive) throws IOException {
+            Consumer<LogEvent> log, Path stats, boolean exclusive, Limits limits) throws IOException {
         Socket listener;
         try {
             listener = Socket.adopt(LISTENER_FD);
@@ -97,7 +123,7 @@ final class PreforkWorker {
             throw new ErrnoException("adopt", e.errnoNumber(), "fd " + LISTENER_FD, "the listener a prefork worker inherits");
         }
         Model model = command != null ? Model.PROCESS : Model.VIRTUAL;
-        ServerConfig config = new ServerConfig(listener.getsockname(), 0, model, handler, command, max, grace, log, null, false);
+        ServerConfig config = new ServerConfig(listener.getsockname(), 0, model, handler, command, max, grace, log, null, false, limits);
         Serving serving = new Serving(config, listener);
         ExclusiveAccept accept = new ExclusiveAccept(listener, exclusive);
         serving.acceptWith(accept::next);
@@ -160,6 +186,11 @@ final class PreforkWorker {
         parent.get().onExit().thenRun(() -> System.exit(0));
     }
 
+    private static void add(List<String> a, String option, String value) {
+        a.add(option);
+        a.add(value);
+    }
+
     /** The worker's arguments after {@code worker}. */
     static List<String> arguments(ServerConfig config, int workers, Path stats, boolean herd) {
         List<String> a = new ArrayList<>();
@@ -177,6 +208,22 @@ final class PreforkWorker {
             a.add(stats.toString());
         }
         if (herd) a.add("--herd");
+        Limits limits = config.limits();
+        if (limits != null) {
+            Admission adm = limits.admission();
+            if (adm != null) {
+                for (Cidr c : adm.allowed()) add(a, "--allow", c.toString());
+                for (Cidr c : adm.denied()) add(a, "--deny", c.toString());
+                if (adm.maxPerSource() > 0) add(a, "--max-per-ip", Integer.toString(adm.maxPerSource()));
+                if (adm.rate() > 0) add(a, "--rate", adm.rateText());
+            }
+            if (limits.idleTimeout() != null) add(a, "--idle", Long.toString(limits.idleTimeout().toMillis()));
+            if (limits.deadline() != null) add(a, "--deadline", Long.toString(limits.deadline().toMillis()));
+            if (limits.runAs() != null) {
+                add(a, "--uid", Integer.toString(limits.runAs().uid()));
+                add(a, "--gid", Integer.toString(limits.runAs().gid()));
+            }
+        }
         if (config.command() != null) {
             a.add("--");
             a.addAll(config.command());

@@ -29,6 +29,10 @@ import java.util.concurrent.TimeUnit;
  * pause when it died young, so a worker that cannot start does not spin). Shutdown: the listener is
  * closed here, the workers get SIGTERM (each stops accepting and lets its connections finish within
  * the grace period), and those still there after the grace period and a short wait get SIGKILL.
+ *
+ * <p>Each worker leads a session of its own; the children it spawns stay in it. When a worker dies
+ * without ending them (SIGKILL, a crash), every process left in its session is killed, so no child
+ * of a dead worker goes on serving its client as an orphan.
  */
 public final class Preforked implements Design {
     /** How long past the grace period the workers get to wind down before SIGKILL. */
@@ -116,7 +120,7 @@ public final class Preforked implements Design {
             ChildProcess w;
             try {
                 ready = Socket.pair(Family.LOCAL, SocketType.STREAM);
-                ChildProcess.Builder b = ChildProcess.builder(argv).devNull(0);
+                ChildProcess.Builder b = ChildProcess.builder(argv).devNull(0).session(); // its children stay in its session
                 if (events == null) {
                     b.devNull(1);
                 } else {
@@ -181,6 +185,8 @@ public final class Preforked implements Design {
     /** The reaper saw a worker go: replace it unless we are stopping. */
     private void exited(ChildProcess w, ExitStatus status, long born) {
         workers.remove(w);
+        List<Long> orphans = Sessions.kill(w.pid()); // what it left (it died without ending its children): nothing may outlive it
+        if (!orphans.isEmpty()) serving.log(Level.WARNING, "worker " + w.pid() + " left " + orphans.size() + " process(es); killed " + orphans);
         synchronized (this) {
             if (stopping) {
                 log("worker " + w.pid() + " " + status);

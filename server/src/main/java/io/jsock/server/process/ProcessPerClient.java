@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -33,8 +34,15 @@ import java.util.concurrent.TimeUnit;
  * TCPLOCALPORT, TCPREMOTEIP, TCPREMOTEPORT, and systemd's REMOTE_ADDR, REMOTE_PORT ({@link Ucspi}).
  *
  * <p>A connection's slot (the connection cap) is held until its child exits; children are reaped
- * by pid ({@link ChildProcess}). At shutdown the children get the grace period to finish, then
- * SIGTERM, then SIGKILL after {@value #TERM_WAIT_MILLIS} ms.
+ * by pid ({@link ChildProcess}). Each child leads a process group of its own, so what it starts (a
+ * shell's {@code cat}) is reached with it. At shutdown the children get the grace period to finish,
+ * then their whole groups get SIGTERM, then SIGKILL after {@value #TERM_WAIT_MILLIS} ms; groups a
+ * child left behind when it exited (a background job still running) get the same at the stop, so no
+ * process the server started outlives it.
+ *
+ * <p>With an idle timeout or a deadline the parent keeps its descriptor of the connection until the
+ * child exits (to read TCP_INFO, and to shut the connection down); a connection past its limit is
+ * shut down both ways and its child's group gets SIGTERM, then SIGKILL after the same wait.
  */
 public final class ProcessPerClient implements Design {
     /** How long the children get between SIGTERM and SIGKILL, once the grace period is over. */
@@ -49,6 +57,8 @@ public final class ProcessPerClient implements Design {
 
     // Children alive, by connection id: added by the accept thread, removed by the reaper's callback.
     private final Map<Long, ChildProcess> children = new ConcurrentHashMap<>();
+    // Children that exited while others of their process group lived on, by pid: ended at the stop.
+    private final Map<Integer, ChildProcess> lingering = new ConcurrentHashMap<>();
 
     /** The design of {@code process}; {@link #start} works out what each child runs. */
     public ProcessPerClient() {}
@@ -56,6 +66,10 @@ public final class ProcessPerClient implements Design {
     @Override
     public void start(Serving serving) throws IOException {
         prepare(serving);
+        serving.limiter().onExpire(c -> {
+            ChildProcess child = children.get(c.id());
+            if (child != null) endGroup(child);
+        });
         acceptor = Thread.ofPlatform().name("jsock-accept").start(() -> serving.acceptLoop(this::spawn));
     }
 
@@ -79,7 +93,7 @@ public final class ProcessPerClient implements Design {
         ChildProcess child;
         try {
             a.socket().setBlockingForChild(true); // the child expects blocking I/O and shares the flags
-            ChildProcess.Builder b = ChildProcess.builder(argvFor(c)).environment(environment(c));
+            ChildProcess.Builder b = ChildProcess.builder(argvFor(c)).environment(environment(c)).processGroup();
             if (javaChild) {
                 b.descriptor(0, a.socket()).devNull(1); // the child's only reference: its close sends the FIN
             } else {
@@ -92,15 +106,30 @@ public final class ProcessPerClient implements Design {
             serving.closed(c, "spawn failed: " + e.getMessage());
             return;
         }
-        // UNP 4.8: the parent closes connfd; the child holds the connection now. When connections are logged the
-        // parent keeps its reference until the child exits, to read the kernel's byte counts (TCP_INFO) then:
-        // the client's EOF comes at that close, just after the child's exit, rather than at the exit itself.
-        if (serving.config.log() == null) a.socket().close();
+        // UNP 4.8: the parent closes connfd; the child holds the connection now. When connections are logged, or a
+        // limit may end them, the parent keeps its reference until the child exits: to read the kernel's byte counts
+        // (TCP_INFO) then, and its idleness meanwhile (and to shut it down). The client's EOF then comes at that
+        // close, just after the child's exit, rather than at the exit itself.
+        if (serving.config.log() == null && !timed()) a.socket().close();
         else c.heldByChild();
         children.put(c.id(), child);
         child.onExit().thenAccept(status -> {
             children.remove(c.id());
+            lingering.values().removeIf(g -> !g.groupAlive());
+            if (child.groupAlive()) lingering.put(child.pid(), child); // a job of its still runs: ended at the stop
             serving.closed(c, "child " + child.pid() + " " + status);
+        });
+    }
+
+    private boolean timed() {
+        return serving.config.limits() != null && serving.config.limits().timed();
+    }
+
+    /** A connection past its limit: SIGTERM to its child's group, SIGKILL after {@value #TERM_WAIT_MILLIS} ms if any is left. */
+    private void endGroup(ChildProcess child) {
+        Children.signal(List.of(child), false, serving);
+        CompletableFuture.delayedExecutor(TERM_WAIT_MILLIS, TimeUnit.MILLISECONDS).execute(() -> {
+            if (child.groupAlive()) Children.signal(List.of(child), true, serving);
         });
     }
 
@@ -116,6 +145,24 @@ public final class ProcessPerClient implements Design {
     @Override
     public void stop(long deadline) throws InterruptedException {
         serving.finish(deadline, acceptor == null ? List.of() : List.of(acceptor), this::terminateChildren);
+        endLingering();
+    }
+
+    /**
+     * The groups children left behind when they exited (a background job): SIGTERM, then SIGKILL
+     * after {@value #TERM_WAIT_MILLIS} ms to those still there. A clean stop leaves no process.
+     */
+    private void endLingering() {
+        List<ChildProcess> left = lingering.values().stream().filter(ChildProcess::groupAlive).toList();
+        if (left.isEmpty()) return;
+        serving.log(Level.INFO, "ending " + left.size() + " process group(s) left by children that exited: " + left);
+        Children.signal(left, false, serving);
+        try {
+            if (Children.awaitGroups(left, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TERM_WAIT_MILLIS))) return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // stop waiting, not ending them: SIGKILL below
+        }
+        Children.signal(left, true, serving);
     }
 
     /** After the grace period: SIGTERM every child, then SIGKILL those still there after a short wait. */
@@ -128,4 +175,5 @@ public final class ProcessPerClient implements Design {
         }
         Children.signal(children.values(), true, serving);
     }
+
 }

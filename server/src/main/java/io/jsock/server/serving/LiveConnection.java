@@ -13,6 +13,7 @@ public final class LiveConnection implements Connection {
     private final SockAddr peer;
     private final long startNanos = System.nanoTime();
     private volatile SockAddr local; // asked of the kernel on first use: a wildcard listener's connections differ
+    private final java.util.concurrent.atomic.AtomicReference<String> endedBy = new java.util.concurrent.atomic.AtomicReference<>();
     // Counted by a design that moves bytes on the descriptor number rather than through the Socket (epoll),
     // on the connection's one loop thread; read by the same thread at the end.
     private long bytesReceived, bytesSent;
@@ -58,6 +59,25 @@ public final class LiveConnection implements Connection {
             }
         }
         return l;
+    }
+
+    /**
+     * Marks the connection as ended by a limit (its idle timeout, its deadline).
+     *
+     * @param why for the closed line: {@code idle timeout 30s}
+     * @return true the first time; false when a limit ended it already
+     */
+    public boolean endBy(String why) {
+        return endedBy.compareAndSet(null, why);
+    }
+
+    /**
+     * The limit that ended it.
+     *
+     * @return what {@link #endBy} was given, or null
+     */
+    public String endedBy() {
+        return endedBy.get();
     }
 
     /**

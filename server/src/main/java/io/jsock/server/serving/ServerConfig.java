@@ -23,7 +23,8 @@ import java.util.function.Consumer;
  * @param log          where the events of the server and of each connection go, or null
  * @param eventHandler the epoll model's handler factory, or null
  * @param perLoopListeners whether each epoll loop binds a listener of its own (SO_REUSEPORT) beside the first
+ * @param limits       admission, timeouts and the user to run as; {@link Limits#NONE} for none
  */
 public record ServerConfig(SockAddr bind, int backlog, Model model, Handler handler, List<String> command,
         int maxConnections, Duration grace, Consumer<LogEvent> log, EventHandler.Factory eventHandler,
-        boolean perLoopListeners) {}
+        boolean perLoopListeners, Limits limits) {}

@@ -36,6 +36,7 @@ public final class Serving {
     /** The listening socket (a prefork worker's: its inherited descriptor 3). */
     public final Socket listener;
     private final Semaphore slots; // null: no cap
+    private final Limiter limiter;
 
     // Set before the design starts (a prefork worker's own way to wait); read by the accept loop.
     private volatile Accept accept;
@@ -58,6 +59,17 @@ public final class Serving {
         this.listener = listener;
         this.slots = config.maxConnections() > 0 ? new Semaphore(config.maxConnections()) : null;
         this.accept = listener::accept;
+        this.limiter = new Limiter(this);
+    }
+
+    /**
+     * Admission, timeouts and the wait for the privilege drop, for the designs that accept or sweep
+     * on their own (the event loops).
+     *
+     * @return the server's limiter
+     */
+    public Limiter limiter() {
+        return limiter;
     }
 
     /** How the accept loop takes one connection: blocks until one is complete; throws once the listener is closed. */
@@ -130,6 +142,7 @@ public final class Serving {
      */
     public void acceptLoop(Consumer<Accepted> dispatch) {
         acceptLoops.incrementAndGet(); // before the first look at stopping: markStopping wakes us or we see it
+        limiter.startSweeper(live::all, () -> stopping && live.isEmpty());
         try {
             acceptUntilStopped(dispatch);
         } finally {
@@ -138,6 +151,7 @@ public final class Serving {
     }
 
     private void acceptUntilStopped(Consumer<Accepted> dispatch) {
+        if (!limiter.awaitMayAccept(() -> stopping)) return;
         long backoffMillis = 0;
         while (!stopping) {
             if (!takeSlot()) return;
@@ -162,10 +176,15 @@ public final class Serving {
                 backoffMillis = recover(new IOException(e.toString(), e), backoffMillis);
                 continue;
             }
+            if (!limiter.admit(a)) {
+                giveSlot(); // refused: closed at once, never served
+                continue;
+            }
             try {
                 dispatch.accept(a);
             } catch (RuntimeException | OutOfMemoryError e) {
                 a.socket().close(); // could not hand it on (no thread, no process): this client only
+                limiter.release(a.peer());
                 giveSlot();
                 log(Level.WARNING, "dispatch of a connection from " + a.peer() + " failed: " + e);
             }
@@ -266,8 +285,10 @@ public final class Serving {
      * @param how why it ended, for the closed line; null when it ended normally
      */
     public void closed(LiveConnection c, String how) {
+        if (c.endedBy() != null) how = c.endedBy(); // a limit ended it: say which, whatever the handler saw
         LogEvent line = config.log() != null ? closedEvent(c, how) : null; // before the close: TCP_INFO needs the socket
         c.socket().close();
+        limiter.release(c.peer());
         if (line != null) config.log().accept(line);
         // Live until its line is written: once activeConnections() is 0, every closed line is there.
         live.remove(c);
@@ -365,6 +386,7 @@ public final class Serving {
         if (!live.isEmpty() || anyAlive(acceptThreads)) {
             log(Level.WARNING, live.size() + " handler(s) still running after their sockets were closed: " + live);
         }
+        limiter.stopSweeper();
     }
 
     /** Joins each thread, waiting at most until {@code deadline} ({@link System#nanoTime()}) in all. */

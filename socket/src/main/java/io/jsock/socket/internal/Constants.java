@@ -33,7 +33,7 @@ public final class Constants {
     public static final int EFD_CLOEXEC = 0x80000, EFD_NONBLOCK = 0x800;
 
     // posix_spawn(3), waitpid(2), signals
-    public static final short POSIX_SPAWN_SETSIGDEF = 0x04, POSIX_SPAWN_SETSIGMASK = 0x08, POSIX_SPAWN_SETSID = 0x80;
+    public static final short POSIX_SPAWN_SETPGROUP = 0x02, POSIX_SPAWN_SETSIGDEF = 0x04, POSIX_SPAWN_SETSIGMASK = 0x08, POSIX_SPAWN_SETSID = 0x80;
     public static final int WNOHANG = 1;
     public static final int SIGKILL = 9, SIGTERM = 15;
     public static final long SYS_pidfd_open = 434;

@@ -601,6 +601,97 @@ public final class Libc {
         }
     }
 
+    // ---- process groups and credentials: posix_spawnattr_setpgroup(3), getpwnam_r(3), getgrnam_r(3),
+    // setgroups(2), setgid(2), setuid(2), getuid(2), getgid(2)
+
+    private static final class spawnattr_setpgroup$ { static final MethodHandle mh = quick("posix_spawnattr_setpgroup",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT)); }
+    private static final class getpwnam_r$ { static final MethodHandle mh = blocking("getpwnam_r",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS)); }
+    private static final class getgrnam_r$ { static final MethodHandle mh = blocking("getgrnam_r",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS)); }
+    private static final class setgroups$ { static final MethodHandle mh = quick("setgroups",
+            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS)); }
+    private static final class setgid$ { static final MethodHandle mh = quick("setgid", I_I); }
+    private static final class setuid$ { static final MethodHandle mh = quick("setuid", I_I); }
+    private static final class getuid$ { static final MethodHandle mh = quick("getuid", FunctionDescriptor.of(JAVA_INT)); }
+    private static final class getgid$ { static final MethodHandle mh = quick("getgid", FunctionDescriptor.of(JAVA_INT)); }
+
+    /** The child's process group: 0 makes it the leader of a new group of its own (with POSIX_SPAWN_SETPGROUP). */
+    public static int posix_spawnattr_setpgroup(MemorySegment attr, int pgroup) {
+        try {
+            return (int) spawnattr_setpgroup$.mh.invokeExact(state(), attr, pgroup);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** getpwnam_r(3) (NSS: files, LDAP, ...); returns 0 or an errno value, {@code *result} NULL when not found. */
+    public static int getpwnam_r(MemorySegment name, MemorySegment pwd, MemorySegment buf, long buflen, MemorySegment result) {
+        try {
+            return (int) getpwnam_r$.mh.invokeExact(state(), name, pwd, buf, buflen, result);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** getgrnam_r(3); returns 0 or an errno value, {@code *result} NULL when not found. */
+    public static int getgrnam_r(MemorySegment name, MemorySegment grp, MemorySegment buf, long buflen, MemorySegment result) {
+        try {
+            return (int) getgrnam_r$.mh.invokeExact(state(), name, grp, buf, buflen, result);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** setgroups(2) through glibc, which sets them for every thread of the process. */
+    public static int setgroups(long size, MemorySegment gids) {
+        try {
+            return (int) setgroups$.mh.invokeExact(state(), size, gids);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** setgid(2) through glibc, for every thread of the process. */
+    public static int setgid(int gid) {
+        try {
+            return (int) setgid$.mh.invokeExact(state(), gid);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** setuid(2) through glibc, for every thread of the process. */
+    public static int setuid(int uid) {
+        try {
+            return (int) setuid$.mh.invokeExact(state(), uid);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int getuid() {
+        try {
+            return (int) getuid$.mh.invokeExact(state());
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int getgid() {
+        try {
+            return (int) getgid$.mh.invokeExact(state());
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code struct passwd}: pw_uid and pw_gid offsets, and its size (x86_64 and aarch64). */
+    public static final long PW_UID = 16, PW_GID = 20, PASSWD_SIZE = 48;
+    /** {@code struct group}: gr_gid's offset, and its size (x86_64 and aarch64). */
+    public static final long GR_GID = 16, GROUP_SIZE = 32;
+
     /** The size of glibc's posix_spawn_file_actions_t, posix_spawnattr_t and sigset_t on x86_64/aarch64 Linux. */
     public static final long FILE_ACTIONS_SIZE = 80, SPAWNATTR_SIZE = 336, SIGSET_SIZE = 128;
 }

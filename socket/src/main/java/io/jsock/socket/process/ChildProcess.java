@@ -53,17 +53,24 @@ import java.util.concurrent.TimeoutException;
  * not linger.
  */
 public final class ChildProcess {
+    /** SIGTERM's number, for {@link #signal} and {@link #signalGroup}. */
+    public static final int SIGTERM = Constants.SIGTERM;
+    /** SIGKILL's number, for {@link #signal} and {@link #signalGroup}. */
+    public static final int SIGKILL = Constants.SIGKILL;
+
     private final int pid;
     private final String program;
+    private final boolean groupLeader; // spawned into a process group (or session) of its own: pgid == pid
     private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
 
     // Guarded by `this`: set when waitpid returned our pid. From then on the pid may belong to
     // another process, so signal() sends nothing; the reaper holds the lock while it reaps.
     private boolean reaped;
 
-    private ChildProcess(int pid, String program) {
+    private ChildProcess(int pid, String program, boolean groupLeader) {
         this.pid = pid;
         this.program = program;
+        this.groupLeader = groupLeader;
     }
 
     /**
@@ -196,6 +203,37 @@ public final class ChildProcess {
     }
 
     /**
+     * kill(2) with {@code -pid}: sends {@code sig} to every process of the child's process group, the
+     * child and what it started (a shell's {@code cat}, a daemon's workers), unless they moved to a
+     * group of their own. The group outlives its leader: this still reaches the descendants after
+     * the child itself was reaped (the kernel keeps the group's number while any member is in it).
+     *
+     * @param sig the signal number
+     * @return true when sent; false when no process is left in the group (ESRCH)
+     * @throws IllegalStateException if the child was not spawned into a group of its own
+     *         ({@link Builder#processGroup()} or {@link Builder#session()})
+     * @throws IOException what kill(2) refused (EPERM), as an {@link io.jsock.socket.ErrnoException}
+     */
+    public boolean signalGroup(int sig) throws IOException {
+        if (!groupLeader) throw new IllegalStateException(this + " shares its parent's process group: spawn it with processGroup()");
+        if (Libc.kill(-pid, sig) == 0) return true;
+        int e = Libc.errno();
+        if (e == Errno.ESRCH.number()) return false;
+        throw IoStatus.exception("kill", e, "process group " + pid + " " + ExitStatus.signalName(sig));
+    }
+
+    /**
+     * Whether any process is left in the child's process group (kill(2) with signal 0).
+     *
+     * @return true while the child or one of its group is alive (a zombie counts until reaped)
+     * @throws IllegalStateException if the child was not spawned into a group of its own
+     */
+    public boolean groupAlive() {
+        if (!groupLeader) throw new IllegalStateException(this + " shares its parent's process group: spawn it with processGroup()");
+        return Libc.kill(-pid, 0) == 0 || Libc.errno() == Errno.EPERM.number();
+    }
+
+    /**
      * SIGTERM: asks the child to end.
      *
      * @return as {@link #signal}
@@ -250,6 +288,7 @@ public final class ChildProcess {
         private Map<String, String> environment = Environ.current();
         private final TreeMap<Integer, Socket> descriptors = new TreeMap<>(); // child's number -> ours
         private final TreeSet<Integer> devNull = new TreeSet<>();             // child's numbers opened on /dev/null
+        private short groupFlag;                                                // POSIX_SPAWN_SETPGROUP or _SETSID, or 0
 
         private Builder(List<String> argv) {
             if (argv.isEmpty()) throw new IllegalArgumentException("argv is empty: nothing to run");
@@ -296,6 +335,30 @@ public final class ChildProcess {
         }
 
         /**
+         * The child leads a new process group of its own (POSIX_SPAWN_SETPGROUP, pgid = its pid), so
+         * that {@link ChildProcess#signalGroup} reaches it and everything it starts, and a terminal's
+         * Ctrl-C reaches only this process.
+         *
+         * @return this builder
+         */
+        public Builder processGroup() {
+            groupFlag = Constants.POSIX_SPAWN_SETPGROUP;
+            return this;
+        }
+
+        /**
+         * The child leads a new session (POSIX_SPAWN_SETSID, sid = pgid = its pid): every process it
+         * starts stays in that session, also in process groups of their own, so the session's number
+         * finds them all after the child is gone.
+         *
+         * @return this builder
+         */
+        public Builder session() {
+            groupFlag = Constants.POSIX_SPAWN_SETSID;
+            return this;
+        }
+
+        /**
          * The child's descriptor {@code childFd} is /dev/null (e.g. a worker's stdin and stdout).
          *
          * @param childFd the child's descriptor number, 0 or more
@@ -331,12 +394,12 @@ public final class ChildProcess {
                     check(Libc.posix_spawnattr_init(attr), "posix_spawnattr_init");
                     try {
                         plan(arena, actions);
-                        defaultSignals(arena, attr);
+                        defaultSignals(arena, attr, groupFlag);
                         MemorySegment pid = arena.allocate(JAVA_INT);
                         int rc = Libc.posix_spawn(pid, arena.allocateFrom(program), actions, attr,
                                 strings(arena, argv), strings(arena, environmentStrings()), program.indexOf('/') < 0);
                         if (rc != 0) throw IoStatus.exception("posix_spawn", rc, program);
-                        ChildProcess child = new ChildProcess(pid.get(JAVA_INT, 0), program);
+                        ChildProcess child = new ChildProcess(pid.get(JAVA_INT, 0), program, groupFlag != 0);
                         Reaper.INSTANCE.watch(child);
                         return child;
                     } finally {
@@ -387,8 +450,8 @@ public final class ChildProcess {
             check(Libc.posix_spawn_file_actions_adddup2(actions, from, to), "posix_spawn_file_actions_adddup2");
         }
 
-        /** POSIX_SPAWN_SETSIGDEF with every signal, POSIX_SPAWN_SETSIGMASK with none. */
-        private static void defaultSignals(Arena arena, MemorySegment attr) throws IOException {
+        /** POSIX_SPAWN_SETSIGDEF with every signal, POSIX_SPAWN_SETSIGMASK with none, and {@code groupFlag}. */
+        private static void defaultSignals(Arena arena, MemorySegment attr, short groupFlag) throws IOException {
             MemorySegment all = arena.allocate(Libc.SIGSET_SIZE, 8);
             MemorySegment none = arena.allocate(Libc.SIGSET_SIZE, 8);
             Libc.sigfillset(all);
@@ -400,8 +463,10 @@ public final class ChildProcess {
             check(Libc.posix_spawnattr_setsigdefault(attr, all), "posix_spawnattr_setsigdefault");
             check(Libc.posix_spawnattr_setsigmask(attr, none), "posix_spawnattr_setsigmask");
             check(Libc.posix_spawnattr_setflags(attr,
-                    (short) (Constants.POSIX_SPAWN_SETSIGDEF | Constants.POSIX_SPAWN_SETSIGMASK)),
+                    (short) (Constants.POSIX_SPAWN_SETSIGDEF | Constants.POSIX_SPAWN_SETSIGMASK | groupFlag)),
                     "posix_spawnattr_setflags");
+            // pgroup 0 (the default, set here to say so): the child's own pid becomes its group's number
+            if (groupFlag == Constants.POSIX_SPAWN_SETPGROUP) check(Libc.posix_spawnattr_setpgroup(attr, 0), "posix_spawnattr_setpgroup");
         }
 
         private List<String> environmentStrings() {
