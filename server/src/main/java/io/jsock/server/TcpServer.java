@@ -7,6 +7,8 @@ import io.jsock.server.serving.Warmup;
 import io.jsock.server.serving.Bound;
 import io.jsock.server.serving.Design;
 import io.jsock.server.serving.ServerConfig;
+import io.jsock.server.proxy.ProxyProtocol;
+import io.jsock.server.proxy.ProxySources;
 import io.jsock.server.serving.Serving;
 
 import io.jsock.socket.Family;
@@ -185,6 +187,7 @@ public final class TcpServer implements Server {
         private Duration grace = Duration.ofSeconds(5);
         private Consumer<String> log;
         private EventHandler.Factory eventHandler;
+        private ProxyProtocol proxy;
 
         private Builder() {}
 
@@ -373,6 +376,26 @@ public final class TcpServer implements Server {
         }
 
         /**
+         * The PROXY protocol (v1 and v2, HAProxy's proxy-protocol.txt) on this listener: every
+         * connection must start with a header, sent by a trusted source within the deadline; the
+         * header's addresses become the connection's peer and local address (in logs, in
+         * {@link Connection#peer()}, in a command's TCPREMOTEIP with PROXY=1). A LOCAL header (a
+         * health check) keeps the real endpoints. A connection from an untrusted source, or with a
+         * bad or late header, is closed; it costs only itself. Never auto-detected: without this,
+         * a header is the connection's data. Not with the epoll or prefork models.
+         *
+         * @param from     the trusted sources as prefixes ({@code 127.0.0.1/32}, {@code 10.0.0.0/8},
+         *     {@code ::1/128}); empty: any source. Unix socket peers are always trusted
+         * @param deadline how long the header may take to arrive (3 s is usual)
+         * @return this builder
+         * @throws IllegalArgumentException if a prefix is not one, saying what is accepted
+         */
+        public Builder proxyProtocol(List<String> from, Duration deadline) {
+            this.proxy = new ProxyProtocol(ProxySources.parse(from), deadline);
+            return this;
+        }
+
+        /**
          * socket, SO_REUSEADDR, bind, listen, then the model's threads or processes. On failure nothing
          * is left open.
          *
@@ -397,12 +420,15 @@ public final class TcpServer implements Server {
                 throw new IllegalArgumentException("a command runs per connection only with the " + modelsThat(Model::runsCommands)
                         + " model, not " + model);
             }
+            if (proxy != null && (model.runsEventHandlers() || model instanceof Model.Prefork)) {
+                throw new IllegalArgumentException("the PROXY protocol is read by the iterative, thread, virtual, pool and process models, not " + model);
+            }
             SockAddr address = inherited != null ? inherited.getsockname() : endpoint.address();
             // epoll:N may give each loop a listener of its own on this port: all must ask before bind. Not
             // for an inherited listener: the one socket systemd or inetd made is the one that is served.
             boolean perLoop = inherited == null && model.listenerPerLoop(address.family(), maxConnections);
             ServerConfig config = new ServerConfig(address, backlog, model, handler, command, maxConnections, grace, log,
-                    eventHandler, perLoop);
+                    eventHandler, perLoop, proxy);
             Warmup.once();
             Bound bound = null;
             Socket listener;

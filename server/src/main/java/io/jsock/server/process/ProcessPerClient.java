@@ -76,7 +76,8 @@ public final class ProcessPerClient implements Design {
 
     /** One accepted connection: spawn its child, then close our connfd. */
     private void spawn(Accepted a) {
-        LiveConnection c = serving.open(a);
+        LiveConnection c = serving.admit(a);
+        if (c == null) return; // refused: closed, logged, its slot given back
         ChildProcess child;
         try {
             a.socket().setBlockingForChild(true); // the child expects blocking I/O and shares the flags
@@ -120,6 +121,10 @@ public final class ProcessPerClient implements Design {
             env.put("TCPREMOTEPORT", Integer.toString(remote.port()));
         } else if (remote instanceof SockAddr.Local) {
             env.put("PROTO", "UNIX");
+        }
+        if (c instanceof LiveConnection lc && lc.proxiedBy() != null) {
+            env.put("PROXY", "1"); // the remote variables are the PROXY header's, not the socket's peer
+            env.put("PROXYREMOTEIP", ip(lc.proxiedBy()));
         }
         return env;
     }

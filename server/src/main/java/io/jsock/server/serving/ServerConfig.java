@@ -3,6 +3,7 @@ package io.jsock.server.serving;
 import io.jsock.server.Handler;
 import io.jsock.server.Model;
 import io.jsock.server.event.EventHandler;
+import io.jsock.server.proxy.ProxyProtocol;
 import io.jsock.socket.SockAddr;
 import java.time.Duration;
 import java.util.List;
@@ -22,7 +23,8 @@ import java.util.function.Consumer;
  * @param log          where one line per connection goes, or null
  * @param eventHandler the epoll model's handler factory, or null
  * @param perLoopListeners whether each epoll loop binds a listener of its own (SO_REUSEPORT) beside the first
+ * @param proxy        the PROXY protocol setting, or null when connections start with their own data
  */
 public record ServerConfig(SockAddr bind, int backlog, Model model, Handler handler, List<String> command,
         int maxConnections, Duration grace, Consumer<String> log, EventHandler.Factory eventHandler,
-        boolean perLoopListeners) {}
+        boolean perLoopListeners, ProxyProtocol proxy) {}

@@ -1,6 +1,10 @@
 package io.jsock.server.serving;
 
 import io.jsock.server.Connection;
+import io.jsock.server.proxy.ProxyHeader;
+import io.jsock.server.proxy.ProxyHeaderReader;
+import io.jsock.server.proxy.ProxyProtocol;
+import io.jsock.server.proxy.ProxyProtocolException;
 
 import io.jsock.socket.Accepted;
 import io.jsock.socket.Errno;
@@ -251,11 +255,63 @@ public final class Serving {
      * @return its record; end it with {@link #closed} exactly once
      */
     public LiveConnection open(Accepted a) {
-        LiveConnection c = new LiveConnection(nextId(), a.socket(), a.peer());
+        return open(a, null);
+    }
+
+    private LiveConnection open(Accepted a, ProxyHeader header) {
+        boolean named = header != null && header.hasAddresses();
+        LiveConnection c = named ? new LiveConnection(nextId(), a.socket(), header.source(), header.destination(), a.peer())
+                : new LiveConnection(nextId(), a.socket(), a.peer());
         live.add(c);
         if (forced) c.socket().close(); // accepted just as the grace period ended: the force may not have seen it
-        if (config.log() != null) config.log().accept(c + " > " + c.local() + " open");
+        if (config.log() != null) {
+            String via = header == null ? "" : named ? " (PROXY v" + header.version() + " via " + a.peer() + ")"
+                    : " (PROXY v" + header.version() + " LOCAL)";
+            config.log().accept(c + " > " + c.local() + " open" + via);
+        }
         return c;
+    }
+
+    /**
+     * The steps between accept and serving, for the designs that may block here (not epoll's loops):
+     * with the PROXY protocol on, the source must be trusted and the header must come within its
+     * deadline ({@link #readProxyHeader}); then the connection is registered ({@link #open}). Any
+     * admission check of the source belongs after the header: the header's source is the client.
+     *
+     * @param a the accepted connection, holding a slot
+     * @return its record (end it with {@link #closed}), or null when it was refused: then its socket
+     *     is closed, its line logged and its slot given back
+     */
+    public LiveConnection admit(Accepted a) {
+        ProxyHeader header = null;
+        if (config.proxy() != null) {
+            try {
+                header = readProxyHeader(a);
+            } catch (IOException e) {
+                a.socket().close();
+                log(Level.INFO, a.peer() + " refused: " + e.getMessage());
+                giveSlot();
+                return null;
+            }
+        }
+        return open(a, header);
+    }
+
+    /**
+     * The PROXY protocol step, before admission: refuses an untrusted source at once, then reads the
+     * header within the deadline (and nothing after it).
+     *
+     * @param a the accepted connection
+     * @return the header; never null
+     * @throws ProxyProtocolException if the source may not send one, or the header is bad or late
+     * @throws IOException if the connection fails meanwhile
+     */
+    public ProxyHeader readProxyHeader(Accepted a) throws IOException {
+        ProxyProtocol proxy = config.proxy();
+        if (!proxy.from().trusts(a.peer())) {
+            throw new ProxyProtocolException("PROXY header: source " + a.peer() + " is not in --proxy-from");
+        }
+        return ProxyHeaderReader.read(a.socket(), proxy.deadline());
     }
 
     /**
@@ -303,7 +359,8 @@ public final class Serving {
      * @param a the accepted connection, holding a slot
      */
     public void serve(Accepted a) {
-        LiveConnection c = open(a);
+        LiveConnection c = admit(a);
+        if (c == null) return; // refused: closed, logged, its slot given back
         String how = null;
         try {
             config.handler().serve(c);
