@@ -5,8 +5,10 @@ import io.jsock.server.Model;
 import io.jsock.server.Server;
 import io.jsock.server.Service;
 import io.jsock.server.TcpServer;
+import io.jsock.socket.Socket;
 import io.jsock.socket.SocketType;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,7 +58,9 @@ final class ServeCommand implements Callable<Integer> {
                 "",
                 "Examples: jsock serve echo",
                 "          jsock serve echo --bind 0.0.0.0:9877 --model pool:8 -v",
-                "          jsock serve exec --bind 127.0.0.1:0 -- cat");
+                "          jsock serve exec --bind 127.0.0.1:0 -- cat",
+                "          jsock serve echo --proxy-protocol --proxy-from 127.0.0.1/32 -v     (behind HAProxy: send-proxy-v2)",
+                "          jsock serve echo --control /run/jsock.ctl --takeover             (restart without refusing a connection)");
     }
 
     /** {@code iterative, process, thread, virtual (default), pool[:N], ...}. */
@@ -107,6 +111,30 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "one line per connection opened and closed")
     boolean verbose;
 
+    @Option(names = "--proxy-protocol",
+            description = "every connection starts with a PROXY protocol header (v1 or v2, as HAProxy sends); its client is the peer in -v lines and exec's TCPREMOTEIP (with PROXY=1)")
+    boolean proxyProtocol;
+
+    @Option(names = "--proxy-from", paramLabel = "CIDR",
+            description = "with --proxy-protocol: only these sources may send the header, others are closed (repeatable: 127.0.0.1/32, 10.0.0.0/8, ::1/128; default: any)")
+    List<String> proxyFrom = new ArrayList<>();
+
+    @Option(names = "--proxy-deadline", paramLabel = "D", defaultValue = "3s", converter = Durations.class,
+            description = "with --proxy-protocol: how long the header may take (default ${DEFAULT-VALUE})")
+    Duration proxyDeadline;
+
+    @Option(names = "--reuseport",
+            description = "SO_REUSEPORT: several jsock processes listen on the same port, the kernel spreads connections (those queued on one that stops are reset)")
+    boolean reusePort;
+
+    @Option(names = "--control", paramLabel = "PATH",
+            description = "a Unix socket where a successor started with --takeover receives this server's listeners")
+    Path control;
+
+    @Option(names = "--takeover",
+            description = "with --control: take the listeners of the server running there (SCM_RIGHTS, matched by --bind); it stops accepting and drains within its --grace; no connection is refused")
+    boolean takeover;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
@@ -135,20 +163,36 @@ final class ServeCommand implements Callable<Integer> {
                 err.flush();
             }
         } : null;
-        try (Servers servers = new Servers()) {
+        if (takeover && control == null) throw new IllegalArgumentException("--takeover needs --control PATH: the running server's control socket");
+        if (!proxyFrom.isEmpty() && !proxyProtocol) throw new IllegalArgumentException("--proxy-from needs --proxy-protocol");
+        Takeover from = takeover ? Takeover.connect(control) : null;
+        try (from; Servers servers = new Servers()) {
             for (Endpoint e : endpoints) {
-                Server started = e.type() == SocketType.DGRAM ? startDatagram(e, s, log)
-                        : streamServer(m, s, log).bind(e).start();
+                Socket inherited = from == null ? null : from.listenerFor(e);
+                TcpServer.Builder b = e.type() == SocketType.DGRAM ? null : streamServer(m, s, log);
+                Server started = b == null ? startDatagram(e, s, log)
+                        : inherited != null ? b.listener(inherited).start() : b.bind(e).start();
                 servers.add(started);
-                synchronized (err) {
-                    err.println("listening on " + started.endpoint() + " (model " + m + ", backlog " + backlog + ")");
-                    err.flush();
-                }
+                say(err, "listening on " + started.endpoint() + " (model " + m + ", backlog " + backlog + ")"
+                        + (inherited != null ? "; taken over from pid " + from.oldPid() : ""));
             }
-            stopOnSignals(servers, m, err);
-            servers.awaitClosed();
+            Stop stop = new Stop(servers, m, err);
+            try (ControlSocket c = control == null ? null : ControlSocket.open(control, from == null ? null : from.takeControl(),
+                    servers, line -> say(err, "jsock: " + line), pid -> stop.begin("taken over by pid " + pid))) {
+                if (from != null) from.started(); // the old server stops accepting now: we serve its listeners
+                if (c != null) c.start();
+                stopOnSignals(stop);
+                servers.awaitClosed();
+            }
         }
         return 0;
+    }
+
+    private static void say(PrintWriter err, String line) {
+        synchronized (err) {
+            err.println(line);
+            err.flush();
+        }
     }
 
     /** A TcpServer's builder with every option of the command but where it listens. */
@@ -159,7 +203,9 @@ final class ServeCommand implements Callable<Integer> {
                 .maxConnections(maxConnections)
                 .grace(grace)
                 .socketMode(socketMode)
+                .reusePort(reusePort)
                 .log(log);
+        if (proxyProtocol) b.proxyProtocol(proxyFrom, proxyDeadline);
         if (s == null) b.command(command);
         else b.handler(s);
         return b;
@@ -173,20 +219,29 @@ final class ServeCommand implements Callable<Integer> {
      * SIGINT and SIGTERM start the ordered stop in a thread of its own and let {@link #call} return 0.
      * (A shutdown hook would not do: the JVM exits 128+signal after running hooks.)
      */
-    private void stopOnSignals(Servers servers, Model m, PrintWriter err) {
-        AtomicBoolean stopping = new AtomicBoolean();
-        for (String name : List.of("INT", "TERM")) {
-            Signal.handle(new Signal(name), sig -> {
-                if (!stopping.compareAndSet(false, true)) return; // already stopping; the grace period bounds it
-                synchronized (err) {
-                    // prefork's workers hold their connections: this process has no count of them
-                    String inFlight = m instanceof Model.Prefork ? "connections"
-                            : servers.activeConnections() + " connection(s)";
-                    err.println("jsock: SIG" + sig.getName() + ": stopping; " + inFlight + " in flight get up to " + show(grace));
-                    err.flush();
-                }
-                Thread.ofPlatform().name("jsock-stop").start(servers::close);
-            });
+    private static void stopOnSignals(Stop stop) {
+        for (String name : List.of("INT", "TERM")) Signal.handle(new Signal(name), sig -> stop.begin("SIG" + sig.getName()));
+    }
+
+    /** The ordered stop, begun once (by a signal or a takeover): its line, then every server closed in a thread of its own. */
+    private final class Stop {
+        private final AtomicBoolean stopping = new AtomicBoolean();
+        private final Servers servers;
+        private final Model m;
+        private final PrintWriter err;
+
+        Stop(Servers servers, Model m, PrintWriter err) {
+            this.servers = servers;
+            this.m = m;
+            this.err = err;
+        }
+
+        void begin(String why) {
+            if (!stopping.compareAndSet(false, true)) return; // already stopping; the grace period bounds it
+            // prefork's workers hold their connections: this process has no count of them
+            String inFlight = m instanceof Model.Prefork ? "connections" : servers.activeConnections() + " connection(s)";
+            say(err, "jsock: " + why + ": stopping; " + inFlight + " in flight get up to " + show(grace));
+            Thread.ofPlatform().name("jsock-stop").start(servers::close);
         }
     }
 

@@ -49,6 +49,7 @@ public final class TcpServer implements Server {
     private final Serving serving;
     private final Bound bound; // null for an inherited listener: its file (if any) is its owner's
     private final AtomicBoolean closing = new AtomicBoolean();
+    private volatile boolean handedOver; // another process serves the listener now: its socket file stays
     private final CountDownLatch closed = new CountDownLatch(1);
 
     private TcpServer(ServerConfig config, Socket listener, SockAddr localAddress, Design design, Serving serving, Bound bound) {
@@ -115,6 +116,16 @@ public final class TcpServer implements Server {
         return config.grace();
     }
 
+    /**
+     * The listening socket, to hand to another process (a takeover: SCM_RIGHTS, see
+     * {@link Socket#sendmsg}); this server still owns and closes it.
+     *
+     * @return the listener; never null
+     */
+    public Socket listeningSocket() {
+        return listener;
+    }
+
     /** The listening socket (tests read its queue with TCP_INFO). */
     Socket listener() {
         return listener;
@@ -148,12 +159,21 @@ public final class TcpServer implements Server {
             serving.markStopping();
             listener.close();
             design.stop(System.nanoTime() + config.grace().toNanos());
-            if (bound != null) bound.removeFile(); // a clean stop leaves no socket file behind
+            if (bound != null && !handedOver) bound.removeFile(); // a clean stop leaves no socket file behind
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             closed.countDown();
         }
+    }
+
+    /**
+     * Marks the listener as handed over (a takeover: another process holds a descriptor of it and
+     * accepts on it now). {@link #close()} then closes only this process's descriptor, which leaves
+     * the listening socket and its accept queue to the other process, and leaves its socket file.
+     */
+    public void handOver() {
+        handedOver = true;
     }
 
     /**
@@ -188,8 +208,23 @@ public final class TcpServer implements Server {
         private Consumer<String> log;
         private EventHandler.Factory eventHandler;
         private ProxyProtocol proxy;
+        private boolean reusePort;
 
         private Builder() {}
+
+        /**
+         * SO_REUSEPORT before bind: several independent processes (or servers) listen on the same
+         * address and port, and the kernel spreads new connections over their listeners. Each
+         * listener has its own accept queue: connections queued on one that closes are reset (this
+         * kernel does not migrate them: {@code net.ipv4.tcp_migrate_req} is 0).
+         *
+         * @param on whether to set it (default off)
+         * @return this builder
+         */
+        public Builder reusePort(boolean on) {
+            this.reusePort = on;
+            return this;
+        }
 
         /**
          * The address to listen on (default 127.0.0.1:9877).
@@ -436,7 +471,7 @@ public final class TcpServer implements Server {
                 listener = inherited;
             } else {
                 if (perLoop) EventLoops.refuseSharedPort(address);
-                bound = Bound.open(endpoint, perLoop, socketMode);
+                bound = Bound.open(endpoint, perLoop || reusePort, socketMode);
                 listener = bound.socket();
             }
             boolean success = false;
