@@ -55,8 +55,10 @@ load() {
   "$jsock" bench --target "$1" --mode crr --connections "$connections" --duration "$duration" --warmup 1s | grep '^crr'
 }
 
-# stop PID: SIGTERM and wait.
-stop() { kill -TERM "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+# gone PID: waits until the process has exited (a zombie counts: its sockets are closed).
+gone() { while [ -e "/proc/$1" ] && ! grep -q ') Z' "/proc/$1/stat" 2>/dev/null; do sleep 0.05; done; }
+# stop PID: SIGTERM, and wait when it is this shell's child.
+stop() { kill -TERM "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || gone "$1"; }
 
 seconds() { case "$1" in *ms) awk -v v="${1%ms}" 'BEGIN { print v / 1000 }' ;; *s) echo "${1%s}" ;; *m) echo "$(( ${1%m} * 60 ))" ;; *) echo "$1" ;; esac; }
 half="$(awk -v d="$(seconds "$duration")" 'BEGIN { print d / 2 + 1 }')" # the 1 s warm-up, then half the measured time
@@ -87,37 +89,42 @@ done
 echo
 echo "== 2. restarts under load (direct, no HAProxy): $connections connections, $duration, the restart halfway"
 
+# restart LABEL NAME PROOF ACTION: the load on $port for $duration, with the function ACTION run halfway
+# in the background (it may use $port and $old, the running server's pid); PROOF is the line in
+# $work/NAME.log that says the restart happened. Then every server of the scenario is stopped.
+restart() {
+  local label="$1" name="$2" proof="$3" action="$4"
+  ( sleep "$half"; "$action" ) &
+  local restarter=$!
+  printf '%-27s' "$label:"
+  load "127.0.0.1:$port"
+  wait "$restarter" || true
+  grep -q "$proof" "$work/$name.log" 2>/dev/null && echo "  (the restart happened during the load)" \
+    || echo "  (the restart did not finish within the load: give a longer DURATION)"
+  for f in "$work"/*.pid; do [ -f "$f" ] && stop "$(cat "$f")" && rm -f "$f"; done
+  stop "$old"
+}
+# successor NAME ARGS...: a second server, its pid kept for the end of the scenario.
+successor() { local name="$1"; shift; serve "$name" "$@"; echo "$started_pid" >"$work/$name.pid"; }
+
+takeover() { successor takeover-new echo --bind "127.0.0.1:$port" --control "$work/jsock.ctl" --takeover --grace 5s; }
+plain() { kill -TERM "$old"; gone "$old"; successor plain-new echo --bind "127.0.0.1:$port" --grace 5s; }
+reuseport() { successor reuseport-new echo --bind "127.0.0.1:$port" --reuseport --grace 5s; kill -TERM "$old"; }
+
 port="$(free_port)"
 serve takeover-old echo --bind "127.0.0.1:$port" --control "$work/jsock.ctl" --grace 5s
-( sleep "$half"; serve takeover-new echo --bind "127.0.0.1:$port" --control "$work/jsock.ctl" --takeover --grace 5s; echo "$started_pid" >"$work/takeover.pid" ) &
-printf 'takeover (--takeover):      '
-load "127.0.0.1:$port"
-wait $! || true
-grep -q "taken over by pid" "$work/takeover-old.log" && echo "  (the takeover happened during the load)" \
-  || echo "  (the takeover did not finish within the load: give a longer DURATION)"
-stop "$(cat "$work/takeover.pid")"
+old=$started_pid
+restart "takeover (--takeover)" takeover-old "taken over by pid" takeover
 
 port="$(free_port)"
 serve plain-old echo --bind "127.0.0.1:$port" --grace 5s
 old=$started_pid
-( sleep "$half"; stop "$old"; serve plain-new echo --bind "127.0.0.1:$port" --grace 5s; echo "$started_pid" >"$work/plain.pid" ) &
-printf 'plain stop and start:      '
-load "127.0.0.1:$port"
-wait $! || true
-grep -q "listening on" "$work/plain-new.log" 2>/dev/null && echo "  (the restart happened during the load)" \
-  || echo "  (the restart did not finish within the load: give a longer DURATION)"
-stop "$(cat "$work/plain.pid")"
+restart "plain stop and start" plain-new "listening on" plain
 
 port="$(free_port)"
 serve reuseport-old echo --bind "127.0.0.1:$port" --reuseport --grace 5s
 old=$started_pid
-( sleep "$half"; serve reuseport-new echo --bind "127.0.0.1:$port" --reuseport --grace 5s; echo "$started_pid" >"$work/reuseport.pid"; stop "$old" ) &
-printf 'SO_REUSEPORT restart:      '
-load "127.0.0.1:$port"
-wait $! || true
-grep -q "SIGTERM: stopping" "$work/reuseport-old.log" && echo "  (the restart happened during the load)" \
-  || echo "  (the restart did not finish within the load: give a longer DURATION)"
-stop "$(cat "$work/reuseport.pid")"
+restart "SO_REUSEPORT restart" reuseport-old "SIGTERM: stopping" reuseport
 
 echo
 echo "(net.ipv4.tcp_migrate_req=$(cat /proc/sys/net/ipv4/tcp_migrate_req 2>/dev/null || echo '?'); $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg))"

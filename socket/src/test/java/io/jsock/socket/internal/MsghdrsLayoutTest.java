@@ -6,20 +6,14 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jsock.socket.CProgram;
 import io.jsock.socket.internal.Msghdrs.Cmsghdr;
 import io.jsock.socket.internal.Msghdrs.Iovec;
 import io.jsock.socket.internal.Msghdrs.Msghdr;
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemoryLayout.PathElement;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** msghdr, iovec and cmsghdr (and the CMSG_ macros) as gcc lays them out on this machine, and every accessor. */
@@ -47,33 +41,25 @@ class MsghdrsLayoutTest {
 
     @Test
     void theLayoutsAreWhatGccSaysOnThisMachine() throws Exception {
-        Path dir = Files.createTempDirectory("jsock-msghdr");
-        try {
-            Path source = Files.writeString(dir.resolve("msghdr.c"), PROGRAM);
-            Path program = dir.resolve("msghdr");
-            assumeTrue(run(dir, "gcc", "-o", program.toString(), source.toString()) != null, "skipped: gcc is not installed");
-            java.util.Map<String, Long> c = new java.util.HashMap<>();
-            for (String line : run(dir, program.toString()).split("\n")) {
-                String[] kv = line.trim().split(" ");
-                c.put(kv[0], Long.parseLong(kv[1]));
-            }
-            check(Msghdr.LAYOUT, "msghdr", c, "msg_name", "msg_namelen", "msg_iov", "msg_iovlen", "msg_control",
-                    "msg_controllen", "msg_flags");
-            check(Iovec.LAYOUT, "iovec", c, "iov_base", "iov_len");
-            check(Cmsghdr.LAYOUT, "cmsghdr", c, "cmsg_len", "cmsg_level", "cmsg_type");
-            assertThat(c.get("ucred")).as("sizeof(struct ucred), PeerCred's").isEqualTo(12);
-            assertThat(c.get("ucred.uid")).isEqualTo(4);
-            assertThat(c.get("ucred.gid")).isEqualTo(8);
-            assertThat(Cmsghdr.DATA_OFFSET).as("CMSG_DATA").isEqualTo(c.get("CMSG_DATA"));
-            assertThat(Cmsghdr.len(4)).as("CMSG_LEN(4)").isEqualTo(c.get("CMSG_LEN4"));
-            assertThat(Cmsghdr.space(4)).as("CMSG_SPACE(4)").isEqualTo(c.get("CMSG_SPACE4"));
-            assertThat(Cmsghdr.space(12)).as("CMSG_SPACE(12)").isEqualTo(c.get("CMSG_SPACE12"));
-            assertThat(Cmsghdr.space(1012)).as("CMSG_SPACE(253 fds)").isEqualTo(c.get("CMSG_SPACE1012"));
-        } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-            }
+        String out = CProgram.output("msghdr", PROGRAM);
+        assumeTrue(out != null, "skipped: gcc is not installed");
+        java.util.Map<String, Long> c = new java.util.HashMap<>();
+        for (String line : out.split("\n")) {
+            String[] kv = line.trim().split(" ");
+            c.put(kv[0], Long.parseLong(kv[1]));
         }
+        check(Msghdr.LAYOUT, "msghdr", c, "msg_name", "msg_namelen", "msg_iov", "msg_iovlen", "msg_control",
+                "msg_controllen", "msg_flags");
+        check(Iovec.LAYOUT, "iovec", c, "iov_base", "iov_len");
+        check(Cmsghdr.LAYOUT, "cmsghdr", c, "cmsg_len", "cmsg_level", "cmsg_type");
+        assertThat(c.get("ucred")).as("sizeof(struct ucred), PeerCred's").isEqualTo(12);
+        assertThat(c.get("ucred.uid")).isEqualTo(4);
+        assertThat(c.get("ucred.gid")).isEqualTo(8);
+        assertThat(Cmsghdr.DATA_OFFSET).as("CMSG_DATA").isEqualTo(c.get("CMSG_DATA"));
+        assertThat(Cmsghdr.len(4)).as("CMSG_LEN(4)").isEqualTo(c.get("CMSG_LEN4"));
+        assertThat(Cmsghdr.space(4)).as("CMSG_SPACE(4)").isEqualTo(c.get("CMSG_SPACE4"));
+        assertThat(Cmsghdr.space(12)).as("CMSG_SPACE(12)").isEqualTo(c.get("CMSG_SPACE12"));
+        assertThat(Cmsghdr.space(1012)).as("CMSG_SPACE(253 fds)").isEqualTo(c.get("CMSG_SPACE1012"));
     }
 
     private static void check(StructLayout layout, String struct, java.util.Map<String, Long> c, String... fields) {
@@ -130,19 +116,5 @@ class MsghdrsLayoutTest {
             assertThat(Cmsghdr.cmsg_level(h)).isEqualTo(1);
             assertThat(Cmsghdr.cmsg_type(h)).isEqualTo(2);
         }
-    }
-
-    /** Runs {@code command} in {@code dir}: its standard output, or null when it cannot start; fails the test on a non-zero exit. */
-    private static String run(Path dir, String... command) throws IOException, InterruptedException {
-        Process p;
-        try {
-            p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        } catch (IOException notInstalled) {
-            return null;
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as(String.join(" ", command) + " ends").isTrue();
-        assertThat(p.exitValue()).as(String.join(" ", command) + ": " + out).isZero();
-        return out;
     }
 }
