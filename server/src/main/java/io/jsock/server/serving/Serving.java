@@ -289,7 +289,7 @@ public final class Serving {
                 header = readProxyHeader(a);
             } catch (IOException e) {
                 a.socket().close();
-                log(Level.INFO, a.peer() + " refused: " + e.getMessage());
+                log(Level.DEBUG, a.peer() + " refused: " + e.getMessage()); // with -v a line; else quiet: a client must not flood the log
                 giveSlot();
                 return null;
             }
