@@ -11,6 +11,7 @@ command -v nc >/dev/null 2>&1 || need+=(netcat-openbsd)
 command -v tcpserver >/dev/null 2>&1 || need+=(ucspi-tcp)
 command -v xinetd >/dev/null 2>&1 || [ -x /usr/sbin/xinetd ] || need+=(xinetd)
 command -v systemd-socket-activate >/dev/null 2>&1 || need+=(systemd)
+command -v haproxy >/dev/null 2>&1 || need+=(haproxy)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "install-deps: missing ${need[*]}; run as root or install them" >&2

@@ -13,4 +13,5 @@ module io.jsock.server {
 
     exports io.jsock.server;
     exports io.jsock.server.event;
+    exports io.jsock.server.proxy to io.jsock.cli; // jsock connect --proxy writes a header
 }

@@ -1,5 +1,6 @@
 package io.jsock.cli;
 
+import io.jsock.server.proxy.ProxyHeaders;
 import io.jsock.socket.Family;
 import io.jsock.socket.Linger;
 import io.jsock.socket.Protocol;
@@ -93,6 +94,15 @@ final class ConnectCommand implements Callable<Integer> {
                     + "first datagram's sender becomes the peer. Then relays as a client does (-v prints the address).")
     boolean listen;
 
+    @Option(names = "--proxy", paramLabel = "v1|v2",
+            description = "Send a PROXY protocol header first (HAProxy's v1 text or v2 binary), as a load balancer does: "
+                    + "to test a server behind one (jsock serve --proxy-protocol, or any backend).")
+    String proxy;
+
+    @Option(names = "--proxy-source", paramLabel = "HOST:PORT",
+            description = "With --proxy: the client the header names (default: this socket's own address).")
+    String proxySource;
+
     @Option(names = {"-v", "--verbose"},
             description = "Print on standard error the local address the kernel chose (getsockname) and the peer.")
     boolean verbose;
@@ -124,6 +134,14 @@ final class ConnectCommand implements Callable<Integer> {
         if (linger != null && linger < 0) {
             throw new IllegalArgumentException("bad --linger " + linger + "; expected seconds >= 0 (0: close sends RST)");
         }
+        if (proxy != null && !proxy.equals("v1") && !proxy.equals("v2")) {
+            throw new IllegalArgumentException("bad --proxy '" + proxy + "'; expected v1 or v2");
+        }
+        if (proxySource != null && proxy == null) throw new IllegalArgumentException("--proxy-source needs --proxy v1 or v2");
+        if (proxy != null && (udp || listen || target.startsWith(SEQPACKET))) {
+            throw new IllegalArgumentException("--proxy goes with a TCP connection: not with -u, -l or seqpacket:");
+        }
+        SockAddr claimed = proxySource == null ? null : parseProxySource(proxySource);
         boolean seqpacket = target.startsWith(SEQPACKET);
         refuseBadCombinations(seqpacket);
         if (listen) return listenOnce();
@@ -136,6 +154,7 @@ final class ConnectCommand implements Callable<Integer> {
         if (s == null) return Errors.FAILED; // the line is printed
         try (s) {
             if (verbose) err().println("jsock: connected: local " + s.getsockname() + ", peer " + s.getpeername());
+            if (proxy != null) s.writeFully(proxyHeader(s, claimed));
             return copyBothWays(s, false);
         }
     }
@@ -322,6 +341,26 @@ final class ConnectCommand implements Callable<Integer> {
         if (synRetries != null && tcp) s.setOption(SockOpt.TCP_SYNCNT, synRetries);
         if (nodelay && tcp) s.setOption(SockOpt.TCP_NODELAY, true);
         if (linger != null) s.setOption(SockOpt.SO_LINGER, Linger.on(linger));
+    }
+
+    /** The header --proxy asks for: the claimed (or our own) address as the client, the peer as the destination. */
+    private byte[] proxyHeader(Socket s, SockAddr claimed) throws IOException {
+        SockAddr source = claimed != null ? claimed : s.getsockname();
+        SockAddr destination = s.getpeername();
+        if (proxy.equals("v1")) return ProxyHeaders.v1(source, destination);
+        if (source.family() != destination.family()) {
+            throw new IllegalArgumentException("--proxy-source " + source + " is " + source.family() + " but the peer "
+                    + destination + " is " + destination.family() + "; v2 names two addresses of one family");
+        }
+        return ProxyHeaders.v2(source, destination, List.of(), false);
+    }
+
+    private static SockAddr parseProxySource(String text) {
+        try {
+            return SockAddr.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("bad --proxy-source '" + text + "'; expected HOST:PORT, e.g. 192.0.2.7:40000 or [2001:db8::7]:40000");
+        }
     }
 
     // ---- copying

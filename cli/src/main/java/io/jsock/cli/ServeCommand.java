@@ -16,6 +16,7 @@ import io.jsock.socket.activation.SdNotify;
 import java.io.IOException;
 import io.jsock.socket.process.Credentials;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,6 +77,8 @@ final class ServeCommand implements Callable<Integer> {
                 "          jsock serve exec --bind 0.0.0.0:79 --user nobody -- ./fingerd",
                 "          systemd-socket-activate -l 127.0.0.1:9555 jsock serve echo",
                 "          jsock serve --inetd echo   (in an inetd.conf or xinetd entry)",
+                "          jsock serve echo --proxy-protocol --proxy-from 127.0.0.1/32 -v   (behind HAProxy)",
+                "          jsock serve echo --control /run/jsock.ctl --takeover   (restart, none refused)",
                 "",
                 "Under systemd: the sockets of LISTEN_FDS are served, named by LISTEN_FDNAMES;",
                 "with NOTIFY_SOCKET, jsock sends READY=1, STATUS=, WATCHDOG=1 and STOPPING=1.",
@@ -149,6 +152,7 @@ final class ServeCommand implements Callable<Integer> {
             "  a listener or datagram socket (wait): serve from it until SIGTERM",
             "Sockets systemd passes (LISTEN_FDS for this pid) are served without any option."})
     boolean inetd;
+
     @Option(names = "--max-per-ip", paramLabel = "N", defaultValue = "0",
             description = "at most N connections at once from one source (IPv4 address, IPv6 /64); more are reset and logged (default 0: no limit)")
     int maxPerIp;
@@ -185,6 +189,30 @@ final class ServeCommand implements Callable<Integer> {
                 "bytes_in, bytes_out, duration_ms, why, message), the listening and stopping lines too"})
     String logFormat;
 
+    @Option(names = "--proxy-protocol",
+            description = "every connection starts with a PROXY protocol header (v1 or v2, as HAProxy sends); its client is the peer in -v lines and exec's TCPREMOTEIP (with PROXY=1)")
+    boolean proxyProtocol;
+
+    @Option(names = "--proxy-from", paramLabel = "CIDR",
+            description = "with --proxy-protocol: only these sources may send the header, others are closed (repeatable: 127.0.0.1/32, 10.0.0.0/8, ::1/128; default: any)")
+    List<String> proxyFrom = new ArrayList<>();
+
+    @Option(names = "--proxy-deadline", paramLabel = "D", defaultValue = "3s", converter = Durations.class,
+            description = "with --proxy-protocol: how long the header may take (default ${DEFAULT-VALUE})")
+    Duration proxyDeadline;
+
+    @Option(names = "--reuseport",
+            description = "SO_REUSEPORT: several jsock processes listen on the same port, the kernel spreads connections (those queued on one that stops are reset)")
+    boolean reusePort;
+
+    @Option(names = "--control", paramLabel = "PATH",
+            description = "a Unix socket where a successor started with --takeover receives this server's listeners")
+    Path control;
+
+    @Option(names = "--takeover",
+            description = "with --control: take the listeners of the server running there (SCM_RIGHTS, matched by --bind); it stops accepting and drains within its --grace; no connection is refused")
+    boolean takeover;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
@@ -219,15 +247,19 @@ final class ServeCommand implements Callable<Integer> {
         admission = admission();
         if (group != null && user == null) throw new IllegalArgumentException("--group needs --user NAME: the user to drop to");
         runAs = user == null ? null : Credentials.lookup(user, group);
+        if (takeover && control == null) throw new IllegalArgumentException("--takeover needs --control PATH: the running server's control socket");
+        if (!proxyFrom.isEmpty() && !proxyProtocol) throw new IllegalArgumentException("--proxy-from needs --proxy-protocol");
         Model dgramModel = endpoints.stream().anyMatch(e -> e.type() == SocketType.DGRAM)
                 || inherited.stream().anyMatch(i -> i.socket().type() == SocketType.DGRAM) ? datagramModel(s) : null;
-        try (Servers servers = new Servers()) {
+        Takeover from = takeover ? Takeover.connect(control) : null;
+        try (from; Servers servers = new Servers()) {
             notify = SdNotify.fromEnvironment();
             // prefork's workers hold their connections: this process has no count of them
             SdNotifier notifier = notify.isEmpty() ? null
                     : new SdNotifier(notify.get(), m instanceof Model.Prefork ? null : servers::activeConnections, err);
             try {
-                stopOnSignals(servers, m, serveLog, notifier); // before the first listener: a signal while starting stops what has started
+                Stop stop = new Stop(servers, m, serveLog, notifier);
+                stopOnSignals(stop); // before the first listener: a signal while starting stops what has started
                 boolean stopped = false;
                 while (!inherited.isEmpty() && !stopped) {
                     ListenFds.Inherited i = inherited.getFirst();
@@ -242,18 +274,26 @@ final class ServeCommand implements Callable<Integer> {
                 }
                 for (Endpoint e : stopped ? List.<Endpoint>of() : endpoints) {
                     boolean dgram = e.type() == SocketType.DGRAM;
+                    Socket taken = from == null || dgram ? null : from.listenerFor(e);
                     Server started = dgram ? datagramServer(dgramModel, s, log).bind(e).start()
+                            : taken != null ? streamServer(m, s, log).listener(taken).start()
                             : streamServer(m, s, log).bind(e).start();
                     if (!servers.add(started)) break; // a signal came while it started: it is closed, start no more
                     serveLog.listening(started.endpoint().address(), "listening on " + started.endpoint() + " (model "
-                            + (dgram ? datagramLine(dgramModel, s) : m + ", backlog " + backlog) + ")");
+                            + (dgram ? datagramLine(dgramModel, s) : m + ", backlog " + backlog) + ")"
+                            + (taken != null ? "; taken over from pid " + from.oldPid() : ""));
                 }
                 if (runAs != null) {
                     runAs.apply(); // every listener is bound: drop (the servers accept only from now on)
                     serveLog.info("running as " + runAs);
                 }
-                if (notifier != null) notifier.ready(); // every server accepts now (prefork: its workers do)
-                servers.awaitClosed();
+                try (ControlSocket c = control == null ? null : ControlSocket.open(control, from == null ? null : from.takeControl(),
+                        servers, serveLog::info, pid -> stop.begin("taken over by pid " + pid))) {
+                    if (from != null) from.started(); // the old server stops accepting now: we serve its listeners
+                    if (c != null) c.start();
+                    if (notifier != null) notifier.ready(); // every server accepts now (prefork: its workers do)
+                    servers.awaitClosed();
+                }
             } finally {
                 if (notifier != null) notifier.close();
             }
@@ -304,7 +344,9 @@ final class ServeCommand implements Callable<Integer> {
                 .idleTimeout(idleTimeout)
                 .deadline(deadline)
                 .runAs(runAs)
+                .reusePort(reusePort)
                 .events(log);
+        if (proxyProtocol) b.proxyProtocol(proxyFrom, proxyDeadline);
         if (s == null) b.command(command);
         else b.handler(s);
         return b;
@@ -361,17 +403,32 @@ final class ServeCommand implements Callable<Integer> {
      * SIGINT and SIGTERM start the ordered stop in a thread of its own and let {@link #call} return 0.
      * (A shutdown hook would not do: the JVM exits 128+signal after running hooks.)
      */
-    private void stopOnSignals(Servers servers, Model m, ServeLog log, SdNotifier notifier) {
-        AtomicBoolean stopping = new AtomicBoolean();
-        for (String name : List.of("INT", "TERM")) {
-            Signal.handle(new Signal(name), sig -> {
-                if (!stopping.compareAndSet(false, true)) return; // already stopping; the grace period bounds it
-                // prefork's workers hold their connections: this process has no count of them
-                String inFlight = m instanceof Model.Prefork ? "connections" : servers.activeConnections() + " connection(s)";
-                log.stopping("SIG" + sig.getName() + ": stopping; " + inFlight + " in flight get up to " + show(grace));
-                if (notifier != null) notifier.stopping();
-                Thread.ofPlatform().name("jsock-stop").start(servers::close);
-            });
+    private static void stopOnSignals(Stop stop) {
+        for (String name : List.of("INT", "TERM")) Signal.handle(new Signal(name), sig -> stop.begin("SIG" + sig.getName()));
+    }
+
+    /** The ordered stop, begun once (by a signal or a takeover): its line, STOPPING=1, then every server closed in a thread of its own. */
+    private final class Stop {
+        private final AtomicBoolean stopping = new AtomicBoolean();
+        private final Servers servers;
+        private final Model m;
+        private final ServeLog log;
+        private final SdNotifier notifier;
+
+        Stop(Servers servers, Model m, ServeLog log, SdNotifier notifier) {
+            this.servers = servers;
+            this.m = m;
+            this.log = log;
+            this.notifier = notifier;
+        }
+
+        void begin(String why) {
+            if (!stopping.compareAndSet(false, true)) return; // already stopping; the grace period bounds it
+            // prefork's workers hold their connections: this process has no count of them
+            String inFlight = m instanceof Model.Prefork ? "connections" : servers.activeConnections() + " connection(s)";
+            log.stopping(why + ": stopping; " + inFlight + " in flight get up to " + show(grace));
+            if (notifier != null) notifier.stopping();
+            Thread.ofPlatform().name("jsock-stop").start(servers::close);
         }
     }
 

@@ -59,7 +59,19 @@ public record LogEvent(Instant time, Event event, long conn, SockAddr peer, Sock
      * @return the event, now
      */
     public static LogEvent open(Connection c, SockAddr local) {
-        return new LogEvent(Instant.now(), Event.OPEN, c.id(), c.peer(), local, -1, -1, null, null, 0);
+        return open(c, local, null);
+    }
+
+    /**
+     * A connection accepted, with a note on where its peer came from (a PROXY header).
+     *
+     * @param c the connection
+     * @param local its local address, or null
+     * @param note e.g. {@code PROXY v2 via 127.0.0.1:40000}, or null
+     * @return the event, now
+     */
+    public static LogEvent open(Connection c, SockAddr local, String note) {
+        return new LogEvent(Instant.now(), Event.OPEN, c.id(), c.peer(), local, -1, -1, null, note, 0);
     }
 
     /**
@@ -124,7 +136,7 @@ public record LogEvent(Instant time, Event event, long conn, SockAddr peer, Sock
         String who = worker == 0 ? "" : "worker " + worker + ": ";
         String conn = "#" + this.conn + " " + peer + " > " + local;
         return who + switch (event) {
-            case OPEN -> conn + " open";
+            case OPEN -> conn + " open" + (why == null ? "" : " (" + why + ")");
             case CLOSED -> conn + " closed after " + String.format(Locale.ROOT, "%.1f ms", durationMillis())
                     + (bytesIn < 0 && bytesOut < 0 ? "" : ": in " + count(bytesIn) + ", out " + count(bytesOut))
                     + (why == null ? "" : " (" + why + ")");

@@ -9,6 +9,8 @@ import io.jsock.server.serving.CloseOnce;
 import io.jsock.server.serving.Design;
 import io.jsock.server.serving.Limits;
 import io.jsock.server.serving.ServerConfig;
+import io.jsock.server.proxy.ProxyProtocol;
+import io.jsock.server.proxy.ProxySources;
 import io.jsock.server.serving.Serving;
 
 import io.jsock.socket.Family;
@@ -47,6 +49,7 @@ public final class TcpServer implements Server {
     private final Serving serving;
     private final Bound bound; // null for an inherited listener: its file (if any) is its owner's
     private final CloseOnce closing = new CloseOnce();
+    private volatile boolean handedOver; // another process serves the listener now: its socket file stays
 
     private TcpServer(ServerConfig config, Socket listener, SockAddr localAddress, Design design, Serving serving, Bound bound) {
         this.config = config;
@@ -112,6 +115,16 @@ public final class TcpServer implements Server {
         return config.grace();
     }
 
+    /**
+     * The listening socket, to hand to another process (a takeover: SCM_RIGHTS, see
+     * {@link Socket#sendmsg}); this server still owns and closes it.
+     *
+     * @return the listener; never null
+     */
+    public Socket listeningSocket() {
+        return listener;
+    }
+
     /** The listening socket (tests read its queue with TCP_INFO). */
     Socket listener() {
         return listener;
@@ -141,8 +154,17 @@ public final class TcpServer implements Server {
             serving.markStopping();
             listener.close();
             design.stop(System.nanoTime() + config.grace().toNanos());
-            if (bound != null) bound.removeFile(); // a clean stop leaves no socket file behind
+            if (bound != null && !handedOver) bound.removeFile(); // a clean stop leaves no socket file behind
         });
+    }
+
+    /**
+     * Marks the listener as handed over (a takeover: another process holds a descriptor of it and
+     * accepts on it now). {@link #close()} then closes only this process's descriptor, which leaves
+     * the listening socket and its accept queue to the other process, and leaves its socket file.
+     */
+    public void handOver() {
+        handedOver = true;
     }
 
     /**
@@ -171,8 +193,24 @@ public final class TcpServer implements Server {
         private Duration idleTimeout;
         private Duration deadline;
         private io.jsock.socket.process.Credentials runAs;
+        private ProxyProtocol proxy;
+        private boolean reusePort;
 
         private Builder() {}
+
+        /**
+         * SO_REUSEPORT before bind: several independent processes (or servers) listen on the same
+         * address and port, and the kernel spreads new connections over their listeners. Each
+         * listener has its own accept queue: connections queued on one that closes are reset (this
+         * kernel does not migrate them: {@code net.ipv4.tcp_migrate_req} is 0).
+         *
+         * @param on whether to set it (default off)
+         * @return this builder
+         */
+        public Builder reusePort(boolean on) {
+            this.reusePort = on;
+            return this;
+        }
 
         /**
          * The address to listen on (default 127.0.0.1:9877).
@@ -434,6 +472,26 @@ public final class TcpServer implements Server {
         }
 
         /**
+         * The PROXY protocol (v1 and v2, HAProxy's proxy-protocol.txt) on this listener: every
+         * connection must start with a header, sent by a trusted source within the deadline; the
+         * header's addresses become the connection's peer and local address (in logs, in
+         * {@link Connection#peer()}, in a command's TCPREMOTEIP with PROXY=1). A LOCAL header (a
+         * health check) keeps the real endpoints. A connection from an untrusted source, or with a
+         * bad or late header, is closed; it costs only itself. Never auto-detected: without this,
+         * a header is the connection's data. Not with the epoll or prefork models.
+         *
+         * @param from     the trusted sources as prefixes ({@code 127.0.0.1/32}, {@code 10.0.0.0/8},
+         *     {@code ::1/128}); empty: any source. Unix socket peers are always trusted
+         * @param deadline how long the header may take to arrive (3 s is usual)
+         * @return this builder
+         * @throws IllegalArgumentException if a prefix is not one, saying what is accepted
+         */
+        public Builder proxyProtocol(List<String> from, Duration deadline) {
+            this.proxy = new ProxyProtocol(ProxySources.parse(from), deadline);
+            return this;
+        }
+
+        /**
          * socket, SO_REUSEADDR, bind, listen, then the model's threads or processes. On failure nothing
          * is left open.
          *
@@ -458,12 +516,15 @@ public final class TcpServer implements Server {
                 throw new IllegalArgumentException("a command runs per connection only with the " + modelsThat(Model::runsCommands)
                         + " model, not " + model);
             }
+            if (proxy != null && (model.runsEventHandlers() || model instanceof Model.Prefork)) {
+                throw new IllegalArgumentException("the PROXY protocol is read by the iterative, thread, virtual, pool and process models, not " + model);
+            }
             SockAddr address = inherited != null ? inherited.getsockname() : endpoint.address();
             // epoll:N may give each loop a listener of its own on this port: all must ask before bind. Not
             // for an inherited listener: the one socket systemd or inetd made is the one that is served.
             boolean perLoop = inherited == null && model.listenerPerLoop(address.family(), maxConnections);
             ServerConfig config = new ServerConfig(address, backlog, model, handler, command, maxConnections, grace, log,
-                    eventHandler, perLoop, new Limits(admission, idleTimeout, deadline, runAs));
+                    eventHandler, perLoop, new Limits(admission, idleTimeout, deadline, runAs), proxy);
             Warmup.once();
             Bound bound = null;
             Socket listener;
@@ -471,7 +532,7 @@ public final class TcpServer implements Server {
                 listener = inherited;
             } else {
                 if (perLoop) EventLoops.refuseSharedPort(address);
-                bound = Bound.open(endpoint, perLoop, socketMode);
+                bound = Bound.open(endpoint, perLoop || reusePort, socketMode);
                 listener = bound.socket();
                 if (runAs != null && bound.file() != null) {
                     try {

@@ -48,7 +48,13 @@ public final class Ucspi {
         return env;
     }
 
-    private static String ip(SockAddr a) {
+    /**
+     * The address without its port, as UCSPI's variables write it (no IPv6 scope).
+     *
+     * @param a an IPv4 or IPv6 address (others: their text)
+     * @return {@code 127.0.0.1}, {@code ::1}
+     */
+    public static String ip(SockAddr a) {
         return switch (a) {
             case SockAddr.Inet4 v4 -> v4.address().getHostAddress();
             case SockAddr.Inet6 v6 -> {

@@ -2,6 +2,7 @@ package io.jsock.socket;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
+import io.jsock.socket.internal.Libc;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -12,6 +13,18 @@ import java.lang.foreign.MemorySegment;
  * @param gid its group id
  */
 public record PeerCred(int pid, int uid, int gid) {
+    /**
+     * The credentials of this process: what an unprivileged sender may put in SCM_CREDENTIALS.
+     *
+     * @return getpid(2), getuid(2) and getgid(2)
+     */
+    public static PeerCred ofThisProcess() {
+        return new PeerCred(Libc.getpid(), Libc.getuid(), Libc.getgid());
+    }
+
+    /** {@code sizeof(struct ucred)}. */
+    static final int SIZE = 12;
+
     static int pid(MemorySegment s) { return s.get(JAVA_INT, 0); }
     static void pid(MemorySegment s, int v) { s.set(JAVA_INT, 0, v); }
     static int uid(MemorySegment s) { return s.get(JAVA_INT, 4); }
@@ -21,7 +34,7 @@ public record PeerCred(int pid, int uid, int gid) {
 
     static final SockOpt.Codec<PeerCred> CODEC = new SockOpt.Codec<>() {
         public Class<PeerCred> type() { return PeerCred.class; }
-        public int size() { return 12; }
+        public int size() { return SIZE; }
         public void encode(PeerCred v, MemorySegment s) { pid(s, v.pid); uid(s, v.uid); gid(s, v.gid); }
         public PeerCred decode(MemorySegment s, int len) { return new PeerCred(pid(s), uid(s), gid(s)); }
     };

@@ -120,6 +120,8 @@ public final class SockOpt<T> implements SocketOption<T> {
             map(INT, Protocol.class, Protocol::of, Protocol::value), false);
     /** SO_ACCEPTCONN: true once listen(2) has been called. */
     public static final SockOpt<Boolean> SO_ACCEPTCONN = new SockOpt<>(SOL_SOCKET, Constants.SO_ACCEPTCONN, "SO_ACCEPTCONN", BOOL, false);
+    /** SO_PASSCRED: recvmsg on this Unix socket reports the sender's credentials (SCM_CREDENTIALS) with each message. */
+    public static final SockOpt<Boolean> SO_PASSCRED = new SockOpt<>(SOL_SOCKET, Constants.SO_PASSCRED, "SO_PASSCRED", BOOL, true);
     /** SO_PEERCRED: the peer process of a Unix domain socket. */
     public static final SockOpt<PeerCred> SO_PEERCRED = new SockOpt<>(SOL_SOCKET, Constants.SO_PEERCRED, "SO_PEERCRED", PeerCred.CODEC, false);
     /** TCP_NODELAY: send small segments at once instead of waiting for the previous one's ACK (Nagle off). */

@@ -493,16 +493,16 @@ public final class Socket implements ByteChannel {
         timeoutNanos = timeout == null ? 0 : timeout.toNanos();
     }
 
-    private long deadline() {
+    long deadline() {
         long t = timeoutNanos;
         return t == 0 ? 0 : System.nanoTime() + t;
     }
 
-    private static boolean timedOut(long deadline) {
+    static boolean timedOut(long deadline) {
         return deadline != 0 && deadline - System.nanoTime() <= 0;
     }
 
-    private static ErrnoSocketTimeoutException timeout(String call, Object address) {
+    static ErrnoSocketTimeoutException timeout(String call, Object address) {
         return new ErrnoSocketTimeoutException(call, address);
     }
 
@@ -898,6 +898,64 @@ public final class Socket implements ByteChannel {
      */
     public record Received(int length, SockAddr from) {}
 
+    // ---- sendmsg(2), recvmsg(2): descriptors and credentials between processes (unix(7))
+
+    /**
+     * sendmsg(2) on a Unix socket with descriptors (SCM_RIGHTS): the receiver gets its own
+     * descriptors for the same open files, as if {@code dup}ed into its process. This socket keeps
+     * its own; closing them here after the call does not close the receiver's. Waits while the send
+     * buffer is full.
+     *
+     * @param src the data, at least one byte (on a stream socket the descriptors travel with its
+     *     first byte); its position advances by what the kernel took
+     * @param rights the sockets whose descriptors go along, at most 253 (the kernel's SCM_MAX_FD);
+     *     empty for none
+     * @return how many bytes the kernel took
+     * @throws IllegalArgumentException if {@code rights} is not empty and {@code src} is
+     * @throws SocketClosedException if this socket or one of {@code rights} is closed
+     * @throws IOException what the kernel refused, as an {@link ErrnoException}: EINVAL for more than
+     *     SCM_MAX_FD descriptors, ETOOMANYREFS, EPIPE, ...
+     */
+    public int sendmsg(ByteBuffer src, java.util.List<Socket> rights) throws IOException {
+        return AncillaryMessages.send(this, fd, src, rights, null);
+    }
+
+    /**
+     * {@link #sendmsg(ByteBuffer, java.util.List)} with credentials (SCM_CREDENTIALS) as well: the
+     * receiver, with {@link SockOpt#SO_PASSCRED} on, reads them with the message. Without privilege
+     * the kernel accepts only the sender's own pid, uid and gid ({@link PeerCred#ofThisProcess()}).
+     *
+     * @param src the data, at least one byte when {@code rights} is not empty
+     * @param rights the sockets whose descriptors go along; empty for none
+     * @param credentials the credentials to send
+     * @return how many bytes the kernel took
+     * @throws IOException as {@link #sendmsg(ByteBuffer, java.util.List)}; EPERM for credentials
+     *     that are not the sender's
+     */
+    public int sendmsg(ByteBuffer src, java.util.List<Socket> rights, PeerCred credentials) throws IOException {
+        java.util.Objects.requireNonNull(credentials, "credentials");
+        return AncillaryMessages.send(this, fd, src, rights, credentials);
+    }
+
+    /**
+     * recvmsg(2) on a Unix socket: waits (up to the {@linkplain #setTimeout timeout}) for data, and
+     * takes the descriptors (SCM_RIGHTS) and credentials (SCM_CREDENTIALS) that came with it. The
+     * received descriptors are close-on-exec and the caller's: close each, or adopt it as a
+     * {@link Socket}. More descriptors than {@code maxRights} is an error (the kernel's MSG_CTRUNC),
+     * and the ones that did arrive are closed.
+     *
+     * @param dst where the data goes; its position advances
+     * @param maxRights how many descriptors may come with the message (0 to 253)
+     * @return the count, the descriptors and the credentials; a count of -1 at end of stream
+     * @throws IllegalArgumentException if {@code dst} is read-only or {@code maxRights} is out of range
+     * @throws java.net.SocketTimeoutException (an {@link ErrnoSocketTimeoutException}) when the timeout expires
+     * @throws SocketClosedException if the socket is closed
+     * @throws IOException MSG_CTRUNC named in the message, or the kernel's failure as an {@link ErrnoException}
+     */
+    public Message recvmsg(ByteBuffer dst, int maxRights) throws IOException {
+        return AncillaryMessages.receive(this, fd, dst, maxRights);
+    }
+
     // ---- streams
 
     /**
@@ -999,9 +1057,14 @@ public final class Socket implements ByteChannel {
         }
     }
 
-    private Object peerForMessage() {
+    Object peerForMessage() {
         SockAddr p = peerHint;
         return p != null ? p : "fd " + fd.fd;
+    }
+
+    /** The descriptor's lifetime, for the calls of this package that hold it in flight. */
+    Fd descriptor() {
+        return fd;
     }
 
     /** {@return the descriptor, family and type, e.g. {@code Socket[fd=7 INET STREAM]}} */

@@ -123,7 +123,7 @@ final class PreforkWorker {
             throw new ErrnoException("adopt", e.errnoNumber(), "fd " + LISTENER_FD, "the listener a prefork worker inherits");
         }
         Model model = command != null ? Model.PROCESS : Model.VIRTUAL;
-        ServerConfig config = new ServerConfig(listener.getsockname(), 0, model, handler, command, max, grace, log, null, false, limits);
+        ServerConfig config = new ServerConfig(listener.getsockname(), 0, model, handler, command, max, grace, log, null, false, limits, null);
         Serving serving = new Serving(config, listener);
         ExclusiveAccept accept = new ExclusiveAccept(listener, exclusive);
         serving.acceptWith(accept::next);

@@ -89,7 +89,8 @@ public final class ProcessPerClient implements Design {
 
     /** One accepted connection: spawn its child, then close our connfd. */
     private void spawn(Accepted a) {
-        LiveConnection c = serving.open(a);
+        LiveConnection c = serving.admit(a);
+        if (c == null) return; // refused: closed, logged, its slot given back
         ChildProcess child;
         try {
             a.socket().setBlockingForChild(true); // the child expects blocking I/O and shares the flags
@@ -139,7 +140,12 @@ public final class ProcessPerClient implements Design {
 
     /** This process's environment plus UCSPI's and systemd's variables for the connection (PROTO=TCP, TCPLOCALIP, REMOTE_ADDR, ...). */
     private static Map<String, String> environment(Connection c) {
-        return Ucspi.environment(c.local(), c.peer());
+        Map<String, String> env = Ucspi.environment(c.local(), c.peer());
+        if (c instanceof LiveConnection lc && lc.proxiedBy() != null) {
+            env.put("PROXY", "1"); // the remote variables are the PROXY header's, not the socket's peer
+            env.put("PROXYREMOTEIP", Ucspi.ip(lc.proxiedBy()));
+        }
+        return env;
     }
 
     @Override

@@ -19,6 +19,7 @@ public final class LiveConnection implements Connection {
     private long bytesReceived, bytesSent;
     // Set by the process design before the child starts: the child's I/O is counted by the kernel only.
     private volatile boolean heldByChild;
+    private final SockAddr realPeer; // the proxy's address when a PROXY header named the peer; else null
 
     /**
      * The record of a connection just accepted.
@@ -28,9 +29,33 @@ public final class LiveConnection implements Connection {
      * @param peer   the client's address, or null when it is unknown (a child that found its client gone)
      */
     public LiveConnection(long id, Socket socket, SockAddr peer) {
+        this(id, socket, peer, null, null);
+    }
+
+    /**
+     * The record of a connection whose PROXY header named its endpoints.
+     *
+     * @param id       its number
+     * @param socket   the connected socket
+     * @param peer     the client's address as the header says
+     * @param local    the address the client connected to, as the header says (null: ask the kernel)
+     * @param realPeer the proxy's address (the socket's real peer), or null when no header named the peer
+     */
+    public LiveConnection(long id, Socket socket, SockAddr peer, SockAddr local, SockAddr realPeer) {
         this.id = id;
         this.socket = socket;
         this.peer = peer;
+        this.local = local;
+        this.realPeer = realPeer;
+    }
+
+    /**
+     * The proxy that sent the PROXY header naming this connection's peer.
+     *
+     * @return the socket's real peer, or null when the peer is the socket's own (no header, or LOCAL)
+     */
+    public SockAddr proxiedBy() {
+        return realPeer;
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.jsock.server.Handler;
 import io.jsock.server.LogEvent;
 import io.jsock.server.Model;
 import io.jsock.server.event.EventHandler;
+import io.jsock.server.proxy.ProxyProtocol;
 import io.jsock.socket.SockAddr;
 import java.time.Duration;
 import java.util.List;
@@ -24,7 +25,8 @@ import java.util.function.Consumer;
  * @param eventHandler the epoll model's handler factory, or null
  * @param perLoopListeners whether each epoll loop binds a listener of its own (SO_REUSEPORT) beside the first
  * @param limits       admission, timeouts and the user to run as; {@link Limits#NONE} for none
+ * @param proxy        the PROXY protocol setting, or null when connections start with their own data
  */
 public record ServerConfig(SockAddr bind, int backlog, Model model, Handler handler, List<String> command,
         int maxConnections, Duration grace, Consumer<LogEvent> log, EventHandler.Factory eventHandler,
-        boolean perLoopListeners, Limits limits) {}
+        boolean perLoopListeners, Limits limits, ProxyProtocol proxy) {}

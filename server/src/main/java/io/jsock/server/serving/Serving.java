@@ -2,6 +2,10 @@ package io.jsock.server.serving;
 
 import io.jsock.server.Connection;
 import io.jsock.server.LogEvent;
+import io.jsock.server.proxy.ProxyHeader;
+import io.jsock.server.proxy.ProxyHeaderReader;
+import io.jsock.server.proxy.ProxyProtocol;
+import io.jsock.server.proxy.ProxyProtocolException;
 
 import io.jsock.socket.Accepted;
 import io.jsock.socket.Errno;
@@ -176,7 +180,8 @@ public final class Serving {
                 backoffMillis = recover(new IOException(e.toString(), e), backoffMillis);
                 continue;
             }
-            if (!limiter.admit(a)) {
+            // Behind a PROXY header the source is the header's: admit() decides once it has read it.
+            if (config.proxy() == null && !limiter.admit(a)) {
                 giveSlot(); // refused: closed at once, never served
                 continue;
             }
@@ -184,7 +189,7 @@ public final class Serving {
                 dispatch.accept(a);
             } catch (RuntimeException | OutOfMemoryError e) {
                 a.socket().close(); // could not hand it on (no thread, no process): this client only
-                limiter.release(a.peer());
+                if (config.proxy() == null) limiter.release(a.peer());
                 giveSlot();
                 log(Level.WARNING, "dispatch of a connection from " + a.peer() + " failed: " + e);
             }
@@ -271,11 +276,68 @@ public final class Serving {
      * @return its record; end it with {@link #closed} exactly once
      */
     public LiveConnection open(Accepted a) {
-        LiveConnection c = new LiveConnection(nextId(), a.socket(), a.peer());
+        return open(a, null);
+    }
+
+    private LiveConnection open(Accepted a, ProxyHeader header) {
+        boolean named = header != null && header.hasAddresses();
+        LiveConnection c = named ? new LiveConnection(nextId(), a.socket(), header.source(), header.destination(), a.peer())
+                : new LiveConnection(nextId(), a.socket(), a.peer());
         live.add(c);
         if (forced) c.socket().close(); // accepted just as the grace period ended: the force may not have seen it
-        if (config.log() != null) config.log().accept(LogEvent.open(c, c.local()));
+        if (config.log() != null) {
+            String via = header == null ? null : named ? "PROXY v" + header.version() + " via " + a.peer()
+                    : "PROXY v" + header.version() + " LOCAL";
+            config.log().accept(LogEvent.open(c, c.local(), via));
+        }
         return c;
+    }
+
+    /**
+     * The steps between accept and serving, for the designs that may block here (not epoll's loops):
+     * with the PROXY protocol on, the source must be trusted and the header must come within its
+     * deadline ({@link #readProxyHeader}); then the connection is registered ({@link #open}). Any
+     * admission check of the source belongs after the header: the header's source is the client.
+     *
+     * @param a the accepted connection, holding a slot
+     * @return its record (end it with {@link #closed}), or null when it was refused: then its socket
+     *     is closed, its line logged and its slot given back
+     */
+    public LiveConnection admit(Accepted a) {
+        ProxyHeader header = null;
+        if (config.proxy() != null) {
+            try {
+                header = readProxyHeader(a);
+            } catch (IOException e) {
+                a.socket().close();
+                log(Level.DEBUG, a.peer() + " refused: " + e.getMessage()); // with -v a line; else quiet: a client must not flood the log
+                giveSlot();
+                return null;
+            }
+            Accepted source = header.hasAddresses() ? new Accepted(a.socket(), header.source()) : a;
+            if (!limiter.admit(source)) {
+                giveSlot(); // refused by the header's source: closed at once, never served
+                return null;
+            }
+        }
+        return open(a, header);
+    }
+
+    /**
+     * The PROXY protocol step, before admission: refuses an untrusted source at once, then reads the
+     * header within the deadline (and nothing after it).
+     *
+     * @param a the accepted connection
+     * @return the header; never null
+     * @throws ProxyProtocolException if the source may not send one, or the header is bad or late
+     * @throws IOException if the connection fails meanwhile
+     */
+    public ProxyHeader readProxyHeader(Accepted a) throws IOException {
+        ProxyProtocol proxy = config.proxy();
+        if (!proxy.from().trusts(a.peer())) {
+            throw new ProxyProtocolException("PROXY header: source " + a.peer() + " is not in --proxy-from");
+        }
+        return ProxyHeaderReader.read(a.socket(), proxy.deadline());
     }
 
     /**
@@ -326,7 +388,8 @@ public final class Serving {
      * @param a the accepted connection, holding a slot
      */
     public void serve(Accepted a) {
-        LiveConnection c = open(a);
+        LiveConnection c = admit(a);
+        if (c == null) return; // refused: closed, logged, its slot given back
         String how = null;
         try {
             config.handler().serve(c);

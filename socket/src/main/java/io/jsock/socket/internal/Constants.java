@@ -10,13 +10,17 @@ public final class Constants {
     // levels and options
     public static final int SOL_SOCKET = 1, IPPROTO_IP = 0, IPPROTO_TCP = 6, IPPROTO_IPV6 = 41;
     public static final int SO_REUSEADDR = 2, SO_TYPE = 3, SO_ERROR = 4, SO_SNDBUF = 7, SO_RCVBUF = 8,
-            SO_KEEPALIVE = 9, SO_LINGER = 13, SO_REUSEPORT = 15, SO_PEERCRED = 17, SO_ACCEPTCONN = 30,
+            SO_KEEPALIVE = 9, SO_LINGER = 13, SO_REUSEPORT = 15, SO_PASSCRED = 16, SO_PEERCRED = 17, SO_ACCEPTCONN = 30,
             SO_PROTOCOL = 38, SO_DOMAIN = 39;
     public static final int TCP_NODELAY = 1, TCP_MAXSEG = 2, TCP_SYNCNT = 7, TCP_DEFER_ACCEPT = 9, TCP_INFO = 11;
     public static final int IPV6_V6ONLY = 26;
 
     // send(2)/recv(2) flags
     public static final int MSG_PEEK = 0x2, MSG_DONTWAIT = 0x40, MSG_WAITALL = 0x100, MSG_NOSIGNAL = 0x4000;
+    public static final int MSG_CTRUNC = 0x8, MSG_TRUNC = 0x20, MSG_CMSG_CLOEXEC = 0x40000000;
+
+    // unix(7): ancillary message types at SOL_SOCKET; the kernel's SCM_MAX_FD
+    public static final int SCM_RIGHTS = 1, SCM_CREDENTIALS = 2, SCM_MAX_FD = 253;
 
     // shutdown(2)
     public static final int SHUT_RD = 0, SHUT_WR = 1, SHUT_RDWR = 2;

@@ -298,6 +298,31 @@ public final class Libc {
         }
     }
 
+    // ---- messages with ancillary data: sendmsg(2), recvmsg(2) (struct msghdr: see Msghdrs)
+
+    private static final class sendmsg$ { static final MethodHandle mh = quick("sendmsg",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT)); }
+    private static final class recvmsg$ { static final MethodHandle mh = quick("recvmsg",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT)); }
+
+    /** sendmsg(2) with a native {@code struct msghdr} (its pointers are native addresses). */
+    public static long sendmsg(int fd, MemorySegment msghdr, int flags) {
+        try {
+            return (long) sendmsg$.mh.invokeExact(state(), fd, msghdr, flags);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** recvmsg(2) with a native {@code struct msghdr}; the kernel sets its msg_controllen and msg_flags. */
+    public static long recvmsg(int fd, MemorySegment msghdr, int flags) {
+        try {
+            return (long) recvmsg$.mh.invokeExact(state(), fd, msghdr, flags);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
     // ---- descriptors: fcntl(2) (variadic: one int after the command), eventfd(2), pipe2(2)
 
     private static final class fcntl$ { static final MethodHandle mh = bind("fcntl",
@@ -432,6 +457,8 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT)); }
     private static final class kill$ { static final MethodHandle mh = quick("kill", I_II); }
     private static final class getpid$ { static final MethodHandle mh = quick("getpid", FunctionDescriptor.of(JAVA_INT)); }
+    private static final class getuid$ { static final MethodHandle mh = quick("getuid", FunctionDescriptor.of(JAVA_INT)); }
+    private static final class getgid$ { static final MethodHandle mh = quick("getgid", FunctionDescriptor.of(JAVA_INT)); }
     private static final class syscall2$ { static final MethodHandle mh = bind("syscall",
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
             Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno")); }
@@ -579,6 +606,24 @@ public final class Libc {
         }
     }
 
+    /** getuid(2): never fails. */
+    public static int getuid() {
+        try {
+            return (int) getuid$.mh.invokeExact(state());
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** getgid(2): never fails. */
+    public static int getgid() {
+        try {
+            return (int) getgid$.mh.invokeExact(state());
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
     /** pidfd_open(2) (no glibc wrapper before 2.36): a descriptor that polls readable when the child exits. */
     public static int pidfd_open(int pid, int flags) {
         try {
@@ -602,7 +647,7 @@ public final class Libc {
     }
 
     // ---- process groups and credentials: posix_spawnattr_setpgroup(3), getpwnam_r(3), getgrnam_r(3),
-    // setgroups(2), setgid(2), setuid(2), getuid(2), getgid(2)
+    // setgroups(2), setgid(2), setuid(2) (getuid and getgid: with sendmsg above)
 
     private static final class spawnattr_setpgroup$ { static final MethodHandle mh = quick("posix_spawnattr_setpgroup",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT)); }
@@ -614,8 +659,6 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS)); }
     private static final class setgid$ { static final MethodHandle mh = quick("setgid", I_I); }
     private static final class setuid$ { static final MethodHandle mh = quick("setuid", I_I); }
-    private static final class getuid$ { static final MethodHandle mh = quick("getuid", FunctionDescriptor.of(JAVA_INT)); }
-    private static final class getgid$ { static final MethodHandle mh = quick("getgid", FunctionDescriptor.of(JAVA_INT)); }
 
     /** The child's process group: 0 makes it the leader of a new group of its own (with POSIX_SPAWN_SETPGROUP). */
     public static int posix_spawnattr_setpgroup(MemorySegment attr, int pgroup) {
@@ -666,22 +709,6 @@ public final class Libc {
     public static int setuid(int uid) {
         try {
             return (int) setuid$.mh.invokeExact(state(), uid);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
-    public static int getuid() {
-        try {
-            return (int) getuid$.mh.invokeExact(state());
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
-    public static int getgid() {
-        try {
-            return (int) getgid$.mh.invokeExact(state());
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# The figures of issue 11, in one run, on loopback (a BENCHMARK: run it alone on the machine).
+#
+#  1. connections/s and errors through HAProxy (deploy/haproxy.cfg) with 1, 2 and 3
+#     `jsock serve echo --proxy-protocol` instances behind it, side by side;
+#  2. the connects a restart fails under a steady connect/echo/close load, for each way to restart:
+#     --takeover (the listener passed over SCM_RIGHTS), a plain stop-and-start, and a SO_REUSEPORT
+#     restart (start a second --reuseport process, then stop the first: its accept queue is dropped,
+#     net.ipv4.tcp_migrate_req=0 on this kernel).
+#
+# The load is jsock bench's generator (--target ... --mode crr): connect, one echo, close.
+# Usage: scripts/scale-bench.sh [DURATION [CONNECTIONS]]     e.g. scripts/scale-bench.sh 20s 16
+#        scripts/scale-bench.sh 2s 2                          a tiny run: checks the script works
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+duration="${1:-10s}"
+connections="${2:-8}"
+jsock="$here/jsock"
+work="$(mktemp -d "${TMPDIR:-/tmp}/jsock-scale.XXXXXX")"
+pids=()
+
+cleanup() {
+  for f in "$work"/*.pid; do [ -f "$f" ] && pids+=("$(cat "$f")"); done
+  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+command -v haproxy >/dev/null || { echo "scale-bench: haproxy is not installed (scripts/install-deps.sh)" >&2; exit 1; }
+"$jsock" --version >/dev/null # builds the jar once, before anything is timed
+"$jsock" bench --help >/dev/null # and the bench jar
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# serve NAME ARGS...: starts `jsock serve ARGS` in the background, logging to $work/NAME.log; waits for its
+# listening line; sets $started_pid.
+serve() {
+  local name="$1"; shift
+  "$jsock" serve "$@" 2>"$work/$name.log" &
+  started_pid=$!
+  pids+=("$started_pid")
+  for _ in $(seq 600); do
+    grep -q "listening on" "$work/$name.log" 2>/dev/null && return 0
+    kill -0 "$started_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "scale-bench: jsock serve $* did not start:" >&2
+  cat "$work/$name.log" >&2
+  exit 1
+}
+
+# load ADDR: the generator against ADDR for $duration; prints its result line.
+load() {
+  "$jsock" bench --target "$1" --mode crr --connections "$connections" --duration "$duration" --warmup 1s | grep '^crr'
+}
+
+# gone PID: waits until the process has exited (a zombie counts: its sockets are closed).
+gone() { while [ -e "/proc/$1" ] && ! grep -q ') Z' "/proc/$1/stat" 2>/dev/null; do sleep 0.05; done; }
+# stop PID: SIGTERM, and wait when it is this shell's child.
+stop() { kill -TERM "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || gone "$1"; }
+
+seconds() { case "$1" in *ms) awk -v v="${1%ms}" 'BEGIN { print v / 1000 }' ;; *s) echo "${1%s}" ;; *m) echo "$(( ${1%m} * 60 ))" ;; *) echo "$1" ;; esac; }
+half="$(awk -v d="$(seconds "$duration")" 'BEGIN { print d / 2 + 1 }')" # the 1 s warm-up, then half the measured time
+
+echo "== 1. through HAProxy (deploy/haproxy.cfg, leastconn, send-proxy-v2): $connections connections, $duration"
+ports=()
+for i in 1 2 3; do
+  p="$(free_port)"
+  ports+=("$p")
+  serve "jsock$i" echo --bind "127.0.0.1:$p" --proxy-protocol --proxy-from 127.0.0.1/32
+done
+for n in 1 2 3; do
+  front="127.0.0.1:$(free_port)"
+  # deploy/haproxy.cfg with the servers past the n-th removed
+  awk -v n="$n" '!/^ *server jsock[0-9]+/ || substr($2, 6) + 0 <= n' "$here/deploy/haproxy.cfg" >"$work/haproxy-$n.cfg"
+  JSOCK_FRONTEND="$front" HAPROXY_STATS="$work/haproxy-$n.sock" \
+    JSOCK_1="127.0.0.1:${ports[0]}" JSOCK_2="127.0.0.1:${ports[1]}" JSOCK_3="127.0.0.1:${ports[2]}" \
+    haproxy -db -f "$work/haproxy-$n.cfg" >"$work/haproxy-$n.log" 2>&1 &
+  hp=$!
+  pids+=("$hp")
+  for _ in $(seq 100); do (exec 3<>"/dev/tcp/${front%:*}/${front#*:}") 2>/dev/null && break; sleep 0.1; done
+  sleep 1.5 # the health checks (inter 500ms, rise 2) mark the servers up
+  printf '%d instance(s): ' "$n"
+  load "$front"
+  stop "$hp"
+done
+
+echo
+echo "== 2. restarts under load (direct, no HAProxy): $connections connections, $duration, the restart halfway"
+
+# restart LABEL NAME PROOF ACTION: the load on $port for $duration, with the function ACTION run halfway
+# in the background (it may use $port and $old, the running server's pid); PROOF is the line in
+# $work/NAME.log that says the restart happened. Then every server of the scenario is stopped.
+restart() {
+  local label="$1" name="$2" proof="$3" action="$4"
+  ( sleep "$half"; "$action" ) &
+  local restarter=$!
+  printf '%-27s' "$label:"
+  load "127.0.0.1:$port"
+  wait "$restarter" || true
+  grep -q "$proof" "$work/$name.log" 2>/dev/null && echo "  (the restart happened during the load)" \
+    || echo "  (the restart did not finish within the load: give a longer DURATION)"
+  for f in "$work"/*.pid; do [ -f "$f" ] && stop "$(cat "$f")" && rm -f "$f"; done
+  stop "$old"
+}
+# successor NAME ARGS...: a second server, its pid kept for the end of the scenario.
+successor() { local name="$1"; shift; serve "$name" "$@"; echo "$started_pid" >"$work/$name.pid"; }
+
+takeover() { successor takeover-new echo --bind "127.0.0.1:$port" --control "$work/jsock.ctl" --takeover --grace 5s; }
+plain() { kill -TERM "$old"; gone "$old"; successor plain-new echo --bind "127.0.0.1:$port" --grace 5s; }
+reuseport() { successor reuseport-new echo --bind "127.0.0.1:$port" --reuseport --grace 5s; kill -TERM "$old"; }
+
+port="$(free_port)"
+serve takeover-old echo --bind "127.0.0.1:$port" --control "$work/jsock.ctl" --grace 5s
+old=$started_pid
+restart "takeover (--takeover)" takeover-old "taken over by pid" takeover
+
+port="$(free_port)"
+serve plain-old echo --bind "127.0.0.1:$port" --grace 5s
+old=$started_pid
+restart "plain stop and start" plain-new "listening on" plain
+
+port="$(free_port)"
+serve reuseport-old echo --bind "127.0.0.1:$port" --reuseport --grace 5s
+old=$started_pid
+restart "SO_REUSEPORT restart" reuseport-old "SIGTERM: stopping" reuseport
+
+echo
+echo "(net.ipv4.tcp_migrate_req=$(cat /proc/sys/net/ipv4/tcp_migrate_req 2>/dev/null || echo '?'); $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg))"
