@@ -215,7 +215,7 @@ final class RingLoop implements Runnable, RingConnection.Loop {
     }
 
     /** The kernel refused io_uring: the one line the user sees, saying why it may be and what to use instead. */
-    private static ErrnoException refusal(ErrnoException e) {
+    static ErrnoException refusal(ErrnoException e) {
         String why = switch (e.errno() == null ? Errno.EINVAL : e.errno()) {
             case EPERM, EACCES -> "io_uring is not allowed here (sysctl kernel.io_uring_disabled, or a seccomp filter)";
             case ENOSYS -> "this kernel has no io_uring";

@@ -227,4 +227,16 @@ class UringModelTest {
             return null;
         }
     }
+
+    @Test
+    void aKernelThatRefusesIoUringIsToldInOneLineWithWhatToUseInstead() {
+        // Not reproducible here (kernel.io_uring_disabled is 0 and changing it is the machine's business):
+        // the line is made from what io_uring_setup failed with.
+        var perm = RingLoop.refusal(new io.jsock.socket.ErrnoException("io_uring_setup", io.jsock.socket.Errno.EPERM.number(), null));
+        assertThat(perm.getMessage()).isEqualTo("io_uring_setup: EPERM (Operation not permitted): io_uring is not allowed here"
+                + " (sysctl kernel.io_uring_disabled, or a seccomp filter); --model epoll serves the same handlers");
+        assertThat(perm.getMessage()).doesNotContain("\n");
+        var nosys = RingLoop.refusal(new io.jsock.socket.ErrnoException("io_uring_setup", io.jsock.socket.Errno.ENOSYS.number(), null));
+        assertThat(nosys.getMessage()).contains("ENOSYS").contains("this kernel has no io_uring");
+    }
 }
