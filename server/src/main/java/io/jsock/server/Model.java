@@ -238,6 +238,12 @@ public abstract sealed class Model {
         return n;
     }
 
+    /** The event-loop models' rule: a listener per loop with SO_REUSEPORT, unless one queue is needed or asked for. */
+    private static boolean reusePortPerLoop(int loops, Family family, int maxConnections) {
+        return loops > 1 && family != Family.LOCAL && maxConnections == 0
+                && !"exclusive".equals(System.getProperty("jsock.epoll.listener"));
+    }
+
     private static int cores() {
         return Runtime.getRuntime().availableProcessors();
     }
@@ -359,8 +365,7 @@ public abstract sealed class Model {
 
         @Override
         public boolean listenerPerLoop(Family family, int maxConnections) {
-            return size() > 1 && family != Family.LOCAL && maxConnections == 0
-                    && !"exclusive".equals(System.getProperty("jsock.epoll.listener"));
+            return reusePortPerLoop(size(), family, maxConnections);
         }
 
         @Override
@@ -388,8 +393,7 @@ public abstract sealed class Model {
 
         @Override
         public boolean listenerPerLoop(Family family, int maxConnections) {
-            return size() > 1 && family != Family.LOCAL && maxConnections == 0
-                    && !"exclusive".equals(System.getProperty("jsock.epoll.listener"));
+            return reusePortPerLoop(size(), family, maxConnections);
         }
 
         @Override

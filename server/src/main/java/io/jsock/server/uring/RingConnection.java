@@ -302,9 +302,7 @@ final class RingConnection implements EventConnection {
 
     private void failed(IOException e) {
         if (failure != null) return;
-        failure = e instanceof ErrnoException ee && ee.address() != null && ee.address().startsWith("fd ")
-                ? new ErrnoException(ee.syscall(), ee.errnoNumber(), connection.peer())
-                : e;
+        failure = connection.namingPeer(e);
     }
 
     private void handlerFailed(Throwable e) {

@@ -1,21 +1,13 @@
 package io.jsock.socket.event;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jsock.socket.internal.UringStructs;
-import java.io.IOException;
 import java.lang.foreign.StructLayout;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** Every io_uring struct jsock lays out, field by field, against gcc's offsetof and sizeof with the kernel's own header. */
@@ -71,23 +63,13 @@ class IoUringStructsTest {
             }
         }
         program.append("    return 0;\n}\n");
-        Path dir = Files.createTempDirectory("jsock-uring-structs");
-        try {
-            Path source = Files.writeString(dir.resolve("structs.c"), program);
-            Path exe = dir.resolve("structs");
-            assumeTrue(run(dir, "gcc", "-o", exe.toString(), source.toString()) != null, "skipped: gcc is not installed");
-            String[] printed = run(dir, exe.toString()).trim().split("\n");
-            List<String> actual = new ArrayList<>();
-            for (int i = 0; i < expected.size(); i++) {
-                String e = expected.get(i);
-                actual.add(e.substring(0, e.lastIndexOf(' ') + 1) + printed[i]);
-            }
-            assertThat(expected).as("jsock's layouts").isEqualTo(actual);
-        } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-            }
+        String[] printed = Gcc.output(program.toString()).trim().split("\n");
+        List<String> actual = new ArrayList<>();
+        for (int i = 0; i < expected.size(); i++) {
+            String e = expected.get(i);
+            actual.add(e.substring(0, e.lastIndexOf(' ') + 1) + printed[i]);
         }
+        assertThat(expected).as("jsock's layouts").isEqualTo(actual);
     }
 
     @Test
@@ -98,19 +80,5 @@ class IoUringStructsTest {
         assertThat(UringStructs.SQE_BUF_INDEX).isEqualTo(40);
         assertThat(UringStructs.CQE_RES).isEqualTo(8);
         assertThat(UringStructs.BUF_RING_TAIL).as("the buffer ring's tail overlays entry 0's resv").isEqualTo(14);
-    }
-
-    /** Runs {@code command} in {@code dir}: its output, or null when it cannot start; fails the test on a non-zero exit. */
-    private static String run(Path dir, String... command) throws IOException, InterruptedException {
-        Process p;
-        try {
-            p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        } catch (IOException notInstalled) {
-            return null;
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as(String.join(" ", command) + " ends").isTrue();
-        assertThat(p.exitValue()).as(String.join(" ", command) + ": " + out).isZero();
-        return out;
     }
 }
