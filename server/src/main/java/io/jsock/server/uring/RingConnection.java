@@ -321,9 +321,9 @@ final class RingConnection implements EventConnection {
         endHow = how;
         if (graceful && !inputEnded) {
             try {
-                MemorySegment segment = MemorySegment.ofBuffer(loop.fallback().clear());
-                for (int i = 0; i < MAX_PLAIN_READS && EventIo.recv(fd, segment, segment.byteSize() > Integer.MAX_VALUE
-                        ? Integer.MAX_VALUE : (int) segment.byteSize()) > 0; i++) {
+                ByteBuffer buffer = loop.fallback().clear();
+                MemorySegment segment = MemorySegment.ofBuffer(buffer);
+                for (int i = 0; i < MAX_PLAIN_READS && EventIo.recv(fd, segment, buffer.capacity()) > 0; i++) {
                     // thrown away: the handler is done with this connection
                 }
             } catch (ErrnoException resetAlready) {

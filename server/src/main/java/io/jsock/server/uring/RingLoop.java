@@ -52,7 +52,7 @@ final class RingLoop implements Runnable, RingConnection.Loop {
 
     /**
      * The ring's sizes, from system properties: {@code jsock.uring.entries} (submission ring, default
-     * 256; the completion ring is four times that), {@code jsock.uring.buffers} (provided buffers, a
+     * 256), {@code jsock.uring.cq.entries} (completion ring, default four times that), {@code jsock.uring.buffers} (provided buffers, a
      * power of two, default 256), {@code jsock.uring.buffer.size} (bytes each, default 4096).
      */
     record Settings(int entries, int cqEntries, int buffers, int bufferSize) {
