@@ -39,7 +39,7 @@ final class SendQueue {
     }
 
     private final Pool pool;
-    private final ArrayDeque<Chunk> chunks = new ArrayDeque<>(2);
+    private ArrayDeque<Chunk> chunks; // null while empty: an idle connection holds nothing but this object
     private int queued;
 
     SendQueue(Pool pool) {
@@ -53,6 +53,7 @@ final class SendQueue {
 
     /** Copies {@code src[pos, pos+len)} to the end of the queue. */
     void append(ByteBuffer src, int pos, int len) {
+        if (chunks == null) chunks = new ArrayDeque<>(2);
         while (len > 0) {
             Chunk last = chunks.peekLast();
             if (last == null || last.tail == CHUNK) {
@@ -70,7 +71,7 @@ final class SendQueue {
 
     /** The first chunk, whose {@code [head, tail)} the next send takes; null when nothing is queued. */
     Chunk inFlight() {
-        return chunks.peekFirst();
+        return chunks == null ? null : chunks.peekFirst();
     }
 
     /** The kernel took {@code n} bytes of the first chunk; a drained chunk goes back to the pool. */
@@ -79,11 +80,15 @@ final class SendQueue {
         first.head += n;
         queued -= n;
         if (first.head == first.tail) pool.recycle(chunks.pollFirst());
+        if (chunks.isEmpty()) chunks = null;
     }
 
     /** Gives every chunk back (the connection has ended and nothing is in flight). */
     void clear() {
-        for (Chunk c; (c = chunks.pollFirst()) != null; ) pool.recycle(c);
+        if (chunks != null) {
+            for (Chunk c; (c = chunks.pollFirst()) != null; ) pool.recycle(c);
+            chunks = null;
+        }
         queued = 0;
     }
 }
