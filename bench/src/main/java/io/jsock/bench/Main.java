@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
         description = {
             "Starts each server in turn as its own process, runs the same load against each (passes interleaved), "
                     + "and prints medians with ratios to the C epoll reference; writes results.csv, results.json and chart.svg.",
-            "Servers: c-epoll, epoll:1, epoll, virtual, thread, pool, prefork, iterative, process, process-cat, "
+            "Servers: c-epoll, epoll:1, epoll, uring:1, uring, virtual, thread, pool, prefork, iterative, process, process-cat, "
                     + "netty-epoll, netty-nio, jdk-virtual, tcpserver (or any jsock model with :N), or 'all'.",
         })
 public final class Main implements Callable<Integer> {

@@ -25,7 +25,7 @@ record ServerSpec(String name, List<String> command, boolean printsPort, String 
 
     /** The names {@code --servers all} means, in table order. */
     static final List<String> ALL = List.of(
-            C, "epoll:1", "epoll", "virtual", "thread", "pool", "prefork", "iterative", "process", "process-cat",
+            C, "epoll:1", "epoll", "uring:1", "uring", "virtual", "thread", "pool", "prefork", "iterative", "process", "process-cat",
             "netty-epoll", "netty-nio", "jdk-virtual", "tcpserver");
 
     /** Resolves a name from {@code --servers}; bad names get a message listing the good ones. */

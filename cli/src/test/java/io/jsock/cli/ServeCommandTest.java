@@ -92,7 +92,7 @@ class ServeCommandTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"iterative, iterative", "thread, thread", "pool:3, pool:3", "epoll:2, epoll:2", "virtual, virtual", "process, process", "prefork:2, prefork:2"})
+    @CsvSource({"iterative, iterative", "thread, thread", "pool:3, pool:3", "epoll:2, epoll:2", "uring:2, uring:2", "virtual, virtual", "process, process", "prefork:2, prefork:2"})
     void theListeningLineNamesTheModelAndBacklogAsked(String model, String shown) throws Exception {
         try (ServeProcess s = ServeProcess.start("serve", "echo", "--bind", "127.0.0.1:0", "--model", model, "--backlog", "7")) {
             Matcher m = ServeProcess.LISTENING.matcher(s.err.get(0));
@@ -136,7 +136,7 @@ class ServeCommandTest {
     @CsvSource(delimiter = '|', value = {
         "2 | jsock: Missing required parameter: 'SERVICE' (see: jsock serve --help)          | serve",
         "2 | jsock: unknown service 'qotd'; expected one of echo, discard, daytime, chargen, time; or exec -- CMD ARGS... | serve qotd",
-        "2 | jsock: unknown model 'fork'; expected one of iterative, process, thread, virtual, pool[:N], prefork[:N], epoll[:N] | serve echo --model fork",
+        "2 | jsock: unknown model 'fork'; expected one of iterative, process, thread, virtual, pool[:N], prefork[:N], epoll[:N], uring[:N] | serve echo --model fork",
         "2 | jsock: bad size in model 'pool:0': N must be a number from 1 to 4096            | serve echo --model pool:0",
         "2 | jsock: bad --grace 'soon'; expected a number with a unit: 500ms, 5s, 1.5s, 2m     | serve echo --grace soon",
         "2 | jsock: backlog must be >= 0: -1                                                  | serve echo --backlog -1",

@@ -71,7 +71,7 @@ class ServeLifecycleTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"virtual", "thread", "iterative", "pool:2", "epoll:1", "process", "prefork:2"})
+    @ValueSource(strings = {"virtual", "thread", "iterative", "pool:2", "epoll:1", "uring:1", "process", "prefork:2"})
     void onSigtermConnectionsInFlightFinishNewOnesAreRefusedAndTheExitStatusIsZero(String model) throws Exception {
         try (ServeProcess s = ServeProcess.start(serve(model, "--grace", "60s"))) {
             List<ProcessHandle> children;
@@ -103,7 +103,7 @@ class ServeLifecycleTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"virtual", "iterative", "epoll:1", "process", "prefork:2"})
+    @ValueSource(strings = {"virtual", "iterative", "epoll:1", "uring:1", "process", "prefork:2"})
     void afterTheGracePeriodTheConnectionsLeftAreClosedAndTheExitStatusIsZero(String model) throws Exception {
         try (ServeProcess s = ServeProcess.start(serve(model, "--grace", "300ms"));
                 Socket idle = connect(s.address())) {
@@ -115,7 +115,7 @@ class ServeLifecycleTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"virtual", "thread", "pool:4", "epoll:2", "process"})
+    @ValueSource(strings = {"virtual", "thread", "pool:4", "epoll:2", "uring:2", "process"})
     void afterAThousandConnectionsTheServersDescriptorCountIsBackAtBaseline(String model) throws Exception {
         try (ServeProcess s = ServeProcess.start(serve(model))) {
             try (Socket warm = connect(s.address())) {
@@ -154,7 +154,7 @@ class ServeLifecycleTest {
      * their children, not by accept.)
      */
     @ParameterizedTest
-    @ValueSource(strings = {"virtual", "thread", "epoll:1"})
+    @ValueSource(strings = {"virtual", "thread", "epoll:1", "uring:1"})
     void outOfDescriptorsItBacksOffAndServesAgainWhenTheyAreFreed(String model) throws Exception {
         try (ServeProcess s = ServeProcess.start(List.of("prlimit", "--nofile=64:64", "--"), serve(model, "-v"))) {
             try (Socket warm = connect(s.address())) {

@@ -1,6 +1,7 @@
 package io.jsock.server;
 
 import io.jsock.server.epoll.EventLoops;
+import io.jsock.server.uring.UringLoops;
 import io.jsock.server.process.Preforked;
 import io.jsock.server.process.ProcessPerClient;
 import io.jsock.server.serving.Design;
@@ -23,6 +24,7 @@ final class Designs {
             case Model.ThreadPerClient m -> ThreadPerClient.platform();
             case Model.VirtualThreadPerClient m -> ThreadPerClient.virtual();
             case Model.Epoll m -> new EventLoops(m);
+            case Model.Uring m -> new UringLoops(m);
             case Model.ProcessPerClient m -> new ProcessPerClient();
             case Model.Prefork m -> new Preforked(m.size());
         };

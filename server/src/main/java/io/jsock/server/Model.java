@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
 /**
  * A concurrency model and its size: how accepted connections get served. Written on the command
  * line as {@code iterative}, {@code process}, {@code thread}, {@code virtual}, {@code pool[:N]},
- * {@code prefork[:N]} or {@code epoll[:N]}.
+ * {@code prefork[:N]}, {@code epoll[:N]} or {@code uring[:N]}.
  *
  * <p>Each model is defined here once, as one of the variants nested in this class: its name on the
  * command line, one sentence saying what it does, whether it takes a size and which one by default,
@@ -83,6 +83,17 @@ public abstract sealed class Model {
     }
 
     /**
+     * {@code uring:n}: n event loops over io_uring.
+     *
+     * @param n the number of event loops
+     * @return the model; never null
+     * @throws IllegalArgumentException if {@code n < 1}
+     */
+    public static Model uring(int n) {
+        return new Uring(n);
+    }
+
+    /**
      * Every model, one of each variant in the order the command line lists them; a sized one at its
      * {@link #defaultSize()}.
      *
@@ -90,7 +101,7 @@ public abstract sealed class Model {
      */
     public static List<Model> all() {
         return List.of(ITERATIVE, PROCESS, THREAD, VIRTUAL, defaultSized(new Pool(1)), defaultSized(new Prefork(1)),
-                defaultSized(new Epoll(1)));
+                defaultSized(new Epoll(1)), defaultSized(new Uring(1)));
     }
 
     /** What {@link #parse} accepts, for messages and help: {@code iterative, process, ..., epoll[:N]}. */
@@ -146,7 +157,7 @@ public abstract sealed class Model {
     }
 
     /**
-     * How many threads (pool), processes (prefork) or event loops (epoll) it runs.
+     * How many threads (pool), processes (prefork) or event loops (epoll, uring) it runs.
      *
      * @return the size, at least 1 for a sized model; 0 for the others
      */
@@ -157,7 +168,7 @@ public abstract sealed class Model {
     /**
      * Whether the model takes a size ({@code pool:N}).
      *
-     * @return true for pool, prefork and epoll
+     * @return true for pool, prefork, epoll and uring
      */
     public final boolean sized() {
         return defaultSize() > 0;
@@ -166,7 +177,7 @@ public abstract sealed class Model {
     /**
      * The size {@link #parse} gives a sized model written without one, from this machine's cores.
      *
-     * @return the size (pool: 4 per core; prefork and epoll: 1 per core); 0 for a model without a size
+     * @return the size (pool: 4 per core; prefork, epoll and uring: 1 per core); 0 for a model without a size
      */
     public int defaultSize() {
         return 0;
@@ -194,7 +205,7 @@ public abstract sealed class Model {
      * Whether it runs non-blocking {@link io.jsock.server.event.EventHandler}s ({@link
      * TcpServer.Builder#eventHandler}) rather than blocking {@link Handler}s.
      *
-     * @return true for epoll
+     * @return true for epoll and uring
      */
     public boolean runsEventHandlers() {
         return false;
@@ -206,8 +217,8 @@ public abstract sealed class Model {
      *
      * @param family         the listener's address family ({@link Family#LOCAL} has no SO_REUSEPORT)
      * @param maxConnections the server's connection cap (0: none); a cap needs one queue, served in order
-     * @return true only for epoll with more than one loop, on TCP, without a cap, unless the system
-     *     property {@code jsock.epoll.listener} is {@code exclusive}
+     * @return true only for epoll and uring with more than one loop, on TCP, without a cap, unless the
+     *     system property {@code jsock.epoll.listener} is {@code exclusive}
      */
     public boolean listenerPerLoop(Family family, int maxConnections) {
         return false;
@@ -225,6 +236,12 @@ public abstract sealed class Model {
     private static int checkSize(String name, int n) {
         if (n < 1) throw new IllegalArgumentException(name + " needs N >= 1, got " + n);
         return n;
+    }
+
+    /** The event-loop models' rule: a listener per loop with SO_REUSEPORT, unless one queue is needed or asked for. */
+    private static boolean reusePortPerLoop(int loops, Family family, int maxConnections) {
+        return loops > 1 && family != Family.LOCAL && maxConnections == 0
+                && !"exclusive".equals(System.getProperty("jsock.epoll.listener"));
     }
 
     private static int cores() {
@@ -348,13 +365,40 @@ public abstract sealed class Model {
 
         @Override
         public boolean listenerPerLoop(Family family, int maxConnections) {
-            return size() > 1 && family != Family.LOCAL && maxConnections == 0
-                    && !"exclusive".equals(System.getProperty("jsock.epoll.listener"));
+            return reusePortPerLoop(size(), family, maxConnections);
         }
 
         @Override
         Model withSize(int n) {
             return new Epoll(n);
+        }
+    }
+
+    /** {@code uring:N}: event loops over io_uring, behind the same event handlers as epoll. */
+    public static final class Uring extends Model {
+        private Uring(int n) {
+            super("uring", "N event loops over io_uring: multishot accept and recv, completions reaped in batches.",
+                    checkSize("uring", n));
+        }
+
+        @Override
+        public int defaultSize() {
+            return cores();
+        }
+
+        @Override
+        public boolean runsEventHandlers() {
+            return true;
+        }
+
+        @Override
+        public boolean listenerPerLoop(Family family, int maxConnections) {
+            return reusePortPerLoop(size(), family, maxConnections);
+        }
+
+        @Override
+        Model withSize(int n) {
+            return new Uring(n);
         }
     }
 }

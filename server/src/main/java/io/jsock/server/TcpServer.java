@@ -519,6 +519,10 @@ public final class TcpServer implements Server {
             if (proxy != null && (model.runsEventHandlers() || model instanceof Model.Prefork)) {
                 throw new IllegalArgumentException("the PROXY protocol is read by the iterative, thread, virtual, pool and process models, not " + model);
             }
+            if (model instanceof Model.Uring && ((admission != null && !admission.isEmpty()) || idleTimeout != null || deadline != null)) {
+                throw new IllegalArgumentException("admission rules and timeouts (--allow, --deny, --max-per-ip, --rate, --idle-timeout, "
+                        + "--deadline) are enforced by every model but uring so far: use epoll");
+            }
             SockAddr address = inherited != null ? inherited.getsockname() : endpoint.address();
             // epoll:N may give each loop a listener of its own on this port: all must ask before bind. Not
             // for an inherited listener: the one socket systemd or inetd made is the one that is served.

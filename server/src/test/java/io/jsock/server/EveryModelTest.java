@@ -38,12 +38,13 @@ class EveryModelTest {
 
     /** Every model, by its command-line name. */
     static Stream<String> models() {
-        return Stream.of("iterative", "thread", "virtual", "pool:4", "epoll:1", "epoll:2", "process", "prefork:2");
+        return Stream.of("iterative", "thread", "virtual", "pool:4", "epoll:1", "epoll:2", "uring:1", "uring:2", "process", "prefork:2");
     }
 
-    /** The models that run a {@link Handler} of any kind in this JVM (epoll runs event handlers: EpollModelTest). */
+    /** The models that run a {@link Handler} of any kind in this JVM (epoll and uring run event handlers: EpollModelTest, UringModelTest). */
     static Stream<String> blockingModels() {
-        return models().filter(m -> !m.startsWith("epoll") && !m.startsWith("process") && !m.startsWith("prefork"));
+        return models().filter(m -> !m.startsWith("epoll") && !m.startsWith("uring") && !m.startsWith("process")
+                && !m.startsWith("prefork"));
     }
 
     /**

@@ -16,12 +16,12 @@ class ModelTest {
         assertThat(Model.all()).map(m -> (Object) m.getClass())
                 .containsExactlyInAnyOrder(Arrays.stream(Model.class.getPermittedSubclasses()).toArray());
         assertThat(Model.all()).map(Model::cliName)
-                .containsExactly("iterative", "process", "thread", "virtual", "pool", "prefork", "epoll");
-        assertThat(Model.FORMS).isEqualTo("iterative, process, thread, virtual, pool[:N], prefork[:N], epoll[:N]");
+                .containsExactly("iterative", "process", "thread", "virtual", "pool", "prefork", "epoll", "uring");
+        assertThat(Model.FORMS).isEqualTo("iterative, process, thread, virtual, pool[:N], prefork[:N], epoll[:N], uring[:N]");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"iterative", "process", "thread", "virtual", "pool:1", "pool:8", "prefork:2", "epoll:4096"})
+    @ValueSource(strings = {"iterative", "process", "thread", "virtual", "pool:1", "pool:8", "prefork:2", "epoll:4096", "uring:2"})
     void everyFormParsesToTheModelThatPrintsIt(String text) {
         Model m = Model.parse(text);
         assertThat(m.toString()).isEqualTo(text);
@@ -35,6 +35,7 @@ class ModelTest {
         assertThat(Model.parse("pool:3")).isEqualTo(Model.pool(3)).isNotEqualTo(Model.pool(4)).isNotEqualTo(Model.prefork(3));
         assertThat(Model.parse("epoll:2")).isEqualTo(Model.epoll(2));
         assertThat(Model.parse("prefork:2")).isEqualTo(Model.prefork(2));
+        assertThat(Model.parse("uring:2")).isEqualTo(Model.uring(2)).isNotEqualTo(Model.epoll(2));
     }
 
     @Test
@@ -43,6 +44,7 @@ class ModelTest {
         assertThat(Model.parse("pool").size()).isEqualTo(4 * cores);
         assertThat(Model.parse("prefork").size()).isEqualTo(cores);
         assertThat(Model.parse("epoll").size()).isEqualTo(cores);
+        assertThat(Model.parse("uring").size()).isEqualTo(cores);
         assertThat(Model.THREAD.sized()).isFalse();
         assertThat(Model.THREAD.size()).isZero();
     }
@@ -50,7 +52,7 @@ class ModelTest {
     @Test
     void eachModelSaysWhatItRuns() {
         assertThat(Model.all()).filteredOn(Model::runsCommands).map(Model::cliName).containsExactly("process", "prefork");
-        assertThat(Model.all()).filteredOn(Model::runsEventHandlers).map(Model::cliName).containsExactly("epoll");
+        assertThat(Model.all()).filteredOn(Model::runsEventHandlers).map(Model::cliName).containsExactly("epoll", "uring");
         assertThat(Model.all()).allSatisfy(m -> assertThat(m.description()).endsWith("."));
     }
 

@@ -243,6 +243,20 @@ public final class Socket implements ByteChannel {
     }
 
     /**
+     * A connection this listening socket accepted by other means, such as an io_uring accept
+     * ({@link io.jsock.socket.event.IoUring#accept}), which hands back only the descriptor: it becomes
+     * a socket of this listener's family, type and protocol, without a system call. The descriptor must
+     * be non-blocking and close-on-exec already (accept4's {@code SOCK_NONBLOCK | SOCK_CLOEXEC}), and
+     * the returned socket owns it from now on.
+     *
+     * @param connfd the connected descriptor
+     * @return the connected socket; its peer is asked of the kernel when first wanted
+     */
+    public Socket accepted(int connfd) {
+        return new Socket(connfd, family, type, protocol);
+    }
+
+    /**
      * accept(2) without waiting.
      *
      * @return the connected socket and its peer, or {@link Accepted#UNAVAILABLE} when the completed queue is

@@ -106,8 +106,15 @@ public final class EventLoops implements Design {
         }
     }
 
-    /** One more listener on the server's address, sharing its port through SO_REUSEPORT. */
-    private static Socket reusePortListener(Serving serving) throws IOException {
+    /**
+     * One more listener on the server's address, sharing its port through SO_REUSEPORT (the uring
+     * model's loops use it too).
+     *
+     * @param serving the server, listening already
+     * @return a listening socket of this loop's own
+     * @throws IOException what socket, bind or listen failed with
+     */
+    public static Socket reusePortListener(Serving serving) throws IOException {
         Socket l = Socket.open(serving.config.bind().family(), SocketType.STREAM, Protocol.DEFAULT);
         boolean success = false;
         try {
@@ -136,10 +143,15 @@ public final class EventLoops implements Design {
     }
 
     /**
-     * The handler factory an {@code epoll} server uses: the one given to the builder, else the event
-     * twin of a built-in service; a blocking {@link io.jsock.server.Handler} of one's own cannot run on an event loop.
+     * The handler factory an event-loop server ({@code epoll}, {@code uring}) uses: the one given to
+     * the builder, else the event twin of a built-in service; a blocking {@link io.jsock.server.Handler}
+     * of one's own cannot run on an event loop.
+     *
+     * @param config the server's configuration
+     * @return the factory; never null
+     * @throws IllegalArgumentException for a blocking handler of one's own, saying what is needed
      */
-    private static EventHandler.Factory factoryFor(ServerConfig config) {
+    public static EventHandler.Factory factoryFor(ServerConfig config) {
         if (config.eventHandler() != null) return config.eventHandler();
         EventHandler.Factory twin = EventServices.twinOf(config.handler());
         if (twin != null) return twin;

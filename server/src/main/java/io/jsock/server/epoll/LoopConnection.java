@@ -360,9 +360,7 @@ final class LoopConnection implements EventConnection {
     /** Keeps the first failure, naming the peer rather than the descriptor number EventIo knows. */
     private void fail(IOException e) {
         if (failure != null) return;
-        failure = e instanceof ErrnoException ee && ee.address() != null && ee.address().startsWith("fd ")
-                ? new ErrnoException(ee.syscall(), ee.errnoNumber(), connection.peer())
-                : e;
+        failure = connection.namingPeer(e);
     }
 
     private void handlerFailed(Throwable e) {

@@ -2,6 +2,7 @@ package io.jsock.server.serving;
 
 import io.jsock.server.Connection;
 
+import io.jsock.socket.ErrnoException;
 import io.jsock.socket.SockAddr;
 import io.jsock.socket.Socket;
 import java.io.IOException;
@@ -150,6 +151,19 @@ public final class LiveConnection implements Connection {
      */
     public long startNanos() {
         return startNanos;
+    }
+
+    /**
+     * A failure of a call on this connection's descriptor number ({@code EventIo}'s, a ring's
+     * completion), said of the peer instead: "recv 127.0.0.1:41986: ECONNRESET", not "recv fd 12".
+     *
+     * @param e the failure
+     * @return {@code e}, or the same errno naming the peer when {@code e} named the descriptor
+     */
+    public IOException namingPeer(IOException e) {
+        return e instanceof ErrnoException ee && ee.address() != null && ee.address().startsWith("fd ")
+                ? new ErrnoException(ee.syscall(), ee.errnoNumber(), peer)
+                : e;
     }
 
     @Override

@@ -42,6 +42,10 @@ public final class Constants {
     public static final int SIGKILL = 9, SIGTERM = 15;
     public static final long SYS_pidfd_open = 434;
 
+    // io_uring(7): no glibc wrappers, so syscall(2) with these numbers (x86_64 and aarch64 agree); mmap(2)
+    public static final long SYS_io_uring_setup = 425, SYS_io_uring_enter = 426, SYS_io_uring_register = 427;
+    public static final int PROT_READ = 0x1, PROT_WRITE = 0x2, MAP_SHARED = 0x01, MAP_POPULATE = 0x8000;
+
     // open(2), setns(2)
     public static final int O_RDONLY = 0, O_RDWR = 2, CLONE_NEWNET = 0x40000000;
 }

@@ -719,6 +719,57 @@ public final class Libc {
     /** {@code struct group}: gr_gid's offset, and its size (x86_64 and aarch64). */
     public static final long GR_GID = 16, GROUP_SIZE = 32;
 
+    // ---- io_uring(7): io_uring_setup(2), io_uring_enter(2), io_uring_register(2) through syscall(2); mmap(2), munmap(2)
+
+    // May block (io_uring_enter waits for completions): not critical.
+    private static final class syscall6$ { static final MethodHandle mh = bind("syscall",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+            Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno")); }
+    private static final class mmap$ { static final MethodHandle mh = quick("mmap",
+            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG)); }
+    private static final class munmap$ { static final MethodHandle mh = quick("munmap",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG)); }
+
+    private static long syscall6(long nr, long a1, long a2, long a3, long a4, long a5, long a6) {
+        try {
+            return (long) syscall6$.mh.invokeExact(state(), nr, a1, a2, a3, a4, a5, a6);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** io_uring_setup(2): a new ring's descriptor, or -1; {@code params} (native) is read and filled in. */
+    public static int io_uring_setup(int entries, MemorySegment params) {
+        return (int) syscall6(Constants.SYS_io_uring_setup, entries, params.address(), 0, 0, 0, 0);
+    }
+
+    /** io_uring_enter(2): how many submissions the kernel consumed, or -1; {@code arg} (native or NULL) of {@code argSize} bytes. */
+    public static int io_uring_enter(int fd, int toSubmit, int minComplete, int flags, MemorySegment arg, long argSize) {
+        return (int) syscall6(Constants.SYS_io_uring_enter, fd, toSubmit, minComplete, flags, arg.address(), argSize);
+    }
+
+    /** io_uring_register(2), or -1; {@code arg} is native (or NULL). */
+    public static int io_uring_register(int fd, int opcode, MemorySegment arg, int nrArgs) {
+        return (int) syscall6(Constants.SYS_io_uring_register, fd, opcode, arg.address(), nrArgs, 0, 0);
+    }
+
+    /** mmap(2): the mapping's address as a zero-length segment; {@code MAP_FAILED} is address -1. */
+    public static MemorySegment mmap(MemorySegment addr, long length, int prot, int flags, int fd, long offset) {
+        try {
+            return (MemorySegment) mmap$.mh.invokeExact(state(), addr, length, prot, flags, fd, offset);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int munmap(MemorySegment addr, long length) {
+        try {
+            return (int) munmap$.mh.invokeExact(state(), addr, length);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
     /** The size of glibc's posix_spawn_file_actions_t, posix_spawnattr_t and sigset_t on x86_64/aarch64 Linux. */
     public static final long FILE_ACTIONS_SIZE = 80, SPAWNATTR_SIZE = 336, SIGSET_SIZE = 128;
 }
