@@ -9,6 +9,8 @@ command -v gcc >/dev/null 2>&1 || need+=(gcc)
 command -v socat >/dev/null 2>&1 || need+=(socat)
 command -v nc >/dev/null 2>&1 || need+=(netcat-openbsd)
 command -v tcpserver >/dev/null 2>&1 || need+=(ucspi-tcp)
+command -v tcpdump >/dev/null 2>&1 || need+=(tcpdump)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "install-deps: missing ${need[*]}; run as root or install them" >&2

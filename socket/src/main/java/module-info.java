@@ -12,4 +12,5 @@ module io.jsock.socket {
     exports io.jsock.socket.event;
     exports io.jsock.socket.diag;
     exports io.jsock.socket.process;
+    exports io.jsock.socket.packet;
 }

@@ -6,6 +6,7 @@ import io.jsock.socket.internal.KernelFeatures;
 import io.jsock.socket.internal.Libc;
 import io.jsock.socket.internal.Poller;
 import io.jsock.socket.internal.Sockaddrs;
+import io.jsock.socket.internal.SockFprog;
 
 import static io.jsock.socket.internal.Constants.*;
 
@@ -13,6 +14,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import java.nio.ByteBuffer;
@@ -903,6 +905,39 @@ public final class Socket implements ByteChannel {
             throw IoStatus.failure("getsockopt", option.toString());
         }
         return option.codec.decode(v, len.get(JAVA_INT, 0));
+    }
+
+    /**
+     * setsockopt(2) SO_ATTACH_FILTER: the kernel runs {@code program} over every packet that reaches
+     * this socket and drops those it does not accept, before they are queued. A second call replaces
+     * the first program.
+     *
+     * @param program the classic BPF program
+     * @throws SocketClosedException if the socket is closed
+     * @throws IOException what the kernel refused, as an {@link ErrnoException} (EINVAL: the program
+     *         does not pass the kernel's checker, e.g. a jump past its end; ENOMEM)
+     */
+    public void attachFilter(BpfProgram program) throws IOException {
+        fd.acquire("setsockopt");
+        try (Arena arena = Arena.ofConfined()) {
+            var insns = program.instructions();
+            MemorySegment filter = arena.allocate(SockFprog.SOCK_FILTER, insns.size());
+            for (int i = 0; i < insns.size(); i++) {
+                BpfProgram.Instruction in = insns.get(i);
+                SockFprog.code(filter, i, in.code());
+                SockFprog.jt(filter, i, in.jt());
+                SockFprog.jf(filter, i, in.jf());
+                SockFprog.k(filter, i, in.k());
+            }
+            MemorySegment fprog = arena.allocate(SockFprog.LAYOUT);
+            SockFprog.len(fprog, insns.size());
+            SockFprog.filter(fprog, filter);
+            if (Libc.setsockopt(fd.fd, SOL_SOCKET, SO_ATTACH_FILTER, fprog, (int) fprog.byteSize()) < 0) {
+                throw IoStatus.failure("setsockopt", "SO_ATTACH_FILTER (" + insns.size() + " BPF instructions)");
+            }
+        } finally {
+            fd.release();
+        }
     }
 
     /**

@@ -356,6 +356,20 @@ public final class Libc {
         }
     }
 
+    // ---- interfaces: if_nametoindex(3)
+
+    private static final class if_nametoindex$ { static final MethodHandle mh = bind("if_nametoindex",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS), Linker.Option.captureCallState("errno")); }
+
+    /** if_nametoindex(3) with a NUL-terminated native name: the index, or 0 with errno set (ENODEV). */
+    public static int if_nametoindex(MemorySegment name) {
+        try {
+            return (int) if_nametoindex$.mh.invokeExact(state(), name);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
     // ---- waiting: poll(2), epoll(7)
 
     private static final class poll$ { static final MethodHandle mh = blocking("poll",
