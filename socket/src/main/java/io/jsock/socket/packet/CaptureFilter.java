@@ -70,8 +70,8 @@ public record CaptureFilter(InetAddress host, int port) {
      *   jeq  #0x86dd  v6  drop               ; IPv6, else drop
      * v4:     ldb [9]  ; jeq #1 v4icmp ; jeq #6 v4ports ; jeq #17 v4ports drop
      * v4ports: ldh [6] ; jset #0x1fff drop   ; a later fragment has no ports
-     *          ldxb 4*([0]&0xf) ; ldh [x+0] ; jeq #9877 accept ; ldh [x+2] ; jeq #9877 accept drop
-     * v4icmp:  ldxb 4*([0]&0xf) ; ldb [x+0] ; jeq #3 accept ; jeq #11 accept drop   ; unreachable, time exceeded
+     *          ldxb 4*([0]&amp;0xf) ; ldh [x+0] ; jeq #9877 accept ; ldh [x+2] ; jeq #9877 accept drop
+     * v4icmp:  ldxb 4*([0]&amp;0xf) ; ldb [x+0] ; jeq #3 accept ; jeq #11 accept drop   ; unreachable, time exceeded
      * v6:      ldb [6]  ; jeq #58 v6icmp ; jeq #6 v6ports ; jeq #17 v6ports drop  ; no extension headers
      * v6ports: ldh [40] ; jeq #9877 accept ; ldh [42] ; jeq #9877 accept drop
      * v6icmp:  ldb [40] ; jgt #4 drop ; jge #1 accept drop                         ; the four ICMPv6 errors
