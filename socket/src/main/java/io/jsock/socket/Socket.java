@@ -17,9 +17,11 @@ import java.io.OutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -905,6 +907,40 @@ public final class Socket implements ByteChannel {
             throw IoStatus.failure("getsockopt", option.toString());
         }
         return option.codec.decode(v, len.get(JAVA_INT, 0));
+    }
+
+    /**
+     * When the kernel received the packet or datagram the last {@link #recvfrom} returned: ioctl(2)
+     * SIOCGSTAMPNS, once {@link #timestampPackets} has turned the time stamps on before it arrived.
+     *
+     * @return the kernel's time of receipt (the realtime clock, nanoseconds)
+     * @throws SocketClosedException if the socket is closed
+     * @throws IOException as an {@link ErrnoException} (ENOENT: no packet with a time stamp was read yet)
+     */
+    public Instant receiveTime() throws IOException {
+        MemorySegment ts = MemorySegment.ofArray(new long[2]); // struct timespec: tv_sec, tv_nsec
+        fd.acquire("ioctl");
+        try {
+            if (Libc.ioctl(fd.fd, SIOCGSTAMPNS, ts) < 0) throw IoStatus.failure("ioctl", "SIOCGSTAMPNS fd " + fd.fd);
+        } finally {
+            fd.release();
+        }
+        return Instant.ofEpochSecond(ts.get(JAVA_LONG, 0), ts.get(JAVA_LONG, 8));
+    }
+
+    /**
+     * Turns on the kernel's time stamp of each packet this socket receives, for {@link #receiveTime}:
+     * the first ioctl(2) SIOCGSTAMPNS does it (and finds no packet yet: ENOENT, which is expected here).
+     *
+     * @throws SocketClosedException if the socket is closed
+     * @throws IOException what the kernel refused, as an {@link ErrnoException}
+     */
+    public void timestampPackets() throws IOException {
+        try {
+            receiveTime();
+        } catch (ErrnoException e) {
+            if (e.errno() != Errno.ENOENT) throw e; // ENOENT: stamps are on from now, none taken yet
+        }
     }
 
     /**

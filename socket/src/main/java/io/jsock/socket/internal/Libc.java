@@ -370,6 +370,21 @@ public final class Libc {
         }
     }
 
+    // ---- ioctl(2): SIOCGSTAMPNS
+
+    private static final class ioctl$ { static final MethodHandle mh = bind("ioctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
+            Linker.Option.firstVariadicArg(2), Linker.Option.captureCallState("errno"), Linker.Option.critical(true)); }
+
+    /** ioctl(2) with a pointer argument (heap memory allowed: it never blocks for the requests jsock makes). */
+    public static int ioctl(int fd, long request, MemorySegment arg) {
+        try {
+            return (int) ioctl$.mh.invokeExact(state(), fd, request, arg);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
     // ---- waiting: poll(2), epoll(7)
 
     private static final class poll$ { static final MethodHandle mh = blocking("poll",

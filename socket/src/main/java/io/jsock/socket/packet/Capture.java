@@ -55,6 +55,7 @@ public final class Capture implements AutoCloseable {
             s.bind(SockAddr.Link.of(0, ifindex)); // to learn the link's type before anything is queued
             boolean loopback = ((SockAddr.Link) s.getsockname()).hatype() == SockAddr.Link.ARPHRD_LOOPBACK;
             s.attachFilter(filter.program(loopback));
+            s.timestampPackets(); // each packet's time is the kernel's, not when jsock got round to reading it
             s.bind(SockAddr.Link.of(SockAddr.Link.ETH_P_ALL, ifindex)); // from now on packets arrive, filtered
             success = true;
             return new Capture(s, interfaceName, ifindex);
@@ -96,7 +97,7 @@ public final class Capture implements AutoCloseable {
             } catch (SocketClosedException closed) {
                 return Optional.empty(); // closed by another thread: the capture is over
             }
-            Instant time = Instant.now();
+            Instant time = socket.receiveTime();
             boolean outgoing = r.from() instanceof SockAddr.Link l && l.packetType() == SockAddr.Link.PACKET_OUTGOING;
             Packet p = Packet.decode(buffer.array(), r.length(), time, ifindex, outgoing);
             if (p != null) return Optional.of(p); // else not IP after all (the filter keeps IP only): next one

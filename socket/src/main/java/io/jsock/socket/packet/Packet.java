@@ -7,7 +7,7 @@ import java.time.Instant;
  * One captured IP packet, decoded: when it was taken, on which interface and which way, its IP
  * header's addresses and lengths, and what it carries.
  *
- * @param time when jsock received it from the packet socket (the kernel queued it moments before)
+ * @param time when the kernel received it on the packet socket (SIOCGSTAMPNS): as it passed the interface
  * @param ifindex the interface it passed
  * @param outgoing true when this host sent it, false when it arrived (on loopback: every packet is
  *        seen once, as arriving)
