@@ -48,6 +48,7 @@ public final class Capture implements AutoCloseable {
      *         if_nametoindex ENODEV for an interface that does not exist
      */
     public static Capture open(String interfaceName, CaptureFilter filter) throws IOException {
+        KernelStamps.on();
         int ifindex = SockAddr.Link.interfaceIndex(interfaceName);
         Socket s = Socket.open(Family.PACKET, SocketType.DGRAM, Protocol.DEFAULT); // protocol 0: receives nothing yet
         boolean success = false;
@@ -126,6 +127,45 @@ public final class Capture implements AutoCloseable {
             out.add(p.get());
         }
         return out;
+    }
+
+    /**
+     * Keeps the kernel's packet time stamps on for the life of the JVM. A socket asking for them turns
+     * them on for every packet, but in a deferred work item: packets received before it runs carry no
+     * stamp, and SIOCGSTAMPNS then gives the time of the ioctl instead. So the first capture waits until
+     * a datagram sent to itself on loopback comes back stamped (its stamp is earlier than the moment its
+     * recvfrom returned), and the socket stays open, so that closing a capture never turns them off again.
+     */
+    private static final class KernelStamps {
+        private static Socket keeper; // guarded by the class lock; open for the JVM's life, on purpose
+
+        static synchronized void on() throws IOException {
+            if (keeper != null) return;
+            Socket s = Socket.open(Family.INET, SocketType.DGRAM, Protocol.UDP);
+            boolean success = false;
+            try {
+                s.bind(SockAddr.parse("127.0.0.1:0"));
+                s.timestampPackets();
+                s.setTimeout(Duration.ofSeconds(5));
+                SockAddr self = s.getsockname();
+                ByteBuffer b = ByteBuffer.allocate(1);
+                for (int i = 0; i < 1000; i++) { // the work item runs within milliseconds: 1000 tries bound it
+                    s.sendto(ByteBuffer.allocate(1), self);
+                    b.clear();
+                    s.recvfrom(b);
+                    Instant received = Instant.now();
+                    if (s.receiveTime().isBefore(received)) break; // stamped as it arrived: stamps are on
+                    Thread.sleep(1);
+                }
+                keeper = s;
+                success = true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while the kernel's packet time stamps came on");
+            } finally {
+                if (!success) s.close();
+            }
+        }
     }
 
     /** {@return the interface's name, e.g. {@code lo}} */
