@@ -20,7 +20,7 @@ import java.util.List;
  */
 final class Wire implements AutoCloseable {
     private final Capture capture; // null: no capture here
-    // Written by the experiment's thread only.
+    // Guarded by this object's lock: the experiment's thread and threads it starts (an acceptor) mark.
     private final List<Packet> packets = new ArrayList<>();
     private final List<Ladder.Mark> marks = new ArrayList<>();
 
@@ -48,7 +48,7 @@ final class Wire implements AutoCloseable {
     }
 
     /** Notes a call at this moment: a row across the ladder. */
-    void mark(String text) {
+    synchronized void mark(String text) {
         marks.add(new Ladder.Mark(Instant.now(), text));
     }
 
@@ -56,7 +56,7 @@ final class Wire implements AutoCloseable {
      * The ladder of what was captured and marked since the last one (the segments still in flight are
      * waited for: until the link is quiet for 200 ms, 5 s at most), or {@code null} without a capture.
      */
-    Ladder ladder(String title, String left, InetAddress leftHost, int leftPort, String right) throws IOException {
+    synchronized Ladder ladder(String title, String left, InetAddress leftHost, int leftPort, String right) throws IOException {
         if (capture == null) return null;
         packets.addAll(capture.drain(500, Duration.ofMillis(200), Duration.ofSeconds(5)));
         Ladder l = Ladder.of(title, left, leftHost, leftPort, right, packets, marks);

@@ -90,13 +90,22 @@ public record Ladder(String title, String left, String right, List<Step> steps) 
         List<Step> steps = new ArrayList<>(marks);
         long[] isn = {-1, -1}; // [0]: rightward, [1]: leftward
         for (Packet p : packets) {
-            boolean ported = p.segment() instanceof Segment.Tcp || p.segment() instanceof Segment.Udp;
-            if (leftPort != 0 && ported && p.sourcePort() != leftPort && p.destinationPort() != leftPort) continue; // another connection
+            if (leftPort != 0 && !about(p, leftPort)) continue; // another connection, or neighbour discovery
             boolean rightward = p.source().equals(leftHost) && (leftPort == 0 || p.sourcePort() == leftPort);
             steps.add(arrow(p, rightward, isn));
         }
         steps.sort(Comparator.comparing(Step::time)); // stable: a mark taken with a packet's time stays before it
         return new Ladder(title, left, right, steps);
+    }
+
+    /** Whether {@code p} belongs to the connection on {@code port}: its TCP or UDP, or an ICMP error quoting it. */
+    private static boolean about(Packet p, int port) {
+        return switch (p.segment()) {
+            case Segment.Tcp t -> t.sourcePort() == port || t.destinationPort() == port;
+            case Segment.Udp u -> u.sourcePort() == port || u.destinationPort() == port;
+            case Segment.Icmp i -> i.isError() && i.quoted() != null && (i.quoted().sourcePort() == port || i.quoted().destinationPort() == port);
+            case Segment.Other o -> false;
+        };
     }
 
     private static Arrow arrow(Packet p, boolean rightward, long[] isn) {
@@ -118,19 +127,17 @@ public record Ladder(String title, String left, String right, List<Step> steps) 
                 yield new Arrow(p.time(), rightward, t.flagNames(), d.toString());
             }
             case Segment.Udp u -> new Arrow(p.time(), rightward, "UDP", "len " + u.payloadLength());
-            case Segment.Icmp i -> new Arrow(p.time(), rightward, i.v6() ? "ICMPv6" : "ICMP", icmp(i) + " (from " + p.source().getHostAddress() + ")");
+            case Segment.Icmp i -> new Arrow(p.time(), rightward, i.v6() ? "ICMPv6" : "ICMP", icmp(i) + " from " + p.source().getHostAddress());
             case Segment.Other o -> new Arrow(p.time(), rightward, "IP proto " + o.protocol(), "len " + o.payloadLength());
         };
     }
 
     private static String icmp(Segment.Icmp i) {
-        String about = i.quoted() == null ? "" : i.quoted().destination().getHostAddress() + " ";
         boolean unreachable = i.v6() ? i.type() == 1 : i.type() == 3;
         if (!unreachable) return "type " + i.type() + " code " + i.code();
         int c = i.code();
-        String what = i.v6() ? switch (c) { case 0 -> "no route to"; case 1 -> "prohibited:"; case 3 -> "address unreachable:"; case 4 -> "port unreachable:"; default -> "unreachable (code " + c + "):"; }
-                : switch (c) { case 0 -> "net unreachable:"; case 1 -> "host unreachable:"; case 3 -> "port unreachable:"; case 9, 10, 13 -> "administratively prohibited:"; default -> "unreachable (code " + c + "):"; };
-        return what + " " + about.strip();
+        return i.v6() ? switch (c) { case 0 -> "no route"; case 1 -> "prohibited"; case 3 -> "address unreachable"; case 4 -> "port unreachable"; default -> "unreachable " + c; }
+                : switch (c) { case 0 -> "net unreachable"; case 1 -> "host unreachable"; case 3 -> "port unreachable"; case 9, 10, 13 -> "prohibited"; default -> "unreachable " + c; };
     }
 
     // ---- text
