@@ -27,13 +27,15 @@ public final class Capture implements AutoCloseable {
     private static final int BUFFER = 65536 + 64; // loopback's MTU is 65536: the largest IP packet fits
 
     private final Socket socket;
+    private final Socket stamps; // keeps the kernel's time stamps on; see stampsOn
     private final String interfaceName;
     private final int ifindex;
     // Touched only by the reading thread.
     private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
 
-    private Capture(Socket socket, String interfaceName, int ifindex) {
+    private Capture(Socket socket, Socket stamps, String interfaceName, int ifindex) {
         this.socket = socket;
+        this.stamps = stamps;
         this.interfaceName = interfaceName;
         this.ifindex = ifindex;
     }
@@ -48,21 +50,7 @@ public final class Capture implements AutoCloseable {
      *         if_nametoindex ENODEV for an interface that does not exist
      */
     public static Capture open(String interfaceName, CaptureFilter filter) throws IOException {
-        KernelStamps.on();
-        int ifindex = SockAddr.Link.interfaceIndex(interfaceName);
-        Socket s = Socket.open(Family.PACKET, SocketType.DGRAM, Protocol.DEFAULT); // protocol 0: receives nothing yet
-        boolean success = false;
-        try {
-            s.bind(SockAddr.Link.of(0, ifindex)); // to learn the link's type before anything is queued
-            boolean loopback = ((SockAddr.Link) s.getsockname()).hatype() == SockAddr.Link.ARPHRD_LOOPBACK;
-            s.attachFilter(filter.program(loopback));
-            s.timestampPackets(); // each packet's time is the kernel's, not when jsock got round to reading it
-            s.bind(SockAddr.Link.of(SockAddr.Link.ETH_P_ALL, ifindex)); // from now on packets arrive, filtered
-            success = true;
-            return new Capture(s, interfaceName, ifindex);
-        } finally {
-            if (!success) s.close();
-        }
+        return open(null, interfaceName, filter);
     }
 
     /**
@@ -76,7 +64,34 @@ public final class Capture implements AutoCloseable {
      * @throws IOException as {@link #open(String, CaptureFilter)}, and what {@link NetNamespace#call} throws
      */
     public static Capture open(String netns, String interfaceName, CaptureFilter filter) throws IOException {
-        return netns == null ? open(interfaceName, filter) : NetNamespace.call(netns, () -> open(interfaceName, filter));
+        Socket stamps = stampsOn(); // the kernel's switch is global: turned on from here, whatever the namespace
+        boolean success = false;
+        try {
+            Capture c = netns == null ? bound(interfaceName, filter, stamps)
+                    : NetNamespace.call(netns, () -> bound(interfaceName, filter, stamps));
+            success = true;
+            return c;
+        } finally {
+            if (!success) stamps.close();
+        }
+    }
+
+    /** The packet socket, in the calling thread's namespace: filter first, then the bind that starts delivery. */
+    private static Capture bound(String interfaceName, CaptureFilter filter, Socket stamps) throws IOException {
+        int ifindex = SockAddr.Link.interfaceIndex(interfaceName);
+        Socket s = Socket.open(Family.PACKET, SocketType.DGRAM, Protocol.DEFAULT); // protocol 0: receives nothing yet
+        boolean success = false;
+        try {
+            s.bind(SockAddr.Link.of(0, ifindex)); // to learn the link's type before anything is queued
+            boolean loopback = ((SockAddr.Link) s.getsockname()).hatype() == SockAddr.Link.ARPHRD_LOOPBACK;
+            s.attachFilter(filter.program(loopback));
+            s.timestampPackets(); // each packet's time is the kernel's, not when jsock got round to reading it
+            s.bind(SockAddr.Link.of(SockAddr.Link.ETH_P_ALL, ifindex)); // from now on packets arrive, filtered
+            success = true;
+            return new Capture(s, stamps, interfaceName, ifindex);
+        } finally {
+            if (!success) s.close();
+        }
     }
 
     /**
@@ -130,41 +145,36 @@ public final class Capture implements AutoCloseable {
     }
 
     /**
-     * Keeps the kernel's packet time stamps on for the life of the JVM. A socket asking for them turns
-     * them on for every packet, but in a deferred work item: packets received before it runs carry no
-     * stamp, and SIOCGSTAMPNS then gives the time of the ioctl instead. So the first capture waits until
-     * a datagram sent to itself on loopback comes back stamped (its stamp is earlier than the moment its
-     * recvfrom returned), and the socket stays open, so that closing a capture never turns them off again.
+     * A socket that keeps the kernel's packet time stamps on while the capture runs. A socket asking
+     * for them turns them on for every packet, but in deferred work: packets received before it runs
+     * carry no stamp, and SIOCGSTAMPNS then gives the time of the ioctl instead. So this waits until a
+     * datagram sent to itself on loopback comes back stamped (earlier than the moment its recvfrom
+     * returned); the capture closes it when it closes.
      */
-    private static final class KernelStamps {
-        private static Socket keeper; // guarded by the class lock; open for the JVM's life, on purpose
-
-        static synchronized void on() throws IOException {
-            if (keeper != null) return;
-            Socket s = Socket.open(Family.INET, SocketType.DGRAM, Protocol.UDP);
-            boolean success = false;
-            try {
-                s.bind(SockAddr.parse("127.0.0.1:0"));
-                s.timestampPackets();
-                s.setTimeout(Duration.ofSeconds(5));
-                SockAddr self = s.getsockname();
-                ByteBuffer b = ByteBuffer.allocate(1);
-                for (int i = 0; i < 1000; i++) { // the work item runs within milliseconds: 1000 tries bound it
-                    s.sendto(ByteBuffer.allocate(1), self);
-                    b.clear();
-                    s.recvfrom(b);
-                    Instant received = Instant.now();
-                    if (s.receiveTime().isBefore(received)) break; // stamped as it arrived: stamps are on
-                    Thread.sleep(1);
-                }
-                keeper = s;
-                success = true;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("interrupted while the kernel's packet time stamps came on");
-            } finally {
-                if (!success) s.close();
+    private static Socket stampsOn() throws IOException {
+        Socket s = Socket.open(Family.INET, SocketType.DGRAM, Protocol.UDP);
+        boolean success = false;
+        try {
+            s.bind(SockAddr.parse("127.0.0.1:0"));
+            s.timestampPackets();
+            s.setTimeout(Duration.ofSeconds(5));
+            SockAddr self = s.getsockname();
+            ByteBuffer b = ByteBuffer.allocate(1);
+            for (int i = 0; i < 1000; i++) { // the deferred work runs within milliseconds: 1000 tries bound the wait
+                s.sendto(ByteBuffer.allocate(1), self);
+                b.clear();
+                s.recvfrom(b);
+                Instant received = Instant.now();
+                if (s.receiveTime().isBefore(received)) break; // stamped as it arrived: stamps are on
+                Thread.sleep(1);
             }
+            success = true;
+            return s;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while the kernel's packet time stamps came on");
+        } finally {
+            if (!success) s.close();
         }
     }
 
@@ -187,5 +197,6 @@ public final class Capture implements AutoCloseable {
     @Override
     public void close() {
         socket.close();
+        stamps.close();
     }
 }
