@@ -1,7 +1,5 @@
 package io.jsock.cli;
 
-import io.jsock.socket.Errno;
-import io.jsock.socket.ErrnoException;
 import io.jsock.socket.SockAddr;
 import io.jsock.socket.packet.Capture;
 import io.jsock.socket.packet.CaptureFilter;
@@ -84,14 +82,7 @@ final class TraceCommand implements Callable<Integer> {
         if (count != null && count < 1) throw new IllegalArgumentException("bad --count " + count + "; expected 1 or more packets");
         if (Duration.ZERO.equals(time)) throw new IllegalArgumentException("bad --time '0'; expected " + Durations.FORMS);
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-        Capture capture;
-        try {
-            capture = Capture.open(netns, iface, filter);
-        } catch (ErrnoException e) {
-            if (e.errno() != Errno.EPERM) throw e;
-            err.println("jsock: " + e.getMessage() + ": capturing needs CAP_NET_RAW (run as root)");
-            return Errors.FAILED;
-        }
+        Capture capture = Capture.open(netns, iface, filter); // EPERM: one line saying CAP_NET_RAW is needed
         int seen = 0;
         try (capture) {
             for (String name : List.of("INT", "TERM")) Signal.handle(new Signal(name), sig -> capture.close()); // next() then ends

@@ -112,7 +112,7 @@ class TraceCommandTest {
         argv.addAll(JsockProcess.command(List.of(), "trace", "--port", "9", "-c", "1"));
         JsockProcess.Run r = JsockProcess.run(argv, new byte[0]);
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.err().strip()).doesNotContain("\n").contains("EPERM").contains("capturing needs CAP_NET_RAW");
+        assertThat(r.err().strip()).doesNotContain("\n").isEqualTo("jsock: socket (PF_PACKET, SOCK_DGRAM, 0): EPERM (Operation not permitted): packet sockets (capturing) need CAP_NET_RAW: run as root");
     }
 
     @Test
