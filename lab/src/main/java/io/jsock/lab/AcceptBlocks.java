@@ -95,8 +95,7 @@ final class AcceptBlocks implements Experiment {
                     f.expect(Probe.same(a.peer(), client), "accept's peer " + a.peer() + " is not the client " + client);
                     f.expect(connfd.fd() != l.fd(), "accept returned the listening descriptor");
                     f.fact("acceptReturnedAfterConnectMillis", (returnedAt[0] - connectAt) / 1_000_000);
-                    Ladder ladder = wire.draw(f, "accept() blocks until a handshake completes", "client " + InetText.of(client),
-                            CloseVsShutdown.host(client), client.port(), "server " + InetText.of(at));
+                    Ladder ladder = wire.draw(f, "accept() blocks until a handshake completes", "client", client, "server", at);
                     if (ladder != null) {
                         List<Ladder.Arrow> waiting = ladder.between(BLOCKS, WATCHED), handshake = ladder.between(CONNECT, RETURNED);
                         f.saw("on the wire: while accept() waited, " + Handshake.describe(waiting) + "; before it returned, "

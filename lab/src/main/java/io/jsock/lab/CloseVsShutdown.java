@@ -101,8 +101,7 @@ final class CloseVsShutdown implements Experiment {
                 f.expect(afterShutdown - beforeShutdown >= 1, "no segment reached the peer after shutdown");
                 f.expect(serverState.startsWith("FIN_WAIT"), "after shutdown our socket is " + serverState);
                 f.expect(peerState.equals("CLOSE_WAIT"), "after the FIN the peer is " + peerState);
-                Ladder ladder = wire.draw(f, "close of one of two descriptors, then shutdown", "peer " + InetText.of(there),
-                        host(there), there.port(), "server " + InetText.of(here));
+                Ladder ladder = wire.draw(f, "close of one of two descriptors, then shutdown", "peer", there, "server", here);
                 if (ladder != null) {
                     List<Ladder.Arrow> onClose = ladder.between(closeMark, quietMark), onShutdown = ladder.between(shutdownMark, null);
                     f.saw("on the wire: close(fd " + connfd.fd() + ") sent " + Handshake.describe(onClose) + "; shutdown sent "
@@ -118,10 +117,6 @@ final class CloseVsShutdown implements Experiment {
                 twin.close();
             }
         }
-    }
-
-    static java.net.InetAddress host(SockAddr a) {
-        return ((java.net.InetSocketAddress) a.toJava()).getAddress();
     }
 
     private static void lingerZero(Findings f, Socket l, SockAddr at, Wire wire) throws Exception {
@@ -149,8 +144,7 @@ final class CloseVsShutdown implements Experiment {
                 f.expect(read.equals(Errno.ECONNRESET.name()), "after an abortive close the peer read " + read + ", not ECONNRESET");
                 f.expect(ours.equals("gone"), "after an abortive close our socket is " + ours);
                 f.fact("peerReadAfterLingerZero", read);
-                Ladder ladder = wire.draw(f, "SO_LINGER 0, then close: an abortive close", "peer " + InetText.of(there),
-                        host(there), there.port(), "server " + InetText.of(here));
+                Ladder ladder = wire.draw(f, "SO_LINGER 0, then close: an abortive close", "peer", there, "server", here);
                 if (ladder != null) {
                     List<Ladder.Arrow> onClose = ladder.between(lingerMark, null);
                     f.saw("on the wire: the abortive close sent " + Handshake.describe(onClose));

@@ -98,8 +98,7 @@ final class ForkAndClose implements Experiment {
             f.expect(n == -1, "after the child's exit the peer read " + n + " instead of end of stream");
             f.fact("segmentsAfterParentClose", afterClose - before);
             f.fact("peerSawEndOfStreamAfterChildExit", n == -1);
-            Ladder ladder = wire.draw(f, "the parent closes connfd, the child serves and exits", "client " + InetText.of(there),
-                    CloseVsShutdown.host(there), there.port(), "server " + InetText.of(here));
+            Ladder ladder = wire.draw(f, "the parent closes connfd, the child serves and exits", "client", there, "server", here);
             if (ladder != null) {
                 List<Ladder.Arrow> onParent = ladder.between(PARENT_CLOSE, QUIET), afterChild = ladder.between(CHILD_EXIT, null);
                 f.saw("on the wire: the parent's close sent " + Handshake.describe(onParent) + "; the child's exit: "

@@ -1,13 +1,11 @@
 package io.jsock.lab;
 
 import io.jsock.lab.draw.Ladder;
-import io.jsock.lab.text.InetText;
 import io.jsock.socket.Family;
 import io.jsock.socket.Protocol;
 import io.jsock.socket.SockAddr;
 import io.jsock.socket.Socket;
 import io.jsock.socket.SocketType;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 
@@ -61,8 +59,7 @@ final class Handshake implements Experiment {
                     f.expect(n == -1, "the server read " + n + " after the client's close, not end of stream");
                     wire.mark(SERVER_CLOSE);
                 }
-                Ladder ladder = wire.draw(f, "connect, then close on both sides", "client " + InetText.of(client),
-                        ((InetSocketAddress) client.toJava()).getAddress(), client.port(), "server " + InetText.of(at));
+                Ladder ladder = wire.draw(f, "connect, then close on both sides", "client", client, "server", at);
                 judge(f, ladder);
             }
         }

@@ -218,7 +218,7 @@ final class ListenQueues implements Experiment {
         String lateInNs = net.call(net.client(), () -> Probe.state(late.getsockname(), at));
         wire.mark("the completed queue still full");
         Ladder dropped = wire.draw(f, "the completed queue is full: the server drops the SYN (seen on its interface)",
-                "client " + InetText.of(lateAt), net.clientAddress(), lateAt.port(), "server " + InetText.of(at));
+                "client", lateAt, "server", at);
         if (dropped != null) {
             List<Ladder.Arrow> syns = dropped.arrows();
             f.saw("on the server's wire: " + Handshake.describe(syns) + ", no SYN-ACK while the queue is full");

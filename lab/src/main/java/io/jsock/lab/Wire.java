@@ -1,13 +1,16 @@
 package io.jsock.lab;
 
 import io.jsock.lab.draw.Ladder;
+import io.jsock.lab.text.InetText;
 import io.jsock.socket.Errno;
 import io.jsock.socket.ErrnoException;
 import io.jsock.socket.packet.Capture;
 import io.jsock.socket.packet.CaptureFilter;
 import io.jsock.socket.packet.Packet;
 import java.io.IOException;
+import io.jsock.socket.SockAddr;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -70,6 +73,14 @@ final class Wire implements AutoCloseable {
         Ladder l = ladder(title, left, leftHost, leftPort, right);
         if (l != null) f.figure(l);
         return l;
+    }
+
+    /**
+     * {@link #draw} of one connection between two socket addresses, each column named "ROLE ADDRESS:PORT".
+     */
+    Ladder draw(Findings f, String title, String leftRole, SockAddr left, String rightRole, SockAddr right) throws IOException {
+        return draw(f, title, leftRole + " " + InetText.of(left), ((InetSocketAddress) left.toJava()).getAddress(), left.port(),
+                rightRole + " " + InetText.of(right));
     }
 
     @Override

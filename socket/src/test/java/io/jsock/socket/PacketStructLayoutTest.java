@@ -10,18 +10,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.jsock.socket.internal.SockFprog;
 import io.jsock.socket.internal.Sockaddrs;
 import io.jsock.socket.internal.Sockaddrs.SockaddrLl;
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** sockaddr_ll, sock_filter and sock_fprog: laid out as gcc lays them out on this machine, and every accessor. */
@@ -137,34 +130,13 @@ class PacketStructLayoutTest {
 
     /** Compiles and runs the C program: its "name value" lines. */
     private static Map<String, Long> gcc() throws Exception {
-        Path dir = Files.createTempDirectory("jsock-packet-structs");
-        try {
-            Path source = Files.writeString(dir.resolve("structs.c"), PROGRAM);
-            Path program = dir.resolve("structs");
-            assumeTrue(run(dir, "gcc", "-o", program.toString(), source.toString()) != null, "skipped: gcc is not installed");
-            Map<String, Long> values = new HashMap<>();
-            for (String line : run(dir, program.toString()).split("\n")) {
-                String[] kv = line.trim().split(" ");
-                values.put(kv[0], Long.parseLong(kv[1]));
-            }
-            return values;
-        } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-            }
+        String out = CProgram.output("packet-structs", PROGRAM);
+        assumeTrue(out != null, "skipped: gcc is not installed");
+        Map<String, Long> values = new HashMap<>();
+        for (String line : out.split("\n")) {
+            String[] kv = line.trim().split(" ");
+            values.put(kv[0], Long.parseLong(kv[1]));
         }
-    }
-
-    private static String run(Path dir, String... command) throws IOException, InterruptedException {
-        Process p;
-        try {
-            p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        } catch (IOException notInstalled) {
-            return null;
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as(String.join(" ", command) + " ends").isTrue();
-        assertThat(p.exitValue()).as(String.join(" ", command) + ": " + out).isZero();
-        return out;
+        return values;
     }
 }

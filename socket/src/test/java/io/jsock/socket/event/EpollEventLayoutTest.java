@@ -6,16 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
 import java.lang.foreign.MemoryLayout.PathElement;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import io.jsock.socket.CProgram;
 import org.junit.jupiter.api.Test;
 
 /** The epoll_event struct's layout: as gcc lays it out on this machine, per architecture, and through every accessor. */
@@ -32,21 +26,12 @@ class EpollEventLayoutTest {
 
     @Test
     void theLayoutIsWhatGccSaysOnThisMachine() throws Exception {
-        Path dir = Files.createTempDirectory("jsock-epoll-event");
-        try {
-            Path source = Files.writeString(dir.resolve("epoll_event.c"), PROGRAM);
-            Path program = dir.resolve("epoll_event");
-            assumeTrue(run(dir, "gcc", "-o", program.toString(), source.toString()) != null, "skipped: gcc is not installed");
-            String[] sizeAndOffset = run(dir, program.toString()).trim().split(" ");
-
-            assertThat(Epoll.EPOLL_EVENT.byteSize()).as("sizeof(struct epoll_event)").isEqualTo(Long.parseLong(sizeAndOffset[0]));
-            assertThat(Epoll.EPOLL_EVENT.byteOffset(PathElement.groupElement("data")))
-                    .as("offsetof(struct epoll_event, data)").isEqualTo(Long.parseLong(sizeAndOffset[1]));
-        } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-            }
-        }
+        String out = CProgram.output("epoll_event", PROGRAM);
+        assumeTrue(out != null, "skipped: gcc is not installed");
+        String[] sizeAndOffset = out.trim().split(" ");
+        assertThat(Epoll.EPOLL_EVENT.byteSize()).as("sizeof(struct epoll_event)").isEqualTo(Long.parseLong(sizeAndOffset[0]));
+        assertThat(Epoll.EPOLL_EVENT.byteOffset(PathElement.groupElement("data")))
+                .as("offsetof(struct epoll_event, data)").isEqualTo(Long.parseLong(sizeAndOffset[1]));
     }
 
     @Test
@@ -82,20 +67,6 @@ class EpollEventLayoutTest {
         assertThat(Epoll.epoll_event_data(s, 0)).isEqualTo(-5L);
         assertThat(Epoll.epoll_event_events(s, 1)).isEqualTo(0x2001);
         assertThat(Epoll.epoll_event_data(s, 1)).isEqualTo(0x1122334455667788L);
-    }
-
-    /** Runs {@code command} in {@code dir}: its standard output, or null when it cannot start; fails the test on a non-zero exit. */
-    private static String run(Path dir, String... command) throws IOException, InterruptedException {
-        Process p;
-        try {
-            p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        } catch (IOException notInstalled) {
-            return null;
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as(String.join(" ", command) + " ends").isTrue();
-        assertThat(p.exitValue()).as(String.join(" ", command) + ": " + out).isZero();
-        return out;
     }
 
     private static MemorySegment zeroed(long size) {
