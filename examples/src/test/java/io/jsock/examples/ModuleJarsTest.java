@@ -16,7 +16,7 @@ class ModuleJarsTest {
     @CsvSource(delimiter = '|', textBlock = """
         jsock-socket | io.jsock.socket | exports io.jsock.socket,exports io.jsock.socket.diag,exports io.jsock.socket.event,exports io.jsock.socket.packet,exports io.jsock.socket.process
         jsock-server | io.jsock.server | exports io.jsock.server,exports io.jsock.server.event
-        jsock-lab    | io.jsock.lab    | exports io.jsock.lab,exports io.jsock.lab.net,qualified exports io.jsock.lab.text to io.jsock.cli
+        jsock-lab    | io.jsock.lab    | exports io.jsock.lab,exports io.jsock.lab.draw,exports io.jsock.lab.net,qualified exports io.jsock.lab.text to io.jsock.cli
         """)
     void onlyTheApiPackagesAreExported(String artifact, String module, String exports) throws Exception {
         Optional<Path> jar = Modules.jar(artifact);
