@@ -12,6 +12,8 @@ command -v tcpserver >/dev/null 2>&1 || need+=(ucspi-tcp)
 command -v xinetd >/dev/null 2>&1 || [ -x /usr/sbin/xinetd ] || need+=(xinetd)
 command -v systemd-socket-activate >/dev/null 2>&1 || need+=(systemd)
 command -v haproxy >/dev/null 2>&1 || need+=(haproxy)
+command -v tcpdump >/dev/null 2>&1 || need+=(tcpdump)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "install-deps: missing ${need[*]}; run as root or install them" >&2

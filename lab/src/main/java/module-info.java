@@ -9,5 +9,6 @@ module io.jsock.lab {
 
     exports io.jsock.lab;
     exports io.jsock.lab.net;
+    exports io.jsock.lab.draw;
     exports io.jsock.lab.text to io.jsock.cli;
 }

@@ -13,4 +13,5 @@ module io.jsock.socket {
     exports io.jsock.socket.diag;
     exports io.jsock.socket.process;
     exports io.jsock.socket.activation;
+    exports io.jsock.socket.packet;
 }

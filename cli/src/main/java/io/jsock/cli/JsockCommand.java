@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             SsCommand.class,
             LabCommand.class,
             ConnectCommand.class,
+            TraceCommand.class,
         })
 public final class JsockCommand implements Runnable {
 

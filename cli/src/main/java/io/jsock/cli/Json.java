@@ -25,6 +25,15 @@ final class Json {
                     .withObjectIndenter(TWO_SPACES)
                     .withArrayIndenter(TWO_SPACES));
 
+    /** One value on one line, without spaces: a JSON Lines record ({@code trace --json}). */
+    static String line(Object value) {
+        try {
+            return JSON.std.with(JSON.Feature.WRITE_NULL_PROPERTIES).asString(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // writing to a string: only a value with no JSON form gets here
+        }
+    }
+
     static String of(Object value) {
         try {
             return WRITER.asString(value);

@@ -5,7 +5,13 @@ import io.jsock.lab.text.TextTable;
 import io.jsock.lab.Experiment;
 import io.jsock.lab.Lab;
 import io.jsock.lab.Outcome;
+import io.jsock.lab.Report;
 import io.jsock.lab.Verdict;
+import io.jsock.lab.draw.Figure;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -57,6 +63,11 @@ public final class LabCommand implements Callable<Integer> {
     @Option(names = "--list", description = "List the experiments and their claims; run nothing.")
     boolean list;
 
+    @Option(names = "--report", paramLabel = "FILE.html",
+            description = "Also write one self-contained HTML page (inline SVG: ladders of the captured segments, the "
+                    + "listen queues) with each claim, its figures, the evidence and the verdict; open it in a browser.")
+    Path report;
+
     @Override
     public Integer call() {
         List<Experiment> chosen = new ArrayList<>();
@@ -81,6 +92,7 @@ public final class LabCommand implements Callable<Integer> {
             }
         }
         boolean ok = outcomes.stream().allMatch(o -> o.verdict().isExplained());
+        if (report != null) writeReport(outcomes);
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("ok", ok);
@@ -93,6 +105,17 @@ public final class LabCommand implements Callable<Integer> {
         return ok ? 0 : Errors.FAILED;
     }
 
+    private void writeReport(List<Outcome> outcomes) {
+        try {
+            Files.writeString(report, Report.html(outcomes));
+        } catch (IOException e) {
+            throw new UncheckedIOException(new IOException("write " + report + ": " + e.getMessage(), e)); // one line, exit 1
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("jsock: report written to " + report + " (open it in a browser: file://" + report.toAbsolutePath() + ")");
+        err.flush();
+    }
+
     static String text(Outcome o, Colour c) {
         Experiment e = o.experiment();
         StringBuilder s = new StringBuilder();
@@ -102,6 +125,9 @@ public final class LabCommand implements Callable<Integer> {
         for (String line : o.evidence()) {
             s.append(first ? "  saw      " : "           ").append(line).append('\n');
             first = false;
+        }
+        for (Figure fig : o.figures()) {
+            for (String line : fig.text().split("\n")) s.append("           ").append(line).append('\n');
         }
         for (String d : o.differences()) s.append("  differs  ").append(d).append('\n');
         for (String u : o.unexpected()) s.append("  ").append(c.red("UNEXPECTED")).append(' ').append(u).append('\n');
@@ -137,6 +163,7 @@ public final class LabCommand implements Callable<Integer> {
         m.put("facts", o.facts());
         m.put("differences", o.differences());
         m.put("unexpected", o.unexpected());
+        m.put("figures", o.figures().stream().map(Figure::text).toList());
         if (o.skipReason() != null) m.put("skipped", o.skipReason());
         m.put("millis", o.millis());
         return m;

@@ -35,6 +35,23 @@ class LabCommandTest {
     }
 
     @Test
+    void theTerminalShowsTheLadderAndReportWritesOneSelfContainedPage() throws Exception {
+        java.nio.file.Path page = java.nio.file.Files.createTempFile("jsock-lab-report", ".html");
+        try {
+            SsCommandTest.Run r = SsCommandTest.jsock("lab", "handshake", "--report", page.toString());
+            assertThat(r.err()).contains("jsock: report written to " + page);
+            String html = java.nio.file.Files.readString(page);
+            assertThat(html).startsWith("<!DOCTYPE html>").contains("id=\"handshake\"", "verdict");
+            if (r.out().contains("skipped")) return; // not root: no capture, nothing drawn
+            assertThat(r.exit()).as(r.out()).isZero();
+            assertThat(r.out()).containsPattern("\\|-+ SYN seq 0 -+>\\|").containsPattern("\\|<-+ SYN-ACK seq 0 ack 1 -+\\|");
+            assertThat(html).contains("<svg", "data-flags=\"SYN-ACK\"");
+        } finally {
+            java.nio.file.Files.deleteIfExists(page);
+        }
+    }
+
+    @Test
     void jsonCarriesTheVerdictEvidenceAndFacts() {
         SsCommandTest.Run r = SsCommandTest.jsock("lab", "--json", "accept-blocks");
         assertThat(r.exit()).isZero();

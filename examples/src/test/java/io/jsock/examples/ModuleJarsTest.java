@@ -14,9 +14,9 @@ class ModuleJarsTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-        jsock-socket | io.jsock.socket | exports io.jsock.socket,exports io.jsock.socket.activation,exports io.jsock.socket.diag,exports io.jsock.socket.event,exports io.jsock.socket.process
+        jsock-socket | io.jsock.socket | exports io.jsock.socket,exports io.jsock.socket.activation,exports io.jsock.socket.diag,exports io.jsock.socket.event,exports io.jsock.socket.packet,exports io.jsock.socket.process
         jsock-server | io.jsock.server | exports io.jsock.server,exports io.jsock.server.event,qualified exports io.jsock.server.proxy to io.jsock.cli
-        jsock-lab    | io.jsock.lab    | exports io.jsock.lab,exports io.jsock.lab.net,qualified exports io.jsock.lab.text to io.jsock.cli
+        jsock-lab    | io.jsock.lab    | exports io.jsock.lab,exports io.jsock.lab.draw,exports io.jsock.lab.net,qualified exports io.jsock.lab.text to io.jsock.cli
         """)
     void onlyTheApiPackagesAreExported(String artifact, String module, String exports) throws Exception {
         Optional<Path> jar = Modules.jar(artifact);

@@ -1,5 +1,6 @@
 package io.jsock.lab;
 
+import io.jsock.lab.draw.Ladder;
 import io.jsock.lab.text.InetText;
 import io.jsock.socket.Errno;
 import io.jsock.socket.ErrnoException;
@@ -14,6 +15,7 @@ import io.jsock.socket.Socket;
 import io.jsock.socket.SocketType;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * UNP 4.9: close drops one reference and sends FIN only when the last goes; shutdown(SHUT_WR)
@@ -46,12 +48,14 @@ final class CloseVsShutdown implements Experiment {
             l.bind(SockAddr.loopback4(0));
             l.listen(4);
             SockAddr at = l.getsockname();
-            closeAndShutdown(f, l, at);
-            lingerZero(f, l, at);
+            try (Wire wire = Wire.on(f, null, "lo", at.port())) {
+                closeAndShutdown(f, l, at, wire);
+                lingerZero(f, l, at, wire);
+            }
         }
     }
 
-    private static void closeAndShutdown(Findings f, Socket l, SockAddr at) throws Exception {
+    private static void closeAndShutdown(Findings f, Socket l, SockAddr at, Wire wire) throws Exception {
         try (Socket peer = Socket.open(Family.INET, SocketType.STREAM, Protocol.DEFAULT)) {
             peer.connect(at);
             peer.setTimeout(Duration.ofSeconds(3));
@@ -62,8 +66,11 @@ final class CloseVsShutdown implements Experiment {
                 f.saw("connected " + InetText.of(here) + " <-> peer " + InetText.of(there) + "; dup() gave fd " + twin.fd()
                         + " beside fd " + connfd.fd());
                 int before = Probe.segsIn(peer);
+                String closeMark = "close(fd " + connfd.fd() + "); fd " + twin.fd() + " still open", quietMark = QUIET_MILLIS + " ms later";
+                wire.mark(closeMark);
                 connfd.close();
                 Thread.sleep(QUIET_MILLIS);
+                wire.mark(quietMark);
                 int afterClose = Probe.segsIn(peer);
                 String readAfterClose = Probe.tryRead(peer);
                 String stateAfterClose = Probe.state(here, there);
@@ -73,12 +80,15 @@ final class CloseVsShutdown implements Experiment {
                 f.expect(readAfterClose.startsWith("EAGAIN"), "after close of one descriptor the peer read " + readAfterClose);
                 f.expect(stateAfterClose.equals("ESTABLISHED"), "after close of one descriptor the socket is " + stateAfterClose);
 
+                wire.mark("fd " + twin.fd() + ": write(\"still here\")");
                 twin.writeFully("still here".getBytes());
                 byte[] got = new byte[10];
                 peer.readFully(got);
                 f.saw("the other descriptor still writes: the peer read \"" + new String(got) + "\"");
 
                 int beforeShutdown = Probe.segsIn(peer);
+                String shutdownMark = "shutdown(fd " + twin.fd() + ", SHUT_WR)";
+                wire.mark(shutdownMark);
                 twin.shutdown(Shutdown.WRITE);
                 ByteBuffer one = ByteBuffer.allocate(1);
                 int n = peer.read(one); // waits at most the timeout: EOF is the FIN
@@ -91,6 +101,15 @@ final class CloseVsShutdown implements Experiment {
                 f.expect(afterShutdown - beforeShutdown >= 1, "no segment reached the peer after shutdown");
                 f.expect(serverState.startsWith("FIN_WAIT"), "after shutdown our socket is " + serverState);
                 f.expect(peerState.equals("CLOSE_WAIT"), "after the FIN the peer is " + peerState);
+                Ladder ladder = wire.draw(f, "close of one of two descriptors, then shutdown", "peer", there, "server", here);
+                if (ladder != null) {
+                    List<Ladder.Arrow> onClose = ladder.between(closeMark, quietMark), onShutdown = ladder.between(shutdownMark, null);
+                    f.saw("on the wire: close(fd " + connfd.fd() + ") sent " + Handshake.describe(onClose) + "; shutdown sent "
+                            + Handshake.describe(onShutdown));
+                    f.expect(onClose.isEmpty(), "close of one of two descriptors put segments on the wire: " + Handshake.describe(onClose));
+                    f.expect(onShutdown.stream().anyMatch(a -> !a.rightward() && a.flags().startsWith("FIN")),
+                            "no FIN from the server followed shutdown: " + Handshake.describe(onShutdown));
+                }
                 f.fact("segmentsAfterClose", afterClose - before);
                 f.fact("segmentsAfterShutdown", afterShutdown - beforeShutdown);
             } finally {
@@ -100,7 +119,7 @@ final class CloseVsShutdown implements Experiment {
         }
     }
 
-    private static void lingerZero(Findings f, Socket l, SockAddr at) throws Exception {
+    private static void lingerZero(Findings f, Socket l, SockAddr at, Wire wire) throws Exception {
         try (Socket peer = Socket.open(Family.INET, SocketType.STREAM, Protocol.DEFAULT)) {
             peer.connect(at);
             peer.setTimeout(Duration.ofSeconds(3));
@@ -108,6 +127,8 @@ final class CloseVsShutdown implements Experiment {
                 SockAddr here = connfd.getsockname(), there = peer.getsockname();
                 connfd.setOption(SockOpt.SO_LINGER, Linger.on(0));
                 int before = Probe.segsIn(peer);
+                String lingerMark = "SO_LINGER {on, 0 s}; close()";
+                wire.mark(lingerMark);
                 connfd.close();
                 String read;
                 try {
@@ -123,6 +144,13 @@ final class CloseVsShutdown implements Experiment {
                 f.expect(read.equals(Errno.ECONNRESET.name()), "after an abortive close the peer read " + read + ", not ECONNRESET");
                 f.expect(ours.equals("gone"), "after an abortive close our socket is " + ours);
                 f.fact("peerReadAfterLingerZero", read);
+                Ladder ladder = wire.draw(f, "SO_LINGER 0, then close: an abortive close", "peer", there, "server", here);
+                if (ladder != null) {
+                    List<Ladder.Arrow> onClose = ladder.between(lingerMark, null);
+                    f.saw("on the wire: the abortive close sent " + Handshake.describe(onClose));
+                    f.expect(!onClose.isEmpty() && !onClose.get(0).rightward() && onClose.get(0).flags().startsWith("RST"),
+                            "the abortive close did not send RST first: " + Handshake.describe(onClose));
+                }
             }
         }
     }

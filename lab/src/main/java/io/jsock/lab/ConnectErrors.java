@@ -1,5 +1,7 @@
 package io.jsock.lab;
 
+import io.jsock.lab.draw.Ladder;
+
 import io.jsock.lab.net.NetCounters;
 import io.jsock.lab.net.TestNetwork;
 import io.jsock.socket.Errno;
@@ -53,17 +55,29 @@ final class ConnectErrors implements Experiment {
             f.skip(unavailable); // e.g. "network namespaces need root (this process's uid is not 0)"
             return;
         }
-        try (TestNetwork net = TestNetwork.create()) {
+        try (TestNetwork net = TestNetwork.create(); Wire wire = Wire.on(f, net.client(), "eth0", 80)) {
             f.saw("network: " + net + "; every connect from its own client address, TCP_SYNCNT 1 (one SYN retry, ~3 s)");
             Attempt refused = attempt(net, net.clientAddresses().get(1), net.serverAddress());
             report(f, "RST from the server host (no listener on port 80)", net.serverAddress(), refused, Errno.ECONNREFUSED);
+            Ladder rst = draw(f, wire, net, "ECONNREFUSED: the server host answers the SYN with RST", 1, net.serverAddress());
+            if (rst != null) {
+                f.expect(rst.arrows().stream().anyMatch(a -> !a.rightward() && a.flags().startsWith("RST")),
+                        "no RST came back on the wire: " + Handshake.describe(rst.arrows()));
+            }
             f.expect(refused.synRetransmissions() == 0, "ECONNREFUSED came after SYN retransmissions: a hard error ends at once");
             f.expect(refused.rsts() == 1, "the server host sent " + refused.rsts() + " RSTs, not one");
 
             Attempt host = attempt(net, net.clientAddresses().get(2), net.hostUnreachableAddress());
             report(f, "router: route 'unreachable' (ICMP host unreachable)", net.hostUnreachableAddress(), host, Errno.EHOSTUNREACH);
+            Ladder icmp = draw(f, wire, net, "EHOSTUNREACH: the router answers the SYN with ICMP host unreachable", 2,
+                    net.hostUnreachableAddress());
+            if (icmp != null) {
+                f.expect(icmp.arrows().stream().anyMatch(a -> !a.rightward() && a.flags().equals("ICMP")),
+                        "no ICMP came back on the wire: " + Handshake.describe(icmp.arrows()));
+            }
             softError(f, host);
 
+            wire.ladder("", "", net.clientAddress(), 0, ""); // not drawn: the next attempts' segments start clean
             Attempt prohibited = attempt(net, net.clientAddresses().get(5), net.prohibitedAddress());
             report(f, "router: route 'prohibit' (ICMP admin. prohibited)", net.prohibitedAddress(), prohibited, Errno.EHOSTUNREACH,
                     "EHOSTUNREACH_prohibited");
@@ -77,8 +91,14 @@ final class ConnectErrors implements Experiment {
             report(f, "client: no route at all (nothing sent)", net.unroutedAddress(), unrouted, Errno.ENETUNREACH);
             f.expect(unrouted.segmentsSent() == 0, "a SYN left for an address the client has no route to");
 
+            wire.ladder("", "", net.clientAddress(), 0, "");
             Attempt timedOut = attempt(net, net.clientAddresses().get(4), net.silentAddress());
             report(f, "router forwards to a MAC nobody has (no answer)", net.silentAddress(), timedOut, Errno.ETIMEDOUT);
+            Ladder silence = draw(f, wire, net, "ETIMEDOUT: the SYN and its retransmission get no answer", 4, net.silentAddress());
+            if (silence != null) {
+                f.expect(!silence.arrows().isEmpty() && silence.arrows().stream().allMatch(a -> a.rightward() && a.flags().equals("SYN")),
+                        "the silent address's ladder is not SYNs alone: " + Handshake.describe(silence.arrows()));
+            }
             f.expect(timedOut.synRetransmissions() >= 1, "ETIMEDOUT without retransmitting the SYN");
             f.expect(timedOut.icmps() == 0, "ICMP arrived for the silent address");
             java.nio.file.Path linear = java.nio.file.Path.of("/proc/sys/net/ipv4/tcp_syn_linear_timeouts");
@@ -89,6 +109,12 @@ final class ConnectErrors implements Experiment {
                 f.fact("tcpSynLinearTimeouts", Integer.parseInt(n));
             }
         }
+    }
+
+    /** The ladder of the last attempt, from client address {@code index} to port 80 of {@code to}. */
+    private static Ladder draw(Findings f, Wire wire, TestNetwork net, String title, int index, Inet4Address to) throws Exception {
+        Inet4Address from = net.clientAddresses().get(index);
+        return wire.draw(f, title, "client " + from.getHostAddress(), from, 0, to.getHostAddress() + ":80 (via the router)");
     }
 
     private static void report(Findings f, String how, Inet4Address to, Attempt a, Errno want) {

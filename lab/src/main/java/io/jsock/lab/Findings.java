@@ -1,5 +1,7 @@
 package io.jsock.lab;
 
+import io.jsock.lab.draw.Figure;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +19,7 @@ public final class Findings {
     private final Map<String, Object> facts = new LinkedHashMap<>();
     private final List<String> differences = new ArrayList<>();
     private final List<String> unexpected = new ArrayList<>();
+    private final List<Figure> figures = new ArrayList<>();
     private String skipped;
 
     /** Nothing seen yet: the findings of an experiment about to run. */
@@ -55,6 +58,26 @@ public final class Findings {
     public synchronized Findings fact(String key, Object value) {
         facts.put(key, value);
         return this;
+    }
+
+    /**
+     * A drawing of what was seen: a ladder of the segments captured, the queues of a listener.
+     *
+     * @param figure the figure; never null
+     * @return this, for chaining
+     */
+    public synchronized Findings figure(Figure figure) {
+        figures.add(figure);
+        return this;
+    }
+
+    /**
+     * The figures so far.
+     *
+     * @return a copy, in the order they were drawn; never null
+     */
+    public synchronized List<Figure> figures() {
+        return List.copyOf(figures);
     }
 
     /**

@@ -30,7 +30,7 @@ public final class Lab {
      * @return new instances, one of each experiment; never null
      */
     public static List<Experiment> all() {
-        return List.of(new Families(), new Bind(), new ConnectErrors(), new ListenQueues(), new AcceptBlocks(),
+        return List.of(new Families(), new Bind(), new Handshake(), new ConnectErrors(), new ListenQueues(), new AcceptBlocks(),
                 new IterativeVsConcurrent(), new ForkAndClose(), new CloseVsShutdown());
     }
 

@@ -1,5 +1,8 @@
 package io.jsock.lab;
 
+import io.jsock.lab.draw.Ladder;
+import io.jsock.lab.draw.Queues;
+
 import io.jsock.lab.text.InetText;
 import io.jsock.lab.text.TextTable;
 import io.jsock.lab.net.NetCounters;
@@ -64,11 +67,11 @@ final class ListenQueues implements Experiment {
             return;
         }
         List<Socket> open = new ArrayList<>();
-        try (TestNetwork net = TestNetwork.create()) {
+        try (TestNetwork net = TestNetwork.create(); Wire wire = Wire.on(f, net.server(), "eth0", 0)) {
             f.saw("network: " + net);
             incompleteQueue(f, net, open);
             incompleteQueueBound(f, net, open);
-            completedQueue(f, net, open);
+            completedQueue(f, net, open, wire);
             backlogCap(f, net);
         } finally {
             for (Socket s : open) s.close();
@@ -110,6 +113,7 @@ final class ListenQueues implements Experiment {
         f.saw("the clients' side of those connections: " + synSent + " in SYN_SENT");
         f.expect(seen && pending == HALF_OPEN, "expected " + HALF_OPEN + " connections in SYN_RECV, saw " + pending);
         f.expect(listener.rqueue() == 0, "half-open connections reached the completed queue: " + listener.rqueue());
+        f.figure(new Queues(HALF_OPEN + " clients whose SYN-ACKs are lost", pending, (int) listener.rqueue(), (int) listener.wqueue()));
         f.fact("incompleteQueue", pending);
         f.fact("completedQueueWhileHalfOpen", listener.rqueue());
         for (Socket c : halfOpen) c.close(); // from SYN_SENT, close sends nothing; their SYN retries would muddle the counters below
@@ -156,6 +160,8 @@ final class ListenQueues implements Experiment {
                     + pending + " of " + syns + " SYNs kept) and Linux answers the rest with SYN cookies, the state encoded in the "
                     + "SYN-ACK's sequence number, no queue entry (tcp_syncookies = " + syncookies + ")");
         }
+        f.figure(new Queues(syns + " SYNs whose SYN-ACKs are lost, to backlog " + BACKLOG, pending,
+                (int) listenerIn(net, at).rqueue(), BACKLOG));
         f.fact("incompleteQueueBound", pending);
         f.fact("syncookiesSent", cookies);
         for (Socket c : halfOpen) c.close();
@@ -166,7 +172,7 @@ final class ListenQueues implements Experiment {
         return SockDiag.incompleteQueue(Probe.listener(at, all), all);
     }
 
-    private static void completedQueue(Findings f, TestNetwork net, List<Socket> open) throws Exception {
+    private static void completedQueue(Findings f, TestNetwork net, List<Socket> open, Wire wire) throws Exception {
         Socket l = net.call(net.server(), () -> listener(net.serverAddress(), BACKLOG));
         open.add(l);
         SockAddr at = l.getsockname();
@@ -182,12 +188,18 @@ final class ListenQueues implements Experiment {
         f.saw("listener " + InetText.of(at) + " backlog " + BACKLOG + " never accepts; " + (BACKLOG + 1)
                 + " clients connected: completed queue (Recv-Q) " + full.rqueue() + ", backlog (Send-Q) " + full.wqueue());
         f.expect(full.rqueue() == BACKLOG + 1, "the completed queue held " + full.rqueue() + ", not backlog + 1 = " + (BACKLOG + 1));
+        f.figure(new Queues((BACKLOG + 1) + " clients connected, none accepted", incomplete(net, at), (int) full.rqueue(),
+                (int) full.wqueue()));
         f.fact("completedQueueFull", full.rqueue());
         f.fact("backlog", full.wqueue());
 
         NetCounters server0 = net.counters(net.server()), client0 = net.counters(net.client());
         Socket late = net.call(net.client(), () -> Socket.open(Family.INET, SocketType.STREAM, Protocol.TCP));
         open.add(late);
+        late.bind(SockAddr.of(net.clientAddress(), 0));
+        SockAddr lateAt = late.getsockname();
+        wire.ladder("", "", net.clientAddress(), 0, ""); // what came before is not drawn
+        wire.mark("one more client: connect()");
         CompletableFuture<Void> lateConnect = CompletableFuture.runAsync(() -> {
             try {
                 late.connect(at, Duration.ofSeconds(10));
@@ -204,6 +216,15 @@ final class ListenQueues implements Experiment {
         long synRetrans = client1.since(client0, "TcpExt", "TCPSynRetrans");
         int ownRetrans = late.getOption(SockOpt.TCP_INFO).totalRetrans();
         String lateInNs = net.call(net.client(), () -> Probe.state(late.getsockname(), at));
+        wire.mark("the completed queue still full");
+        Ladder dropped = wire.draw(f, "the completed queue is full: the server drops the SYN (seen on its interface)",
+                "client", lateAt, "server", at);
+        if (dropped != null) {
+            List<Ladder.Arrow> syns = dropped.arrows();
+            f.saw("on the server's wire: " + Handshake.describe(syns) + ", no SYN-ACK while the queue is full");
+            f.expect(syns.size() >= 2 && syns.stream().allMatch(a -> a.rightward() && a.flags().equals("SYN")),
+                    "the server's wire shows more than the late client's SYNs: " + Handshake.describe(syns));
+        }
         f.saw("one more client: still " + lateInNs + " after its SYN was retransmitted " + ownRetrans
                 + " time(s) (its TCP_INFO; client TcpExt.TCPSynRetrans +" + synRetrans + "); server TcpExt.ListenOverflows +"
                 + overflows + ", ListenDrops +" + drops + ": each SYN dropped; completed queue still " + listenerIn(net, at).rqueue());

@@ -102,6 +102,19 @@ class ExperimentsTest {
     }
 
     @Test
+    void theHandshakeIsSynSynAckAckAndTheCloseFourSegmentsOnTheWire() throws IOException {
+        assumeTrue(root(), "skipped: capturing segments needs CAP_NET_RAW (root)");
+        Outcome o = run("handshake");
+        assertThat(o.verdict()).isIn(Verdict.HOLDS, Verdict.DIFFERS); // DIFFERS: the server's ACK rode on its FIN
+        assertThat(o.facts()).containsEntry("handshake", List.of("SYN", "SYN-ACK", "ACK"));
+        assertThat(o.figures()).singleElement().isInstanceOf(io.jsock.lab.draw.Ladder.class);
+    }
+
+    private static boolean root() throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/status")).stream().anyMatch(l -> l.matches("Uid:\\s+0\\s.*"));
+    }
+
+    @Test
     void acceptBlocksUntilAClientCompletesTheHandshake() {
         assertThat(run("accept-blocks").verdict()).isEqualTo(Verdict.HOLDS);
     }

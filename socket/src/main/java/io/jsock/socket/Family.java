@@ -15,7 +15,12 @@ public enum Family {
     /** Routing sockets. BSD's PF_ROUTE is netlink on Linux: PF_NETLINK / AF_NETLINK (16). */
     ROUTE(16, 16),
     /** Key management (RFC 2367): PF_KEY / AF_KEY (15). Only where the kernel has CONFIG_NET_KEY. */
-    KEY(15, 15);
+    KEY(15, 15),
+    /**
+     * Packet sockets (packet(7)): PF_PACKET / AF_PACKET (17), the link layer's frames as they pass an
+     * interface, in and out; SOCK_RAW with the link header, SOCK_DGRAM without. Needs CAP_NET_RAW.
+     */
+    PACKET(17, 17);
 
     private final int pf;
     private final int af;
@@ -54,6 +59,7 @@ public enum Family {
             case LOCAL -> "PF_LOCAL";
             case ROUTE -> "PF_NETLINK";
             case KEY -> "PF_KEY";
+            case PACKET -> "PF_PACKET";
         };
     }
 }

@@ -1,5 +1,10 @@
 package io.jsock.socket;
 
+import io.jsock.socket.internal.IoStatus;
+import io.jsock.socket.internal.Libc;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -20,7 +25,7 @@ import java.util.List;
  * {@code getpeername} take or give. One record per address family the text uses. Addresses are
  * values: immutable, compared by their fields. No factory takes or returns {@code null}.
  */
-public sealed interface SockAddr permits SockAddr.Inet4, SockAddr.Inet6, SockAddr.Local, SockAddr.Netlink {
+public sealed interface SockAddr permits SockAddr.Inet4, SockAddr.Inet6, SockAddr.Local, SockAddr.Netlink, SockAddr.Link {
 
     /** The forms {@link #parse} accepts, for error messages. */
     String FORMS = "IPv4:PORT (127.0.0.1:9877, *:9877), [IPv6]:PORT ([::1]:9877, [fe80::1%eth0]:80), "
@@ -243,6 +248,86 @@ public sealed interface SockAddr permits SockAddr.Inet4, SockAddr.Inet6, SockAdd
         @Override
         public String toString() {
             return "netlink:" + Integer.toUnsignedString(pid) + (groups != 0 ? "/groups=" + Integer.toHexString(groups) : "");
+        }
+    }
+
+    /**
+     * A link-layer address ({@code struct sockaddr_ll}, packet(7)): what a packet socket binds to (an
+     * interface and a protocol) and what {@code recvfrom} tells of each frame (which interface, which way
+     * it went, the link's header type and sender).
+     *
+     * @param protocol the EtherType in host order, e.g. {@link #ETH_P_ALL} (every protocol) or
+     *        {@link #ETH_P_IP}; 0 receives nothing
+     * @param ifindex the interface index; 0 is every interface
+     * @param hatype the link's ARP hardware type ({@code ARPHRD_*}), e.g. {@link #ARPHRD_LOOPBACK}; 0 when binding
+     * @param packetType which way the frame went ({@code PACKET_*}), e.g. {@link #PACKET_OUTGOING}; 0 when binding
+     * @param address the sender's hardware address as colon-separated hex ({@code 00:00:00:00:00:00}); empty when none
+     */
+    record Link(int protocol, int ifindex, int hatype, int packetType, String address) implements SockAddr {
+        /** ETH_P_ALL: every protocol, in and out. */
+        public static final int ETH_P_ALL = 0x0003;
+        /** ETH_P_IP: IPv4. */
+        public static final int ETH_P_IP = 0x0800;
+        /** ETH_P_IPV6: IPv6. */
+        public static final int ETH_P_IPV6 = 0x86DD;
+        /** PACKET_HOST: a frame for this host. */
+        public static final int PACKET_HOST = 0;
+        /** PACKET_OUTGOING: a frame this host sent (on loopback it comes back as PACKET_HOST too). */
+        public static final int PACKET_OUTGOING = 4;
+        /** ARPHRD_LOOPBACK: the loopback interface's hardware type. */
+        public static final int ARPHRD_LOOPBACK = 772;
+
+        /**
+         * Checks the ranges.
+         *
+         * @throws IllegalArgumentException if {@code protocol} is not 16 bits, or {@code address} is null
+         */
+        public Link {
+            if (protocol < 0 || protocol > 0xFFFF) throw new IllegalArgumentException("an EtherType is 16 bits: " + protocol);
+            if (address == null) throw new IllegalArgumentException("address is null; empty is none");
+        }
+
+        /**
+         * The address a packet socket binds to: one interface and one protocol.
+         *
+         * @param protocol the EtherType, e.g. {@link #ETH_P_ALL}
+         * @param ifindex the interface index, e.g. from {@link #interfaceIndex}
+         * @return the address
+         */
+        public static Link of(int protocol, int ifindex) {
+            return new Link(protocol, ifindex, 0, 0, "");
+        }
+
+        /**
+         * if_nametoindex(3): the index of the interface called {@code name}, in the calling thread's
+         * network namespace.
+         *
+         * @param name an interface name, e.g. {@code lo}
+         * @return its index, at least 1
+         * @throws IOException as an {@link ErrnoException} (ENODEV: no such interface here)
+         */
+        public static int interfaceIndex(String name) throws IOException {
+            try (Arena arena = Arena.ofConfined()) {
+                int index = Libc.if_nametoindex(arena.allocateFrom(name));
+                if (index == 0) throw IoStatus.exception("if_nametoindex", Libc.errno(), name);
+                return index;
+            }
+        }
+
+        @Override
+        public Family family() {
+            return Family.PACKET;
+        }
+
+        @Override
+        public SocketAddress toJava() {
+            throw new UnsupportedOperationException("java.net has no link-layer addresses");
+        }
+
+        @Override
+        public String toString() {
+            return "link:if" + ifindex + "/0x" + String.format("%04x", protocol)
+                    + (packetType != 0 ? "/type=" + packetType : "") + (address.isEmpty() ? "" : "/" + address);
         }
     }
 

@@ -6,6 +6,7 @@ import io.jsock.socket.internal.KernelFeatures;
 import io.jsock.socket.internal.Libc;
 import io.jsock.socket.internal.Poller;
 import io.jsock.socket.internal.Sockaddrs;
+import io.jsock.socket.internal.SockFprog;
 
 import static io.jsock.socket.internal.Constants.*;
 
@@ -13,11 +14,14 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -1041,6 +1045,73 @@ public final class Socket implements ByteChannel {
             throw IoStatus.failure("getsockopt", option.toString());
         }
         return option.codec.decode(v, len.get(JAVA_INT, 0));
+    }
+
+    /**
+     * When the kernel received the packet or datagram the last {@link #recvfrom} returned: ioctl(2)
+     * SIOCGSTAMPNS, once {@link #timestampPackets} has turned the time stamps on before it arrived.
+     *
+     * @return the kernel's time of receipt (the realtime clock, nanoseconds)
+     * @throws SocketClosedException if the socket is closed
+     * @throws IOException as an {@link ErrnoException} (ENOENT: no packet with a time stamp was read yet)
+     */
+    public Instant receiveTime() throws IOException {
+        MemorySegment ts = MemorySegment.ofArray(new long[2]); // struct timespec: tv_sec, tv_nsec
+        fd.acquire("ioctl");
+        try {
+            if (Libc.ioctl(fd.fd, SIOCGSTAMPNS, ts) < 0) throw IoStatus.failure("ioctl", "SIOCGSTAMPNS fd " + fd.fd);
+        } finally {
+            fd.release();
+        }
+        return Instant.ofEpochSecond(ts.get(JAVA_LONG, 0), ts.get(JAVA_LONG, 8));
+    }
+
+    /**
+     * Turns on the kernel's time stamp of each packet this socket receives, for {@link #receiveTime}:
+     * the first ioctl(2) SIOCGSTAMPNS does it (and finds no packet yet: ENOENT, which is expected here).
+     *
+     * @throws SocketClosedException if the socket is closed
+     * @throws IOException what the kernel refused, as an {@link ErrnoException}
+     */
+    public void timestampPackets() throws IOException {
+        try {
+            receiveTime();
+        } catch (ErrnoException e) {
+            if (e.errno() != Errno.ENOENT) throw e; // ENOENT: stamps are on from now, none taken yet
+        }
+    }
+
+    /**
+     * setsockopt(2) SO_ATTACH_FILTER: the kernel runs {@code program} over every packet that reaches
+     * this socket and drops those it does not accept, before they are queued. A second call replaces
+     * the first program.
+     *
+     * @param program the classic BPF program
+     * @throws SocketClosedException if the socket is closed
+     * @throws IOException what the kernel refused, as an {@link ErrnoException} (EINVAL: the program
+     *         does not pass the kernel's checker, e.g. a jump past its end; ENOMEM)
+     */
+    public void attachFilter(BpfProgram program) throws IOException {
+        fd.acquire("setsockopt");
+        try (Arena arena = Arena.ofConfined()) {
+            var insns = program.instructions();
+            MemorySegment filter = arena.allocate(SockFprog.SOCK_FILTER, insns.size());
+            for (int i = 0; i < insns.size(); i++) {
+                BpfProgram.Instruction in = insns.get(i);
+                SockFprog.code(filter, i, in.code());
+                SockFprog.jt(filter, i, in.jt());
+                SockFprog.jf(filter, i, in.jf());
+                SockFprog.k(filter, i, in.k());
+            }
+            MemorySegment fprog = arena.allocate(SockFprog.LAYOUT);
+            SockFprog.len(fprog, insns.size());
+            SockFprog.filter(fprog, filter);
+            if (Libc.setsockopt(fd.fd, SOL_SOCKET, SO_ATTACH_FILTER, fprog, (int) fprog.byteSize()) < 0) {
+                throw IoStatus.failure("setsockopt", "SO_ATTACH_FILTER (" + insns.size() + " BPF instructions)");
+            }
+        } finally {
+            fd.release();
+        }
     }
 
     /**

@@ -14,6 +14,8 @@ public final class Constants {
             SO_PROTOCOL = 38, SO_DOMAIN = 39;
     public static final int TCP_NODELAY = 1, TCP_MAXSEG = 2, TCP_SYNCNT = 7, TCP_DEFER_ACCEPT = 9, TCP_INFO = 11;
     public static final int IPV6_V6ONLY = 26;
+    public static final int SO_ATTACH_FILTER = 26;
+    public static final long SIOCGSTAMPNS = 0x8907;
 
     // send(2)/recv(2) flags
     public static final int MSG_PEEK = 0x2, MSG_DONTWAIT = 0x40, MSG_WAITALL = 0x100, MSG_NOSIGNAL = 0x4000;

@@ -57,7 +57,8 @@ public final class KernelFeatures {
             case EACCES -> type == SocketType.DGRAM && inet
                     ? "ping sockets are only for the groups in /proc/sys/net/ipv4/ping_group_range"
                     : "SOCK_" + type + " needs privilege (CAP_NET_RAW)";
-            case EPERM -> "SOCK_" + type + " needs privilege (CAP_NET_RAW)";
+            case EPERM -> family == Family.PACKET ? "packet sockets (capturing) need CAP_NET_RAW: run as root"
+                    : "SOCK_" + type + " needs privilege (CAP_NET_RAW)";
             case EINVAL -> "not a valid combination";
             default -> null;
         };

@@ -381,6 +381,35 @@ public final class Libc {
         }
     }
 
+    // ---- interfaces: if_nametoindex(3)
+
+    private static final class if_nametoindex$ { static final MethodHandle mh = bind("if_nametoindex",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS), Linker.Option.captureCallState("errno")); }
+
+    /** if_nametoindex(3) with a NUL-terminated native name: the index, or 0 with errno set (ENODEV). */
+    public static int if_nametoindex(MemorySegment name) {
+        try {
+            return (int) if_nametoindex$.mh.invokeExact(state(), name);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    // ---- ioctl(2): SIOCGSTAMPNS
+
+    private static final class ioctl$ { static final MethodHandle mh = bind("ioctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
+            Linker.Option.firstVariadicArg(2), Linker.Option.captureCallState("errno"), Linker.Option.critical(true)); }
+
+    /** ioctl(2) with a pointer argument (heap memory allowed: it never blocks for the requests jsock makes). */
+    public static int ioctl(int fd, long request, MemorySegment arg) {
+        try {
+            return (int) ioctl$.mh.invokeExact(state(), fd, request, arg);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
     // ---- waiting: poll(2), epoll(7)
 
     private static final class poll$ { static final MethodHandle mh = blocking("poll",

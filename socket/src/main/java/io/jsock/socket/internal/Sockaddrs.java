@@ -134,6 +134,52 @@ public final class Sockaddrs {
         public static void nl_groups(MemorySegment s, int v) { GROUPS.set(s, 0L, v); }
     }
 
+    /**
+     * {@code struct sockaddr_ll} (packet(7)): family, protocol (network order), interface index,
+     * hardware type, packet type, and a hardware address of {@code sll_halen} bytes.
+     */
+    public static final class SockaddrLl {
+        private SockaddrLl() {}
+
+        public static final StructLayout LAYOUT = MemoryLayout.structLayout(
+                JAVA_SHORT.withName("sll_family"),
+                NET_SHORT.withName("sll_protocol"),
+                JAVA_INT.withName("sll_ifindex"),
+                JAVA_SHORT.withName("sll_hatype"),
+                java.lang.foreign.ValueLayout.JAVA_BYTE.withName("sll_pkttype"),
+                java.lang.foreign.ValueLayout.JAVA_BYTE.withName("sll_halen"),
+                MemoryLayout.sequenceLayout(8, java.lang.foreign.ValueLayout.JAVA_BYTE).withName("sll_addr"));
+        private static final VarHandle FAMILY = LAYOUT.varHandle(groupElement("sll_family"));
+        private static final VarHandle PROTOCOL = LAYOUT.varHandle(groupElement("sll_protocol"));
+        private static final VarHandle IFINDEX = LAYOUT.varHandle(groupElement("sll_ifindex"));
+        private static final VarHandle HATYPE = LAYOUT.varHandle(groupElement("sll_hatype"));
+        private static final VarHandle PKTTYPE = LAYOUT.varHandle(groupElement("sll_pkttype"));
+        private static final VarHandle HALEN = LAYOUT.varHandle(groupElement("sll_halen"));
+        private static final long ADDR_OFFSET = LAYOUT.byteOffset(groupElement("sll_addr"));
+        public static final int SIZE = (int) LAYOUT.byteSize();
+
+        public static short sll_family(MemorySegment s) { return (short) FAMILY.get(s, 0L); }
+        public static void sll_family(MemorySegment s, short v) { FAMILY.set(s, 0L, v); }
+        /** The EtherType in host order (the struct holds it in network order). */
+        public static int sll_protocol(MemorySegment s) { return Short.toUnsignedInt((short) PROTOCOL.get(s, 0L)); }
+        public static void sll_protocol(MemorySegment s, int v) { PROTOCOL.set(s, 0L, (short) v); }
+        public static int sll_ifindex(MemorySegment s) { return (int) IFINDEX.get(s, 0L); }
+        public static void sll_ifindex(MemorySegment s, int v) { IFINDEX.set(s, 0L, v); }
+        public static int sll_hatype(MemorySegment s) { return Short.toUnsignedInt((short) HATYPE.get(s, 0L)); }
+        public static void sll_hatype(MemorySegment s, int v) { HATYPE.set(s, 0L, (short) v); }
+        public static int sll_pkttype(MemorySegment s) { return Byte.toUnsignedInt((byte) PKTTYPE.get(s, 0L)); }
+        public static void sll_pkttype(MemorySegment s, int v) { PKTTYPE.set(s, 0L, (byte) v); }
+        public static int sll_halen(MemorySegment s) { return Byte.toUnsignedInt((byte) HALEN.get(s, 0L)); }
+        public static void sll_halen(MemorySegment s, int v) { HALEN.set(s, 0L, (byte) v); }
+        /** The first {@code min(sll_halen, 8)} bytes of sll_addr. */
+        public static byte[] sll_addr(MemorySegment s) { return s.asSlice(ADDR_OFFSET, Math.min(sll_halen(s), 8)).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE); }
+        /** Writes {@code v} (at most 8 bytes) into sll_addr and its length into sll_halen. */
+        public static void sll_addr(MemorySegment s, byte[] v) {
+            MemorySegment.copy(MemorySegment.ofArray(v), 0, s, ADDR_OFFSET, v.length);
+            sll_halen(s, v.length);
+        }
+    }
+
     // ---- to and from the C structs
 
     /** Writes this address into {@code s} (a zeroed sockaddr_storage); returns the length to pass. */
@@ -171,6 +217,15 @@ public final class Sockaddrs {
                 SockaddrNl.nl_groups(s, a.groups());
                 return SockaddrNl.SIZE;
             }
+            case SockAddr.Link a -> {
+                SockaddrLl.sll_family(s, (short) Family.PACKET.af());
+                SockaddrLl.sll_protocol(s, a.protocol());
+                SockaddrLl.sll_ifindex(s, a.ifindex());
+                SockaddrLl.sll_hatype(s, a.hatype());
+                SockaddrLl.sll_pkttype(s, a.packetType());
+                SockaddrLl.sll_addr(s, hardwareAddress(a.address()));
+                return SockaddrLl.SIZE;
+            }
         }
     }
 
@@ -197,7 +252,19 @@ public final class Sockaddrs {
             return SockAddr.Local.path(new String(path, 0, end, StandardCharsets.UTF_8));
         }
         if (family == Family.ROUTE.af()) return new SockAddr.Netlink(SockaddrNl.nl_pid(s), SockaddrNl.nl_groups(s));
+        if (family == Family.PACKET.af()) {
+            return new SockAddr.Link(SockaddrLl.sll_protocol(s), SockaddrLl.sll_ifindex(s), SockaddrLl.sll_hatype(s),
+                    SockaddrLl.sll_pkttype(s), java.util.HexFormat.ofDelimiter(":").formatHex(SockaddrLl.sll_addr(s)));
+        }
         return null;
+    }
+
+    /** {@code 00:11:22:33:44:55} as bytes; empty for none. */
+    static byte[] hardwareAddress(String text) {
+        if (text.isEmpty()) return new byte[0];
+        byte[] b = java.util.HexFormat.ofDelimiter(":").parseHex(text);
+        if (b.length > 8) throw new IllegalArgumentException("a hardware address is at most 8 bytes: " + text);
+        return b;
     }
 
     private static java.net.InetAddress inetAddress(byte[] b) {
