@@ -148,12 +148,13 @@ class ServeLifecycleTest {
 
     /**
      * Runs the server with a descriptor limit of 64 (prlimit), holds more connections than that, and
-     * checks it said EMFILE, kept going, and serves again once the clients leave. (pool:N and
-     * iterative hold at most N connections, and the process model's parent keeps no descriptor per
-     * child: those cannot run out this way.)
+     * checks it said EMFILE, kept going, and serves again once the clients leave: every model that
+     * holds a descriptor per connection (pool:100 has threads enough to run out; a prefork worker
+     * inherits the limit and runs out in its own JVM). (iterative holds one connection, and the process
+     * model's parent keeps no descriptor per child: those cannot run out this way.)
      */
     @ParameterizedTest
-    @ValueSource(strings = {"virtual", "thread", "epoll:1"})
+    @ValueSource(strings = {"virtual", "thread", "epoll:1", "pool:100", "prefork:1"})
     void outOfDescriptorsItBacksOffAndServesAgainWhenTheyAreFreed(String model) throws Exception {
         try (ServeProcess s = ServeProcess.start(List.of("prlimit", "--nofile=64:64", "--"), serve(model, "-v"))) {
             try (Socket warm = connect(s.address())) {

@@ -144,12 +144,13 @@ public final class Socket implements ByteChannel {
      * Starts now, while descriptors are plentiful, what the first blocking call on a virtual thread
      * would otherwise start on demand (the pollers: an epoll instance and a platform thread each), and
      * loads the classes a failing call needs. A server calls this before it accepts: once the process
-     * has run out of descriptors (EMFILE), starting them would fail, and a class that failed to
-     * initialize stays broken. Safe to call more than once, from any thread.
+     * has run out of descriptors (EMFILE), starting them fails (the blocking call that needed them
+     * fails with EMFILE, and a later one tries again). Safe to call more than once, from any thread.
      *
-     * @throws ExceptionInInitializerError if the pollers cannot start (no descriptor for epoll)
+     * @throws IOException if the pollers cannot start now (EMFILE: no descriptor for epoll); the first
+     *         blocking call that needs them tries again
      */
-    public static void preload() {
+    public static void preload() throws IOException {
         Poller.start();
     }
 

@@ -76,8 +76,8 @@ public final class Fd {
 
     private void closeNow() {
         if (!closedNow.compareAndSet(false, true)) return; // closed already: the number is no longer ours
-        if (inReadPoller) Poller.READ.forget(this);
-        if (inWritePoller) Poller.WRITE.forget(this);
+        if (inReadPoller) Poller.started(true).forget(this); // registered: so that poller runs
+        if (inWritePoller) Poller.started(false).forget(this);
         Libc.close(fd); // Linux frees the descriptor even when close reports EINTR or EIO.
     }
 
@@ -91,7 +91,7 @@ public final class Fd {
     public void await(short events, long deadline, String syscall) throws IOException {
         Thread self = Thread.currentThread();
         if (self.isVirtual()) {
-            Poller poller = events == Constants.POLLIN ? Poller.READ : Poller.WRITE;
+            Poller poller = events == Constants.POLLIN ? Poller.forReads() : Poller.forWrites();
             Waiter w = addWaiter(self, events);
             try {
                 if (!isOpen()) throw new SocketClosedException(syscall);
