@@ -139,8 +139,9 @@ class ServeLifecycleTest {
             }
             for (int i = 0; i < 1000 && s.sockets() != baselineSockets; i++) Thread.sleep(10);
             assertThat(s.sockets()).as("sockets").isEqualTo(baselineSockets);
-            // Platform threads borrow eventfds from the socket layer, which keeps up to 64 idle for reuse.
-            assertThat(s.descriptors()).as("all descriptors").isBetween(baseline, baseline + 64);
+            // A blocked platform thread holds no descriptor of its own (the socket layer keeps one pre-closed
+            // socket for the whole process); the JVM may still open a file or two of its own (class loading).
+            assertThat(s.descriptors()).as("all descriptors").isBetween(baseline - 2, baseline + 2);
             s.signal("TERM");
             assertThat(s.awaitExit()).isZero();
         }
