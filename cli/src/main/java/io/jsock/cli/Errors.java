@@ -6,7 +6,8 @@ import picocli.CommandLine;
 
 /**
  * Turns an expected failure into one line on standard error and a non-zero exit: a failing system
- * call (exit 1), bad input (exit 2). Anything else is a bug and keeps its stack trace.
+ * call (exit 1), bad input (exit 2). Anything else is a bug and keeps its stack trace. What the user
+ * typed is quoted with its unprintable characters escaped ({@link Printable}): one line stays one line.
  */
 final class Errors implements CommandLine.IExecutionExceptionHandler {
     static final int FAILED = 1, USAGE = 2;
@@ -15,11 +16,11 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
     public int handleExecutionException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         Throwable t = e instanceof UncheckedIOException u ? u.getCause() : e;
         if (t instanceof IOException) { // every jsock failure: a SyscallFailure's one line, or the JDK's own
-            cl.getErr().println("jsock: " + t.getMessage());
+            cl.getErr().println("jsock: " + Printable.escape(t.getMessage()));
             return FAILED;
         }
         if (t instanceof IllegalArgumentException) {
-            cl.getErr().println("jsock: " + t.getMessage());
+            cl.getErr().println("jsock: " + Printable.escape(t.getMessage()));
             return USAGE;
         }
         cl.getErr().println("jsock: internal error (a bug; please report it with this trace):");
@@ -34,10 +35,10 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
     static int badUsage(CommandLine.ParameterException e, String[] args) {
         CommandLine cl = e.getCommandLine();
         if (e.getCause() instanceof BadValue bad && e.getArgSpec() instanceof CommandLine.Model.OptionSpec o) {
-            cl.getErr().println("jsock: bad " + o.longestName() + " '" + e.getValue() + "'; " + bad.getMessage());
+            cl.getErr().println("jsock: " + Printable.escape("bad " + o.longestName() + " '" + e.getValue() + "'; " + bad.getMessage()));
             return USAGE;
         }
-        cl.getErr().println("jsock: " + e.getMessage() + " (see: " + cl.getCommandSpec().qualifiedName() + " --help)");
+        cl.getErr().println("jsock: " + Printable.escape(e.getMessage()) + " (see: " + cl.getCommandSpec().qualifiedName() + " --help)");
         return USAGE;
     }
 
