@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -50,8 +49,9 @@ final class ServeCommand implements Callable<Integer> {
         this.spec = spec;
         spec.usageMessage().footer(
                 "",
-                "Services: echo (RFC 862), discard (RFC 863), daytime (RFC 867), chargen (RFC 864),",
-                "          exec -- CMD ARGS...   the program with the connection as its stdin and stdout",
+                "Services: echo (RFC 862), discard (RFC 863), daytime (RFC 867),",
+                "          chargen (RFC 864),",
+                "          exec -- CMD ARGS...  a program with the connection as stdin, stdout",
                 "Models:   " + models(),
                 "",
                 "Examples: jsock serve echo",
@@ -59,11 +59,26 @@ final class ServeCommand implements Callable<Integer> {
                 "          jsock serve exec --bind 127.0.0.1:0 -- cat");
     }
 
-    /** {@code iterative, process, thread, virtual (default), pool[:N], ...}. */
+    /** {@code iterative, process, thread, virtual (default), pool[:N], ...}, broken into lines that fit 80 columns. */
     private static String models() {
-        return Model.all().stream()
+        List<String> forms = Model.all().stream()
                 .map(m -> m.cliName().equals(DEFAULT_MODEL.cliName()) ? m.form() + " (default)" : m.form())
-                .collect(Collectors.joining(", "));
+                .toList();
+        StringBuilder text = new StringBuilder();
+        int column = 10; // after "Models:   "
+        for (int i = 0; i < forms.size(); i++) {
+            String item = forms.get(i) + (i < forms.size() - 1 ? "," : "");
+            if (i > 0 && column + 1 + item.length() > 79) {
+                text.append("%n          ");
+                column = 10;
+            } else if (i > 0) {
+                text.append(' ');
+                column++;
+            }
+            text.append(item);
+            column += item.length();
+        }
+        return text.toString();
     }
 
     @Parameters(index = "0", paramLabel = "SERVICE", description = "echo, discard, daytime, chargen, or exec")
@@ -75,7 +90,7 @@ final class ServeCommand implements Callable<Integer> {
     /** Where to listen when --bind is not given. */
     static final String DEFAULT_BIND = "127.0.0.1:9877";
 
-    @Option(names = "--bind", paramLabel = "ENDPOINT",
+    @Option(names = {"-b", "--bind"}, paramLabel = "ENDPOINT",
             description = {"where to listen; repeat for several (default " + DEFAULT_BIND + "):",
                 "  HOST:PORT         TCP: 127.0.0.1:9877, [::1]:9877; port 0: any free port",
                 "                    every interface, said explicitly: 0.0.0.0:PORT, *:PORT, [::]:PORT",
@@ -89,14 +104,14 @@ final class ServeCommand implements Callable<Integer> {
             description = "permissions of the Unix socket files made for --bind, octal (e.g. 660); default: what the umask leaves")
     Set<PosixFilePermission> socketMode;
 
-    @Option(names = "--model", paramLabel = "M",
+    @Option(names = {"-m", "--model"}, paramLabel = "M",
             description = "the concurrency model (default virtual; process for exec)")
     String model;
 
     @Option(names = "--backlog", paramLabel = "N", defaultValue = "128", description = "listen(2)'s backlog (default ${DEFAULT-VALUE})")
     int backlog;
 
-    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "0",
+    @Option(names = {"-c", "--max-connections"}, paramLabel = "N", defaultValue = "0",
             description = "serve at most N at once; the rest wait in the kernel's queue (default 0: no limit)")
     int maxConnections;
 
