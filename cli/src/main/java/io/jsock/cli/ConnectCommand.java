@@ -63,7 +63,7 @@ final class ConnectCommand implements Callable<Integer> {
     String bind;
 
     @Option(names = "--timeout", paramLabel = "D", converter = Durations.class,
-            description = "Give up connecting after D (500ms, 5s, 1.5s, 2m); default: when the kernel gives up.")
+            description = "Give up connecting after D (500ms, 5s, 1.5s, 2m, 1h); default: when the kernel gives up.")
     Duration timeout;
 
     @Option(names = "--syn-retries", paramLabel = "N",

@@ -5,7 +5,15 @@ import io.jsock.server.Model;
 import io.jsock.server.Server;
 import io.jsock.server.Service;
 import io.jsock.server.TcpServer;
+import io.jsock.socket.Family;
 import io.jsock.socket.SocketType;
+import io.jsock.socket.TcpState;
+import io.jsock.socket.diag.DiagSocket;
+import io.jsock.socket.diag.SockDiag;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
 import java.io.PrintWriter;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
@@ -156,7 +164,7 @@ final class ServeCommand implements Callable<Integer> {
                         : streamServer(m, s, log).bind(e).start();
                 servers.add(started);
                 synchronized (err) {
-                    err.println("listening on " + started.endpoint() + " (model " + m + ", backlog " + backlog + ")");
+                    err.println("listening on " + started.endpoint() + " (model " + m + ", backlog " + backlogTaken(started.endpoint()) + ")");
                     err.flush();
                 }
             }
@@ -202,6 +210,24 @@ final class ServeCommand implements Callable<Integer> {
                 }
                 Thread.ofPlatform().name("jsock-stop").start(servers::close);
             });
+        }
+    }
+
+    /**
+     * The backlog the kernel took, which caps --backlog at net.core.somaxconn: a TCP listener's Send-Q
+     * as sock_diag reports it (ss's column); for a Unix socket, the same cap read from /proc.
+     */
+    private int backlogTaken(Endpoint e) {
+        try {
+            if (e.address().family() != Family.LOCAL && e.type() == SocketType.STREAM) {
+                for (DiagSocket d : SockDiag.tcp(EnumSet.of(TcpState.LISTEN), e.address().port())) {
+                    if (d.local().equals(e.address())) return (int) d.wqueue();
+                }
+            }
+            int somaxconn = Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/core/somaxconn")).getFirst().strip());
+            return Math.min(backlog, somaxconn);
+        } catch (IOException | RuntimeException unknown) {
+            return backlog; // no netlink or no /proc here: what was asked
         }
     }
 

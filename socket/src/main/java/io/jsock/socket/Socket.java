@@ -178,9 +178,38 @@ public final class Socket implements ByteChannel {
         int len = Sockaddrs.encode(local, s);
         fd.acquire("bind");
         try {
-            if (Libc.bind(fd.fd, s, len) < 0) throw IoStatus.failure("bind", local);
+            if (Libc.bind(fd.fd, s, len) < 0) {
+                int errno = Libc.errno();
+                throw IoStatus.exception("bind", errno, local, bindHint(errno, local));
+            }
         } finally {
             fd.release();
+        }
+    }
+
+    /** What a user can do about a bind failure the errno alone does not explain, or null. */
+    private static String bindHint(int errno, SockAddr local) {
+        if (errno == Errno.EINVAL.number() && local instanceof SockAddr.Inet6 a && a.scopeId() == 0
+                && a.address().isLinkLocalAddress()) {
+            return "a link-local address needs its interface: [" + a.host() + "%eth0]:" + a.port();
+        }
+        if (errno == Errno.EACCES.number() && local.family() != Family.LOCAL) {
+            int start = unprivilegedPortStart();
+            if (local.port() > 0 && local.port() < start) {
+                return "ports below " + start + " need root or CAP_NET_BIND_SERVICE (sysctl net.ipv4.ip_unprivileged_port_start)";
+            }
+        }
+        return null;
+    }
+
+    /** net.ipv4.ip_unprivileged_port_start (1024 unless changed; also read where it cannot be). */
+    private static int unprivilegedPortStart() {
+        try {
+            // readAllLines, not readString: a /proc file reports size 0, and readString then stops short
+            return Integer.parseInt(java.nio.file.Files.readAllLines(
+                    java.nio.file.Path.of("/proc/sys/net/ipv4/ip_unprivileged_port_start")).getFirst().strip());
+        } catch (IOException | NumberFormatException | SecurityException e) {
+            return 1024;
         }
     }
 
