@@ -224,11 +224,20 @@ public final class SockDiag {
                 return true;
             }
             if (type == NLMSG_ERROR) {
+                if (payload.byteSize() < NlMsgErr.SIZE) { // found by SockDiagFuzzTest: read past the message
+                    throw IoStatus.exception("recvfrom", Errno.EBADMSG.number(), what, "netlink error of length " + len);
+                }
                 int error = NlMsgErr.error(payload);
                 if (error == 0) continue; // an acknowledgement
                 throw IoStatus.exception("sock_diag", -error, what);
             }
-            if (type == SOCK_DIAG_BY_FAMILY && payload.byteSize() >= InetDiagMsg.SIZE) out.add(decode(payload));
+            if (type == SOCK_DIAG_BY_FAMILY && payload.byteSize() >= InetDiagMsg.SIZE) {
+                int af = InetDiagMsg.idiag_family(payload);
+                if (Family.ofAf(af) != Family.INET && Family.ofAf(af) != Family.INET6) { // asked for INET or INET6 only
+                    throw IoStatus.exception("recvfrom", Errno.EBADMSG.number(), what, "inet_diag_msg of family " + af);
+                }
+                out.add(decode(payload));
+            }
         }
         return false;
     }
