@@ -7,6 +7,7 @@ import io.jsock.server.Model;
 import io.jsock.socket.SockAddr;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -18,34 +19,25 @@ class FuzzTest {
 
     @Test
     void addressText() throws Exception {
-        Fuzzer.fuzz("address", s -> {
-            try {
-                SockAddr a = SockAddr.parse(s);
-                assertThat(SockAddr.parse(a.toString())).as("toString parses back").isEqualTo(a);
-            } catch (IllegalArgumentException refused) {
-                Fuzzer.assertClear(s, refused);
-            }
-        });
+        acceptedOnesParseBack("address", SockAddr::parse);
     }
 
     @Test
     void bindEndpoints() throws Exception {
-        Fuzzer.fuzz("endpoint", s -> {
-            try {
-                Endpoint e = Endpoint.parse(s);
-                assertThat(Endpoint.parse(e.toString())).as("toString parses back").isEqualTo(e);
-            } catch (IllegalArgumentException refused) {
-                Fuzzer.assertClear(s, refused);
-            }
-        });
+        acceptedOnesParseBack("endpoint", Endpoint::parse);
     }
 
     @Test
     void modelText() throws Exception {
-        Fuzzer.fuzz("model", s -> {
+        acceptedOnesParseBack("model", Model::parse);
+    }
+
+    /** Each input refused with IllegalArgumentException in one line, or accepted as a value whose text parses back to it. */
+    private static <T> void acceptedOnesParseBack(String corpus, Function<String, T> parse) throws Exception {
+        Fuzzer.fuzz(corpus, s -> {
             try {
-                Model m = Model.parse(s);
-                assertThat(Model.parse(m.toString())).isEqualTo(m);
+                T value = parse.apply(s);
+                assertThat(parse.apply(value.toString())).as("toString parses back").isEqualTo(value);
             } catch (IllegalArgumentException refused) {
                 Fuzzer.assertClear(s, refused);
             }
