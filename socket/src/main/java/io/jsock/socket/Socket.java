@@ -5,6 +5,7 @@ import io.jsock.socket.internal.IoStatus;
 import io.jsock.socket.internal.KernelFeatures;
 import io.jsock.socket.internal.Libc;
 import io.jsock.socket.internal.Poller;
+import io.jsock.socket.internal.Wakeup;
 import io.jsock.socket.internal.Sockaddrs;
 
 import static io.jsock.socket.internal.Constants.*;
@@ -142,7 +143,8 @@ public final class Socket implements ByteChannel {
 
     /**
      * Starts now, while descriptors are plentiful, what the first blocking call on a virtual thread
-     * would otherwise start on demand (the pollers: an epoll instance and a platform thread each), and
+     * would otherwise start on demand (the pollers: an epoll instance and a platform thread each; the
+     * pre-closed socket with which close wakes a blocked platform thread), and
      * loads the classes a failing call needs. A server calls this before it accepts: once the process
      * has run out of descriptors (EMFILE), starting them fails (the blocking call that needed them
      * fails with EMFILE, and a later one tries again). Safe to call more than once, from any thread.
@@ -152,6 +154,7 @@ public final class Socket implements ByteChannel {
      */
     public static void preload() throws IOException {
         Poller.start();
+        Wakeup.ready(); // the one pre-closed socket with which close wakes a blocked platform thread
     }
 
     static void setNonBlocking(int fd, boolean on) throws IOException {
