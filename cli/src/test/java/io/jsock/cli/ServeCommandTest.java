@@ -91,6 +91,35 @@ class ServeCommandTest {
         }
     }
 
+    /** prefork says "listening" once its workers accept: each has the listener (descriptor 3) in its epoll set then. */
+    @Test
+    void preforkSaysListeningOnlyOnceEveryWorkerWaitsOnTheListener() throws Exception {
+        try (ServeProcess s = ServeProcess.start("serve", "echo", "--bind", "127.0.0.1:0", "--model", "prefork:2")) {
+            List<ProcessHandle> workers = ProcessHandle.of(s.pid()).orElseThrow().children() // not the AOT training run
+                    .filter(p -> p.info().arguments().map(a -> List.of(a).contains("worker")).orElse(false)).toList();
+            assertThat(workers).hasSize(2);
+            for (ProcessHandle w : workers) {
+                assertThat(watchesListener(w.pid())).as("worker " + w.pid() + " has the listener in an epoll set").isTrue();
+            }
+            s.signal("TERM");
+            assertThat(s.awaitExit()).isZero();
+        }
+    }
+
+    /** Whether one of the process's epoll instances watches its descriptor 3 (/proc/PID/fdinfo: "tfd:        3"). */
+    private static boolean watchesListener(long pid) throws Exception {
+        try (var fds = Files.list(Path.of("/proc/" + pid + "/fdinfo"))) {
+            for (Path info : fds.toList()) {
+                try {
+                    if (Files.readAllLines(info).stream().anyMatch(l -> l.matches("tfd:\\s+3\\s.*"))) return true;
+                } catch (java.io.IOException gone) {
+                    // closed while we looked
+                }
+            }
+        }
+        return false;
+    }
+
     @Test
     void theListeningLineGivesTheBacklogTheKernelTookNotTheOneAsked() throws Exception {
         int somaxconn = Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/core/somaxconn")).getFirst().strip());

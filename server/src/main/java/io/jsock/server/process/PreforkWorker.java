@@ -39,6 +39,8 @@ import java.util.function.Consumer;
  */
 final class PreforkWorker {
     static final int LISTENER_FD = 3;
+    /** Where a first worker says it accepts (a byte, then close); absent for a replacement. */
+    static final int READY_FD = 4;
 
     private PreforkWorker() {}
 
@@ -111,6 +113,7 @@ final class PreforkWorker {
             }
         }, "jsock-worker-stop");
         design.start(serving);
+        tellAccepting(); // the listener is in our epoll set and the accept loop runs: the parent may say "listening"
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stopper.start();
             try {
@@ -124,6 +127,16 @@ final class PreforkWorker {
             done.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Writes the byte that tells the parent this worker accepts, if it passed a ready socket at {@link #READY_FD}. */
+    private static void tellAccepting() {
+        if (!Files.exists(Path.of("/proc/self/fd/" + READY_FD))) return; // a replacement worker: nobody waits
+        try (Socket ready = Socket.adopt(READY_FD)) {
+            ready.writeFully(new byte[] {'R'});
+        } catch (IOException parentGone) {
+            // the parent stopped waiting (or is gone): it learns from our exit instead
         }
     }
 

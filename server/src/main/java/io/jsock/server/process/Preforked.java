@@ -5,6 +5,9 @@ import io.jsock.server.serving.Serving;
 
 import io.jsock.server.serving.Design;
 
+import io.jsock.socket.Family;
+import io.jsock.socket.Socket;
+import io.jsock.socket.SocketType;
 import io.jsock.socket.process.ChildProcess;
 import io.jsock.socket.process.ExitStatus;
 import java.io.IOException;
@@ -77,10 +80,13 @@ public final class Preforked implements Design {
         a.addAll(PreforkWorker.arguments(config, n, statsDir, herd));
         argv = List.copyOf(a);
         boolean success = false;
+        List<Socket> ready = new ArrayList<>();
         try {
-            for (int i = 0; i < n; i++) spawnWorker();
+            for (int i = 0; i < n; i++) ready.add(spawnWorker(true));
+            awaitAccepting(ready);
             success = true;
         } finally {
+            ready.forEach(r -> { if (r != null) r.close(); });
             if (!success) {
                 try {
                     stop(System.nanoTime());
@@ -91,17 +97,61 @@ public final class Preforked implements Design {
         }
     }
 
-    /** Starts one worker with the listener at its descriptor 3. */
-    private void spawnWorker() throws IOException {
+    /**
+     * Returns when every first worker accepts (each says so with a byte on its ready socket) or has died
+     * (end of file: it is replaced as any dead worker is), so that "listening" is said only then;
+     * bounded by a minute (a JVM start on a loaded machine).
+     */
+    private static void awaitAccepting(List<Socket> ready) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        for (Socket r : ready) {
+            if (r == null) continue; // not spawned: stopping
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return;
+            r.setTimeout(java.time.Duration.ofNanos(left));
+            try {
+                r.read(java.nio.ByteBuffer.allocate(1));
+            } catch (java.net.SocketTimeoutException slow) {
+                return; // still starting: it will accept when it can
+            }
+        }
+    }
+
+    /** Starts one worker with the listener at its descriptor 3; with {@code tellReady}, returns the socket it says "accepting" on. */
+    private Socket spawnWorker(boolean tellReady) throws IOException {
+        Socket[] pair = tellReady ? Socket.pair(Family.LOCAL, SocketType.STREAM) : null;
+        try {
+            return spawn(pair);
+        } finally {
+            if (pair != null) pair[1].close(); // the worker's end: ours no longer
+        }
+    }
+
+    private Socket spawn(Socket[] readyPair) throws IOException {
         synchronized (this) {
-            if (stopping) return;
-            ChildProcess w = ChildProcess.builder(argv).devNull(0).devNull(1) // the server's terminal is none of a worker's business
-                    .descriptor(PreforkWorker.LISTENER_FD, serving.listener()).start();
+            if (stopping) {
+                if (readyPair != null) readyPair[0].close();
+                return null;
+            }
+            ChildProcess.Builder b = ChildProcess.builder(argv).devNull(0).devNull(1) // the server's terminal is none of a worker's business
+                    .descriptor(PreforkWorker.LISTENER_FD, serving.listener());
+            if (readyPair != null) {
+                readyPair[1].setBlockingForChild(true);
+                b.descriptor(PreforkWorker.READY_FD, readyPair[1]);
+            }
+            ChildProcess w;
+            try {
+                w = b.start();
+            } catch (IOException e) {
+                if (readyPair != null) readyPair[0].close();
+                throw e;
+            }
             long born = System.nanoTime();
             log("worker " + w.pid() + " started");
             CompletableFuture<Void> handled = w.onExit().thenAccept(status -> exited(w, status, born));
             workers.put(w, handled);
             if (handled.isDone()) workers.remove(w); // it died at once, and exited() ran before the put
+            return readyPair == null ? null : readyPair[0];
         }
     }
 
@@ -119,7 +169,7 @@ public final class Preforked implements Design {
         Thread.ofVirtual().name("jsock-prefork-respawn").start(() -> {
             try {
                 if (lived < YOUNG_MILLIS) Thread.sleep(YOUNG_MILLIS);
-                spawnWorker();
+                spawnWorker(false);
             } catch (IOException e) {
                 serving.log(Level.ERROR, "cannot replace worker: " + e.getMessage());
             } catch (InterruptedException e) {
