@@ -19,8 +19,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bench",
         description = {
-            "Benchmarks: every jsock server model side by side with Netty, a JDK virtual-thread server,",
-            "a C epoll server and tcpserver; ratios against C. Options: jsock bench --help.",
+            "Benchmarks every jsock server model side by side with Netty, a JDK server, C and tcpserver.",
+            "Each is compared with a C epoll server (ratios); options: jsock bench --help.",
         })
 final class BenchCommand implements Callable<Integer> {
     static final String JAR = "jsock-bench.jar";

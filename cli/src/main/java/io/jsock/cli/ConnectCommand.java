@@ -69,7 +69,7 @@ final class ConnectCommand implements Callable<Integer> {
     String bind;
 
     @Option(names = "--timeout", paramLabel = "D", converter = Durations.class,
-            description = "Give up connecting after D (500ms, 5s, 1.5s, 2m); default: when the kernel gives up. "
+            description = "Give up connecting after D (500ms, 5s, 1.5s, 2m, 1h); default: when the kernel gives up. "
                     + "With -u: how long to wait for replies after standard input ends (default 2s).")
     Duration timeout;
 

@@ -8,7 +8,7 @@ import picocli.CommandLine;
 
 /**
  * Durations as people type them on a command line, {@code 5s}, {@code 500ms}, {@code 1.5s},
- * {@code 2m}, or {@code 0} for none: picocli's converter for every duration option of the
+ * {@code 2m}, {@code 1h}, or {@code 0} for none: picocli's converter for every duration option of the
  * {@code jsock} command ({@code converter = Durations.class}).
  *
  * <p>The bench jar parses its own {@code --duration} and {@code --warmup}: it cannot use this class
@@ -17,9 +17,9 @@ import picocli.CommandLine;
  */
 final class Durations implements CommandLine.ITypeConverter<Duration> {
     /** The forms {@link #convert} accepts, for messages. */
-    static final String FORMS = "a number with a unit: 500ms, 5s, 1.5s, 2m";
+    static final String FORMS = "a number with a unit: 500ms, 5s, 1.5s, 2m, 1h";
 
-    private static final Pattern TEXT = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m)");
+    private static final Pattern TEXT = Pattern.compile("([0-9]{1,9}(?:\\.[0-9]{1,9})?)(ms|s|m|h)");
 
     /** Text that is not a duration; {@link Errors} prints it as {@code bad OPTION 'TEXT'; expected ...}. */
     static final class BadDuration extends Errors.BadValue {
@@ -38,7 +38,8 @@ final class Durations implements CommandLine.ITypeConverter<Duration> {
         double millis = switch (m.group(2)) {
             case "ms" -> n;
             case "s" -> n * 1000;
-            default -> n * 60_000;
+            case "m" -> n * 60_000;
+            default -> n * 3_600_000;
         };
         if (millis < 1 || millis > 86_400_000) throw new BadDuration("expected from 1ms to 24h, e.g. " + FORMS);
         return Duration.ofMillis(Math.round(millis));

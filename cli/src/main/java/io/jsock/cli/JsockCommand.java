@@ -38,6 +38,8 @@ public final class JsockCommand implements Runnable {
         cl.setExecutionExceptionHandler(new Errors());
         cl.setExitCodeExceptionMapper(Errors::exitCode);
         cl.setParameterExceptionHandler(Errors::badUsage);
+        cl.registerConverter(Integer.class, new Integers()); // ASCII digits only, for every int option
+        cl.registerConverter(int.class, new Integers());
         return cl;
     }
 

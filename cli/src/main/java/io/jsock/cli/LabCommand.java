@@ -74,6 +74,19 @@ public final class LabCommand implements Callable<Integer> {
         for (String n : names) chosen.add(Lab.named(n));
         if (chosen.isEmpty()) chosen = Lab.all();
         PrintWriter out = spec.commandLine().getOut();
+        if (list && json) {
+            List<Map<String, Object>> all = new ArrayList<>();
+            for (Experiment e : chosen) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("name", e.name());
+                m.put("section", e.section());
+                m.put("claim", e.claim());
+                all.add(m);
+            }
+            out.println(Json.of(Map.of("experiments", all)));
+            out.flush();
+            return 0;
+        }
         if (list) {
             TextTable t = new TextTable("Experiment", "§", "Claim");
             for (Experiment e : chosen) t.row(e.name(), e.section(), e.claim());

@@ -15,6 +15,13 @@ import io.jsock.socket.activation.ListenFds;
 import io.jsock.socket.activation.SdNotify;
 import java.io.IOException;
 import io.jsock.socket.process.Credentials;
+import io.jsock.socket.Family;
+import io.jsock.socket.TcpState;
+import io.jsock.socket.diag.DiagSocket;
+import io.jsock.socket.diag.SockDiag;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -26,7 +33,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -88,11 +94,26 @@ final class ServeCommand implements Callable<Integer> {
                 "is closed; -v logs which limit did it.");
     }
 
-    /** {@code iterative, process, thread, virtual (default), pool[:N], ...}. */
+    /** {@code iterative, process, thread, virtual (default), pool[:N], ...}, broken into lines that fit 80 columns. */
     private static String models() {
-        return Model.all().stream()
+        List<String> forms = Model.all().stream()
                 .map(m -> m.cliName().equals(DEFAULT_MODEL.cliName()) ? m.form() + " (default)" : m.form())
-                .collect(Collectors.joining(", "));
+                .toList();
+        StringBuilder text = new StringBuilder();
+        int column = 10; // after "Models:   "
+        for (int i = 0; i < forms.size(); i++) {
+            String item = forms.get(i) + (i < forms.size() - 1 ? "," : "");
+            if (i > 0 && column + 1 + item.length() > 79) {
+                text.append("%n          ");
+                column = 10;
+            } else if (i > 0) {
+                text.append(' ');
+                column++;
+            }
+            text.append(item);
+            column += item.length();
+        }
+        return text.toString();
     }
 
     @Parameters(index = "0", paramLabel = "SERVICE", description = "echo, discard, daytime, chargen, time, or exec")
@@ -104,7 +125,7 @@ final class ServeCommand implements Callable<Integer> {
     /** Where to listen when --bind is not given. */
     static final String DEFAULT_BIND = "127.0.0.1:9877";
 
-    @Option(names = "--bind", paramLabel = "ENDPOINT",
+    @Option(names = {"-b", "--bind"}, paramLabel = "ENDPOINT",
             description = {"where to listen; repeat for several (default " + DEFAULT_BIND + "):",
                 "  HOST:PORT         TCP: 127.0.0.1:9877, [::1]:9877; port 0: any free port",
                 "                    every interface, said explicitly: 0.0.0.0:PORT, *:PORT, [::]:PORT",
@@ -118,14 +139,14 @@ final class ServeCommand implements Callable<Integer> {
             description = "permissions of the Unix socket files made for --bind, octal (e.g. 660); default: what the umask leaves")
     Set<PosixFilePermission> socketMode;
 
-    @Option(names = "--model", paramLabel = "M",
+    @Option(names = {"-m", "--model"}, paramLabel = "M",
             description = "the concurrency model (default virtual; process for exec)")
     String model;
 
     @Option(names = "--backlog", paramLabel = "N", defaultValue = "128", description = "listen(2)'s backlog (default ${DEFAULT-VALUE})")
     int backlog;
 
-    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "0",
+    @Option(names = {"-c", "--max-connections"}, paramLabel = "N", defaultValue = "0",
             description = "serve at most N at once; the rest wait in the kernel's queue (default 0: no limit)")
     int maxConnections;
 
@@ -280,7 +301,7 @@ final class ServeCommand implements Callable<Integer> {
                             : streamServer(m, s, log).bind(e).start();
                     if (!servers.add(started)) break; // a signal came while it started: it is closed, start no more
                     serveLog.listening(started.endpoint().address(), "listening on " + started.endpoint() + " (model "
-                            + (dgram ? datagramLine(dgramModel, s) : m + ", backlog " + backlog) + ")"
+                            + (dgram ? datagramLine(dgramModel, s) : m + ", backlog " + backlogTaken(started.endpoint())) + ")"
                             + (taken != null ? "; taken over from pid " + from.oldPid() : ""));
                 }
                 if (runAs != null) {
@@ -439,6 +460,24 @@ final class ServeCommand implements Callable<Integer> {
             case "json" -> ServeLog.Format.JSON;
             default -> throw new IllegalArgumentException("unknown --log-format '" + logFormat + "'; expected text or json");
         };
+    }
+
+    /**
+     * The backlog the kernel took, which caps --backlog at net.core.somaxconn: a TCP listener's Send-Q
+     * as sock_diag reports it (ss's column); for a Unix socket, the same cap read from /proc.
+     */
+    private int backlogTaken(Endpoint e) {
+        try {
+            if (e.address().family() != Family.LOCAL && e.type() == SocketType.STREAM) {
+                for (DiagSocket d : SockDiag.tcp(EnumSet.of(TcpState.LISTEN), e.address().port())) {
+                    if (d.local().equals(e.address())) return (int) d.wqueue();
+                }
+            }
+            int somaxconn = Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/core/somaxconn")).getFirst().strip());
+            return Math.min(backlog, somaxconn);
+        } catch (IOException | RuntimeException unknown) {
+            return backlog; // no netlink or no /proc here: what was asked
+        }
     }
 
     private static String show(Duration d) {

@@ -192,9 +192,13 @@ class ConnectCommandTest {
         assertThat(noPort.exit()).isEqualTo(2);
         assertThat(noPort.err()).startsWith("jsock: bad address '127.0.0.1' (no port); expected IPv4:PORT").doesNotContain("\tat ");
 
+        CliRun badIp = CliRun.connect("", "999.1.1.1:80"); // a bad IPv4 literal, not a name to look up (as serve says)
+        assertThat(badIp.exit()).isEqualTo(2);
+        assertThat(badIp.err()).startsWith("jsock: bad address '999.1.1.1:80' ('999.1.1.1' is not an IPv4 address); expected");
+
         CliRun badTimeout = CliRun.connect("", "127.0.0.1:9", "--timeout", "5x");
         assertThat(badTimeout.exit()).isEqualTo(2);
-        assertThat(badTimeout.err()).isEqualTo("jsock: bad --timeout '5x'; expected a number with a unit: 500ms, 5s, 1.5s, 2m\n");
+        assertThat(badTimeout.err()).isEqualTo("jsock: bad --timeout '5x'; expected a number with a unit: 500ms, 5s, 1.5s, 2m, 1h\n");
 
         CliRun badRetries = CliRun.connect("", "127.0.0.1:9", "--syn-retries", "0");
         assertThat(badRetries.exit()).isEqualTo(2);

@@ -78,4 +78,12 @@ class LabCommandTest {
                 .containsPattern("(?m)^close-vs-shutdown\\s+4\\.9\\s+close only")
                 .doesNotContain("verdict");
     }
+
+    @Test
+    void listWithJsonIsJson() {
+        SsCommandTest.Run r = SsCommandTest.jsock("lab", "--list", "--json");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out().replaceAll("\\s+", "")).startsWith("{\"experiments\":[{\"name\":\"families\",\"section\":\"4.2\",\"claim\":")
+                .endsWith("]}").doesNotContain("verdict");
+    }
 }

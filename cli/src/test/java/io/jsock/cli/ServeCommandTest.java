@@ -91,6 +91,47 @@ class ServeCommandTest {
         }
     }
 
+    /** prefork says "listening" once its workers accept: each has the listener (descriptor 3) in its epoll set then. */
+    @Test
+    void preforkSaysListeningOnlyOnceEveryWorkerWaitsOnTheListener() throws Exception {
+        try (ServeProcess s = ServeProcess.start("serve", "echo", "--bind", "127.0.0.1:0", "--model", "prefork:2")) {
+            List<ProcessHandle> workers = ProcessHandle.of(s.pid()).orElseThrow().children() // not the AOT training run
+                    .filter(p -> p.info().arguments().map(a -> List.of(a).contains("worker")).orElse(false)).toList();
+            assertThat(workers).hasSize(2);
+            for (ProcessHandle w : workers) {
+                assertThat(watchesListener(w.pid())).as("worker " + w.pid() + " has the listener in an epoll set").isTrue();
+            }
+            s.signal("TERM");
+            assertThat(s.awaitExit()).isZero();
+        }
+    }
+
+    /** Whether one of the process's epoll instances watches its descriptor 3 (/proc/PID/fdinfo: "tfd:        3"). */
+    private static boolean watchesListener(long pid) throws Exception {
+        try (var fds = Files.list(Path.of("/proc/" + pid + "/fdinfo"))) {
+            for (Path info : fds.toList()) {
+                try {
+                    if (Files.readAllLines(info).stream().anyMatch(l -> l.matches("tfd:\\s+3\\s.*"))) return true;
+                } catch (java.io.IOException gone) {
+                    // closed while we looked
+                }
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void theListeningLineGivesTheBacklogTheKernelTookNotTheOneAsked() throws Exception {
+        int somaxconn = Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/core/somaxconn")).getFirst().strip());
+        try (ServeProcess s = ServeProcess.start("serve", "echo", "--bind", "127.0.0.1:0", "--backlog", "1000000")) {
+            Matcher m = ServeProcess.LISTENING.matcher(s.err.get(0));
+            assertThat(m.find()).isTrue();
+            assertThat(m.group(3)).isEqualTo(Integer.toString(Math.min(1_000_000, somaxconn)));
+            s.signal("TERM");
+            assertThat(s.awaitExit()).isZero();
+        }
+    }
+
     @ParameterizedTest
     @CsvSource({"iterative, iterative", "thread, thread", "pool:3, pool:3", "epoll:2, epoll:2", "uring:2, uring:2", "virtual, virtual", "process, process", "prefork:2, prefork:2"})
     void theListeningLineNamesTheModelAndBacklogAsked(String model, String shown) throws Exception {
@@ -138,9 +179,16 @@ class ServeCommandTest {
         "2 | jsock: unknown service 'qotd'; expected one of echo, discard, daytime, chargen, time; or exec -- CMD ARGS... | serve qotd",
         "2 | jsock: unknown model 'fork'; expected one of iterative, process, thread, virtual, pool[:N], prefork[:N], epoll[:N], uring[:N] | serve echo --model fork",
         "2 | jsock: bad size in model 'pool:0': N must be a number from 1 to 4096            | serve echo --model pool:0",
-        "2 | jsock: bad --grace 'soon'; expected a number with a unit: 500ms, 5s, 1.5s, 2m     | serve echo --grace soon",
+        "2 | jsock: bad --grace 'soon'; expected a number with a unit: 500ms, 5s, 1.5s, 2m, 1h | serve echo --grace soon",
         "2 | jsock: backlog must be >= 0: -1                                                  | serve echo --backlog -1",
-        "2 | jsock: Invalid value for option '--backlog': 'many' is not an int (see: jsock serve --help) | serve echo --backlog many",
+        "2 | jsock: bad --backlog 'many'; expected a whole number (digits 0-9)              | serve echo --backlog many",
+        "2 | jsock: bad --backlog '٣'; expected a whole number (digits 0-9)                 | serve echo --backlog ٣",
+        "2 | jsock: bad size in model 'pool:٣': N must be a number from 1 to 4096           | serve echo --model pool:٣",
+        "2 | jsock: bad size in model 'prefork:4096': N must be a number from 1 to 64 (each worker is a JVM) | serve echo --model prefork:4096",
+        "2 | jsock: bad address '127.0.0.1:0,127.0.0.2:0' (one address, not a list); expected | serve echo --bind 127.0.0.1:0,127.0.0.2:0",
+        "2 | jsock: bad address 'udp:x:1:2' ('x:1' is neither an IPv4 address nor an IPv6 one in brackets); expected | serve echo --bind udp:x:1:2",
+        "2 | jsock: bad address '::1:80' (write an IPv6 address in brackets: [::1]:80); expected | serve echo --bind ::1:80",
+        "2 | jsock: bad address '127.0.0.1:٨٠' (the port must be a number from 0 to 65535); expected | serve echo --bind 127.0.0.1:٨٠",
         "2 | jsock: serve exec needs a program: jsock serve exec [OPTIONS] -- CMD ARGS...     | serve exec",
         "2 | jsock: a command runs per connection only with the process or prefork model, not thread | serve exec --model thread -- cat",
         "2 | jsock: service echo takes no command (cat); to run a program per connection: jsock serve exec -- CMD ARGS... | serve echo -- cat",
@@ -150,7 +198,8 @@ class ServeCommandTest {
     })
     void badInputGetsOneLineSayingWhatIsAcceptedAndExitStatus2(int exit, String message, String args) {
         Result r = inProcess(args.split(" "));
-        assertThat(r.err()).isEqualTo(message + System.lineSeparator());
+        if (message.endsWith("; expected")) assertThat(r.err()).startsWith(message + " ").hasLineCount(1); // then the forms
+        else assertThat(r.err()).isEqualTo(message + System.lineSeparator());
         assertThat(r.exit()).isEqualTo(exit);
     }
 
@@ -228,6 +277,14 @@ class ServeCommandTest {
     }
 
     @Test
+    void aLinkLocalAddressWithoutItsInterfaceSaysToNameOne() {
+        Result r = inProcess("serve", "echo", "--bind", "[fe80::1]:0");
+        assertThat(r.err()).isEqualTo("jsock: bind [fe80::1]:0: EINVAL (Invalid argument): a link-local address needs its interface: "
+                + "[fe80::1%eth0]:0" + System.lineSeparator());
+        assertThat(r.exit()).isEqualTo(1);
+    }
+
+    @Test
     void anAddressNotOnThisMachineIsEaddrnotavail() {
         Result r = inProcess("serve", "echo", "--bind", "10.213.254.1:9877");
         assertThat(r.err()).isEqualTo("jsock: bind 10.213.254.1:9877: EADDRNOTAVAIL (Cannot assign requested address)" + System.lineSeparator());
@@ -242,7 +299,9 @@ class ServeCommandTest {
         argv.addAll(JsockProcess.command(List.of(), "serve", "echo", "--bind", "127.0.0.1:1"));
         argv.set(argv.indexOf("-cp") + 1, TestJar.classPath());
         JsockProcess.Run r = JsockProcess.run(argv, new byte[0]);
-        assertThat(r.err()).isEqualTo("jsock: bind 127.0.0.1:1: EACCES (Permission denied)\n");
+        assertThat(r.err()).isEqualTo("jsock: bind 127.0.0.1:1: EACCES (Permission denied): ports below "
+                + Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_unprivileged_port_start")).getFirst().strip()
+                + " need root or CAP_NET_BIND_SERVICE (sysctl net.ipv4.ip_unprivileged_port_start)\n");
         assertThat(r.exit()).isEqualTo(1);
     }
 

@@ -139,8 +139,9 @@ class ServeLifecycleTest {
             }
             for (int i = 0; i < 1000 && s.sockets() != baselineSockets; i++) Thread.sleep(10);
             assertThat(s.sockets()).as("sockets").isEqualTo(baselineSockets);
-            // Platform threads borrow eventfds from the socket layer, which keeps up to 64 idle for reuse.
-            assertThat(s.descriptors()).as("all descriptors").isBetween(baseline, baseline + 64);
+            // A blocked platform thread holds no descriptor of its own (the socket layer keeps one pre-closed
+            // socket for the whole process); the JVM may still open a file or two of its own (class loading).
+            assertThat(s.descriptors()).as("all descriptors").isBetween(baseline - 2, baseline + 2);
             s.signal("TERM");
             assertThat(s.awaitExit()).isZero();
         }
@@ -148,13 +149,13 @@ class ServeLifecycleTest {
 
     /**
      * Runs the server with a descriptor limit of 64 (prlimit), holds more connections than that, and
-     * checks it said EMFILE, kept going, and serves again once the clients leave. (pool:N and
-     * iterative hold at most N connections, and the process model's parent keeps no descriptor per
-     * child, or one while it logs, to read the child's byte counts at its exit: those are bounded by
-     * their children, not by accept.)
+     * checks it said EMFILE, kept going, and serves again once the clients leave: every model that
+     * holds a descriptor per connection (pool:100 has threads enough to run out; a prefork worker
+     * inherits the limit and runs out in its own JVM). (iterative holds one connection, and the process
+     * model's parent keeps no descriptor per child: those cannot run out this way.)
      */
     @ParameterizedTest
-    @ValueSource(strings = {"virtual", "thread", "epoll:1", "uring:1"})
+    @ValueSource(strings = {"virtual", "thread", "epoll:1", "uring:1", "pool:100", "prefork:1"})
     void outOfDescriptorsItBacksOffAndServesAgainWhenTheyAreFreed(String model) throws Exception {
         try (ServeProcess s = ServeProcess.start(List.of("prlimit", "--nofile=64:64", "--"), serve(model, "-v"))) {
             try (Socket warm = connect(s.address())) {

@@ -16,6 +16,11 @@ import org.junit.jupiter.api.Test;
 class ExperimentsTest {
     static {
         System.setProperty("jsock.lab.limitSeconds", "180"); // what the kernel does, not how fast a loaded machine is
+        try {
+            io.jsock.socket.Socket.preload(); // the socket layer's descriptors for the process's life, made before counting
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Runs one experiment; it must end explained and leave no socket, child or namespace behind. */

@@ -90,7 +90,7 @@ public record Endpoint(SocketType type, SockAddr address) {
     }
 
     private static SockAddr address(String text, String literal) {
-        if (literal.startsWith(":")) {
+        if (literal.startsWith(":") && literal.substring(1).chars().allMatch(c -> c >= '0' && c <= '9')) { // :PORT alone
             throw bad(text, "say which interfaces: 0.0.0.0" + literal + " or *" + literal + " (every IPv4 one), [::]"
                     + literal + " (IPv6), 127.0.0.1" + literal + " (loopback)");
         }

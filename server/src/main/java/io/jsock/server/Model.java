@@ -115,7 +115,8 @@ public abstract sealed class Model {
      * @param text the form, as on the command line; surrounding white space is ignored
      * @return the model; never null
      * @throws IllegalArgumentException if the name is unknown (the message lists {@link #FORMS}), a
-     *     size is given to a model that takes none, or N is not a number from 1 to 4096
+     *     size is given to a model that takes none, or N is not a number (ASCII digits) from 1 to 4096
+     *     (to 64 for prefork)
      * @throws NullPointerException if {@code text} is null
      */
     public static Model parse(String text) {
@@ -127,13 +128,13 @@ public abstract sealed class Model {
             if (!m.cliName.equals(name)) continue;
             if (size == null) return m;
             if (!m.sized()) throw new IllegalArgumentException("model " + name + " takes no size; expected one of " + FORMS);
-            try {
+            // ASCII digits only: Integer.parseInt also takes other scripts' digits ("pool:٣" would be pool:3)
+            if (!size.isEmpty() && size.length() <= 9 && size.chars().allMatch(c -> c >= '0' && c <= '9')) {
                 int n = Integer.parseInt(size);
-                if (n >= 1 && n <= MAX_SIZE) return m.withSize(n);
-            } catch (NumberFormatException e) {
-                // fall through to the message
+                if (n >= 1 && n <= m.maxSize()) return m.withSize(n);
             }
-            throw new IllegalArgumentException("bad size in model '" + text + "': N must be a number from 1 to " + MAX_SIZE);
+            throw new IllegalArgumentException("bad size in model '" + text + "': N must be a number from 1 to " + m.maxSize()
+                    + (m instanceof Prefork ? " (each worker is a JVM)" : ""));
         }
         throw new IllegalArgumentException("unknown model '" + text + "'; expected one of " + FORMS);
     }
@@ -224,7 +225,12 @@ public abstract sealed class Model {
         return false;
     }
 
-    /** The same variant of size {@code n} (1 to 4096): only sized variants have one. */
+    /** The largest size {@link #parse} takes for this model. */
+    int maxSize() {
+        return MAX_SIZE;
+    }
+
+    /** The same variant of size {@code n} (1 to {@link #maxSize()}): only sized variants have one. */
     Model withSize(int n) {
         throw new IllegalArgumentException("model " + cliName + " takes no size");
     }
@@ -334,6 +340,12 @@ public abstract sealed class Model {
         @Override
         public int defaultSize() {
             return cores();
+        }
+
+        /** 64: each worker is a JVM (tens of MB and a JVM start); more than a few per core only compete. */
+        @Override
+        int maxSize() {
+            return 64;
         }
 
         @Override

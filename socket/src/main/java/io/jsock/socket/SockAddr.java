@@ -448,10 +448,16 @@ public sealed interface SockAddr permits SockAddr.Inet4, SockAddr.Inet6, SockAdd
             if (b == null) throw bad(text, "'" + host + "' is not an IPv6 address");
             return new Inet6(inet6(b), port, 0, scope);
         }
+        if (text.indexOf(',') >= 0) throw bad(text, "one address, not a list");
         int colon = text.lastIndexOf(':');
         if (colon < 0) throw bad(text, "no port");
-        if (text.indexOf(':') != colon) throw bad(text, "write an IPv6 address in brackets: [ADDR]:PORT");
         String host = text.substring(0, colon);
+        if (text.indexOf(':') != colon) {
+            if (IpLiterals.parse6(host) != null) {
+                throw bad(text, "write an IPv6 address in brackets: [" + host + "]" + text.substring(colon));
+            }
+            throw bad(text, "'" + host + "' is neither an IPv4 address nor an IPv6 one in brackets");
+        }
         int port = parsePort(text, text.substring(colon + 1));
         if (host.equals("*") || host.isEmpty()) return anyInet4(port);
         byte[] b = IpLiterals.parse4(host);
@@ -478,6 +484,8 @@ public sealed interface SockAddr permits SockAddr.Inet4, SockAddr.Inet6, SockAdd
             }
             String host = hostPort.substring(0, colon);
             if (host.indexOf(':') >= 0) throw literalFailed;
+            // Digits and dots are an IPv4 literal, a bad one (999.1.1.1), never a name to look up.
+            if (host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'))) throw literalFailed;
             int port = parsePort(hostPort, hostPort.substring(colon + 1));
             List<SockAddr> all = new ArrayList<>();
             for (InetAddress a : InetAddress.getAllByName(host)) all.add(of(a, port));
@@ -486,11 +494,10 @@ public sealed interface SockAddr permits SockAddr.Inet4, SockAddr.Inet6, SockAdd
     }
 
     private static int parsePort(String text, String port) {
-        try {
+        // ASCII digits only: Integer.parseInt also takes other scripts' digits ("٣" would be port 3)
+        if (!port.isEmpty() && port.length() <= 5 && port.chars().allMatch(c -> c >= '0' && c <= '9')) {
             int p = Integer.parseInt(port);
-            if (p >= 0 && p <= 65535) return p;
-        } catch (NumberFormatException e) {
-            // fall through to the message
+            if (p <= 65535) return p;
         }
         throw bad(text, "the port must be a number from 0 to 65535");
     }

@@ -5,6 +5,7 @@ import io.jsock.socket.internal.IoStatus;
 import io.jsock.socket.internal.KernelFeatures;
 import io.jsock.socket.internal.Libc;
 import io.jsock.socket.internal.Poller;
+import io.jsock.socket.internal.Wakeup;
 import io.jsock.socket.internal.Sockaddrs;
 import io.jsock.socket.internal.SockFprog;
 
@@ -161,15 +162,18 @@ public final class Socket implements ByteChannel {
 
     /**
      * Starts now, while descriptors are plentiful, what the first blocking call on a virtual thread
-     * would otherwise start on demand (the pollers: an epoll instance and a platform thread each), and
+     * would otherwise start on demand (the pollers: an epoll instance and a platform thread each; the
+     * pre-closed socket with which close wakes a blocked platform thread), and
      * loads the classes a failing call needs. A server calls this before it accepts: once the process
-     * has run out of descriptors (EMFILE), starting them would fail, and a class that failed to
-     * initialize stays broken. Safe to call more than once, from any thread.
+     * has run out of descriptors (EMFILE), starting them fails (the blocking call that needed them
+     * fails with EMFILE, and a later one tries again). Safe to call more than once, from any thread.
      *
-     * @throws ExceptionInInitializerError if the pollers cannot start (no descriptor for epoll)
+     * @throws IOException if the pollers cannot start now (EMFILE: no descriptor for epoll); the first
+     *         blocking call that needs them tries again
      */
-    public static void preload() {
+    public static void preload() throws IOException {
         Poller.start();
+        Wakeup.ready(); // the one pre-closed socket with which close wakes a blocked platform thread
     }
 
     static void setNonBlocking(int fd, boolean on) throws IOException {
@@ -196,9 +200,38 @@ public final class Socket implements ByteChannel {
         int len = Sockaddrs.encode(local, s);
         fd.acquire("bind");
         try {
-            if (Libc.bind(fd.fd, s, len) < 0) throw IoStatus.failure("bind", local);
+            if (Libc.bind(fd.fd, s, len) < 0) {
+                int errno = Libc.errno();
+                throw IoStatus.exception("bind", errno, local, bindHint(errno, local));
+            }
         } finally {
             fd.release();
+        }
+    }
+
+    /** What a user can do about a bind failure the errno alone does not explain, or null. */
+    private static String bindHint(int errno, SockAddr local) {
+        if (errno == Errno.EINVAL.number() && local instanceof SockAddr.Inet6 a && a.scopeId() == 0
+                && a.address().isLinkLocalAddress()) {
+            return "a link-local address needs its interface: [" + a.host() + "%eth0]:" + a.port();
+        }
+        if (errno == Errno.EACCES.number() && local.family() != Family.LOCAL) {
+            int start = unprivilegedPortStart();
+            if (local.port() > 0 && local.port() < start) {
+                return "ports below " + start + " need root or CAP_NET_BIND_SERVICE (sysctl net.ipv4.ip_unprivileged_port_start)";
+            }
+        }
+        return null;
+    }
+
+    /** net.ipv4.ip_unprivileged_port_start (1024 unless changed; also read where it cannot be). */
+    private static int unprivilegedPortStart() {
+        try {
+            // readAllLines, not readString: a /proc file reports size 0, and readString then stops short
+            return Integer.parseInt(java.nio.file.Files.readAllLines(
+                    java.nio.file.Path.of("/proc/sys/net/ipv4/ip_unprivileged_port_start")).getFirst().strip());
+        } catch (IOException | NumberFormatException | SecurityException e) {
+            return 1024;
         }
     }
 

@@ -14,8 +14,10 @@ import io.jsock.socket.SockOpt;
 import io.jsock.socket.Socket;
 import io.jsock.socket.SocketType;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -44,6 +46,7 @@ import java.util.stream.Collectors;
  * call in flight), and exits; then the threads are joined.
  */
 public final class EventLoops implements Design {
+    private static final System.Logger LOG = System.getLogger(EventLoops.class.getName());
     private final Model.Epoll model;
     private final int n;
     private final List<EventLoop> loops = new ArrayList<>();
@@ -77,7 +80,7 @@ public final class EventLoops implements Design {
                     if (!made) listener.close();
                 }
             }
-            for (EventLoop loop : loops) threads.add(Thread.ofPlatform().name("jsock-epoll-" + loop.index).unstarted(loop));
+            for (EventLoop loop : loops) threads.add(Thread.ofPlatform().daemon().name("jsock-epoll-" + loop.index).unstarted(loop));
             for (Thread t : threads) t.start();
             success = true;
         } finally {
@@ -132,7 +135,17 @@ public final class EventLoops implements Design {
     @Override
     public void stop(long deadline) throws InterruptedException {
         for (EventLoop loop : loops) loop.requestStop(deadline);
-        for (Thread t : threads) t.join();
+        // Bounded: a handler that blocks its loop (against the contract) must not hold the stop forever.
+        // A loop still running a second after the grace period is left behind (a daemon thread) and said.
+        long joinBy = deadline + TimeUnit.SECONDS.toNanos(1);
+        for (Thread t : threads) {
+            long left = joinBy - System.nanoTime();
+            if (left > 0) t.join(Duration.ofNanos(left));
+            if (t.isAlive()) {
+                LOG.log(System.Logger.Level.WARNING, t.getName() + " did not stop within the grace period and a second"
+                        + " (a handler blocking its event loop?); left running");
+            }
+        }
     }
 
     /** A connection slot freed on {@code from}: wake the other loops that stopped accepting at the cap. */

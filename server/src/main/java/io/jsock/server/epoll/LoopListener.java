@@ -71,6 +71,12 @@ final class LoopListener {
                 serving.giveSlot(); // nothing was accepted
                 if (!acceptFailed(e)) return;
                 continue;
+            } catch (RuntimeException | Error e) {
+                // Not the loop's end: its connections keep being served (a class that failed to load under
+                // EMFILE, an allocation that failed). Accepting backs off as for EMFILE and tries again.
+                serving.giveSlot(); // nothing was accepted
+                acceptFailed(new IOException("accept: " + e, e));
+                return;
             }
             if (a == Accepted.UNAVAILABLE) {
                 serving.giveSlot(); // the queue is empty (another loop took it, or the client reset)

@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code -XX:AOTCacheOutput}, and at its exit the JVM writes the cache. Children started after that
  * run with {@code -XX:AOTCache=FILE}: their classes come loaded and linked from the cache.
  *
- * <p>The cache lives in {@code ${java.io.tmpdir}/jsock-aot-<hash>/child-<hash>.aot} (a directory only we
+ * <p>The cache lives in {@code $XDG_CACHE_HOME/jsock/aot-<hash>/child-<hash>.aot} ({@code ~/.cache} when
+ * XDG_CACHE_HOME is not set; see {@link #cacheRoot}) (a directory only we
  * may write, one per java binary and version, class path and child flags; a file per class-path
  * entries' sizes and modification times), so a rebuilt jar gets a new cache, whose training removes
  * the old one. A class path with a
@@ -162,6 +163,28 @@ final class AotCache {
         }
     }
 
+    /**
+     * The user's cache directory for jsock, made private if new: {@code $XDG_CACHE_HOME/jsock}, else
+     * {@code ~/.cache/jsock} (the XDG Base Directory default); the temporary directory only without a home.
+     */
+    static Path cacheRoot() throws IOException {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base;
+        if (xdg != null && Path.of(xdg).isAbsolute()) base = Path.of(xdg); // a relative one is to be ignored (the spec)
+        else if (!System.getProperty("user.home", "?").equals("?")) base = Path.of(System.getProperty("user.home"), ".cache");
+        else return Path.of(System.getProperty("java.io.tmpdir"));
+        Path root = base.resolve("jsock");
+        if (!Files.isDirectory(root)) {
+            Files.createDirectories(base);
+            try {
+                Files.createDirectory(root, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (java.nio.file.FileAlreadyExistsException raced) {
+                // another server made it
+            }
+        }
+        return root;
+    }
+
     /** The cache file for this JVM and its class and module path, in a directory only this user can write; null if off or impossible. */
     private static Path locate() {
         if ("off".equals(System.getProperty("jsock.aot"))) return null;
@@ -179,7 +202,7 @@ final class AotCache {
                         .getBytes(StandardCharsets.UTF_8));
             }
             String hash = HexFormat.of().formatHex(where.digest(), 0, 8);
-            Path dir = Path.of(System.getProperty("java.io.tmpdir"), "jsock-aot-" + hash);
+            Path dir = cacheRoot().resolve("aot-" + hash);
             if (!Files.isDirectory(dir)) {
                 try {
                     Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));

@@ -13,6 +13,7 @@ import io.jsock.server.serving.ExclusiveAccept;
 import io.jsock.server.serving.Design;
 import io.jsock.server.serving.ServerConfig;
 import io.jsock.server.serving.Serving;
+import io.jsock.server.serving.Warmup;
 
 import io.jsock.socket.ErrnoException;
 import io.jsock.socket.Socket;
@@ -122,6 +123,7 @@ final class PreforkWorker {
         } catch (ErrnoException e) {
             throw new ErrnoException("adopt", e.errnoNumber(), "fd " + LISTENER_FD, "the listener a prefork worker inherits");
         }
+        Warmup.once(); // before the first accept: a worker runs out of descriptors as any server does
         Model model = command != null ? Model.PROCESS : Model.VIRTUAL;
         ServerConfig config = new ServerConfig(listener.getsockname(), 0, model, handler, command, max, grace, log, null, false, limits, null);
         Serving serving = new Serving(config, listener);

@@ -402,8 +402,8 @@ class EpollModelTest {
     }
 
     /**
-     * This process's sockets, epoll instances and eventfds. Eventfds may only go down between two looks:
-     * the JDK's cleaner closes those of dead platform threads when the GC finds them (socket's Wakeup).
+     * This process's sockets, epoll instances and eventfds. Eventfds may only go down between two looks
+     * (none is made per connection or per waiting thread).
      */
     record Descriptors(long sockets, long epolls, long eventfds) {
         void assertNoneLeftSince(Descriptors before) {

@@ -309,19 +309,43 @@ public final class SockDiag {
                 return true;
             }
             if (type == NLMSG_ERROR) {
+                if (payload.byteSize() < NlMsgErr.SIZE) { // found by SockDiagFuzzTest: read past the message
+                    throw IoStatus.exception("recvfrom", Errno.EBADMSG.number(), what, "netlink error of length " + len);
+                }
                 int error = NlMsgErr.error(payload);
                 if (error == 0) continue; // an acknowledgement
                 throw IoStatus.exception("sock_diag", -error, what);
             }
-            if (type == SOCK_DIAG_BY_FAMILY && payload.byteSize() >= messageSize) out.add(decode.apply(payload));
+            if (type == SOCK_DIAG_BY_FAMILY && payload.byteSize() >= messageSize) {
+                try {
+                    out.add(decode.apply(payload));
+                } catch (BadMessage e) {
+                    throw IoStatus.exception("recvfrom", Errno.EBADMSG.number(), what, e.getMessage());
+                }
+            }
         }
         return false;
+    }
+
+    /** A message a decoder cannot make sense of: {@link #readReply} makes it EBADMSG. */
+    static final class BadMessage extends RuntimeException {
+        BadMessage(String what) {
+            super(what, null, false, false);
+        }
+    }
+
+    /** The replies of an inet_diag request, as the dump reads them (for tests of the reader). */
+    static boolean readReply(MemorySegment datagram, int seq, String what, List<DiagSocket> out) throws IOException {
+        return readReply(datagram, seq, what, InetDiagMsg.SIZE, SockDiag::decode, out);
     }
 
     /** One {@code inet_diag_msg} as a {@link DiagSocket}. */
     static DiagSocket decode(MemorySegment m) {
         MemorySegment id = InetDiagMsg.id(m);
-        Family family = Family.ofAf(InetDiagMsg.idiag_family(m));
+        int af = InetDiagMsg.idiag_family(m);
+        Family family = Family.ofAf(af);
+        // asked for INET or INET6 only: anything else is a reply this reader does not understand
+        if (family != Family.INET && family != Family.INET6) throw new BadMessage("inet_diag_msg of family " + af);
         SockAddr local = address(family, InetDiagSockId.idiag_src(id), InetDiagSockId.idiag_sport(id));
         SockAddr peer = address(family, InetDiagSockId.idiag_dst(id), InetDiagSockId.idiag_dport(id));
         return new DiagSocket(family, TcpState.of(InetDiagMsg.idiag_state(m)), local, peer,

@@ -36,11 +36,13 @@ public final class Fd {
     public volatile boolean inReadPoller;
     public volatile boolean inWritePoller;
 
-    /** A thread parked on this descriptor: a virtual {@link Thread} or a platform thread's {@link Wakeup}. */
-    private record Waiter(Object who, short events) {}
+    /** A thread parked on this descriptor: a virtual thread, or a platform thread in poll(2) (its pthread_t). */
+    private record Waiter(Thread thread, long pthread, short events) {}
 
-    // Threads parked on this descriptor; guarded by `this`.
+    // Threads parked on this descriptor, and whether close pointed the number at the pre-closed socket;
+    // guarded by `this`. A platform waiter removes itself under the lock, so it is alive while close signals it.
     private List<Waiter> waiters;
+    private boolean preClosed;
 
     public Fd(int fd) {
         this.fd = fd;
@@ -76,8 +78,7 @@ public final class Fd {
 
     private void closeNow() {
         if (!closedNow.compareAndSet(false, true)) return; // closed already: the number is no longer ours
-        if (inReadPoller) Poller.READ.forget(this);
-        if (inWritePoller) Poller.WRITE.forget(this);
+        forgetPollers();
         Libc.close(fd); // Linux frees the descriptor even when close reports EINTR or EIO.
     }
 
@@ -91,8 +92,8 @@ public final class Fd {
     public void await(short events, long deadline, String syscall) throws IOException {
         Thread self = Thread.currentThread();
         if (self.isVirtual()) {
-            Poller poller = events == Constants.POLLIN ? Poller.READ : Poller.WRITE;
-            Waiter w = addWaiter(self, events);
+            Poller poller = events == Constants.POLLIN ? Poller.forReads() : Poller.forWrites();
+            Waiter w = addWaiter(self, 0, events);
             try {
                 if (!isOpen()) throw new SocketClosedException(syscall);
                 poller.arm(this);
@@ -106,31 +107,29 @@ public final class Fd {
                 removeWaiter(w);
             }
         } else {
-            Wakeup wakeup = Wakeup.tryBorrow();
-            if (wakeup == null) {
-                // No descriptor for an eventfd (EMFILE/ENFILE): wait in short slices of poll(2) on the
-                // socket alone; the caller's retry comes back here, and sees a close within a slice.
+            if (!Wakeup.ready()) {
+                // No descriptor for the pre-closed socket yet (EMFILE/ENFILE): wait in short slices of
+                // poll(2); the caller's retry comes back here, and sees a close within a slice.
                 if (!isOpen()) throw new SocketClosedException(syscall);
                 Wakeup.pollSlice(fd, events, deadline);
                 if (!isOpen()) throw new SocketClosedException(syscall);
                 return;
             }
-            Waiter w = addWaiter(wakeup, events);
+            Waiter w = addWaiter(null, Wakeup.self(), events);
             try {
                 if (!isOpen()) throw new SocketClosedException(syscall);
-                wakeup.poll(fd, events, deadline);
+                Wakeup.poll(fd, events, deadline);
             } finally {
                 removeWaiter(w);
-                wakeup.release();
             }
         }
         if (!isOpen()) throw new SocketClosedException(syscall);
         if (self.isInterrupted()) throw new InterruptedIOException(syscall + " interrupted");
     }
 
-    private synchronized Waiter addWaiter(Object who, short events) {
+    private synchronized Waiter addWaiter(Thread thread, long pthread, short events) {
         if (waiters == null) waiters = new ArrayList<>(2);
-        Waiter w = new Waiter(who, events);
+        Waiter w = new Waiter(thread, pthread, events);
         waiters.add(w);
         return w;
     }
@@ -151,21 +150,35 @@ public final class Fd {
             if (waiters == null || waiters.isEmpty()) return;
             ready = new Thread[waiters.size()];
             for (Waiter w : waiters) {
-                if (w.events == events && w.who instanceof Thread t) ready[n++] = t;
+                if (w.events == events && w.thread != null) ready[n++] = w.thread;
             }
         }
         for (int i = 0; i < n; i++) LockSupport.unpark(ready[i]);
     }
 
-    private void wakeAll() {
-        Waiter[] all;
-        synchronized (this) {
-            if (waiters == null || waiters.isEmpty()) return;
-            all = waiters.toArray(Waiter[]::new);
+    /**
+     * Wakes every waiter of a descriptor just marked closed. Platform threads in poll(2) are woken as
+     * {@link Wakeup} tells, under the lock: a waiter leaves only through {@link #removeWaiter}, so none
+     * can end (and free its pthread) while it is signalled, and the blocked calls keep the number ours.
+     */
+    private synchronized void wakeAll() {
+        if (waiters == null || waiters.isEmpty()) return;
+        for (Waiter w : waiters) {
+            if (w.thread != null) {
+                LockSupport.unpark(w.thread);
+                continue;
+            }
+            if (!preClosed) {
+                preClosed = true;
+                forgetPollers(); // while the number still names this socket: after dup2 it names another
+                Wakeup.preClose(fd);
+            }
+            Wakeup.wake(w.pthread);
         }
-        for (Waiter w : all) {
-            if (w.who instanceof Thread t) LockSupport.unpark(t);
-            else ((Wakeup) w.who).wake();
-        }
+    }
+
+    private void forgetPollers() {
+        if (inReadPoller) Poller.started(true).forget(this); // registered: so that poller runs
+        if (inWritePoller) Poller.started(false).forget(this);
     }
 }

@@ -452,6 +452,65 @@ public final class Libc {
         }
     }
 
+    // ---- waking a platform thread out of poll(2): dup2(2), pthread_kill(3), sigaction(2) (see Wakeup)
+
+    private static final class dup2$ { static final MethodHandle mh = quick("dup2", I_II); }
+    private static final class pthread_self$ { static final MethodHandle mh = bind("pthread_self", FunctionDescriptor.of(JAVA_LONG)); }
+    private static final class pthread_kill$ { static final MethodHandle mh = bind("pthread_kill",
+            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT)); }
+    private static final class sigaction$ { static final MethodHandle mh = quick("sigaction",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS)); }
+    private static final class sigrtmax$ { static final MethodHandle mh = bind("__libc_current_sigrtmax", FunctionDescriptor.of(JAVA_INT)); }
+
+    public static int dup2(int oldfd, int newfd) {
+        try {
+            return (int) dup2$.mh.invokeExact(state(), oldfd, newfd);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** pthread_self(3): the calling thread's pthread_t (a platform thread keeps its own for life). */
+    public static long pthread_self() {
+        try {
+            return (long) pthread_self$.mh.invokeExact();
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** pthread_kill(3); returns 0 or an errno value (not -1). */
+    public static int pthread_kill(long thread, int sig) {
+        try {
+            return (int) pthread_kill$.mh.invokeExact(thread, sig);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** sigaction(2) with glibc's {@code struct sigaction} ({@link #SIGACTION_SIZE} bytes). */
+    public static int sigaction(int sig, MemorySegment act, MemorySegment oldact) {
+        try {
+            return (int) sigaction$.mh.invokeExact(state(), sig, act, oldact);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** SIGRTMAX: glibc's highest real-time signal number (it keeps the lowest for itself). */
+    public static int sigrtmax() {
+        try {
+            return (int) sigrtmax$.mh.invokeExact();
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** The address of a libc function, e.g. as a signal handler. */
+    public static MemorySegment symbol(String name) {
+        return LIBC.find(name).orElseThrow(() -> new LinkageError("libc has no symbol " + name));
+    }
+
     // ---- processes: posix_spawn(3), waitpid(2), kill(2), pidfd_open(2) through syscall(2), getpid(2)
 
     private static final class posix_spawn$ { static final MethodHandle mh = blocking("posix_spawn",
@@ -801,4 +860,10 @@ public final class Libc {
 
     /** The size of glibc's posix_spawn_file_actions_t, posix_spawnattr_t and sigset_t on x86_64/aarch64 Linux. */
     public static final long FILE_ACTIONS_SIZE = 80, SPAWNATTR_SIZE = 336, SIGSET_SIZE = 128;
+
+    /**
+     * glibc's {@code struct sigaction} on x86_64/aarch64 Linux: the handler at 0, sa_mask (a sigset_t)
+     * at 8, int sa_flags at {@link #SA_FLAGS_OFFSET}, sa_restorer at 144 (glibc fills it in).
+     */
+    public static final long SIGACTION_SIZE = 152, SA_FLAGS_OFFSET = 8 + SIGSET_SIZE;
 }

@@ -11,10 +11,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * freeing its carrier; this poller's platform thread waits in epoll_wait and, when the descriptor is
  * ready, unparks every virtual thread waiting on it for that direction. One poller for reads, one
  * for writes, so a reader and a writer on the same socket each have their own registration.
+ *
+ * <p>Each poller is made on first need, not when the class initializes: making one needs a descriptor
+ * (its epoll instance), and a failure in a static initializer would leave the class unusable for the
+ * life of the JVM. Out of descriptors (EMFILE), the call that needed the poller fails with that errno,
+ * and a later one makes it.
  */
 public final class Poller implements Runnable {
-    public static final Poller READ = start("jsock-read-poller", Constants.EPOLLIN | Constants.EPOLLRDHUP);
-    public static final Poller WRITE = start("jsock-write-poller", Constants.EPOLLOUT);
+    // Made once each, under the class lock; read without it once made.
+    private static volatile Poller read;
+    private static volatile Poller write;
 
     private final Epoll epoll;
     private final int interest;
@@ -26,9 +32,39 @@ public final class Poller implements Runnable {
      */
     private final ConcurrentHashMap<Integer, Fd> armed = new ConcurrentHashMap<>();
 
-    /** Starts both pollers (initializing this class does); safe to call more than once. */
-    public static void start() {
-        // READ and WRITE are made when the class initializes, which calling this static method forces.
+    /**
+     * Starts both pollers if they are not running; safe to call more than once, from any thread.
+     *
+     * @throws IOException if one cannot start now (EMFILE: no descriptor for its epoll instance); a later call retries
+     */
+    public static void start() throws IOException {
+        forReads();
+        forWrites();
+    }
+
+    /** The poller that wakes readers (and acceptors), started on first need. */
+    public static Poller forReads() throws IOException {
+        Poller p = read;
+        if (p != null) return p;
+        synchronized (Poller.class) {
+            if (read == null) read = start("jsock-read-poller", Constants.EPOLLIN | Constants.EPOLLRDHUP);
+            return read;
+        }
+    }
+
+    /** The poller that wakes writers (and connectors), started on first need. */
+    public static Poller forWrites() throws IOException {
+        Poller p = write;
+        if (p != null) return p;
+        synchronized (Poller.class) {
+            if (write == null) write = start("jsock-write-poller", Constants.EPOLLOUT);
+            return write;
+        }
+    }
+
+    /** The running poller of that direction, or null if none was started (so nothing can be registered in it). */
+    static Poller started(boolean reads) {
+        return reads ? read : write;
     }
 
     private Poller(Epoll epoll, int interest) {
@@ -37,14 +73,10 @@ public final class Poller implements Runnable {
         this.reads = (interest & Constants.EPOLLIN) != 0;
     }
 
-    private static Poller start(String name, int interest) {
-        try {
-            Poller p = new Poller(Epoll.open(128), interest);
-            Thread.ofPlatform().daemon().name(name).start(p);
-            return p;
-        } catch (IOException e) {
-            throw new ExceptionInInitializerError(e);
-        }
+    private static Poller start(String name, int interest) throws IOException {
+        Poller p = new Poller(Epoll.open(128), interest);
+        Thread.ofPlatform().daemon().name(name).start(p);
+        return p;
     }
 
     /**
