@@ -135,7 +135,10 @@ final class RingConnection implements EventConnection {
             int bid = IoUring.bufferId(flags);
             ByteBuffer in = loop.buffers().buffer(bid);
             try {
-                if (res > 0 && !closed && failure == null && !inputEnded) handler.onReadable(this, in.limit(res).position(0));
+                if (res > 0 && !closed && failure == null && !inputEnded) {
+                    connection.received(res);
+                    handler.onReadable(this, in.limit(res).position(0));
+                }
             } finally {
                 loop.buffers().recycle(bid);
             }
@@ -162,6 +165,7 @@ final class RingConnection implements EventConnection {
                 endOfInput();
                 return;
             }
+            connection.received(n);
             handler.onReadable(this, buffer.limit(n).position(0));
             if (out.queued() > HIGH_WATER) return;
         }
@@ -176,6 +180,7 @@ final class RingConnection implements EventConnection {
         sendInFlight = false;
         if (res >= 0) {
             out.sent(res);
+            connection.sent(res);
             if (res < sending && !closed) fail("send", -Errno.EPIPE.number()); // MSG_WAITALL fell short: the connection broke
         } else if (res != -Errno.ECANCELED.number() && !closed) {
             fail("send", res);
