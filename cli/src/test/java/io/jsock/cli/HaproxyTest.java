@@ -63,7 +63,7 @@ class HaproxyTest {
             assertThat(echoes(front, 60)).as("failed short connections").isEmpty();
             for (ServeProcess j : jsock) {
                 assertThat(j.err).as("%s logs the client through the PROXY header", j.address())
-                        .anyMatch(l -> l.matches("jsock: #\\d+ " + Pattern.quote(CLIENT) + ":\\d+ > " + Pattern.quote(front.toString())
+                        .anyMatch(l -> l.matches("\\S+ jsock: #\\d+ " + Pattern.quote(CLIENT) + ":\\d+ > " + Pattern.quote(front.toString())
                                 + " open \\(PROXY v2 via 127\\.0\\.0\\.1:\\d+\\)"))
                         .noneMatch(l -> l.contains(" open") && l.contains("#") && !l.contains("PROXY v2"));
             }

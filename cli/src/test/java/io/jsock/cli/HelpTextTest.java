@@ -45,7 +45,7 @@ class HelpTextTest {
         "server echo  | jsock: unknown command 'server'; did you mean 'serve'? (see: jsock --help)",
         "conect x     | jsock: unknown command 'conect'; did you mean 'connect'? (see: jsock --help)",
         "SS           | jsock: unknown command 'SS'; did you mean 'ss'? (see: jsock --help)",
-        "frobnicate   | jsock: unknown command 'frobnicate'; expected one of help, serve, bench, ss, lab, connect (see: jsock --help)",
+        "frobnicate   | jsock: unknown command 'frobnicate'; expected one of help, serve, bench, ss, lab, connect, trace (see: jsock --help)",
     })
     void aMistypedCommandGetsTheNearestOneAndExitStatus2(String args, String message) {
         ServeCommandTest.Result r = ServeCommandTest.inProcess(args.split(" "));

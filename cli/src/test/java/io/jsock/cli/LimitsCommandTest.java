@@ -33,9 +33,9 @@ class LimitsCommandTest {
         "jsock: unknown user 'no-such-user-here': not in the password database (getent passwd no-such-user-here) | serve echo --user no-such-user-here",
         "jsock: unknown group 'no-such-group-here': not in the group database (getent group no-such-group-here) | serve echo --user nobody --group no-such-group-here",
         "jsock: --group needs --user NAME: the user to drop to | serve echo --group nogroup",
-        "jsock: bad --idle-timeout '0s'; a positive duration is needed, a number with a unit: 500ms, 5s, 1.5s, 2m (leave the option out for no limit) | serve echo --idle-timeout 0s",
-        "jsock: bad --deadline '0'; a positive duration is needed, a number with a unit: 500ms, 5s, 1.5s, 2m (leave the option out for no limit) | serve echo --deadline 0",
-        "jsock: bad --idle-timeout 'soon'; expected a number with a unit: 500ms, 5s, 1.5s, 2m | serve echo --idle-timeout soon",
+        "jsock: bad --idle-timeout '0s'; a positive duration is needed, a number with a unit: 500ms, 5s, 1.5s, 2m, 1h (leave the option out for no limit) | serve echo --idle-timeout 0s",
+        "jsock: bad --deadline '0'; a positive duration is needed, a number with a unit: 500ms, 5s, 1.5s, 2m, 1h (leave the option out for no limit) | serve echo --deadline 0",
+        "jsock: bad --idle-timeout 'soon'; expected a number with a unit: 500ms, 5s, 1.5s, 2m, 1h | serve echo --idle-timeout soon",
         "jsock: bad rate '5'; expected N/s or N/m, N from 1 to 1000000 (e.g. 10/s) | serve echo --rate 5",
         "jsock: bad --max-per-ip -1; expected N >= 1 (or 0: no limit) | serve echo --max-per-ip -1",
     })
