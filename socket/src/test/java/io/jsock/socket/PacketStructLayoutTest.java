@@ -5,7 +5,6 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jsock.socket.internal.SockFprog;
 import io.jsock.socket.internal.Sockaddrs;
@@ -130,8 +129,7 @@ class PacketStructLayoutTest {
 
     /** Compiles and runs the C program: its "name value" lines. */
     private static Map<String, Long> gcc() throws Exception {
-        String out = CProgram.output("packet-structs", PROGRAM);
-        assumeTrue(out != null, "skipped: gcc is not installed");
+        String out = Gcc.run(PROGRAM);
         Map<String, Long> values = new HashMap<>();
         for (String line : out.split("\n")) {
             String[] kv = line.trim().split(" ");

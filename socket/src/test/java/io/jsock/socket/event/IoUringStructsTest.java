@@ -1,5 +1,6 @@
 package io.jsock.socket.event;
 
+import io.jsock.socket.Gcc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jsock.socket.internal.UringStructs;
@@ -63,7 +64,7 @@ class IoUringStructsTest {
             }
         }
         program.append("    return 0;\n}\n");
-        String[] printed = Gcc.output(program.toString()).trim().split("\n");
+        String[] printed = Gcc.run(program.toString()).trim().split("\n");
         List<String> actual = new ArrayList<>();
         for (int i = 0; i < expected.size(); i++) {
             String e = expected.get(i);
