@@ -13,8 +13,6 @@ import io.jsock.server.proxy.ProxyProtocol;
 import io.jsock.server.proxy.ProxySources;
 import io.jsock.server.serving.Serving;
 
-import io.jsock.socket.Family;
-import io.jsock.socket.Protocol;
 import io.jsock.socket.SockAddr;
 import io.jsock.socket.SockOpt;
 import io.jsock.socket.Socket;

@@ -9,7 +9,6 @@ import io.jsock.server.proxy.ProxyProtocolException;
 
 import io.jsock.socket.Accepted;
 import io.jsock.socket.Errno;
-import io.jsock.socket.SockAddr;
 import io.jsock.socket.SockOpt;
 import io.jsock.socket.Socket;
 import io.jsock.socket.SocketClosedException;
