@@ -93,7 +93,8 @@ final class ServeCommand implements Callable<Integer> {
                 "",
                 "Limits are off unless set. A client refused by --allow/--deny, --max-per-ip",
                 "or --rate is reset at once; a connection past --idle-timeout or --deadline",
-                "is closed; -v logs which limit did it.");
+                "is closed; -v logs which limit did it. On udp:/dgram: a datagram from a",
+                "source --allow/--deny refuses is dropped, unanswered.");
     }
 
     /** {@code iterative, process, thread, virtual (default), pool[:N], ...}, broken into lines that fit 80 columns. */
@@ -416,6 +417,7 @@ final class ServeCommand implements Callable<Integer> {
                 .socketMode(socketMode)
                 .replyToPrivilegedPorts(replyToPrivilegedPorts)
                 .ratePerSource(ratePerSource == null ? DatagramServer.DEFAULT_RATE_PER_SOURCE : ratePerSource)
+                .rules(admission)
                 .events(log);
         if (s == null) b.command(command);
         else b.service(s);

@@ -151,6 +151,17 @@ public final class Admission {
         }
     }
 
+    /**
+     * The allow/deny rules alone, for a source that sends without connecting (a datagram): the per-source
+     * connection limits do not apply to it.
+     *
+     * @param peer the sender's address (a Unix peer is always admitted)
+     * @return null when the rules admit it; else the rule that refuses, as {@link #admit} words it
+     */
+    public String ruling(SockAddr peer) {
+        return Cidr.bytes(peer) == null ? null : rules(peer);
+    }
+
     /** The most specific rule's verdict: null to admit, or the rule that refuses. */
     private String rules(SockAddr peer) {
         if (allow.isEmpty() && deny.isEmpty()) return null;

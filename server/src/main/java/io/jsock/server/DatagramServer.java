@@ -105,8 +105,8 @@ public final class DatagramServer implements Server {
      * @return the counts now; never null
      */
     public Counts counts() {
-        return new Counts(counters.received.sum(), counters.answered.sum(), counters.refusedPort.sum(),
-                counters.overRate.sum(), counters.failed.sum());
+        return new Counts(counters.received.sum(), counters.answered.sum(), counters.denied.sum(),
+                counters.refusedPort.sum(), counters.overRate.sum(), counters.failed.sum());
     }
 
     /**
@@ -114,12 +114,13 @@ public final class DatagramServer implements Server {
      *
      * @param received    datagrams read by the server (with a program: none; the program reads them)
      * @param answered    replies sent; with a program, the times it was spawned
+     * @param denied      not answered: an allow/deny rule refuses the source ({@link Builder#rules})
      * @param refusedPort not answered: the source port is a small service's or below 1024 (the reflection guard)
      * @param overRate    not answered: the source had had its replies for that second
      * @param failed      not answered: no address to answer (an unbound Unix sender), the send queue full,
      *                    a sendto that failed, a program that could not be spawned or spawned too often
      */
-    public record Counts(long received, long answered, long refusedPort, long overRate, long failed) {}
+    public record Counts(long received, long answered, long denied, long refusedPort, long overRate, long failed) {}
 
     /**
      * Stops in order: no new datagrams are answered, those in flight (or the program running) get the
@@ -160,6 +161,7 @@ public final class DatagramServer implements Server {
         private Consumer<LogEvent> events;
         private boolean replyToPrivilegedPorts;
         private int ratePerSource = DEFAULT_RATE_PER_SOURCE;
+        private Admission rules;
 
         private Builder() {}
 
@@ -348,6 +350,20 @@ public final class DatagramServer implements Server {
         }
 
         /**
+         * Answers only the sources {@code rules}' {@code --allow}/{@code --deny} blocks admit; the others'
+         * datagrams are dropped and counted ({@link Counts#denied}). Its per-source connection limits do
+         * not apply to datagrams ({@link #ratePerSource} is their rate). A command (inetd's wait) reads
+         * the socket itself, so it cannot take rules: {@link #start} refuses the two together.
+         *
+         * @param rules the rules; null or without allow/deny blocks: every source
+         * @return this builder
+         */
+        public Builder rules(Admission rules) {
+            this.rules = rules == null || rules.allowed().isEmpty() && rules.denied().isEmpty() ? null : rules;
+            return this;
+        }
+
+        /**
          * socket, bind (or the inherited socket), then the loops. On failure nothing is left open.
          *
          * @return the running server; never null
@@ -355,14 +371,18 @@ public final class DatagramServer implements Server {
          *     ...), or the command's program is not found (ENOENT) or not executable (EACCES)
          * @throws IllegalStateException if neither a service nor a command was given
          * @throws IllegalArgumentException if a command is given with more than one worker (inetd's
-         *     {@code wait}: one program at a time reads the socket)
+         *     {@code wait}: one program at a time reads the socket), or with allow/deny {@link #rules}
          */
         public DatagramServer start() throws IOException {
             if (service == null && command == null) throw new IllegalStateException("a datagram server needs a service or a command");
             if (command != null && workers > 1) {
                 throw new IllegalArgumentException("a command serves datagrams one run at a time (inetd's wait), not with " + workers + " workers");
             }
-            DatagramConfig config = new DatagramConfig(service, command, workers, grace, events, replyToPrivilegedPorts, ratePerSource);
+            if (command != null && rules != null) {
+                throw new IllegalArgumentException("--allow/--deny cannot filter a program's datagrams (inetd's wait: it reads the socket itself); "
+                        + "filter in the program, or serve a built-in service");
+            }
+            DatagramConfig config = new DatagramConfig(service, command, workers, grace, events, replyToPrivilegedPorts, ratePerSource, rules);
             Warmup.once();
             Bound bound = inherited == null ? Bound.open(endpoint, false, socketMode) : null;
             Socket socket = inherited != null ? inherited : bound.socket();

@@ -87,7 +87,7 @@ class DatagramServerTest {
             assertThat(ask(c, s, new byte[0])).isEmpty();
             assertThat(ask(c, s, big)).isEqualTo(big);
             waitFor(() -> s.counts().answered() == 3); // counted after sendto: the client may read the reply first
-            assertThat(s.counts()).isEqualTo(new DatagramServer.Counts(3, 3, 0, 0, 0));
+            assertThat(s.counts()).isEqualTo(new DatagramServer.Counts(3, 3, 0, 0, 0, 0));
         }
     }
 
@@ -97,7 +97,7 @@ class DatagramServerTest {
         try (DatagramServer s = serve(form, workers, Service.DISCARD); Socket c = client(s)) {
             for (int i = 0; i < 3; i++) c.sendto(ByteBuffer.wrap(new byte[100]), s.localAddress());
             waitFor(() -> s.counts().received() == 3 && s.activeConnections() == 0);
-            assertThat(s.counts()).isEqualTo(new DatagramServer.Counts(3, 0, 0, 0, 0));
+            assertThat(s.counts()).isEqualTo(new DatagramServer.Counts(3, 0, 0, 0, 0, 0));
             assertThat(c.tryRead(ByteBuffer.allocate(10))).isEqualTo(Socket.UNAVAILABLE);
         }
     }
@@ -155,7 +155,7 @@ class DatagramServerTest {
              Socket privileged = udpClientOn(1000)) {
             for (int i = 0; i < 5; i++) privileged.sendto(ByteBuffer.wrap(new byte[] {'x'}), s.localAddress());
             waitFor(() -> s.counts().refusedPort() == 5);
-            assertThat(s.counts()).isEqualTo(new DatagramServer.Counts(5, 0, 5, 0, 0));
+            assertThat(s.counts()).isEqualTo(new DatagramServer.Counts(5, 0, 0, 5, 0, 0));
             assertThat(privileged.tryRead(ByteBuffer.allocate(10))).as("no reply queued").isEqualTo(Socket.UNAVAILABLE);
             assertThat(lines).filteredOn(l -> l.contains("not answered")).singleElement().asString()
                     .contains("127.0.0.1:1000").contains("below 1024");
@@ -182,6 +182,46 @@ class DatagramServerTest {
     }
 
     /** A UDP socket on 127.0.0.1:port (below 1024: the tests run as root). */
+    @Test
+    void aSenderTheDenyRuleHoldsIsNotAnsweredAndIsCountedWhileOthersAre() throws Exception {
+        ConcurrentLinkedQueue<String> lines = new ConcurrentLinkedQueue<>();
+        Admission rules = Admission.builder().deny(Cidr.parse("127.0.0.2")).build();
+        try (DatagramServer s = DatagramServer.builder().bind("udp:127.0.0.1:0").service(Service.ECHO).rules(rules)
+                .log(lines::add).start();
+             Socket denied = udpClientFrom("127.0.0.2");
+             Socket admitted = udpClientFrom("127.0.0.1")) {
+            for (int i = 0; i < 3; i++) denied.sendto(ByteBuffer.wrap(new byte[] {'d'}), s.localAddress());
+            assertThat(ask(admitted, s, new byte[] {'a'})).containsExactly('a');
+            waitFor(() -> s.counts().denied() == 3 && s.counts().answered() == 1);
+            assertThat(s.counts()).isEqualTo(new DatagramServer.Counts(4, 1, 3, 0, 0, 0));
+            assertThat(denied.tryRead(ByteBuffer.allocate(10))).as("no reply queued").isEqualTo(Socket.UNAVAILABLE);
+            assertThat(lines).filteredOn(l -> l.contains("not answered")).first().asString()
+                    .contains("127.0.0.2").contains("deny 127.0.0.2/32");
+        }
+    }
+
+    @Test
+    void anAllowListAnswersOnlyItsBlocksAndAProgramCannotTakeRules() throws Exception {
+        Admission allowOnly = Admission.builder().allow(Cidr.parse("127.0.0.3/32")).build();
+        try (DatagramServer s = DatagramServer.builder().bind("udp:127.0.0.1:0").service(Service.ECHO).rules(allowOnly).start();
+             Socket outside = udpClientFrom("127.0.0.1");
+             Socket inside = udpClientFrom("127.0.0.3")) {
+            outside.sendto(ByteBuffer.wrap(new byte[] {'o'}), s.localAddress());
+            assertThat(ask(inside, s, new byte[] {'i'})).containsExactly('i');
+            waitFor(() -> s.counts().denied() == 1);
+            assertThat(outside.tryRead(ByteBuffer.allocate(10))).isEqualTo(Socket.UNAVAILABLE);
+        }
+        assertThatThrownBy(() -> DatagramServer.builder().bind("udp:127.0.0.1:0").command(List.of("cat")).rules(allowOnly).start())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("inetd's wait");
+    }
+
+    private static Socket udpClientFrom(String address) throws Exception {
+        Socket c = Socket.open(io.jsock.socket.Family.INET, SocketType.DGRAM, Protocol.DEFAULT);
+        c.bind(SockAddr.parse(address + ":0"));
+        c.setTimeout(Clients.READ_LIMIT);
+        return c;
+    }
+
     private static Socket udpClientOn(int port) throws Exception {
         Socket c = Socket.open(io.jsock.socket.Family.INET, SocketType.DGRAM, Protocol.DEFAULT);
         c.bind(SockAddr.parse("127.0.0.1:" + port));
@@ -215,7 +255,7 @@ class DatagramServerTest {
              Socket unbound = Socket.open(io.jsock.socket.Family.LOCAL, SocketType.DGRAM, Protocol.DEFAULT)) {
             unbound.sendto(ByteBuffer.wrap(new byte[] {'x'}), s.localAddress());
             waitFor(() -> s.counts().failed() == 1);
-            assertThat(s.counts()).isEqualTo(new DatagramServer.Counts(1, 0, 0, 0, 1));
+            assertThat(s.counts()).isEqualTo(new DatagramServer.Counts(1, 0, 0, 0, 0, 1));
         }
     }
 

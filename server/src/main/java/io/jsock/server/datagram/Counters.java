@@ -8,6 +8,8 @@ public final class Counters {
     public final LongAdder received = new LongAdder();
     /** Replies sent (or, for a program, children spawned). */
     public final LongAdder answered = new LongAdder();
+    /** Not answered: an --allow/--deny rule refuses the source. */
+    public final LongAdder denied = new LongAdder();
     /** Not answered: the source port is one a reply must not go to (the reflection guard). */
     public final LongAdder refusedPort = new LongAdder();
     /** Not answered: the source had its replies for this second already. */

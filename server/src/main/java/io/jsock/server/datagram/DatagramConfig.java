@@ -1,5 +1,6 @@
 package io.jsock.server.datagram;
 
+import io.jsock.server.Admission;
 import io.jsock.server.LogEvent;
 import io.jsock.server.Service;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.function.Consumer;
  * @param events                 where -v lines go, as events, or null
  * @param replyToPrivilegedPorts whether sources on ports below 1024 are answered
  * @param ratePerSource          replies per second to one source address at most
+ * @param rules                  the allow/deny rules a source must pass (only those: no connection to count), or null
  */
 public record DatagramConfig(Service service, List<String> command, int workers, Duration grace,
-        Consumer<LogEvent> events, boolean replyToPrivilegedPorts, int ratePerSource) {}
+        Consumer<LogEvent> events, boolean replyToPrivilegedPorts, int ratePerSource, Admission rules) {}

@@ -100,6 +100,12 @@ public final class Exchanges implements DatagramDesign {
     /** One datagram: the guards, then the service's reply. */
     private void answer(SockAddr from, ByteBuffer datagram) {
         int in = datagram.remaining();
+        String ruled = config.rules() == null ? null : config.rules().ruling(from);
+        if (ruled != null) {
+            counters.denied.increment();
+            dropped(from, System.nanoTime(), "not answered: " + ruled);
+            return;
+        }
         ByteBuffer reply = Replies.to(service, datagram);
         if (reply == null) { // discard: nothing to send, so nothing to guard
             exchanged(from, in, -1);
