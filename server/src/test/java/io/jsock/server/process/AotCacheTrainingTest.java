@@ -49,6 +49,10 @@ class AotCacheTrainingTest {
         cache.stopTraining();
 
         assertThat(cache.trainingChild()).isNull();
+        assertThat(child.isAlive()).as("the training child, ended").isFalse();
+        for (int i = 0; i < 50 && ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isPresent(); i++) {
+            Thread.sleep(100); // bounded: its exit is seen (pidfd) a moment before the reaper's waitpid takes the zombie
+        }
         assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("the training child, reaped").isEqualTo(Optional.empty());
         try (Stream<Path> left = Files.list(dir)) {
             assertThat(left).as("no partial cache file").isEmpty();
