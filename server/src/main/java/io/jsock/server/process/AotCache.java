@@ -182,6 +182,14 @@ final class AotCache {
             LOG.log(Level.DEBUG, "AOT cache for child JVMs written: " + file);
             return true;
         } finally {
+            if (child.isAlive()) { // stopped (its socket reset under the read) or failed: it goes with us, reaped
+                try {
+                    child.kill();
+                } catch (IOException e) {
+                    LOG.log(Level.WARNING, "AOT cache training child not killed: " + e.getMessage());
+                }
+                child.waitFor(Duration.ofSeconds(5));
+            }
             synchronized (this) {
                 training = null;
             }
