@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -69,7 +70,8 @@ final class ConnectCommand implements Callable<Integer> {
     String bind;
 
     @Option(names = "--timeout", paramLabel = "D", converter = Durations.class,
-            description = "Give up connecting after D (500ms, 5s, 1.5s, 2m, 1h); default: when the kernel gives up. "
+            description = "Give up connecting D (500ms, 5s, 1.5s, 2m, 1h) after the command started (every address tried comes out of D); "
+                    + "default: when the kernel gives up. "
                     + "With -u: how long to wait for replies after standard input ends (default 2s).")
     Duration timeout;
 
@@ -115,6 +117,8 @@ final class ConnectCommand implements Callable<Integer> {
     // Where the bytes come from and go to: the process's own streams, or a test's.
     private final InputStream stdin;
     private final OutputStream stdout;
+    /** Where --timeout counts from (see {@link ConnectDeadline}); a test sets another. */
+    Instant started = ConnectDeadline.processStart();
 
     ConnectCommand() {
         this(System.in, new FileOutputStream(FileDescriptor.out));
@@ -149,8 +153,9 @@ final class ConnectCommand implements Callable<Integer> {
         SockAddr local = bind == null ? null : parseLocal(bind);
         List<SockAddr> peers = resolve(target);
         if (udp) return udp(peers, local);
+        ConnectDeadline deadline = timeout == null ? null : ConnectDeadline.of(timeout, started);
 
-        Socket s = connectToFirst(peers, local, timeout);
+        Socket s = connectToFirst(peers, local, deadline);
         if (s == null) return Errors.FAILED; // the line is printed
         try (s) {
             if (verbose) err().println("jsock: connected: local " + s.getsockname() + ", peer " + s.getpeername());
@@ -254,7 +259,7 @@ final class ConnectCommand implements Callable<Integer> {
             if (linger != null) s.setOption(SockOpt.SO_LINGER, Linger.on(linger));
             long start = System.nanoTime();
             try {
-                s.connect(to, timeout);
+                s.connect(to, timeout == null ? null : ConnectDeadline.of(timeout, started).left());
             } catch (IOException e) {
                 if (!(e instanceof SyscallFailure)) throw e;
                 err().println("jsock: " + e.getMessage() + " after " + Durations.seconds(System.nanoTime() - start));
@@ -300,13 +305,13 @@ final class ConnectCommand implements Callable<Integer> {
      * every one fails, prints the last failure (with how long it took) and returns {@code null}.
      * Earlier failures are printed with -v. A failing bind or socket option ends it at once.
      */
-    private Socket connectToFirst(List<SockAddr> peers, SockAddr local, Duration limit) throws IOException {
+    private Socket connectToFirst(List<SockAddr> peers, SockAddr local, ConnectDeadline deadline) throws IOException {
         List<SockAddr> usable = local == null ? peers : peers.stream().filter(p -> p.family() == local.family()).toList();
         if (usable.isEmpty()) {
             throw new IllegalArgumentException("--bind " + local + " is " + local.family() + " but " + target
                     + " has only " + peers.getFirst().family() + " addresses; bind an address of the same family");
         }
-        for (int i = 0; i < usable.size(); i++) {
+        for (int i = 0; i < usable.size() && (i == 0 || deadline == null || !deadline.passed()); i++) {
             SockAddr peer = usable.get(i);
             Socket s = open(peer.family());
             boolean success = false;
@@ -315,13 +320,13 @@ final class ConnectCommand implements Callable<Integer> {
                 if (local != null) s.bind(local);
                 long start = System.nanoTime();
                 try {
-                    s.connect(peer, limit);
+                    s.connect(peer, deadline == null ? null : deadline.left());
                     success = true;
                     return s;
                 } catch (IOException e) {
                     if (!(e instanceof SyscallFailure)) throw e; // interrupted: not this address's failure
                     String line = "jsock: " + e.getMessage() + " after " + Durations.seconds(System.nanoTime() - start);
-                    boolean last = i == usable.size() - 1;
+                    boolean last = i == usable.size() - 1 || deadline != null && deadline.passed();
                     if (last) err().println(line);
                     else if (verbose) err().println(line + "; trying the next address");
                 }

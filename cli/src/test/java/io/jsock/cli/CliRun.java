@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.time.Instant;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -30,9 +31,18 @@ record CliRun(int exit, byte[] out, String err) {
 
     /** With every byte written to standard output also written to {@code tee} as it comes. */
     static CliRun connect(InputStream stdin, OutputStream tee, String... args) throws Exception {
+        return connect(stdin, tee, null, args);
+    }
+
+    /** As if the command's process had started at {@code started} (where --timeout counts from). */
+    static CliRun connectStartedAt(Instant started, String... args) throws Exception {
+        return connect(InputStream.nullInputStream(), OutputStream.nullOutputStream(), started, args);
+    }
+
+    private static CliRun connect(InputStream stdin, OutputStream tee, Instant started, String... args) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(new ConnectCommand(stdin, new OutputStream() {
+        ConnectCommand command = new ConnectCommand(stdin, new OutputStream() {
             @Override
             public void write(int b) throws IOException {
                 write(new byte[] {(byte) b}, 0, 1);
@@ -43,7 +53,9 @@ record CliRun(int exit, byte[] out, String err) {
                 out.write(b, off, len);
                 tee.write(b, off, len);
             }
-        }));
+        });
+        if (started != null) command.started = started;
+        CommandLine cl = new CommandLine(command);
         cl.setExecutionExceptionHandler(new Errors());
         cl.setExitCodeExceptionMapper(Errors::exitCode);
         cl.setParameterExceptionHandler(Errors::badUsage); // as JsockCommand.commandLine(): one line, exit 2

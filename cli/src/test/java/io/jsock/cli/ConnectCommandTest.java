@@ -17,12 +17,18 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** {@code jsock connect} on loopback, in this JVM: the copy both ways, half-close, -v, --bind, --linger and every one-line failure. */
 class ConnectCommandTest {
@@ -47,6 +53,44 @@ class ConnectCommandTest {
 
             assertThat(r.exit()).as(r.err()).isZero();
             assertThat(r.out()).isEqualTo(data);
+        }
+    }
+
+    /**
+     * --timeout is one deadline counted from the command's start, and connect(2) is handed what is left:
+     * a command whose process started an hour ago with --timeout 1h gives up at once on a peer that does
+     * not answer (a listener whose accept queue is full drops the SYN). Before, the connect was handed
+     * the whole hour again (the JVM's start and name resolution came on top of the timeout).
+     */
+    @Test
+    @Timeout(60)
+    void theTimeoutCountsFromTheCommandsStartAndTheConnectGetsWhatIsLeft() throws Exception {
+        try (Socket listener = Socket.open(Family.INET, SocketType.STREAM, Protocol.DEFAULT)) {
+            listener.bind(SockAddr.parse("127.0.0.1:0"));
+            listener.listen(0); // a queue of one: the second handshake's SYN is dropped
+            List<Socket> queued = new ArrayList<>();
+            try {
+                boolean full = false;
+                for (int i = 0; i < 4 && !full; i++) {
+                    Socket c = Socket.open(Family.INET, SocketType.STREAM, Protocol.DEFAULT);
+                    queued.add(c);
+                    try {
+                        c.connect(listener.getsockname(), Duration.ofMillis(300));
+                    } catch (SocketTimeoutException dropped) {
+                        full = true;
+                    }
+                }
+                assertThat(full).as("the accept queue filled").isTrue();
+
+                CliRun r = CliRun.connectStartedAt(Instant.now().minus(Duration.ofHours(1)), "--timeout", "1h",
+                        listener.getsockname().toString());
+
+                assertThat(r.exit()).isEqualTo(1);
+                assertThat(r.err()).startsWith("jsock: connect " + listener.getsockname() + ": ETIMEDOUT")
+                        .contains("jsock's timeout expired");
+            } finally {
+                for (Socket c : queued) c.close();
+            }
         }
     }
 

@@ -44,9 +44,17 @@ final class AotCache {
     private final Path file;          // null: caching is off or impossible here
     private final AtomicBoolean trainingStarted = new AtomicBoolean();
     private volatile boolean ready;
+    private Thread trainer;            // the background training run's thread, under this lock
+    private ChildProcess training;     // its child JVM while it runs, under this lock
+    private boolean stopped;           // stopTraining came: no training child starts now, under this lock
 
     private AotCache() {
-        this.file = locate();
+        this(locate());
+    }
+
+    /** A cache in {@code file} (null: off); the tests' own. */
+    AotCache(Path file) {
+        this.file = file;
         this.ready = file != null && Files.isRegularFile(file);
     }
 
@@ -64,17 +72,46 @@ final class AotCache {
      * Builds the cache in the background unless it exists or is being built; returns at once. The
      * training run serves one connection with {@code handlerSpec}: a line of text, then EOF.
      */
-    void ensure(String handlerSpec) {
+    synchronized void ensure(String handlerSpec) {
         if (file == null || ready || !trainingStarted.compareAndSet(false, true)) return;
-        Thread.ofPlatform().daemon().name("jsock-aot-training").start(() -> {
+        stopped = false;
+        trainer = Thread.ofPlatform().daemon().name("jsock-aot-training").start(() -> {
             try {
                 ready = train(handlerSpec);
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.DEBUG, "AOT cache training failed: " + e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } finally {
+                if (!ready) trainingStarted.set(false); // stopped or failed: a later server may train again
             }
         });
+    }
+
+    /**
+     * Ends the training run under way, if any, and waits for it (its child reaped, its partial file
+     * removed), at most {@code 10 s}: a server's stop calls it, so that nothing it started outlives its
+     * close(), the training child JVM included. A later {@link #ensure} trains again.
+     *
+     * @throws InterruptedException if interrupted while waiting
+     */
+    void stopTraining() throws InterruptedException {
+        Thread t;
+        synchronized (this) {
+            stopped = true;
+            try {
+                if (training != null) training.kill();
+            } catch (IOException e) { // EPERM cannot happen to our own child; said if it does
+                LOG.log(Level.WARNING, "AOT cache training child not killed: " + e.getMessage());
+            }
+            t = trainer;
+        }
+        if (t != null && !t.join(Duration.ofSeconds(10))) LOG.log(Level.WARNING, "AOT cache training not ended within 10 s");
+    }
+
+    /** The training child while it runs (for the tests). */
+    synchronized ChildProcess trainingChild() {
+        return training;
     }
 
     /** Runs the training child and waits for it; true when the cache file was written. */
@@ -92,14 +129,22 @@ final class AotCache {
         try {
             conn[1].setBlockingForChild(true);
             out[1].setBlockingForChild(true);
-            child = ChildProcess.builder(argv).descriptor(0, conn[1]).descriptor(1, out[1])
-                    .descriptor(2, out[1]).start();
+            synchronized (this) {
+                if (stopped) { // the server stopped before its training began
+                    conn[0].close();
+                    out[0].close();
+                    return false;
+                }
+                child = ChildProcess.builder(argv).descriptor(0, conn[1]).descriptor(1, out[1])
+                        .descriptor(2, out[1]).start();
+                training = child;
+            }
             // A server that exits meanwhile takes the training run with it: no orphan, no half-written file.
-            ChildProcess training = child;
+            ChildProcess run = child;
             cleanup = new Thread(() -> {
                 try {
-                    training.kill();
-                    training.waitFor(Duration.ofSeconds(2));
+                    run.kill();
+                    run.waitFor(Duration.ofSeconds(2));
                     deletePartial(partial);
                 } catch (IOException | InterruptedException e) {
                     // exiting anyway
@@ -137,6 +182,17 @@ final class AotCache {
             LOG.log(Level.DEBUG, "AOT cache for child JVMs written: " + file);
             return true;
         } finally {
+            if (child.isAlive()) { // stopped (its socket reset under the read) or failed: it goes with us, reaped
+                try {
+                    child.kill();
+                } catch (IOException e) {
+                    LOG.log(Level.WARNING, "AOT cache training child not killed: " + e.getMessage());
+                }
+                child.waitFor(Duration.ofSeconds(5));
+            }
+            synchronized (this) {
+                training = null;
+            }
             deletePartial(partial);
             try {
                 Runtime.getRuntime().removeShutdownHook(cleanup);

@@ -215,6 +215,7 @@ public final class Preforked implements Design {
         serving.markStopping();
         // No worker is added from now on (spawnWorker looks at stopping under the same lock): wait for these.
         // Waited for: each exit's handling, not the exit alone, so every worker's line is logged when stop returns.
+        AotCache.INSTANCE.stopTraining(); // the AOT training child too: nothing outlives close()
         Children.signal(workers.keySet(), false, serving); // each worker: stop accepting, finish within the grace period, exit
         if (Children.await(workers.values(), deadline + TimeUnit.MILLISECONDS.toNanos(KILL_AFTER_MILLIS))) return;
         Children.signal(workers.keySet(), true, serving);

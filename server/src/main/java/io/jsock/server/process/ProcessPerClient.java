@@ -152,6 +152,7 @@ public final class ProcessPerClient implements Design {
     public void stop(long deadline) throws InterruptedException {
         serving.finish(deadline, acceptor == null ? List.of() : List.of(acceptor), this::terminateChildren);
         endLingering();
+        if (javaChild) AotCache.INSTANCE.stopTraining(); // the AOT training child too: nothing outlives close()
     }
 
     /**

@@ -223,7 +223,9 @@ public final class ProxyHeaders {
         try {
             return isAbstract ? SockAddr.Local.abstractName(name) : SockAddr.Local.path(name);
         } catch (IllegalArgumentException e) {
-            throw new ProxyProtocolException("PROXY v2: a UNIX address that is not one: " + e.getMessage());
+            // not the sender's bytes in the message (one line, whatever they hold): what is wrong with them
+            throw new ProxyProtocolException("PROXY v2: a UNIX address that is not one: " + (end - start)
+                    + " bytes that are not a name of at most " + SockAddr.Local.MAX_NAME_BYTES + " bytes of UTF-8");
         }
     }
 

@@ -2,6 +2,7 @@ package io.jsock.socket.diag;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.jsock.socket.SyscallFailure;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -11,64 +12,41 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * sock_diag's reply parser fed random and truncated netlink datagrams, mutated from well-formed ones
+ * sock_diag's reply parser fed random and truncated netlink datagrams by Jazzer, from well-formed seeds
  * (an IPv4 and an IPv6 socket with its INET_DIAG_SKV6ONLY attribute, an error, the end of the dump):
  * each is read, or refused with an IOException naming the errno (EBADMSG); never another exception.
- * Runs {@code -Djsock.fuzz.millis} (default 1500); longer with
- * {@code ./test -o -pl socket -Dtest=SockDiagFuzzTest -Djsock.fuzz.millis=600000}.
+ * In the suite: the seeds, then {@code jsock.fuzz.seconds} of fuzzing (the parent pom's fuzz profile).
  */
 class SockDiagFuzzTest {
     private static final int SEQ = 7;
 
-    @Test
-    void randomAndTruncatedRepliesAreReadOrRefusedWithAnErrno() {
-        List<byte[]> seeds = List.of(
+    static Stream<Arguments> seeds() {
+        return Stream.of(
                 concat(message(20, diagMsg(2, new byte[] {127, 0, 0, 1}, null)), message(3, new byte[4])),
                 concat(message(20, diagMsg(10, new byte[16], new byte[] {5, 0, 5, 0, 1, 0, 0, 0})), message(3, new byte[4])),
                 message(2, new byte[] {-2, -1, -1, -1, 0, 0, 0, 0}), // NLMSG_ERROR -2: ENOENT
-                message(3, new byte[] {-95, -1, -1, -1})); // NLMSG_DONE with -95
-        long seed = Long.getLong("jsock.fuzz.seed", System.nanoTime());
-        Random r = new Random(seed);
-        long end = System.nanoTime() + Long.getLong("jsock.fuzz.millis", 1500) * 1_000_000;
-        long n = 0, read = 0, refused = 0;
-        while (System.nanoTime() < end) {
-            byte[] input = mutate(seeds.get(r.nextInt(seeds.size())), r);
-            List<DiagSocket> out = new ArrayList<>();
-            try (Arena arena = Arena.ofConfined()) { // native and aligned, as the buffer recvfrom fills
-                MemorySegment datagram = arena.allocate(Math.max(1, input.length), 8).asSlice(0, input.length);
-                MemorySegment.copy(MemorySegment.ofArray(input), 0, datagram, 0, input.length);
-                SockDiag.readReply(datagram, SEQ, "fuzz", out);
-                out.forEach(DiagSocket::toString); // every field readable
-                read++;
-            } catch (IOException e) {
-                assertThat(e).as("input %s (seed %d)", Arrays.toString(input), seed).isInstanceOf(SyscallFailure.class);
-                refused++;
-            } catch (RuntimeException e) {
-                throw new AssertionError("input " + Arrays.toString(input) + " (seed " + seed + ", -Djsock.fuzz.seed replays): " + e, e);
-            }
-            n++;
-        }
-        System.out.printf("fuzz sock_diag replies: %,d inputs (%,d read, %,d refused), 0 crashes (seed %d)%n", n, read, refused, seed);
-        assertThat(read).isPositive();
+                message(3, new byte[] {-95, -1, -1, -1}), // NLMSG_DONE with -95
+                Arrays.copyOf(message(20, diagMsg(2, new byte[] {127, 0, 0, 1}, null)), 40)) // truncated
+                .map(b -> Arguments.of((Object) b));
     }
 
-    private static byte[] mutate(byte[] seed, Random r) {
-        byte[] b = seed.clone();
-        switch (r.nextInt(4)) {
-            case 0 -> b = Arrays.copyOf(b, r.nextInt(b.length + 1)); // truncated
-            case 1 -> { for (int k = 1 + r.nextInt(4); k > 0; k--) b[r.nextInt(b.length)] = (byte) r.nextInt(256); }
-            case 2 -> { for (int k = 1 + r.nextInt(4); k > 0; k--) b[r.nextInt(b.length)] ^= (byte) (1 << r.nextInt(8)); }
-            default -> {
-                byte[] noise = new byte[r.nextInt(200)];
-                r.nextBytes(noise);
-                b = r.nextBoolean() ? noise : concat(b, noise);
-            }
+    @MethodSource("seeds")
+    @FuzzTest
+    void replies(byte[] input) {
+        List<DiagSocket> out = new ArrayList<>();
+        try (Arena arena = Arena.ofConfined()) { // native and aligned, as the buffer recvfrom fills
+            MemorySegment datagram = arena.allocate(Math.max(1, input.length), 8).asSlice(0, input.length);
+            MemorySegment.copy(MemorySegment.ofArray(input), 0, datagram, 0, input.length);
+            SockDiag.readReply(datagram, SEQ, "fuzz", out);
+            out.forEach(DiagSocket::toString); // every field readable
+        } catch (IOException e) {
+            assertThat(e).as("input %s", Arrays.toString(input)).isInstanceOf(SyscallFailure.class);
         }
-        return b;
     }
 
     /** nlmsghdr (len, type, flags, seq, pid) and the payload, padded to 4. */
