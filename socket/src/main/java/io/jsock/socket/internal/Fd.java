@@ -92,7 +92,7 @@ public final class Fd {
     public void await(short events, long deadline, String syscall) throws IOException {
         Thread self = Thread.currentThread();
         if (self.isVirtual()) {
-            Poller poller = events == Constants.POLLIN ? Poller.forReads() : Poller.forWrites();
+            Poller poller = Poller.of(this, events);
             Waiter w = addWaiter(self, 0, events);
             try {
                 if (!isOpen()) throw new SocketClosedException(syscall);
@@ -178,7 +178,6 @@ public final class Fd {
     }
 
     private void forgetPollers() {
-        if (inReadPoller) Poller.started(true).forget(this); // registered: so that poller runs
-        if (inWritePoller) Poller.started(false).forget(this);
+        Poller.forget(this);
     }
 }

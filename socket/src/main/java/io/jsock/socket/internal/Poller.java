@@ -6,21 +6,29 @@ import java.io.IOException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Wakes virtual threads parked on sockets, as the JDK's own {@code sun.nio.ch.Poller} does: a
- * virtual thread that would block arms a one-shot epoll registration for its descriptor and parks,
- * freeing its carrier; this poller's platform thread waits in epoll_wait and, when the descriptor is
- * ready, unparks every virtual thread waiting on it for that direction. One poller for reads, one
- * for writes, so a reader and a writer on the same socket each have their own registration.
+ * Wakes virtual threads parked on sockets, as the JDK's own {@code sun.nio.ch.Poller} does in its
+ * virtual-thread mode: a virtual thread that would block arms a one-shot epoll registration for its
+ * descriptor in a poller and parks, freeing its carrier; when the descriptor is ready, the poller
+ * unparks every virtual thread waiting on it for that direction.
  *
- * <p>Each poller is made on first need, not when the class initializes: making one needs a descriptor
+ * <p>Readers (and acceptors) are woken by <em>read sub-pollers</em>, one per carrier by default
+ * ({@code -Djsock.readPollers=N} sets the count), each a virtual thread itself. A sub-poller looks
+ * with epoll_wait(timeout 0) on its carrier and unparks the ready threads there: they go to that
+ * carrier's own queue, with no platform thread to wake and no context switch. It yields so they run,
+ * and looks again; when it finds nothing it registers its epoll descriptor, one-shot, in the
+ * {@link MasterPoller} (one platform thread, blocked in epoll_wait) and parks until that wakes it. A
+ * descriptor belongs to sub-poller {@code fd % N}. Writers (and connectors) rarely wait and are
+ * woken by one write poller on a platform thread.
+ *
+ * <p>The pollers are made on first need, not when the class initializes: making one needs a descriptor
  * (its epoll instance), and a failure in a static initializer would leave the class unusable for the
- * life of the JVM. Out of descriptors (EMFILE), the call that needed the poller fails with that errno,
- * and a later one makes it.
+ * life of the JVM. Out of descriptors (EMFILE), the call that needed the pollers fails with that errno,
+ * and a later one makes them.
  */
-public final class Poller implements Runnable {
+public final class Poller {
     // Made once each, under the class lock; read without it once made.
-    private static volatile Poller read;
-    private static volatile Poller write;
+    private static volatile Poller[] readers;
+    private static volatile Poller writer;
 
     private final Epoll epoll;
     private final int interest;
@@ -33,38 +41,87 @@ public final class Poller implements Runnable {
     private final ConcurrentHashMap<Integer, Fd> armed = new ConcurrentHashMap<>();
 
     /**
-     * Starts both pollers if they are not running; safe to call more than once, from any thread.
+     * Starts the pollers if they are not running; safe to call more than once, from any thread.
      *
      * @throws IOException if one cannot start now (EMFILE: no descriptor for its epoll instance); a later call retries
      */
     public static void start() throws IOException {
-        forReads();
-        forWrites();
+        readers();
+        writer();
     }
 
-    /** The poller that wakes readers (and acceptors), started on first need. */
-    public static Poller forReads() throws IOException {
-        Poller p = read;
-        if (p != null) return p;
+    /**
+     * The poller that wakes the virtual threads waiting on {@code fd} for {@code events}, the pollers
+     * started on first need.
+     *
+     * @param fd the descriptor waited on
+     * @param events POLLIN (read, accept) or POLLOUT (write, connect)
+     * @return its sub-poller for reads, the write poller for writes
+     * @throws IOException if the pollers cannot start now (EMFILE); a later call retries
+     */
+    public static Poller of(Fd fd, short events) throws IOException {
+        if (events != Constants.POLLIN) return writer();
+        Poller[] r = readers();
+        return r[fd.fd % r.length];
+    }
+
+    /** Before the descriptor's close(2): drops its registrations, in the pollers it was registered in. */
+    static void forget(Fd fd) {
+        if (fd.inReadPoller) {
+            Poller[] r = readers; // registered: so the readers run
+            r[fd.fd % r.length].drop(fd);
+        }
+        if (fd.inWritePoller) writer.drop(fd);
+    }
+
+    private static Poller[] readers() throws IOException {
+        Poller[] r = readers;
+        if (r != null) return r;
         synchronized (Poller.class) {
-            if (read == null) read = start("jsock-read-poller", Constants.EPOLLIN | Constants.EPOLLRDHUP);
-            return read;
+            if (readers == null) readers = startReaders(Integer.getInteger("jsock.readPollers", Runtime.getRuntime().availableProcessors()));
+            return readers;
         }
     }
 
-    /** The poller that wakes writers (and connectors), started on first need. */
-    public static Poller forWrites() throws IOException {
-        Poller p = write;
+    private static Poller writer() throws IOException {
+        Poller p = writer;
         if (p != null) return p;
         synchronized (Poller.class) {
-            if (write == null) write = start("jsock-write-poller", Constants.EPOLLOUT);
-            return write;
+            if (writer == null) {
+                Poller w = new Poller(Epoll.open(128), Constants.EPOLLOUT);
+                Thread.ofPlatform().daemon().name("jsock-write-poller").start(w::platformLoop);
+                writer = w;
+            }
+            return writer;
         }
     }
 
-    /** The running poller of that direction, or null if none was started (so nothing can be registered in it). */
-    static Poller started(boolean reads) {
-        return reads ? read : write;
+    /** The master and {@code count} read sub-pollers; all or none (their epoll descriptors closed on failure). */
+    private static Poller[] startReaders(int count) throws IOException {
+        Poller[] subs = new Poller[Math.max(1, count)];
+        MasterPoller master = null;
+        boolean success = false;
+        try {
+            for (int i = 0; i < subs.length; i++) subs[i] = new Poller(Epoll.open(128), Constants.EPOLLIN | Constants.EPOLLRDHUP);
+            master = new MasterPoller(Epoll.open(subs.length), subs.length);
+            Thread[] threads = new Thread[subs.length];
+            for (int i = 0; i < subs.length; i++) {
+                Poller sub = subs[i];
+                int index = i;
+                MasterPoller m = master;
+                threads[i] = Thread.ofVirtual().name("jsock-read-poller-" + i).unstarted(() -> sub.subPollerLoop(m, index));
+                master.register(index, sub.epoll, threads[i]);
+            }
+            master.start();
+            for (Thread t : threads) t.start();
+            success = true;
+            return subs;
+        } finally {
+            if (!success) {
+                if (master != null) master.close();
+                for (Poller p : subs) if (p != null) p.epoll.close();
+            }
+        }
     }
 
     private Poller(Epoll epoll, int interest) {
@@ -73,16 +130,13 @@ public final class Poller implements Runnable {
         this.reads = (interest & Constants.EPOLLIN) != 0;
     }
 
-    private static Poller start(String name, int interest) throws IOException {
-        Poller p = new Poller(Epoll.open(128), interest);
-        Thread.ofPlatform().daemon().name(name).start(p);
-        return p;
-    }
-
     /**
      * Arms a one-shot registration for {@code fd}: its waiters (already added with their events)
      * are unparked once it is ready. Re-arming an armed descriptor is harmless (several virtual
      * threads may wait on one listener).
+     *
+     * @param fd the descriptor to watch
+     * @throws IOException what epoll_ctl refused (ENOMEM, ENOSPC)
      */
     public void arm(Fd fd) throws IOException {
         armed.put(fd.fd, fd);
@@ -105,8 +159,7 @@ public final class Poller implements Runnable {
         }
     }
 
-    /** Before the descriptor's close(2): drop its registration. */
-    public void forget(Fd fd) {
+    private void drop(Fd fd) {
         armed.remove(fd.fd, fd);
         try {
             epoll.delete(fd.fd);
@@ -115,20 +168,37 @@ public final class Poller implements Runnable {
         }
     }
 
-    @Override
-    public void run() {
-        short events = reads ? Constants.POLLIN : Constants.POLLOUT;
+    /** The write poller's platform thread: blocks in epoll_wait. */
+    private void platformLoop() {
+        while (true) poll(-1);
+    }
+
+    /**
+     * A read sub-poller's virtual thread: looks without blocking, yields to the threads it unparked
+     * (they are on its carrier's queue) while it finds some, and parks in the master when it finds none.
+     */
+    private void subPollerLoop(MasterPoller master, int index) {
+        int polled = 0;
         while (true) {
-            int n;
-            try {
-                n = epoll.await(-1);
-            } catch (IOException e) {
-                throw new IllegalStateException(e); // EBADF/EINVAL on our own epoll: a bug, not a condition
-            }
-            for (int i = 0; i < n; i++) {
-                Fd fd = armed.remove((int) epoll.data(i));
-                if (fd != null) fd.unparkVirtual(events);
-            }
+            if (polled == 0) master.parkUntilReady(index);
+            else Thread.yield();
+            polled = poll(0);
         }
+    }
+
+    /** One epoll_wait: unparks the waiters of every ready descriptor; returns how many were ready. */
+    private int poll(int timeoutMillis) {
+        int n;
+        try {
+            n = epoll.await(timeoutMillis);
+        } catch (IOException e) {
+            throw new IllegalStateException(e); // EBADF/EINVAL on our own epoll: a bug, not a condition
+        }
+        short events = reads ? Constants.POLLIN : Constants.POLLOUT;
+        for (int i = 0; i < n; i++) {
+            Fd fd = armed.remove((int) epoll.data(i));
+            if (fd != null) fd.unparkVirtual(events);
+        }
+        return n;
     }
 }
