@@ -32,6 +32,11 @@ final class MasterPoller {
         epoll.add(sub.fd(), Constants.EPOLLONESHOT, index); // disarmed until the sub-poller first parks
     }
 
+    /** {@return the sub-pollers' threads} */
+    Thread[] threads() {
+        return subThreads.clone();
+    }
+
     void start() {
         Thread.ofPlatform().daemon().name("jsock-master-poller").start(this::run);
     }

@@ -6,9 +6,9 @@ import java.io.IOException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Wakes virtual threads parked on sockets, as the JDK's own {@code sun.nio.ch.Poller} does in its
- * virtual-thread mode: a virtual thread that would block arms a one-shot epoll registration for its
- * descriptor in a poller and parks, freeing its carrier; when the descriptor is ready, the poller
+ * Wakes virtual threads parked on sockets, much as the JDK's own {@code sun.nio.ch.Poller} does in
+ * its virtual-thread mode: a virtual thread that would block makes sure its descriptor is registered
+ * in a poller ({@link #arm}) and parks, freeing its carrier; when the descriptor is ready, the poller
  * unparks every virtual thread waiting on it for that direction.
  *
  * <p>Readers (and acceptors) are woken by <em>read sub-pollers</em>, one per carrier by default
@@ -29,16 +29,19 @@ public final class Poller {
     // Made once each, under the class lock; read without it once made.
     private static volatile Poller[] readers;
     private static volatile Poller writer;
+    private static volatile MasterPoller master; // set with readers
 
     private final Epoll epoll;
     private final int interest;
     private final boolean reads;
     /**
-     * Descriptor number to the armed descriptor. An entry leaves when the poller fires it or the
-     * descriptor is closed; a thread that stops waiting (timeout, close) leaves it in place, and
-     * the next event for it is a spurious wake-up at worst.
+     * Descriptor number to the descriptor. In a read sub-poller: every registered descriptor, until it
+     * is closed. In the write poller: the armed ones; an entry leaves when the poller fires it or the
+     * descriptor is closed, and a thread that stops waiting (timeout, close) leaves it in place: the
+     * next event for it is a spurious wake-up at worst. An event still in flight for a closed
+     * descriptor whose number is reused is one for the new descriptor: a spurious wake-up too.
      */
-    private final ConcurrentHashMap<Integer, Fd> armed = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, Fd> fds = new ConcurrentHashMap<>();
 
     /**
      * Starts the pollers if they are not running; safe to call more than once, from any thread.
@@ -83,6 +86,12 @@ public final class Poller {
         }
     }
 
+    /** The read sub-pollers' virtual threads (for tests), the pollers started on first need. */
+    static Thread[] subPollerThreads() throws IOException {
+        readers();
+        return master.threads();
+    }
+
     private static Poller writer() throws IOException {
         Poller p = writer;
         if (p != null) return p;
@@ -114,6 +123,7 @@ public final class Poller {
             }
             master.start();
             for (Thread t : threads) t.start();
+            Poller.master = master;
             success = true;
             return subs;
         } finally {
@@ -131,36 +141,43 @@ public final class Poller {
     }
 
     /**
-     * Arms a one-shot registration for {@code fd}: its waiters (already added with their events)
-     * are unparked once it is ready. Re-arming an armed descriptor is harmless (several virtual
-     * threads may wait on one listener).
+     * Makes sure the waiters of {@code fd} (already added with their events) are unparked once it is
+     * ready. A read sub-poller registers the descriptor once, edge-triggered, and reports every read
+     * event after that ({@link Fd#readEvents()} counts them; no system call per wait); the write poller
+     * arms a one-shot registration each time (writers rarely wait, and a level of room to write would
+     * report nearly always). Arming an armed descriptor is harmless (several virtual threads may wait
+     * on one listener).
      *
      * @param fd the descriptor to watch
      * @throws IOException what epoll_ctl refused (ENOMEM, ENOSPC)
      */
     public void arm(Fd fd) throws IOException {
-        armed.put(fd.fd, fd);
-        int ev = interest | Constants.EPOLLONESHOT;
-        boolean registered = reads ? fd.inReadPoller : fd.inWritePoller;
-        if (registered) {
-            epoll.modify(fd.fd, ev, fd.fd);
+        if (reads) {
+            if (!fd.inReadPoller) register(fd, interest | Constants.EPOLLET);
             return;
         }
+        fds.put(fd.fd, fd);
+        if (fd.inWritePoller) epoll.modify(fd.fd, interest | Constants.EPOLLONESHOT, fd.fd);
+        else register(fd, interest | Constants.EPOLLONESHOT);
+    }
+
+    private void register(Fd fd, int events) throws IOException {
         synchronized (fd) {
-            // Two first waiters may race to add; the loser modifies instead.
-            registered = reads ? fd.inReadPoller : fd.inWritePoller;
+            // Two first waiters may race to add; the loser modifies (a write) or has nothing to do (a read).
+            boolean registered = reads ? fd.inReadPoller : fd.inWritePoller;
             if (registered) {
-                epoll.modify(fd.fd, ev, fd.fd);
-            } else {
-                epoll.add(fd.fd, ev, fd.fd);
-                if (reads) fd.inReadPoller = true;
-                else fd.inWritePoller = true;
+                if (!reads) epoll.modify(fd.fd, events, fd.fd);
+                return;
             }
+            if (reads) fds.put(fd.fd, fd);
+            epoll.add(fd.fd, events, fd.fd); // reports the descriptor at once if it is ready already
+            if (reads) fd.inReadPoller = true;
+            else fd.inWritePoller = true;
         }
     }
 
     private void drop(Fd fd) {
-        armed.remove(fd.fd, fd);
+        fds.remove(fd.fd, fd);
         try {
             epoll.delete(fd.fd);
         } catch (IOException ignored) {
@@ -194,10 +211,15 @@ public final class Poller {
         } catch (IOException e) {
             throw new IllegalStateException(e); // EBADF/EINVAL on our own epoll: a bug, not a condition
         }
-        short events = reads ? Constants.POLLIN : Constants.POLLOUT;
         for (int i = 0; i < n; i++) {
-            Fd fd = armed.remove((int) epoll.data(i));
-            if (fd != null) fd.unparkVirtual(events);
+            int key = (int) epoll.data(i);
+            if (reads) {
+                Fd fd = fds.get(key);
+                if (fd != null) fd.readReady();
+            } else {
+                Fd fd = fds.remove(key);
+                if (fd != null) fd.unparkVirtual(Constants.POLLOUT);
+            }
         }
         return n;
     }
