@@ -93,11 +93,12 @@ final class AncillaryMessages {
             long deadline = socket.deadline();
             int n;
             while (true) {
+                int seen = fd.readEvents();
                 n = IoStatus.result(Libc.recvmsg(fd.fd, msg, MSG_CMSG_CLOEXEC), "recvmsg", socket, Socket::peerForMessage);
                 if (n >= 0) break;
                 if (n == IoStatus.INTERRUPTED) continue;
                 if (Socket.timedOut(deadline)) throw Socket.timeout("recvmsg", socket.peerForMessage());
-                fd.await(POLLIN, deadline, "recvmsg");
+                fd.await(POLLIN, deadline, "recvmsg", seen);
             }
             List<PassedDescriptor> rights = new ArrayList<>();
             PeerCred credentials = readControl(control, Msghdr.msg_controllen(msg), rights);

@@ -269,10 +269,11 @@ public final class Socket implements ByteChannel {
         try {
             long deadline = deadline();
             while (true) {
+                int seen = fd.readEvents(); // before the try: a read event after it ends the wait below at once
                 Accepted a = tryAcceptAcquired();
                 if (a != Accepted.UNAVAILABLE) return a;
                 if (timedOut(deadline)) throw timeout("accept", localForMessage());
-                fd.await(POLLIN, deadline, "accept");
+                fd.await(POLLIN, deadline, "accept", seen);
             }
         } finally {
             fd.release();
@@ -625,11 +626,12 @@ public final class Socket implements ByteChannel {
         try {
             long deadline = deadline();
             while (true) {
+                int seen = fd.readEvents();
                 int n = tryRecvAcquired(dst, flags);
                 if (n != UNAVAILABLE) return n;
                 if ((flags & MSG_DONTWAIT) != 0) throw IoStatus.exception("recv", Errno.EAGAIN.number(), peerForMessage());
                 if (timedOut(deadline)) throw timeout("recv", peerForMessage());
-                fd.await(POLLIN, deadline, "recv");
+                fd.await(POLLIN, deadline, "recv", seen);
             }
         } finally {
             fd.release();
@@ -923,6 +925,7 @@ public final class Socket implements ByteChannel {
             int pos = dst.position();
             MemorySegment seg = MemorySegment.ofBuffer(dst);
             while (true) {
+                int seen = fd.readEvents();
                 len.set(JAVA_INT, 0, Sockaddrs.STORAGE_SIZE);
                 int n = IoStatus.result(Libc.recvfrom(fd.fd, seg, seg.byteSize(), 0, s, len),
                         "recvfrom", this, Socket::localForMessage);
@@ -934,7 +937,7 @@ public final class Socket implements ByteChannel {
                 }
                 if (n == IoStatus.INTERRUPTED) continue;
                 if (timedOut(deadline)) throw timeout("recvfrom", localForMessage());
-                fd.await(POLLIN, deadline, "recvfrom");
+                fd.await(POLLIN, deadline, "recvfrom", seen);
             }
         } finally {
             fd.release();

@@ -36,6 +36,9 @@ public final class Fd {
     public volatile boolean inReadPoller;
     public volatile boolean inWritePoller;
 
+    /** Read events its read sub-poller has reported (edge-triggered); written by that one thread only. */
+    private volatile int readEvents;
+
     /** A thread parked on this descriptor: a virtual thread, or a platform thread in poll(2) (its pthread_t). */
     private record Waiter(Thread thread, long pthread, short events) {}
 
@@ -88,16 +91,22 @@ public final class Fd {
      * virtual thread parks and the poller wakes it; a platform thread waits in poll(2).
      *
      * Returns also on a spurious wake-up: the caller retries its call and checks its deadline.
+     *
+     * @param seen for POLLIN, {@link #readEvents()} read before the call that would have blocked: a
+     *        virtual thread does not park if a read event has come since (its registration is
+     *        edge-triggered, so that event will not come again)
      */
-    public void await(short events, long deadline, String syscall) throws IOException {
+    public void await(short events, long deadline, String syscall, int seen) throws IOException {
         Thread self = Thread.currentThread();
         if (self.isVirtual()) {
-            Poller poller = events == Constants.POLLIN ? Poller.forReads() : Poller.forWrites();
+            Poller poller = Poller.of(this, events);
             Waiter w = addWaiter(self, 0, events);
             try {
                 if (!isOpen()) throw new SocketClosedException(syscall);
                 poller.arm(this);
-                if (deadline == 0) {
+                if (events == Constants.POLLIN && readEvents != seen) {
+                    // Ready since the caller's try (a waiter added before this read would have been unparked): try again.
+                } else if (deadline == 0) {
                     LockSupport.park(this);
                 } else {
                     long left = deadline - System.nanoTime();
@@ -125,6 +134,23 @@ public final class Fd {
         }
         if (!isOpen()) throw new SocketClosedException(syscall);
         if (self.isInterrupted()) throw new InterruptedIOException(syscall + " interrupted");
+    }
+
+    /** Waits for writing (POLLOUT), as {@link #await(short, long, String, int)}; reads must give what they have seen. */
+    public void await(short events, long deadline, String syscall) throws IOException {
+        if (events == Constants.POLLIN) throw new IllegalArgumentException("a read waits with the read events it has seen");
+        await(events, deadline, syscall, 0);
+    }
+
+    /** {@return the read events reported so far}: read it before a call that may find nothing, and give it to {@link #await(short, long, String, int)} */
+    public int readEvents() {
+        return readEvents;
+    }
+
+    /** Called by this descriptor's read sub-poller for each read event: counts it, then unparks the readers. */
+    void readReady() {
+        readEvents++; // this sub-poller's thread is the one writer; the count is written before the waiters are read
+        unparkVirtual(Constants.POLLIN);
     }
 
     private synchronized Waiter addWaiter(Thread thread, long pthread, short events) {
@@ -178,7 +204,6 @@ public final class Fd {
     }
 
     private void forgetPollers() {
-        if (inReadPoller) Poller.started(true).forget(this); // registered: so that poller runs
-        if (inWritePoller) Poller.started(false).forget(this);
+        Poller.forget(this);
     }
 }

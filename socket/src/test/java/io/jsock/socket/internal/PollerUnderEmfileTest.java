@@ -47,7 +47,7 @@ class PollerUnderEmfileTest {
             Socket[] pair = Socket.pair(Family.LOCAL, SocketType.STREAM);
             // Loaded now: this class path is directories, and loading a class opens its file.
             // Not initialized: initializing the poller class is what is under test.
-            for (String c : List.of(Poller.class.getName(), Fd.class.getName() + "$Waiter", "io.jsock.socket.event.Epoll")) {
+            for (String c : List.of(Poller.class.getName(), MasterPoller.class.getName(), Fd.class.getName() + "$Waiter", "io.jsock.socket.event.Epoll")) {
                 Class.forName(c, false, Fd.class.getClassLoader());
             }
             readOnVirtualThread(null, null);
