@@ -133,10 +133,11 @@ public final class Fd {
      * call as it interrupts poll(2) (the pre-closed socket, then the signal; see {@link Wakeup}).
      * Only once {@link Wakeup#ready()} returned true. Each one is followed by {@link #endCall}.
      *
+     * @param pthread the calling thread, as {@link Wakeup#self()} names it
      * @return what {@link #endCall} takes
      */
-    Object beginCall(String syscall) throws SocketClosedException {
-        Waiter w = addWaiter(null, Wakeup.self(), (short) 0);
+    Object beginCall(long pthread, String syscall) throws SocketClosedException {
+        Waiter w = addWaiter(null, pthread, (short) 0);
         if (!isOpen()) {
             removeWaiter(w);
             throw new SocketClosedException(syscall);

@@ -23,7 +23,13 @@ public final class InCall {
     /** The most one call moves through the thread's native buffer (a direct buffer has no such bound). */
     static final int MAX = 64 * 1024;
 
-    private static final ThreadLocal<MemorySegment> BUFFERS = new ThreadLocal<>();
+    /** What a platform thread keeps for its calls: its pthread_t (for close's signal) and its native buffer. */
+    private static final class Caller {
+        final long pthread = Wakeup.self();
+        MemorySegment buffer;
+    }
+
+    private static final ThreadLocal<Caller> CALLERS = ThreadLocal.withInitial(Caller::new);
 
     /**
      * Loads this class and binds its calls, while descriptors are there: loading a class may need one
@@ -40,9 +46,10 @@ public final class InCall {
      * @throws SocketClosedException if the descriptor was closed before or during the call
      */
     public static long recv(Fd fd, MemorySegment dst, int flags, String syscall) throws SocketClosedException {
-        MemorySegment buf = dst.isNative() ? dst : buffer(dst.byteSize());
+        Caller caller = CALLERS.get();
+        MemorySegment buf = dst.isNative() ? dst : buffer(caller, dst.byteSize());
         long len = Math.min(dst.byteSize(), buf.byteSize());
-        Object call = fd.beginCall(syscall);
+        Object call = fd.beginCall(caller.pthread, syscall);
         long n = -1;
         try {
             n = Libc.recvWaiting(fd.fd, buf, len, flags);
@@ -60,14 +67,15 @@ public final class InCall {
      * @throws SocketClosedException if the descriptor was closed before or during the call
      */
     public static long send(Fd fd, MemorySegment src, int flags, String syscall) throws SocketClosedException {
+        Caller caller = CALLERS.get();
         MemorySegment buf = src;
         long len = src.byteSize();
         if (!src.isNative()) {
-            buf = buffer(len);
+            buf = buffer(caller, len);
             len = Math.min(len, buf.byteSize());
             MemorySegment.copy(src, 0, buf, 0, len);
         }
-        Object call = fd.beginCall(syscall);
+        Object call = fd.beginCall(caller.pthread, syscall);
         long n = -1;
         try {
             n = Libc.sendWaiting(fd.fd, buf, len, flags);
@@ -78,14 +86,14 @@ public final class InCall {
     }
 
     /** The thread's native buffer, at least {@code min(want, MAX)} bytes (and at least 1). */
-    private static MemorySegment buffer(long want) {
+    private static MemorySegment buffer(Caller caller, long want) {
         long size = Math.max(1, Math.min(want, MAX));
-        MemorySegment b = BUFFERS.get();
+        MemorySegment b = caller.buffer;
         if (b == null || b.byteSize() < size) {
             // Freed with the thread (once the GC finds the thread local gone); an idle connection's
             // thread holds only what its largest read asked for.
             b = Arena.ofAuto().allocate(size, 16);
-            BUFFERS.set(b);
+            caller.buffer = b;
         }
         return b;
     }
