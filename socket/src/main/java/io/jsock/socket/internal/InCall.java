@@ -49,13 +49,7 @@ public final class InCall {
         Caller caller = CALLERS.get();
         MemorySegment buf = dst.isNative() ? dst : buffer(caller, dst.byteSize());
         long len = Math.min(dst.byteSize(), buf.byteSize());
-        Object call = fd.beginCall(caller.pthread, syscall);
-        long n = -1;
-        try {
-            n = Libc.recvWaiting(fd.fd, buf, len, flags);
-        } finally {
-            fd.endCall(call, n, syscall);
-        }
+        long n = call(fd, caller, false, buf, len, flags, syscall);
         if (n > 0 && buf != dst) MemorySegment.copy(buf, 0, dst, 0, n);
         return n;
     }
@@ -75,10 +69,16 @@ public final class InCall {
             len = Math.min(len, buf.byteSize());
             MemorySegment.copy(src, 0, buf, 0, len);
         }
+        return call(fd, caller, true, buf, len, flags, syscall);
+    }
+
+    /** The call between {@link Fd#beginCall} and {@link Fd#endCall}: send(2) or recv(2) on native memory. */
+    private static long call(Fd fd, Caller caller, boolean send, MemorySegment buf, long len, int flags, String syscall)
+            throws SocketClosedException {
         Object call = fd.beginCall(caller.pthread, syscall);
         long n = -1;
         try {
-            n = Libc.sendWaiting(fd.fd, buf, len, flags);
+            n = send ? Libc.sendWaiting(fd.fd, buf, len, flags) : Libc.recvWaiting(fd.fd, buf, len, flags);
         } finally {
             fd.endCall(call, n, syscall);
         }
