@@ -60,7 +60,7 @@ final class AncillaryMessages {
             MemorySegment.copy(MemorySegment.ofBuffer(src), 0, data, 0, src.remaining());
             MemorySegment msg = message(arena, data, src.remaining(), control, rightsSpace + credSpace);
             while (true) {
-                int n = IoStatus.result(Libc.sendmsg(fd.fd, msg, MSG_NOSIGNAL), "sendmsg", socket, Socket::peerForMessage);
+                int n = IoStatus.result(Libc.sendmsg(fd.fd, msg, MSG_NOSIGNAL | MSG_DONTWAIT), "sendmsg", socket, Socket::peerForMessage);
                 if (n >= 0) {
                     src.position(pos + n);
                     return n;
@@ -94,7 +94,7 @@ final class AncillaryMessages {
             int n;
             while (true) {
                 int seen = fd.readEvents();
-                n = IoStatus.result(Libc.recvmsg(fd.fd, msg, MSG_CMSG_CLOEXEC), "recvmsg", socket, Socket::peerForMessage);
+                n = IoStatus.result(Libc.recvmsg(fd.fd, msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT), "recvmsg", socket, Socket::peerForMessage);
                 if (n >= 0) break;
                 if (n == IoStatus.INTERRUPTED) continue;
                 if (Socket.timedOut(deadline)) throw Socket.timeout("recvmsg", socket.peerForMessage());

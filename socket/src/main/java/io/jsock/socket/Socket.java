@@ -5,6 +5,7 @@ import io.jsock.socket.internal.IoStatus;
 import io.jsock.socket.internal.KernelFeatures;
 import io.jsock.socket.internal.Libc;
 import io.jsock.socket.internal.Poller;
+import io.jsock.socket.internal.InCall;
 import io.jsock.socket.internal.Wakeup;
 import io.jsock.socket.internal.Sockaddrs;
 import io.jsock.socket.internal.SockFprog;
@@ -76,6 +77,14 @@ public final class Socket implements ByteChannel {
             throw new ExceptionInInitializerError(e);
         }
     }
+
+    /**
+     * Whether this socket's open file is in blocking mode (O_NONBLOCK cleared), so that a platform
+     * thread's recv or send without deadline waits in the call itself ({@link InCall}). Set the first
+     * time such a call finds nothing to do (so only on a connected stream socket); cleared by
+     * {@link #setBlockingForChild}. Every call that must not wait passes MSG_DONTWAIT, whatever the mode.
+     */
+    private volatile boolean blockingMode;
 
     // Set by bind/listen/connect; read for messages only.
     private volatile long timeoutNanos;
@@ -620,6 +629,32 @@ public final class Socket implements ByteChannel {
         return recv(dst, MsgFlag.bits(flags));
     }
 
+    /** Whether this call waits in the kernel itself: a platform thread, no deadline, no MSG_DONTWAIT, the file in blocking mode. */
+    private boolean waitsInCall(int flags, long deadline) {
+        return blockingMode && deadline == 0 && (flags & MSG_DONTWAIT) == 0 && !Thread.currentThread().isVirtual();
+    }
+
+    /**
+     * A call found nothing to do (EAGAIN): if a platform thread may wait in the call itself from now
+     * on, puts the open file in blocking mode (once for the socket's life) and says so. Only a stream
+     * socket, which answers EAGAIN only once connected (a listener is never put in blocking mode: its
+     * accept(2) has no per-call MSG_DONTWAIT, and other processes may share it). Not without the
+     * pre-closed socket (EMFILE): close could not wake the call.
+     */
+    private boolean startWaitingInCall(int flags, long deadline) {
+        if (blockingMode || deadline != 0 || (flags & MSG_DONTWAIT) != 0 || type != SocketType.STREAM
+                || Thread.currentThread().isVirtual() || !Wakeup.ready()) {
+            return false;
+        }
+        try {
+            setNonBlocking(fd.fd, false);
+        } catch (IOException e) {
+            return false; // waits in poll(2) as before
+        }
+        blockingMode = true;
+        return true;
+    }
+
     private int recv(ByteBuffer dst, int flags) throws IOException {
         checkWritable(dst);
         fd.acquire("recv");
@@ -627,10 +662,11 @@ public final class Socket implements ByteChannel {
             long deadline = deadline();
             while (true) {
                 int seen = fd.readEvents();
-                int n = tryRecvAcquired(dst, flags);
+                int n = waitsInCall(flags, deadline) ? recvInCall(dst, flags) : tryRecvAcquired(dst, flags | MSG_DONTWAIT);
                 if (n != UNAVAILABLE) return n;
                 if ((flags & MSG_DONTWAIT) != 0) throw IoStatus.exception("recv", Errno.EAGAIN.number(), peerForMessage());
                 if (timedOut(deadline)) throw timeout("recv", peerForMessage());
+                if (startWaitingInCall(flags, deadline)) continue;
                 fd.await(POLLIN, deadline, "recv", seen);
             }
         } finally {
@@ -651,7 +687,7 @@ public final class Socket implements ByteChannel {
         checkWritable(dst);
         fd.acquire("recv");
         try {
-            return tryRecvAcquired(dst, 0);
+            return tryRecvAcquired(dst, MSG_DONTWAIT);
         } finally {
             fd.release();
         }
@@ -662,15 +698,35 @@ public final class Socket implements ByteChannel {
         if (dst.isReadOnly()) throw new IllegalArgumentException("cannot read into a read-only buffer");
     }
 
+    /** recv(2) that does not wait: {@code flags} include MSG_DONTWAIT (the open file may be in blocking mode). */
     private int tryRecvAcquired(ByteBuffer dst, int flags) throws IOException {
-        int pos = dst.position();
-        int rem = dst.remaining();
         MemorySegment seg = MemorySegment.ofBuffer(dst);
         int n;
         do {
-            n = IoStatus.result(Libc.recv(fd.fd, seg, rem, flags), "recv", this, Socket::peerForMessage);
+            n = IoStatus.result(Libc.recv(fd.fd, seg, seg.byteSize(), flags), "recv", this, Socket::peerForMessage);
         } while (n == IoStatus.INTERRUPTED);
+        return received(dst, n, flags);
+    }
+
+    /**
+     * recv(2) waiting in the kernel (a platform thread, the file in blocking mode); UNAVAILABLE if the
+     * file is non-blocking after all (a child's holder set it again), or a signal other than close's came.
+     */
+    private int recvInCall(ByteBuffer dst, int flags) throws IOException {
+        long r = InCall.recv(fd, MemorySegment.ofBuffer(dst), flags, "recv");
+        int n = IoStatus.result(r, "recv", this, Socket::peerForMessage);
+        if (n == IoStatus.INTERRUPTED) {
+            if (Thread.currentThread().isInterrupted()) throw new java.io.InterruptedIOException("recv interrupted");
+            return UNAVAILABLE;
+        }
+        return received(dst, n, flags);
+    }
+
+    /** What a recv(2) that returned {@code n} (or UNAVAILABLE) means for {@code dst} and the caller. */
+    private int received(ByteBuffer dst, int n, int flags) {
         if (n == UNAVAILABLE) return UNAVAILABLE;
+        int pos = dst.position();
+        int rem = dst.remaining();
         // 0: a stream peer sent FIN, or a datagram was empty. An empty buffer reads nothing either way.
         if (n == 0) return rem > 0 && type != SocketType.DGRAM ? -1 : 0;
         if ((flags & MSG_PEEK) == 0) {
@@ -739,9 +795,10 @@ public final class Socket implements ByteChannel {
         fd.acquire("send");
         try {
             while (true) {
-                int n = trySendAcquired(src, flags);
+                int n = waitsInCall(flags, 0) ? sendInCall(src, flags) : trySendAcquired(src, flags | MSG_DONTWAIT);
                 if (n != UNAVAILABLE) return n;
                 if ((flags & MSG_DONTWAIT) != 0) throw IoStatus.exception("send", Errno.EAGAIN.number(), peerForMessage());
+                if (startWaitingInCall(flags, 0)) continue;
                 fd.await(POLLOUT, 0, "send");
             }
         } finally {
@@ -760,19 +817,36 @@ public final class Socket implements ByteChannel {
     public int tryWrite(ByteBuffer src) throws IOException {
         fd.acquire("send");
         try {
-            return trySendAcquired(src, 0);
+            return trySendAcquired(src, MSG_DONTWAIT);
         } finally {
             fd.release();
         }
     }
 
+    /** send(2) that does not wait: {@code flags} include MSG_DONTWAIT (the open file may be in blocking mode). */
     private int trySendAcquired(ByteBuffer src, int flags) throws IOException {
-        int pos = src.position();
         MemorySegment seg = MemorySegment.ofBuffer(src);
         int n;
         do {
             n = IoStatus.result(Libc.send(fd.fd, seg, seg.byteSize(), flags | MSG_NOSIGNAL), "send", this, Socket::peerForMessage);
         } while (n == IoStatus.INTERRUPTED);
+        return sent(src, n);
+    }
+
+    /** send(2) waiting in the kernel for room, as {@link #recvInCall}. */
+    private int sendInCall(ByteBuffer src, int flags) throws IOException {
+        long r = InCall.send(fd, MemorySegment.ofBuffer(src), flags | MSG_NOSIGNAL, "send");
+        int n = IoStatus.result(r, "send", this, Socket::peerForMessage);
+        if (n == IoStatus.INTERRUPTED) {
+            if (Thread.currentThread().isInterrupted()) throw new java.io.InterruptedIOException("send interrupted");
+            return UNAVAILABLE;
+        }
+        return sent(src, n);
+    }
+
+    /** What a send(2) that returned {@code n} (or UNAVAILABLE) means for {@code src}. */
+    private int sent(ByteBuffer src, int n) {
+        int pos = src.position();
         if (n != UNAVAILABLE) {
             src.position(pos + n);
             SENT.getAndAdd(this, (long) n);
@@ -889,7 +963,7 @@ public final class Socket implements ByteChannel {
             int pos = src.position();
             MemorySegment seg = MemorySegment.ofBuffer(src);
             while (true) {
-                int n = IoStatus.result(Libc.sendto(fd.fd, seg, seg.byteSize(), MSG_NOSIGNAL, s, len), "sendto", to);
+                int n = IoStatus.result(Libc.sendto(fd.fd, seg, seg.byteSize(), MSG_NOSIGNAL | MSG_DONTWAIT, s, len), "sendto", to);
                 if (n >= 0) {
                     src.position(pos + n);
                     SENT.getAndAdd(this, (long) n);
@@ -927,7 +1001,7 @@ public final class Socket implements ByteChannel {
             while (true) {
                 int seen = fd.readEvents();
                 len.set(JAVA_INT, 0, Sockaddrs.STORAGE_SIZE);
-                int n = IoStatus.result(Libc.recvfrom(fd.fd, seg, seg.byteSize(), 0, s, len),
+                int n = IoStatus.result(Libc.recvfrom(fd.fd, seg, seg.byteSize(), MSG_DONTWAIT, s, len),
                         "recvfrom", this, Socket::localForMessage);
                 if (n >= 0) {
                     dst.position(pos + n);
@@ -1163,6 +1237,7 @@ public final class Socket implements ByteChannel {
         fd.acquire("fcntl");
         try {
             setNonBlocking(fd.fd, !blocking);
+            blockingMode = blocking;
         } finally {
             fd.release();
         }

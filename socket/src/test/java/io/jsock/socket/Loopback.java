@@ -1,5 +1,6 @@
 package io.jsock.socket;
 
+import io.jsock.socket.internal.Libc;
 import io.jsock.socket.internal.Wakeup;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -78,7 +79,7 @@ final class Loopback {
         }
     }
 
-    /** Waits (bounded) until a platform thread sits in poll(2), the native wait of a blocking socket call. */
+    /** Waits (bounded) until a platform thread sits in poll(2) or in recv(2)/send(2) itself, the native waits of a blocking socket call. */
     static void awaitInPoll(Thread t) throws InterruptedException {
         long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (!inPoll(t)) {
@@ -91,6 +92,9 @@ final class Loopback {
     private static boolean inPoll(Thread t) {
         for (StackTraceElement e : t.getStackTrace()) {
             if (e.getClassName().equals(Wakeup.class.getName()) && e.getMethodName().equals("poll")) return true;
+            if (e.getClassName().equals(Libc.class.getName()) && e.getMethodName().endsWith("Waiting")) {
+                return true; // in recv(2) or send(2) itself (InCall)
+            }
         }
         return false;
     }

@@ -6,6 +6,7 @@ import io.jsock.socket.internal.Libc;
 import io.jsock.socket.ErrnoException;
 import io.jsock.socket.Socket;
 
+import static io.jsock.socket.internal.Constants.MSG_DONTWAIT;
 import static io.jsock.socket.internal.Constants.MSG_NOSIGNAL;
 
 import java.lang.foreign.MemorySegment;
@@ -45,7 +46,7 @@ public final class EventIo {
         if (dst.isReadOnly()) throw new IllegalArgumentException("cannot recv into a read-only segment");
         int n;
         do {
-            n = IoStatus.result(Libc.recv(fd, dst, len, 0), "recv", fd);
+            n = IoStatus.result(Libc.recv(fd, dst, len, MSG_DONTWAIT), "recv", fd);
         } while (n == IoStatus.INTERRUPTED);
         return n == 0 && len > 0 ? END : n;
     }
@@ -67,7 +68,7 @@ public final class EventIo {
         MemorySegment from = offset == 0 ? src : src.asSlice(offset, len);
         int n;
         do {
-            n = IoStatus.result(Libc.send(fd, from, len, MSG_NOSIGNAL), "send", fd);
+            n = IoStatus.result(Libc.send(fd, from, len, MSG_NOSIGNAL | MSG_DONTWAIT), "send", fd);
         } while (n == IoStatus.INTERRUPTED);
         return n;
     }

@@ -153,6 +153,34 @@ public final class Fd {
         unparkVirtual(Constants.POLLIN);
     }
 
+    /**
+     * Before a call that waits in the kernel itself on a platform thread (recv or send on a socket in
+     * blocking mode, see {@link InCall}): registers the thread, so that {@link #close} interrupts the
+     * call as it interrupts poll(2) (the pre-closed socket, then the signal; see {@link Wakeup}).
+     * Only once {@link Wakeup#ready()} returned true. Each one is followed by {@link #endCall}.
+     *
+     * @param pthread the calling thread, as {@link Wakeup#self()} names it
+     * @return what {@link #endCall} takes
+     */
+    Object beginCall(long pthread, String syscall) throws SocketClosedException {
+        Waiter w = addWaiter(null, pthread, (short) 0);
+        if (!isOpen()) {
+            removeWaiter(w);
+            throw new SocketClosedException(syscall);
+        }
+        return w;
+    }
+
+    /**
+     * After the call: unregisters the thread, and throws if the descriptor was closed meanwhile and the
+     * call moved nothing (its 0 or error may be the pre-closed socket's; bytes moved are kept, as the
+     * JDK keeps them).
+     */
+    void endCall(Object call, long result, String syscall) throws SocketClosedException {
+        removeWaiter((Waiter) call);
+        if (result <= 0 && !isOpen()) throw new SocketClosedException(syscall);
+    }
+
     private synchronized Waiter addWaiter(Thread thread, long pthread, short events) {
         if (waiters == null) waiters = new ArrayList<>(2);
         Waiter w = new Waiter(thread, pthread, events);

@@ -280,6 +280,40 @@ public final class Libc {
         }
     }
 
+    // A platform thread's recv(2) and send(2) that wait in the kernel (the socket in blocking mode; see
+    // Fd.blockInCall): not critical, as the JVM must be able to reach a safepoint while they wait, so
+    // native memory only.
+    private static final class recvWaiting$ { static final MethodHandle mh = blocking("recv",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT)); }
+    private static final class sendWaiting$ { static final MethodHandle mh = blocking("send",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT)); }
+
+    /**
+     * Binds {@link #recvWaiting} and {@link #sendWaiting} now: binding makes classes, which a process
+     * out of descriptors (EMFILE) may fail to load, and a failed holder class stays failed for good.
+     */
+    static void bindWaiting() {
+        if (recvWaiting$.mh == null || sendWaiting$.mh == null) throw new IllegalStateException("unbound");
+    }
+
+    /** recv(2) that may wait in the kernel: {@code buf} must be native memory. */
+    public static long recvWaiting(int fd, MemorySegment buf, long len, int flags) {
+        try {
+            return (long) recvWaiting$.mh.invokeExact(state(), fd, buf, len, flags);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** send(2) that may wait in the kernel: {@code buf} must be native memory. */
+    public static long sendWaiting(int fd, MemorySegment buf, long len, int flags) {
+        try {
+            return (long) sendWaiting$.mh.invokeExact(state(), fd, buf, len, flags);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
     /** read(2), for descriptors that are not sockets (eventfd, pipes). */
     public static long read(int fd, MemorySegment buf, long len) {
         try {

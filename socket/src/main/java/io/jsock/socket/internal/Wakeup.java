@@ -30,6 +30,10 @@ import java.lang.invoke.VarHandle;
  * do); ours is libc's {@code getpid}, which POSIX lists as async-signal-safe and which has no effect.
  * A Java upcall cannot be a signal handler: the signal may arrive while the thread runs Java code.
  *
+ * <p>The same wakes a platform thread that waits in recv(2) or send(2) itself, on a socket in
+ * blocking mode ({@link InCall}): the call then returns EINTR, or what it moved, or (when close came
+ * just before it) the pre-closed socket's end of file or EPIPE; {@link Fd#endCall} sorts them out.
+ *
  * <p>Before, each waiting thread held an eventfd for close to write to: two descriptors per
  * connection of the {@code thread} model, which reached the descriptor limit at half the connections
  * of the others. Now the whole process holds one (the pre-closed socket), made on first need; while it
@@ -84,6 +88,7 @@ public final class Wakeup {
                 }
                 Libc.close(pair.getAtIndex(JAVA_INT, 1)); // the other end gone: the kept end reads EOF and hangs up
                 signal = installHandler(arena);
+                InCall.prepare(); // which runs only once this returned true, maybe out of descriptors by then
                 preClosed = pair.getAtIndex(JAVA_INT, 0);
                 return true;
             }
