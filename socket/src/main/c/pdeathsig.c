@@ -2,18 +2,18 @@
  * jsock-pdeathsig PPID PATH ARGV0 [ARG...]: makes the program die with jsock, however jsock ends,
  * and with it what the program started, then execve(PATH, [ARGV0, ARG...], environ).
  *
- * 1. prctl(PR_SET_PDEATHSIG, SIGKILL): survives the execve, so the program gets SIGKILL when the
- *    thread that spawned it ends (jsock's spawner thread, which lives as long as the JVM). If the
- *    parent is gone already (getppid() != PPID: it died between the spawn and the prctl), the helper
- *    kills itself with SIGKILL, as the signal would have.
- * 2. When spawned as a process group leader (jsock's servers spawn each child so), a guardian
- *    instead: a grandchild of the helper, forked twice so it is no child of the program (a shell's
- *    `wait` must not wait for it) and holding no descriptor of the program's, waits in poll(2) on a
+ * 1. When spawned as a process group leader (jsock's servers spawn each child so), a guardian: a
+ *    grandchild of the helper, forked twice so it is no child of the program (a shell's `wait`
+ *    must not wait for it) and holding no descriptor of the program's, waits in poll(2) on a
  *    pidfd of jsock and one of the program. jsock gone first: SIGKILL to the whole group (the
  *    program, what it started, and the guardian itself): a shell's `cat` does not outlive the
- *    server. The program gone first: the guardian just exits. Once the guardian runs, the death
- *    signal is cleared again (see below); if it cannot be started (no pidfd, fork refused), the death
- *    signal stays, for the program at least.
+ *    server. The program gone first: the guardian just exits.
+ * 2. Else (not a group leader, or no guardian: no pidfd, fork refused), prctl(PR_SET_PDEATHSIG,
+ *    SIGKILL): survives the execve, so the program gets SIGKILL when the thread that spawned it
+ *    ends (jsock spawns these on a thread that lives as long as the JVM). It reaches the program
+ *    only, not what the program starts.
+ * Either way, a parent already gone (getppid() != PPID: it died before the helper looked) means
+ * SIGKILL to the helper itself, as the signal would have.
  *
  * posix_spawn cannot set the parent-death signal, and a JVM must not run Java between fork and
  * exec: hence this helper between posix_spawn and the program. No libc: a static executable of
@@ -62,10 +62,10 @@ __attribute__((noreturn, used)) static void run(long *sp) {
     if (argc < 4) quit(125);
     long ppid = 0;
     for (const char *p = argv[1]; *p >= '0' && *p <= '9'; p++) ppid = ppid * 10 + (*p - '0');
-    sys3(__NR_prctl, PR_SET_PDEATHSIG, SIGKILL, 0);
     long server = sys3(__NR_pidfd_open, ppid, 0, 0); /* before the check: then it names jsock, not a new process */
     long self = sys3(__NR_getpid, 0, 0, 0);
     if (sys3(__NR_getppid, 0, 0, 0) != ppid) sys3(__NR_kill, self, SIGKILL, 0);
+    int guarded = 0;
     if (server >= 0 && sys3(__NR_getpgid, 0, 0, 0) == self) {
         long program = sys3(__NR_pidfd_open, self, 0, 0); /* this pid is the program's after the execve */
         long g1 = program >= 0 ? sys3(__NR_fork, 0, 0, 0) : -1;
@@ -76,11 +76,16 @@ __attribute__((noreturn, used)) static void run(long *sp) {
         }
         int status = -1;
         if (g1 > 0) sys4(__NR_wait4, g1, (long) &status, 0, 0);
-        /* Guarded: the guardian kills the whole group, the program included, when jsock is gone. The
-           death signal would kill the program first (it comes at the spawning thread's end, before the
-           process's), and the guardian would take that for the program's own end. */
-        if (status == 0) sys3(__NR_prctl, PR_SET_PDEATHSIG, 0, 0);
+        guarded = status == 0;
     } /* the pidfds are close-on-exec */
+    if (!guarded) {
+        /* No guardian: the death signal, set before a second look at the parent (it may have died
+           meanwhile, and then no signal would come). Not with a guardian: it would kill the program
+           first (it comes at the spawning thread's end, before the process's), and the guardian
+           would take that for the program's own end and leave the program's children. */
+        sys3(__NR_prctl, PR_SET_PDEATHSIG, SIGKILL, 0);
+        if (sys3(__NR_getppid, 0, 0, 0) != ppid) sys3(__NR_kill, self, SIGKILL, 0);
+    }
     long e = -sys3(__NR_execve, (long) argv[2], (long) (argv + 3), (long) envp);
     static const char msg[] = "jsock-pdeathsig: execve failed\n";
     sys3(__NR_write, 2, (long) msg, sizeof msg - 1);

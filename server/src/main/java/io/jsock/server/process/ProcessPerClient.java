@@ -124,11 +124,29 @@ public final class ProcessPerClient implements Design {
         children.put(c.id(), child);
         child.onExit().thenAccept(status -> {
             children.remove(c.id());
-            lingering.values().removeIf(g -> !g.groupAlive());
-            if (child.groupAlive()) lingering.put(child.pid(), child); // a job of its still runs: ended at the stop
+            if (child.groupAlive()) lingering(child); // a job of its still runs (or its guardian, for a moment): ended at the stop
             serving.closed(c, "child " + child.pid() + " " + status);
         });
     }
+
+    /**
+     * Keeps a child whose group outlived it, for {@link #endLingering}. The groups that ended since are
+     * forgotten when the map has doubled since the last look: a kill(2) per group, amortized to a
+     * few per child, where looking at every exit cost one per lingering group each time (the
+     * guardian of dieWithParent is often still in the group at the exit: nearly every child comes here).
+     */
+    private void lingering(ChildProcess child) {
+        lingering.put(child.pid(), child);
+        if (lingering.size() < pruneAt) return;
+        synchronized (lingering) {
+            if (lingering.size() < pruneAt) return;
+            lingering.values().removeIf(g -> !g.groupAlive());
+            pruneAt = Math.max(PRUNE_MIN, 2 * lingering.size());
+        }
+    }
+
+    private static final int PRUNE_MIN = 64;
+    private volatile int pruneAt = PRUNE_MIN;
 
     private boolean timed() {
         return serving.config.limits() != null && serving.config.limits().timed();

@@ -122,9 +122,19 @@ class ProcessGroupsTest {
 
     @Test
     void aClientStillTransferringWhenTheGraceEndsLosesTheShellAndItsCat() throws Exception {
+        stillTransferringWhenTheGraceEnds(Model.PROCESS);
+    }
+
+    @Test
+    void aPreforkClientStillTransferringWhenTheGraceEndsLosesTheShellAndItsCat() throws Exception {
+        stillTransferringWhenTheGraceEnds(Model.prefork(1));
+    }
+
+    /** A clean stop whose grace ends while {@code sh -c '...; cat'} still serves: sh and its cat are gone when close() returns. */
+    private static void stillTransferringWhenTheGraceEnds(Model model) throws Exception {
         int port;
         AtomicBoolean ended = new AtomicBoolean();
-        try (TcpServer s = TcpServer.builder().bind("127.0.0.1:0").model(Model.PROCESS).grace(Duration.ofSeconds(1))
+        try (TcpServer s = TcpServer.builder().bind("127.0.0.1:0").model(model).grace(Duration.ofSeconds(1))
                 .command(List.of("sh", "-c", "echo \"hello $TCPREMOTEIP\"; cat")).start(); Socket c = client(s)) {
             port = port(c);
             assertThat(line(c)).isEqualTo("hello 127.0.0.1");

@@ -401,17 +401,25 @@ public final class ChildProcess {
         }
 
         /**
-         * The child gets SIGKILL when this process ends, however it ends (SIGKILL included):
-         * prctl(PR_SET_PDEATHSIG), which survives the child's exec. posix_spawn has no attribute for
-         * it, so the child is spawned through a tiny static helper that sets it and then execs the
-         * program (one extra, cheap execve; the helper is installed once under
-         * {@code $TMPDIR/jsock-UID/}). The kernel sends the signal when the spawning <em>thread</em>
-         * ends, so these children are all spawned by one thread that lives as long as the JVM. A
-         * child that itself should take its own children with it has to do the same for them (jsock's
-         * worker JVMs do). argv[0] is looked up in PATH by {@link ChildProcess#locate} at the first
-         * start; a program that cannot be executed after all then exits 126 (127: ENOENT) with a
-         * line on standard error instead of failing the start. x86-64 only: elsewhere this setting
-         * has no effect.
+         * The child dies when this process ends, however it ends (SIGKILL included). posix_spawn has
+         * no attribute for it, so the child is spawned through a tiny static helper (one extra, cheap
+         * execve; installed once under {@code $TMPDIR/jsock-UID/}) that arranges it and then execs
+         * the program:
+         * <ul>
+         * <li>for a child spawned into a {@link #processGroup} or {@link #session} of its own, a
+         *     guardian: a small process of the group (not the program's child, holding none of its
+         *     descriptors, its environment blank) waiting on pidfds of this process and of the
+         *     program. This process gone first: SIGKILL to the whole group, so what the program
+         *     started (a shell's {@code cat}) goes too. The program gone first: the guardian exits.
+         * <li>else (or when the guardian cannot be started) prctl(PR_SET_PDEATHSIG, SIGKILL), which
+         *     survives the exec. The kernel sends it when the spawning <em>thread</em> ends, so these
+         *     children are spawned by one thread that lives as long as the JVM.
+         * </ul>
+         * A child that should take its own children with it does the same for them (jsock's worker
+         * JVMs do). argv[0] is looked up in PATH by {@link ChildProcess#locate} at the first start; a
+         * program that cannot be executed after all then exits 126 (127: ENOENT) with a line on
+         * standard error instead of failing the start. x86-64 only: elsewhere this setting has no
+         * effect.
          *
          * @return this builder
          */
@@ -457,7 +465,8 @@ public final class ChildProcess {
             }
             Prepared p = prepared();
             SpawnSetup.Plan plan = plan();
-            return dieWithParent ? Spawner.INSTANCE.call(() -> spawn(p, plan)) : spawn(p, plan);
+            // Only the death signal is bound to the spawning thread; a guardian watches the process
+            return dieWithParent && groupFlag == 0 ? Spawner.INSTANCE.call(() -> spawn(p, plan)) : spawn(p, plan);
         }
 
         private ChildProcess spawn(Prepared p, SpawnSetup.Plan plan) throws IOException {

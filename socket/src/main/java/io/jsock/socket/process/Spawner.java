@@ -7,11 +7,13 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedTransferQueue;
 
 /**
- * The one thread that spawns the children that must die with this process
- * ({@link ChildProcess.Builder#dieWithParent()}). Linux sends the parent-death signal when the
- * <em>thread</em> that spawned the child ends (prctl(2)), not the process: so they are all spawned
- * here, on a platform thread that never ends before the JVM does, and not on a server's accept
- * thread, whose end at a stop would kill the children the grace period lets finish.
+ * The one thread that spawns the children that must die with this process by the parent-death
+ * signal ({@link ChildProcess.Builder#dieWithParent()} without a process group). Linux sends it when
+ * the <em>thread</em> that spawned the child ends (prctl(2)), not the process: so they are all
+ * spawned here, on a platform thread that never ends before the JVM does, and not on a server's
+ * accept thread, whose end at a stop would kill the children the grace period lets finish. (A
+ * child with a guardian watches the process instead, and is spawned by its caller's thread: no
+ * hand-off between threads per connection.)
  */
 final class Spawner implements Runnable {
     static final Spawner INSTANCE = new Spawner();
