@@ -2,6 +2,7 @@ package io.jsock.server;
 
 import io.jsock.socket.SockAddr;
 import io.jsock.socket.process.ChildProcess;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -32,6 +33,20 @@ public final class Ucspi {
      */
     public static Map<String, String> environment(SockAddr local, SockAddr remote) {
         Map<String, String> env = ChildProcess.inheritedEnvironment(); // without systemd's variables for the server alone
+        env.putAll(variables(local, remote));
+        return env;
+    }
+
+    /**
+     * UCSPI's and systemd's variables alone, for a connection's program whose other variables are
+     * set once for all connections ({@link ChildProcess.Builder#setenv}).
+     *
+     * @param local the server's end (getsockname), or null if unknown
+     * @param remote the client's end (getpeername), or null if unknown
+     * @return a new modifiable map, in a fixed order
+     */
+    public static Map<String, String> variables(SockAddr local, SockAddr remote) {
+        Map<String, String> env = new LinkedHashMap<>();
         if (remote instanceof SockAddr.Inet4 || remote instanceof SockAddr.Inet6) {
             env.put("PROTO", "TCP");
             if (local != null) {

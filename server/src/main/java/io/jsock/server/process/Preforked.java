@@ -32,7 +32,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Each worker leads a session of its own; the children it spawns stay in it. When a worker dies
  * without ending them (SIGKILL, a crash), every process left in its session is killed, so no child
- * of a dead worker goes on serving its client as an orphan.
+ * of a dead worker goes on serving its client as an orphan. Both the workers and their children are
+ * spawned to die with their parent ({@link ChildProcess.Builder#dieWithParent()}): a server killed
+ * with SIGKILL takes its workers with it, and they their children.
  */
 public final class Preforked implements Design {
     /** How long past the grace period the workers get to wind down before SIGKILL. */
@@ -120,7 +122,8 @@ public final class Preforked implements Design {
             ChildProcess w;
             try {
                 ready = Socket.pair(Family.LOCAL, SocketType.STREAM);
-                ChildProcess.Builder b = ChildProcess.builder(argv).devNull(0).session(); // its children stay in its session
+                ChildProcess.Builder b = ChildProcess.builder(argv).devNull(0).session() // its children stay in its session
+                        .dieWithParent(); // and it dies with the server, SIGKILL included; its children die with it
                 if (events == null) {
                     b.devNull(1);
                 } else {

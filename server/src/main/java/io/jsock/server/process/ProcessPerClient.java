@@ -38,7 +38,10 @@ import java.util.concurrent.TimeUnit;
  * shell's {@code cat}) is reached with it. At shutdown the children get the grace period to finish,
  * then their whole groups get SIGTERM, then SIGKILL after {@value #TERM_WAIT_MILLIS} ms; groups a
  * child left behind when it exited (a background job still running) get the same at the stop, so no
- * process the server started outlives it.
+ * process the server started outlives it. Each child is also spawned to die with the server
+ * ({@link ChildProcess.Builder#dieWithParent()}: SIGKILL when the server's process ends, however it
+ * ends), so a server killed with SIGKILL leaves no child; what a child started is its own to end
+ * (a shell's {@code cat} goes when its connection closes).
  *
  * <p>With an idle timeout or a deadline the parent keeps its descriptor of the connection until the
  * child exits (to read TCP_INFO, and to shut the connection down); a connection past its limit is
@@ -50,9 +53,9 @@ public final class ProcessPerClient implements Design {
 
     // Set by start; never change after.
     private Serving serving;
-    private List<String> argv;     // the command: program and arguments
     private String handlerSpec;    // or, for a Java handler, what the child JVM builds
     private boolean javaChild;
+    private ChildProcess.Builder command; // for a command: argv and the environment prepared once; copied per child
     private Thread acceptor;
 
     // Children alive, by connection id: added by the accept thread, removed by the reaper's callback.
@@ -78,8 +81,10 @@ public final class ProcessPerClient implements Design {
         this.serving = serving;
         ServerConfig config = serving.config;
         if (config.command() != null) {
-            argv = config.command();
+            List<String> argv = config.command();
             ChildProcess.locate(argv.get(0)); // a missing program fails start(), not every connection
+            command = ChildProcess.builder(argv).environment(ChildProcess.inheritedEnvironment()).processGroup().dieWithParent()
+                    .copy(); // prepared now, once: each connection's copy shares argv and the environment, encoded
         } else {
             handlerSpec = ChildJvm.handlerSpec(config.handler());
             AotCache.INSTANCE.ensure(handlerSpec); // the first children start without it; later ones with it
@@ -94,7 +99,10 @@ public final class ProcessPerClient implements Design {
         ChildProcess child;
         try {
             a.socket().setBlockingForChild(true); // the child expects blocking I/O and shares the flags
-            ChildProcess.Builder b = ChildProcess.builder(argvFor(c)).environment(environment(c)).processGroup();
+            ChildProcess.Builder b = javaChild
+                    ? ChildProcess.builder(ChildJvm.command("serve", handlerSpec, Long.toString(c.id()))).processGroup().dieWithParent()
+                    : command.copy();
+            environment(c).forEach(b::setenv);
             if (javaChild) {
                 b.descriptor(0, a.socket()).devNull(1); // the child's only reference: its close sends the FIN
             } else {
@@ -116,11 +124,29 @@ public final class ProcessPerClient implements Design {
         children.put(c.id(), child);
         child.onExit().thenAccept(status -> {
             children.remove(c.id());
-            lingering.values().removeIf(g -> !g.groupAlive());
-            if (child.groupAlive()) lingering.put(child.pid(), child); // a job of its still runs: ended at the stop
+            if (child.groupAlive()) lingering(child); // a job of its still runs (or its guardian, for a moment): ended at the stop
             serving.closed(c, "child " + child.pid() + " " + status);
         });
     }
+
+    /**
+     * Keeps a child whose group outlived it, for {@link #endLingering}. The groups that ended since are
+     * forgotten when the map has doubled since the last look: a kill(2) per group, amortized to a
+     * few per child, where looking at every exit cost one per lingering group each time (the
+     * guardian of dieWithParent is often still in the group at the exit: nearly every child comes here).
+     */
+    private void lingering(ChildProcess child) {
+        lingering.put(child.pid(), child);
+        if (lingering.size() < pruneAt) return;
+        synchronized (lingering) {
+            if (lingering.size() < pruneAt) return;
+            lingering.values().removeIf(g -> !g.groupAlive());
+            pruneAt = Math.max(PRUNE_MIN, 2 * lingering.size());
+        }
+    }
+
+    private static final int PRUNE_MIN = 64;
+    private volatile int pruneAt = PRUNE_MIN;
 
     private boolean timed() {
         return serving.config.limits() != null && serving.config.limits().timed();
@@ -134,13 +160,9 @@ public final class ProcessPerClient implements Design {
         });
     }
 
-    private List<String> argvFor(Connection c) {
-        return javaChild ? ChildJvm.command("serve", handlerSpec, Long.toString(c.id())) : argv;
-    }
-
-    /** This process's environment plus UCSPI's and systemd's variables for the connection (PROTO=TCP, TCPLOCALIP, REMOTE_ADDR, ...). */
+    /** UCSPI's and systemd's variables for the connection (PROTO=TCP, TCPLOCALIP, REMOTE_ADDR, ...), set over this process's environment. */
     private static Map<String, String> environment(Connection c) {
-        Map<String, String> env = Ucspi.environment(c.local(), c.peer());
+        Map<String, String> env = Ucspi.variables(c.local(), c.peer());
         if (c instanceof LiveConnection lc && lc.proxiedBy() != null) {
             env.put("PROXY", "1"); // the remote variables are the PROXY header's, not the socket's peer
             env.put("PROXYREMOTEIP", Ucspi.ip(lc.proxiedBy()));

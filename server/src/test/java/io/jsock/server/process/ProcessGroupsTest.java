@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jsock.server.Clients;
 import io.jsock.server.Model;
 import io.jsock.server.TcpServer;
+import io.jsock.socket.Family;
+import io.jsock.socket.Protocol;
+import io.jsock.socket.SockAddr;
 import io.jsock.socket.Socket;
+import io.jsock.socket.SocketType;
+import io.jsock.socket.process.ChildProcess;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -117,9 +122,19 @@ class ProcessGroupsTest {
 
     @Test
     void aClientStillTransferringWhenTheGraceEndsLosesTheShellAndItsCat() throws Exception {
+        stillTransferringWhenTheGraceEnds(Model.PROCESS);
+    }
+
+    @Test
+    void aPreforkClientStillTransferringWhenTheGraceEndsLosesTheShellAndItsCat() throws Exception {
+        stillTransferringWhenTheGraceEnds(Model.prefork(1));
+    }
+
+    /** A clean stop whose grace ends while {@code sh -c '...; cat'} still serves: sh and its cat are gone when close() returns. */
+    private static void stillTransferringWhenTheGraceEnds(Model model) throws Exception {
         int port;
         AtomicBoolean ended = new AtomicBoolean();
-        try (TcpServer s = TcpServer.builder().bind("127.0.0.1:0").model(Model.PROCESS).grace(Duration.ofSeconds(1))
+        try (TcpServer s = TcpServer.builder().bind("127.0.0.1:0").model(model).grace(Duration.ofSeconds(1))
                 .command(List.of("sh", "-c", "echo \"hello $TCPREMOTEIP\"; cat")).start(); Socket c = client(s)) {
             port = port(c);
             assertThat(line(c)).isEqualTo("hello 127.0.0.1");
@@ -155,6 +170,40 @@ class ProcessGroupsTest {
             assertThat(awaitNoneServing(port)).isEmpty();
         }
         assertThat(log).anyMatch(l -> l.startsWith("ending 1 process group(s) left by children that exited"));
+    }
+
+    /**
+     * The process model's server killed with SIGKILL (it cannot end anything itself): its child and
+     * the child's own child go with it. The server here is a worker JVM run by hand on a listener of
+     * this test, serving {@code sh -c 'echo hello; cat'} with no parent watching over it; the kernel's
+     * parent-death signal and the helper's guardian (ChildProcess.Builder.dieWithParent) are all
+     * that end them.
+     */
+    @Test
+    void aProcessServerKilledWithSigkillTakesItsChildrenAndTheirChildren() throws Exception {
+        try (Socket l = Socket.open(Family.INET, SocketType.STREAM, Protocol.DEFAULT)) {
+            l.bind(SockAddr.parse("127.0.0.1:0"));
+            l.listen(4);
+            ChildProcess server = ChildProcess.builder(ChildJvm.command("worker", "--", "sh", "-c", "echo hello; cat"))
+                    .devNull(0).devNull(1).descriptor(PreforkWorker.LISTENER_FD, l).start();
+            try (Socket c = Clients.connect(l.getsockname())) {
+                c.setTimeout(WAIT);
+                int port = port(c);
+                assertThat(line(c)).isEqualTo("hello");
+                List<Long> procs = awaitServing(port, 2);
+                assertThat(procs).as("sh and its cat").hasSize(2);
+                server.kill(); // SIGKILL
+                assertThat(server.waitFor(WAIT)).as("the server's end").hasToString("killed by SIGKILL");
+                assertThat(awaitNoneServing(port)).as("left after the server was killed").isEmpty();
+                try {
+                    assertThat(c.read(ByteBuffer.allocate(16))).as("the client sees its connection end").isEqualTo(-1);
+                } catch (IOException reset) {
+                    // also an end
+                }
+            } finally {
+                server.kill();
+            }
+        }
     }
 
     @Test

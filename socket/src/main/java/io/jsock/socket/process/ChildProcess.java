@@ -8,9 +8,7 @@ import io.jsock.socket.internal.Environ;
 import io.jsock.socket.internal.IoStatus;
 import io.jsock.socket.internal.Libc;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -19,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -282,13 +281,22 @@ public final class ChildProcess {
         return "pid " + pid + " (" + program + ")";
     }
 
-    /** What to run and what it gets; {@link #start} spawns it. */
+    /**
+     * What to run and what it gets; {@link #start} spawns it. A builder may be {@link #copy copied}
+     * for each of many children of one command (a server's per connection): the copies share argv and
+     * the environment already encoded for posix_spawn, and each adds its own descriptors and
+     * {@link #setenv variables}.
+     */
     public static final class Builder {
         private final List<String> argv;
-        private Map<String, String> environment = Environ.current();
+        private Map<String, String> environment;
         private final TreeMap<Integer, Socket> descriptors = new TreeMap<>(); // child's number -> ours
         private final TreeSet<Integer> devNull = new TreeSet<>();             // child's numbers opened on /dev/null
+        private final Map<String, String> overrides = new LinkedHashMap<>();  // setenv: this child's own variables
         private short groupFlag;                                                // POSIX_SPAWN_SETPGROUP or _SETSID, or 0
+        private boolean dieWithParent;
+        // argv and the environment as posix_spawn takes them, built at the first start; shared with copies
+        private Prepared prepared;
 
         private Builder(List<String> argv) {
             if (argv.isEmpty()) throw new IllegalArgumentException("argv is empty: nothing to run");
@@ -299,6 +307,24 @@ public final class ChildProcess {
         }
 
         /**
+         * A new builder for another child of the same command: the same argv, environment, process
+         * group or session and parent-death setting, encoded for posix_spawn once for all copies;
+         * no descriptors and no {@link #setenv} variables of this one.
+         *
+         * @return the copy
+         * @throws IOException as {@link #start} when argv or the environment cannot be prepared (dieWithParent:
+         *         the program is not found, or the helper cannot be installed)
+         */
+        public Builder copy() throws IOException {
+            Builder b = new Builder(argv);
+            b.environment = environment;
+            b.groupFlag = groupFlag;
+            b.dieWithParent = dieWithParent;
+            b.prepared = prepared();
+            return b;
+        }
+
+        /**
          * The child's whole environment (default: {@link ChildProcess#inheritedEnvironment()}).
          *
          * @param environment the variables, copied
@@ -306,6 +332,22 @@ public final class ChildProcess {
          */
         public Builder environment(Map<String, String> environment) {
             this.environment = Map.copyOf(environment);
+            prepared = null;
+            return this;
+        }
+
+        /**
+         * One more variable for this child, or another value for one of its environment's.
+         *
+         * @param name the variable's name: not empty, no '=' or NUL
+         * @param value its value, no NUL
+         * @return this builder
+         * @throws IllegalArgumentException for a bad name or a NUL byte
+         */
+        public Builder setenv(String name, String value) {
+            if (name.isEmpty() || name.indexOf('=') >= 0) throw new IllegalArgumentException("not a variable name: " + name);
+            Prepared.variable(name, value);
+            overrides.put(name, value);
             return this;
         }
 
@@ -359,6 +401,35 @@ public final class ChildProcess {
         }
 
         /**
+         * The child dies when this process ends, however it ends (SIGKILL included). posix_spawn has
+         * no attribute for it, so the child is spawned through a tiny static helper (one extra, cheap
+         * execve; installed once under {@code $TMPDIR/jsock-UID/}) that arranges it and then execs
+         * the program:
+         * <ul>
+         * <li>for a child spawned into a {@link #processGroup} or {@link #session} of its own, a
+         *     guardian: a small process of the group (not the program's child, holding none of its
+         *     descriptors, its environment blank) waiting on pidfds of this process and of the
+         *     program. This process gone first: SIGKILL to the whole group, so what the program
+         *     started (a shell's {@code cat}) goes too. The program gone first: the guardian exits.
+         * <li>else (or when the guardian cannot be started) prctl(PR_SET_PDEATHSIG, SIGKILL), which
+         *     survives the exec. The kernel sends it when the spawning <em>thread</em> ends, so these
+         *     children are spawned by one thread that lives as long as the JVM.
+         * </ul>
+         * A child that should take its own children with it does the same for them (jsock's worker
+         * JVMs do). argv[0] is looked up in PATH by {@link ChildProcess#locate} at the first start; a
+         * program that cannot be executed after all then exits 126 (127: ENOENT) with a line on
+         * standard error instead of failing the start. x86-64 only: elsewhere this setting has no
+         * effect.
+         *
+         * @return this builder
+         */
+        public Builder dieWithParent() {
+            dieWithParent = true;
+            prepared = null;
+            return this;
+        }
+
+        /**
          * The child's descriptor {@code childFd} is /dev/null (e.g. a worker's stdin and stdout).
          *
          * @param childFd the child's descriptor number, 0 or more
@@ -370,6 +441,13 @@ public final class ChildProcess {
             descriptors.remove(childFd);
             devNull.add(childFd);
             return this;
+        }
+
+        private Prepared prepared() throws IOException {
+            if (prepared == null) {
+                prepared = Prepared.of(argv, environment != null ? environment : Environ.current(), dieWithParent);
+            }
+            return prepared;
         }
 
         /**
@@ -385,28 +463,27 @@ public final class ChildProcess {
             for (Socket s : descriptors.values()) {
                 if (!s.isOpen()) throw new SocketClosedException("posix_spawn");
             }
+            Prepared p = prepared();
+            SpawnSetup.Plan plan = plan();
+            // Only the death signal is bound to the spawning thread; a guardian watches the process
+            return dieWithParent && groupFlag == 0 ? Spawner.INSTANCE.call(() -> spawn(p, plan)) : spawn(p, plan);
+        }
+
+        private ChildProcess spawn(Prepared p, SpawnSetup.Plan plan) throws IOException {
             String program = argv.get(0);
             try (Arena arena = Arena.ofConfined()) {
-                MemorySegment actions = arena.allocate(Libc.FILE_ACTIONS_SIZE, 8);
-                MemorySegment attr = arena.allocate(Libc.SPAWNATTR_SIZE, 8);
-                check(Libc.posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init");
+                MemorySegment shared = SpawnSetup.actions(plan);
+                MemorySegment actions = shared != null ? shared : SpawnSetup.build(plan, arena);
                 try {
-                    check(Libc.posix_spawnattr_init(attr), "posix_spawnattr_init");
-                    try {
-                        plan(arena, actions);
-                        defaultSignals(arena, attr, groupFlag);
-                        MemorySegment pid = arena.allocate(JAVA_INT);
-                        int rc = Libc.posix_spawn(pid, arena.allocateFrom(program), actions, attr,
-                                strings(arena, argv), strings(arena, environmentStrings()), program.indexOf('/') < 0);
-                        if (rc != 0) throw IoStatus.exception("posix_spawn", rc, program);
-                        ChildProcess child = new ChildProcess(pid.get(JAVA_INT, 0), program, groupFlag != 0);
-                        Reaper.INSTANCE.watch(child);
-                        return child;
-                    } finally {
-                        Libc.posix_spawnattr_destroy(attr);
-                    }
+                    MemorySegment pid = arena.allocate(JAVA_INT);
+                    int rc = Libc.posix_spawn(pid, p.file, actions, SpawnSetup.attr(groupFlag),
+                            p.argv, p.envp(arena, overrides), p.search);
+                    if (rc != 0) throw IoStatus.exception("posix_spawn", rc, program);
+                    ChildProcess child = new ChildProcess(pid.get(JAVA_INT, 0), program, groupFlag != 0);
+                    Reaper.INSTANCE.watch(child);
+                    return child;
                 } finally {
-                    Libc.posix_spawn_file_actions_destroy(actions);
+                    if (shared == null) Libc.posix_spawn_file_actions_destroy(actions);
                 }
             }
         }
@@ -417,7 +494,7 @@ public final class ChildProcess {
          * highest number (at least 3: standard error stays) closed. When a socket's own number is
          * another's target, all go through fresh numbers first so no dup2 overwrites a source.
          */
-        private void plan(Arena arena, MemorySegment actions) throws IOException {
+        private SpawnSetup.Plan plan() {
             int highest = devNull.isEmpty() ? 2 : Math.max(2, devNull.last());
             int top = 2;
             boolean clash = false;
@@ -427,69 +504,25 @@ public final class ChildProcess {
                 top = Math.max(top, Math.max(target, source));
                 if (source != target && descriptors.containsKey(source)) clash = true;
             }
+            List<Integer> dup2 = new ArrayList<>(descriptors.size() * (clash ? 4 : 2));
             if (clash) {
                 int spare = top + 1;
-                for (var e : descriptors.entrySet()) dup2(actions, e.getValue().fd(), spare++);
+                for (var e : descriptors.entrySet()) {
+                    dup2.add(e.getValue().fd());
+                    dup2.add(spare++);
+                }
                 spare = top + 1;
-                for (var e : descriptors.entrySet()) dup2(actions, spare++, e.getKey());
+                for (var e : descriptors.entrySet()) {
+                    dup2.add(spare++);
+                    dup2.add(e.getKey());
+                }
             } else {
-                for (var e : descriptors.entrySet()) dup2(actions, e.getValue().fd(), e.getKey());
-            }
-            if (!devNull.isEmpty()) {
-                MemorySegment path = arena.allocateFrom("/dev/null");
-                for (int fd : devNull) {
-                    check(Libc.posix_spawn_file_actions_addopen(actions, fd, path, Constants.O_RDWR, 0),
-                            "posix_spawn_file_actions_addopen");
+                for (var e : descriptors.entrySet()) {
+                    dup2.add(e.getValue().fd());
+                    dup2.add(e.getKey());
                 }
             }
-            check(Libc.posix_spawn_file_actions_addclosefrom_np(actions, highest + 1),
-                    "posix_spawn_file_actions_addclosefrom_np");
-        }
-
-        private static void dup2(MemorySegment actions, int from, int to) throws IOException {
-            check(Libc.posix_spawn_file_actions_adddup2(actions, from, to), "posix_spawn_file_actions_adddup2");
-        }
-
-        /** POSIX_SPAWN_SETSIGDEF with every signal, POSIX_SPAWN_SETSIGMASK with none, and {@code groupFlag}. */
-        private static void defaultSignals(Arena arena, MemorySegment attr, short groupFlag) throws IOException {
-            MemorySegment all = arena.allocate(Libc.SIGSET_SIZE, 8);
-            MemorySegment none = arena.allocate(Libc.SIGSET_SIZE, 8);
-            Libc.sigfillset(all);
-            // sigfillset leaves out glibc's internal signals 32 (SIGCANCEL) and 33 (SIGSETXID), and
-            // posix_spawn then sets them to SIG_IGN in the child, which exec keeps: add them by hand
-            // so the program starts with them at SIG_DFL, as it would from a shell.
-            all.set(JAVA_LONG, 0, all.get(JAVA_LONG, 0) | 1L << 31 | 1L << 32);
-            Libc.sigemptyset(none);
-            check(Libc.posix_spawnattr_setsigdefault(attr, all), "posix_spawnattr_setsigdefault");
-            check(Libc.posix_spawnattr_setsigmask(attr, none), "posix_spawnattr_setsigmask");
-            check(Libc.posix_spawnattr_setflags(attr,
-                    (short) (Constants.POSIX_SPAWN_SETSIGDEF | Constants.POSIX_SPAWN_SETSIGMASK | groupFlag)),
-                    "posix_spawnattr_setflags");
-            // pgroup 0 (the default, set here to say so): the child's own pid becomes its group's number
-            if (groupFlag == Constants.POSIX_SPAWN_SETPGROUP) check(Libc.posix_spawnattr_setpgroup(attr, 0), "posix_spawnattr_setpgroup");
-        }
-
-        private List<String> environmentStrings() {
-            List<String> env = new ArrayList<>(environment.size());
-            for (var e : environment.entrySet()) {
-                String s = e.getKey() + "=" + e.getValue();
-                if (s.indexOf('\0') >= 0) throw new IllegalArgumentException("environment holds a NUL byte: " + e.getKey());
-                env.add(s);
-            }
-            return env;
-        }
-
-        /** A NULL-terminated {@code char *[]} of NUL-terminated strings. */
-        private static MemorySegment strings(Arena arena, List<String> list) {
-            MemorySegment array = arena.allocate(ADDRESS, list.size() + 1L);
-            for (int i = 0; i < list.size(); i++) array.setAtIndex(ADDRESS, i, arena.allocateFrom(list.get(i)));
-            array.setAtIndex(ADDRESS, list.size(), MemorySegment.NULL);
-            return array;
-        }
-
-        /** The posix_spawn family returns an errno value instead of setting errno. */
-        private static void check(int rc, String call) throws IOException {
-            if (rc != 0) throw IoStatus.exception(call, rc, null);
+            return new SpawnSetup.Plan(List.copyOf(dup2), List.copyOf(devNull), highest + 1);
         }
     }
 }

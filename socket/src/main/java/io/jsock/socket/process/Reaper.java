@@ -17,7 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Reaps {@link ChildProcess}es by pid: one platform thread waits in epoll_wait on a pidfd per child
  * (pidfd_open(2): it polls readable once the child has exited) and then calls waitpid(pid, WNOHANG)
- * for that pid. Never waitpid(-1): the JDK reaps its own {@link Process}es by pid and would lose
+ * for that pid. Each pidfd is in the epoll EPOLLONESHOT: it is reported once, and its close after
+ * the reaping needs no epoll_ctl. (Without it, a pidfd closed while a child being spawned still held
+ * a copy of the descriptor table stayed in the epoll, readable, and the reaper spun on it until that
+ * child's exec: most of the reaper's CPU under a stream of connections.) Never waitpid(-1): the JDK reaps its own {@link Process}es by pid and would lose
  * their statuses. A child whose pidfd could not be opened (EMFILE, an old kernel) is polled with
  * waitpid(pid, WNOHANG) every {@value #POLL_MILLIS} ms instead. The thread lives as long as the JVM,
  * as the JDK's own process reaper does.
@@ -68,7 +71,7 @@ final class Reaper implements Runnable {
             long id = ids.incrementAndGet();
             watched.put(id, new Watched(child, pidfd));
             try {
-                epoll.add(pidfd, Epoll.IN, id);
+                epoll.add(pidfd, Epoll.IN | Epoll.ONESHOT, id);
                 return;
             } catch (IOException e) {
                 watched.remove(id);
@@ -104,12 +107,26 @@ final class Reaper implements Runnable {
                     continue;
                 }
                 Watched w = watched.get(data);
-                if (w != null && w.child().tryReap(status)) {
+                if (w == null) continue;
+                if (w.child().tryReap(status)) {
                     watched.remove(data);
-                    Libc.close(w.pidfd()); // also leaves the epoll
+                    Libc.close(w.pidfd()); // leaves the epoll once no spawning child holds a copy of it: disarmed till then
+                } else {
+                    rearm(data, w);
                 }
             }
             if (!polled.isEmpty()) polled.removeIf(c -> c.tryReap(status));
+        }
+    }
+
+    /** The pidfd polled readable before waitpid saw the exit (or waitpid was interrupted): wait for it again. */
+    private void rearm(long id, Watched w) {
+        try {
+            epoll.modify(w.pidfd(), Epoll.IN | Epoll.ONESHOT, id);
+        } catch (IOException e) {
+            watched.remove(id);
+            Libc.close(w.pidfd());
+            poll(w.child());
         }
     }
 

@@ -1,0 +1,92 @@
+package io.jsock.socket.process;
+
+import io.jsock.socket.internal.Libc;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What does not change from one spawn of a command to the next, in native memory once: the file to
+ * execve, argv as a {@code char *[]} (behind the parent-death helper's own arguments when the child
+ * must die with us), and each variable of the base environment as a {@code NAME=value} string.
+ * posix_spawn only reads them: copies of a {@link ChildProcess.Builder} share one across threads.
+ * The memory goes when the last builder holding it is unreachable.
+ */
+final class Prepared {
+    final MemorySegment file;     // the path (or, with search, the name) posix_spawn runs
+    final boolean search;         // posix_spawnp: argv[0] is searched for in PATH by the child
+    final MemorySegment argv;     // NULL-terminated char *[]
+    final String[] envNames;      // the base environment's names ...
+    final MemorySegment[] envStrings; // ... and their NAME=value strings
+
+    private Prepared(MemorySegment file, boolean search, MemorySegment argv, String[] envNames, MemorySegment[] envStrings) {
+        this.file = file;
+        this.search = search;
+        this.argv = argv;
+        this.envNames = envNames;
+        this.envStrings = envStrings;
+    }
+
+    /**
+     * Encodes {@code argv} and {@code environment}. With {@code dieWithParent}, argv[0] is located in
+     * PATH now (the helper execs a path) and the helper runs first; without, a bare name is searched
+     * for by posix_spawnp.
+     *
+     * @throws IOException the program cannot be found (dieWithParent only), or the helper cannot be installed
+     */
+    static Prepared of(List<String> argv, Map<String, String> environment, boolean dieWithParent) throws IOException {
+        Arena arena = Arena.ofAuto();
+        String program = argv.get(0);
+        List<String> args = argv;
+        MemorySegment file;
+        boolean search = false;
+        if (dieWithParent && DeathHelper.supported()) {
+            String path = ChildProcess.locate(program).toString();
+            args = new ArrayList<>(argv.size() + 3);
+            args.add(DeathHelper.path().toString());
+            args.add(Integer.toString(Libc.getpid()));
+            args.add(path);
+            args.addAll(argv);
+            file = arena.allocateFrom(args.get(0));
+        } else {
+            file = arena.allocateFrom(program);
+            search = program.indexOf('/') < 0;
+        }
+        MemorySegment array = arena.allocate(ADDRESS, args.size() + 1L);
+        for (int i = 0; i < args.size(); i++) array.setAtIndex(ADDRESS, i, arena.allocateFrom(args.get(i)));
+        array.setAtIndex(ADDRESS, args.size(), MemorySegment.NULL);
+        String[] names = new String[environment.size()];
+        MemorySegment[] strings = new MemorySegment[environment.size()];
+        int i = 0;
+        for (var e : environment.entrySet()) {
+            names[i] = e.getKey();
+            strings[i++] = arena.allocateFrom(variable(e.getKey(), e.getValue()));
+        }
+        return new Prepared(file, search, array, names, strings);
+    }
+
+    /** {@code NAME=value}; refuses a NUL byte, which would cut it short. */
+    static String variable(String name, String value) {
+        String s = name + "=" + value;
+        if (s.indexOf('\0') >= 0) throw new IllegalArgumentException("environment holds a NUL byte: " + name);
+        return s;
+    }
+
+    /** The envp for one spawn: the base environment but for the names in {@code overrides}, then those. */
+    MemorySegment envp(Arena arena, Map<String, String> overrides) {
+        MemorySegment array = arena.allocate(ADDRESS, envStrings.length + overrides.size() + 1L);
+        int n = 0;
+        for (int i = 0; i < envStrings.length; i++) {
+            if (overrides.isEmpty() || !overrides.containsKey(envNames[i])) array.setAtIndex(ADDRESS, n++, envStrings[i]);
+        }
+        for (var e : overrides.entrySet()) array.setAtIndex(ADDRESS, n++, arena.allocateFrom(variable(e.getKey(), e.getValue())));
+        array.setAtIndex(ADDRESS, n, MemorySegment.NULL);
+        return array;
+    }
+}
