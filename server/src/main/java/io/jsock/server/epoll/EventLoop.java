@@ -1,7 +1,9 @@
 package io.jsock.server.epoll;
 
 import io.jsock.server.event.EventHandler;
+import io.jsock.server.serving.Arrivals;
 import io.jsock.server.serving.LiveConnection;
+import io.jsock.server.serving.LoopTimers;
 import io.jsock.server.serving.Serving;
 
 import io.jsock.socket.Accepted;
@@ -35,6 +37,7 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
 
     private static final int EVENTS = 512;
     private static final long WAKER = -2; // epoll data of the waker (the listener's: LoopListener.DATA)
+    private static final long HEADER = Long.MIN_VALUE; // | fd: epoll data of a socket waiting for its PROXY header
 
     // Set at construction; never change.
     final int index;
@@ -45,6 +48,8 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
     private final EventFd waker;
     private final LoopListener listener;
     private final LoopConnection.ReadBuffer buffer = LoopConnection.ReadBuffer.allocate();
+    private final Arrivals arrivals;
+    private final LoopTimers timers;
 
     // Written by other threads, read by the loop.
     private volatile long stopDeadline; // System.nanoTime() of the forced end; meaningful once stopping
@@ -54,7 +59,6 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
     private LoopConnection[] byFd = new LoopConnection[256];
     private int count;
     private int generation;
-    private long nextSweep = System.nanoTime(); // when to look for connections past their idle timeout or deadline
 
     EventLoop(int index, Serving serving, EventLoops loops, EventHandler.Factory factory, Socket listener, int listenEvents)
             throws IOException {
@@ -79,6 +83,18 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
         this.epoll = e;
         this.waker = w;
         this.listener = new LoopListener(listener, listenEvents, e, serving, this);
+        this.arrivals = new Arrivals(serving, new Arrivals.Watch() {
+            @Override
+            public void watch(int fd, boolean first) throws IOException {
+                if (first) e.add(fd, Epoll.IN | Epoll.RDHUP, HEADER | fd); // level-triggered: once is enough
+            }
+
+            @Override
+            public void unwatch(int fd) throws IOException {
+                e.delete(fd); // the connection registers itself under its own token next
+            }
+        });
+        this.timers = new LoopTimers(serving, arrivals);
     }
 
     /** Closes what the constructor opened, for a loop whose thread never started. */
@@ -122,6 +138,7 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
             for (LoopConnection c : byFd) {
                 if (c != null) c.abort(how);
             }
+            arrivals.closeAll();
             waker.close();
             epoll.close();
         }
@@ -139,7 +156,7 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
             } else {
                 timeout = listener.waitMillis();
             }
-            timeout = sweep(timeout);
+            timeout = shorter(timeout, timers.run(this::sweep));
             int n = epoll.await(timeout);
             // The listener and the waker first: a client whose connection is queued is accepted before the
             // loop answers clients that came after it (so no answer can overtake the accept).
@@ -153,7 +170,12 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
             }
             for (int i = 0; i < n; i++) {
                 long token = epoll.data(i);
-                if (token < 0) continue; // the listener or the waker: done above
+                if (token == LoopListener.DATA || token == WAKER) continue; // done above
+                if (token < 0) {
+                    LiveConnection header = arrivals.ready((int) token); // HEADER | fd
+                    if (header != null) open(header);
+                    continue;
+                }
                 int fd = (int) token;
                 LoopConnection c = fd < byFd.length ? byFd[fd] : null;
                 if (c != null && c.token == token) c.ready(epoll.events(i)); // else: closed earlier in this batch
@@ -161,30 +183,22 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
         }
     }
 
-    /**
-     * Every {@link io.jsock.server.serving.Limiter#sweepMillis} (nothing when nothing is timed): ends this loop's connections
-     * past their idle timeout or deadline. No timer per connection: one look at each, a few times per
-     * shortest limit.
-     *
-     * @param timeout epoll_wait's timeout as the rest of the loop wants it (-1: none)
-     * @return the timeout, shortened to the next sweep
-     */
-    private int sweep(int timeout) {
-        long every = serving.limiter().sweepMillis();
-        if (every < 0) return timeout;
-        long now = System.nanoTime();
-        if (now - nextSweep >= 0) {
-            for (LoopConnection c : byFd) {
-                if (c != null) c.expireIfDue(now); // forget() clears its place in byFd as it ends
-            }
-            nextSweep = now + TimeUnit.MILLISECONDS.toNanos(every);
+    /** Ends this loop's connections past their idle timeout or deadline ({@link LoopTimers}). */
+    private void sweep(long now) {
+        for (LoopConnection c : byFd) {
+            if (c != null) c.expireIfDue(now); // forget() clears its place in byFd as it ends
         }
-        int untilSweep = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextSweep - now));
-        return timeout < 0 ? untilSweep : Math.min(timeout, untilSweep);
     }
 
-    /** Makes an accepted connection this loop's: found by its descriptor from now on, then opened. */
-    void open(Accepted a) {
+    /** epoll_wait's timeout in milliseconds, shortened to the next timer's (in nanoseconds); -1: none. */
+    private static int shorter(int timeoutMillis, long timerNanos) {
+        if (timerNanos < 0) return timeoutMillis;
+        int t = (int) Math.min(Integer.MAX_VALUE, Math.max(1, TimeUnit.NANOSECONDS.toMillis(timerNanos + 999_999)));
+        return timeoutMillis < 0 ? t : Math.min(timeoutMillis, t);
+    }
+
+    /** An accepted connection, holding a slot: admitted, or its PROXY header awaited first ({@link Arrivals}). */
+    void accepted(Accepted a) {
         if (a.socket().family() != Family.LOCAL) {
             try {
                 // Each write is a whole answer: send it now, not when the previous one is acknowledged (Nagle).
@@ -193,8 +207,13 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
                 // the connection is already gone: the first read will say so
             }
         }
-        LiveConnection conn = serving.open(a);
-        int fd = a.socket().fd();
+        LiveConnection conn = arrivals.arrived(a);
+        if (conn != null) open(conn);
+    }
+
+    /** Makes an admitted connection this loop's: found by its descriptor from now on, then opened. */
+    private void open(LiveConnection conn) {
+        int fd = conn.socket().fd();
         if (fd >= byFd.length) {
             LoopConnection[] bigger = new LoopConnection[Math.max(byFd.length * 2, fd + 1)];
             System.arraycopy(byFd, 0, bigger, 0, byFd.length);

@@ -151,8 +151,8 @@ final class LoopConnection implements EventConnection {
      * @return true when it ended
      */
     boolean expireIfDue(long now) {
-        String why = serving.limiter().due(connection, now);
-        if (why == null || !connection.endBy(why)) return false;
+        String why = serving.limiter().expired(connection, now);
+        if (why == null) return false;
         end(why, false);
         return true;
     }

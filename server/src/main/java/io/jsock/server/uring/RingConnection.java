@@ -197,6 +197,16 @@ final class RingConnection implements EventConnection {
         finish();
     }
 
+    /**
+     * Ends the connection if it ran past its idle timeout or deadline ({@link io.jsock.server.serving.Limiter#expired});
+     * the closed line says which. What it has in flight is cancelled first, as at any end.
+     */
+    void expireIfDue(long now) {
+        if (closed) return;
+        String why = serving.limiter().expired(connection, now);
+        if (why != null) end(why, false);
+    }
+
     // ---- EventConnection, for the handler
 
     /** The accepted connection: its id, peer and local address (its socket belongs to the loop). */

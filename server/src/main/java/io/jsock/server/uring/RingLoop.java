@@ -1,7 +1,9 @@
 package io.jsock.server.uring;
 
 import io.jsock.server.event.EventHandler;
+import io.jsock.server.serving.Arrivals;
 import io.jsock.server.serving.LiveConnection;
+import io.jsock.server.serving.LoopTimers;
 import io.jsock.server.serving.Serving;
 
 import io.jsock.socket.Accepted;
@@ -43,9 +45,10 @@ final class RingLoop implements Runnable, RingConnection.Loop {
     private static final System.Logger LOG = System.getLogger("io.jsock.server");
 
     // Kinds of operation, in the user data's top byte.
-    static final int RECV = 1, SEND = 2, SHUTDOWN = 3, CANCEL = 4, ACCEPT = 5, WAKE = 6;
+    static final int RECV = 1, SEND = 2, SHUTDOWN = 3, CANCEL = 4, ACCEPT = 5, WAKE = 6, HEADER = 7;
     private static final long TOKEN_MASK = (1L << 56) - 1;
     private static final short POLLIN = 1;
+    private static final int POLLRDHUP = 0x2000;
     private static final int BUFFER_GROUP = 0;
     /** Free send chunks a loop keeps for reuse; more go back to the GC. */
     private static final int POOL_MAX = 64;
@@ -79,6 +82,8 @@ final class RingLoop implements Runnable, RingConnection.Loop {
     private final Settings settings;
     private final RingListener listener;
     private final EventFd waker;
+    private final Arrivals arrivals;
+    private final LoopTimers timers;
     /** Completed when the ring is made (or with why it could not be). */
     final CompletableFuture<Void> started = new CompletableFuture<>();
 
@@ -115,6 +120,18 @@ final class RingLoop implements Runnable, RingConnection.Loop {
         }
         this.waker = w;
         this.listener = new RingListener(listener, serving, this);
+        this.arrivals = new Arrivals(serving, new Arrivals.Watch() {
+            @Override
+            public void watch(int fd, boolean first) throws IOException {
+                ring.poll(fd, POLLIN | POLLRDHUP, (long) HEADER << 56 | fd); // once: armed again after each round
+            }
+
+            @Override
+            public void unwatch(int fd) {
+                // its one poll has completed: nothing in flight for it
+            }
+        });
+        this.timers = new LoopTimers(serving, arrivals);
     }
 
     /** Closes what the constructor opened, for a loop whose thread never ran. */
@@ -178,6 +195,7 @@ final class RingLoop implements Runnable, RingConnection.Loop {
             for (RingConnection c : byFd) {
                 if (c != null) c.abort(how);
             }
+            arrivals.closeAll(); // their polls ended with the ring
             waker.close();
             if (dry + overflows + stale > 0) {
                 serving.log(Level.INFO, "jsock-uring-" + index + ": the buffer ring ran dry " + dry
@@ -241,6 +259,7 @@ final class RingLoop implements Runnable, RingConnection.Loop {
             } else {
                 timeout = listener.waitNanos();
             }
+            timeout = LoopTimers.shorter(timeout, timers.run(this::sweep));
             ring.submitAndWait(1, timeout);
             int n = ring.ready();
             for (int i = 0; i < n; i++) complete(ring.userData(i), ring.result(i), ring.flags(i));
@@ -264,6 +283,10 @@ final class RingLoop implements Runnable, RingConnection.Loop {
             case CANCEL -> {
                 // its targets complete on their own
             }
+            case HEADER -> {
+                LiveConnection c = arrivals.ready((int) userData); // its poll is over: armed again while the header is incomplete
+                if (c != null) open(c);
+            }
             default -> {
                 int fd = (int) userData;
                 RingConnection c = fd >= 0 && fd < byFd.length ? byFd[fd] : null;
@@ -277,8 +300,15 @@ final class RingLoop implements Runnable, RingConnection.Loop {
         }
     }
 
-    /** Makes an accepted connection this loop's: found by its descriptor from now on, then opened. */
-    void open(Accepted a) {
+    /** Ends this loop's connections past their idle timeout or deadline ({@link LoopTimers}). */
+    private void sweep(long now) {
+        for (RingConnection c : byFd) {
+            if (c != null) c.expireIfDue(now); // forget() clears its place in byFd once it has ended
+        }
+    }
+
+    /** An accepted connection, holding a slot: admitted, or its PROXY header awaited first ({@link Arrivals}). */
+    void accepted(Accepted a) {
         if (a.socket().family() != Family.LOCAL) {
             try {
                 a.socket().setOption(SockOpt.TCP_NODELAY, true); // each write is a whole answer (Nagle off)
@@ -286,8 +316,13 @@ final class RingLoop implements Runnable, RingConnection.Loop {
                 // the connection is already gone: the first receive will say so
             }
         }
-        LiveConnection conn = serving.open(a);
-        int fd = a.socket().fd();
+        LiveConnection conn = arrivals.arrived(a);
+        if (conn != null) open(conn);
+    }
+
+    /** Makes an admitted connection this loop's: found by its descriptor from now on, then opened. */
+    private void open(LiveConnection conn) {
+        int fd = conn.socket().fd();
         if (fd >= byFd.length) {
             RingConnection[] bigger = new RingConnection[Math.max(byFd.length * 2, fd + 1)];
             System.arraycopy(byFd, 0, bigger, 0, byFd.length);
