@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** jsock tests jsock: {@code connect --proxy v1|v2} in front of {@code serve --proxy-protocol -v}, and the options' one-line refusals. */
 class ProxyOptionsTest {
@@ -12,9 +14,10 @@ class ProxyOptionsTest {
         return JsockProcess.run(JsockProcess.command(List.of(), args), stdin);
     }
 
-    @Test
-    void connectSendsTheHeaderAndServeLogsTheClientItNames() throws Exception {
-        try (ServeProcess serve = ServeProcess.start("serve", "echo", "--bind", "127.0.0.1:0", "--proxy-protocol",
+    @ParameterizedTest
+    @ValueSource(strings = {"virtual", "epoll:1", "uring:1"})
+    void connectSendsTheHeaderAndServeLogsTheClientItNames(String model) throws Exception {
+        try (ServeProcess serve = ServeProcess.start("serve", "echo", "--bind", "127.0.0.1:0", "--model", model, "--proxy-protocol",
                 "--proxy-from", "127.0.0.1/32", "-v")) {
             for (String v : List.of("v1", "v2")) {
                 JsockProcess.Run r = run("hi\n".getBytes(StandardCharsets.US_ASCII), "connect", "--proxy", v, "--proxy-source",
