@@ -1,14 +1,13 @@
 package io.jsock.server.epoll;
 
 import io.jsock.server.event.EventHandler;
+import io.jsock.server.event.loop.ByFd;
 import io.jsock.server.serving.Arrivals;
 import io.jsock.server.serving.LiveConnection;
 import io.jsock.server.serving.LoopTimers;
 import io.jsock.server.serving.Serving;
 
 import io.jsock.socket.Accepted;
-import io.jsock.socket.Family;
-import io.jsock.socket.SockOpt;
 import io.jsock.socket.Socket;
 import io.jsock.socket.event.Epoll;
 import io.jsock.socket.event.EventFd;
@@ -56,8 +55,7 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
     private volatile boolean stopping;
 
     // The loop's thread only.
-    private LoopConnection[] byFd = new LoopConnection[256];
-    private int count;
+    private final ByFd<LoopConnection> byFd = new ByFd<>();
     private int generation;
 
     EventLoop(int index, Serving serving, EventLoops loops, EventHandler.Factory factory, Socket listener, int listenEvents)
@@ -135,9 +133,8 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
             LOG.log(Level.ERROR, "jsock-epoll-" + index + " failed", t);
         } finally {
             listener.close();
-            for (LoopConnection c : byFd) {
-                if (c != null) c.abort(how);
-            }
+            String ended = how;
+            byFd.forEach(c -> c.abort(ended));
             arrivals.closeAll();
             waker.close();
             epoll.close();
@@ -149,7 +146,7 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
             int timeout = -1;
             if (stopping) {
                 listener.close();
-                if (count == 0) return;
+                if (byFd.count() == 0) return;
                 long left = stopDeadline - System.nanoTime();
                 if (left <= 0) return; // the grace period is over: run() closes the rest
                 timeout = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left));
@@ -177,7 +174,7 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
                     continue;
                 }
                 int fd = (int) token;
-                LoopConnection c = fd < byFd.length ? byFd[fd] : null;
+                LoopConnection c = byFd.get(fd);
                 if (c != null && c.token == token) c.ready(epoll.events(i)); // else: closed earlier in this batch
             }
         }
@@ -185,9 +182,7 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
 
     /** Ends this loop's connections past their idle timeout or deadline ({@link LoopTimers}). */
     private void sweep(long now) {
-        for (LoopConnection c : byFd) {
-            if (c != null) c.expireIfDue(now); // forget() clears its place in byFd as it ends
-        }
+        byFd.forEach(c -> c.expireIfDue(now)); // forget() clears its place in byFd as it ends
     }
 
     /** epoll_wait's timeout in milliseconds, shortened to the next timer's (in nanoseconds); -1: none. */
@@ -199,14 +194,6 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
 
     /** An accepted connection, holding a slot: admitted, or its PROXY header awaited first ({@link Arrivals}). */
     void accepted(Accepted a) {
-        if (a.socket().family() != Family.LOCAL) {
-            try {
-                // Each write is a whole answer: send it now, not when the previous one is acknowledged (Nagle).
-                a.socket().setOption(SockOpt.TCP_NODELAY, true);
-            } catch (IOException e) {
-                // the connection is already gone: the first read will say so
-            }
-        }
         LiveConnection conn = arrivals.arrived(a);
         if (conn != null) open(conn);
     }
@@ -214,14 +201,8 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
     /** Makes an admitted connection this loop's: found by its descriptor from now on, then opened. */
     private void open(LiveConnection conn) {
         int fd = conn.socket().fd();
-        if (fd >= byFd.length) {
-            LoopConnection[] bigger = new LoopConnection[Math.max(byFd.length * 2, fd + 1)];
-            System.arraycopy(byFd, 0, bigger, 0, byFd.length);
-            byFd = bigger;
-        }
         LoopConnection c = new LoopConnection(this, buffer, serving, conn, fd, ++generation & 0x7fff_ffff);
-        byFd[fd] = c;
-        count++;
+        byFd.add(fd, c);
         c.open(factory);
     }
 
@@ -235,8 +216,7 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
 
     @Override
     public void forget(LoopConnection c) {
-        if (byFd[c.fd] == c) byFd[c.fd] = null;
-        count--;
+        byFd.remove(c.fd, c);
         if (serving.config.maxConnections() > 0) {
             listener.slotFreed();
             loops.slotFreed(this);

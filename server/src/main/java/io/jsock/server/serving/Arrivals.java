@@ -4,6 +4,8 @@ import io.jsock.server.proxy.ProxyHeader;
 import io.jsock.server.proxy.ProxyHeaderReader;
 import io.jsock.server.proxy.ProxyProtocolException;
 import io.jsock.socket.Accepted;
+import io.jsock.socket.Family;
+import io.jsock.socket.SockOpt;
 import io.jsock.socket.Shutdown;
 import java.io.IOException;
 import java.time.Duration;
@@ -91,6 +93,14 @@ public final class Arrivals {
      *     waits for its PROXY header ({@link #ready} gives it once the header is in)
      */
     public LiveConnection arrived(Accepted a) {
+        if (a.socket().family() != Family.LOCAL) {
+            try {
+                // Each write of an event handler is a whole answer: send it now, not when the previous one is acknowledged (Nagle).
+                a.socket().setOption(SockOpt.TCP_NODELAY, true);
+            } catch (IOException e) {
+                // the connection is already gone: its first read will say so
+            }
+        }
         if (deadline == null) {
             if (serving.limiter().admit(a)) return serving.open(a);
             serving.giveSlot(); // refused: reset and closed at once, never served

@@ -1,6 +1,7 @@
 package io.jsock.server.uring;
 
 import io.jsock.server.event.EventHandler;
+import io.jsock.server.event.loop.ByFd;
 import io.jsock.server.serving.Arrivals;
 import io.jsock.server.serving.LiveConnection;
 import io.jsock.server.serving.LoopTimers;
@@ -9,8 +10,6 @@ import io.jsock.server.serving.Serving;
 import io.jsock.socket.Accepted;
 import io.jsock.socket.Errno;
 import io.jsock.socket.ErrnoException;
-import io.jsock.socket.Family;
-import io.jsock.socket.SockOpt;
 import io.jsock.socket.Socket;
 import io.jsock.socket.event.EventFd;
 import io.jsock.socket.event.IoUring;
@@ -97,8 +96,7 @@ final class RingLoop implements Runnable, RingConnection.Loop {
     private IoUring.BufferRing buffers;
     private ByteBuffer fallback;            // a plain recv's buffer when the buffer ring is dry
     private final ArrayDeque<SendQueue.Chunk> pool = new ArrayDeque<>();
-    private RingConnection[] byFd = new RingConnection[256];
-    private int count;
+    private final ByFd<RingConnection> byFd = new ByFd<>();
     private int generation;
     private boolean wakerArmed;
     /** Counters, logged when the loop ends: receives that found the buffer ring dry, turns that found the completion ring overflowed, completions for a connection already gone. */
@@ -192,9 +190,8 @@ final class RingLoop implements Runnable, RingConnection.Loop {
         } finally {
             listener.closeNow();
             ring.close(); // the kernel cancels what is in flight and lets go of the sockets
-            for (RingConnection c : byFd) {
-                if (c != null) c.abort(how);
-            }
+            String ended = how;
+            byFd.forEach(c -> c.abort(ended));
             arrivals.closeAll(); // their polls ended with the ring
             waker.close();
             if (dry + overflows + stale > 0) {
@@ -252,7 +249,7 @@ final class RingLoop implements Runnable, RingConnection.Loop {
             long timeout;
             if (stopping) {
                 listener.close();
-                if (count == 0 && listener.done()) return;
+                if (byFd.count() == 0 && listener.done()) return;
                 long left = stopDeadline - System.nanoTime();
                 if (left <= 0) return; // the grace period is over: run() closes the rest
                 timeout = left;
@@ -289,7 +286,7 @@ final class RingLoop implements Runnable, RingConnection.Loop {
             }
             default -> {
                 int fd = (int) userData;
-                RingConnection c = fd >= 0 && fd < byFd.length ? byFd[fd] : null;
+                RingConnection c = byFd.get(fd);
                 if (c == null || c.token != (userData & TOKEN_MASK)) {
                     stale++;
                     if (IoUring.hasBuffer(flags)) buffers.recycle(IoUring.bufferId(flags));
@@ -302,20 +299,11 @@ final class RingLoop implements Runnable, RingConnection.Loop {
 
     /** Ends this loop's connections past their idle timeout or deadline ({@link LoopTimers}). */
     private void sweep(long now) {
-        for (RingConnection c : byFd) {
-            if (c != null) c.expireIfDue(now); // forget() clears its place in byFd once it has ended
-        }
+        byFd.forEach(c -> c.expireIfDue(now)); // forget() clears its place in byFd once it has ended
     }
 
     /** An accepted connection, holding a slot: admitted, or its PROXY header awaited first ({@link Arrivals}). */
     void accepted(Accepted a) {
-        if (a.socket().family() != Family.LOCAL) {
-            try {
-                a.socket().setOption(SockOpt.TCP_NODELAY, true); // each write is a whole answer (Nagle off)
-            } catch (IOException e) {
-                // the connection is already gone: the first receive will say so
-            }
-        }
         LiveConnection conn = arrivals.arrived(a);
         if (conn != null) open(conn);
     }
@@ -323,15 +311,9 @@ final class RingLoop implements Runnable, RingConnection.Loop {
     /** Makes an admitted connection this loop's: found by its descriptor from now on, then opened. */
     private void open(LiveConnection conn) {
         int fd = conn.socket().fd();
-        if (fd >= byFd.length) {
-            RingConnection[] bigger = new RingConnection[Math.max(byFd.length * 2, fd + 1)];
-            System.arraycopy(byFd, 0, bigger, 0, byFd.length);
-            byFd = bigger;
-        }
         generation = (generation + 1) & 0xff_ffff;
         RingConnection c = new RingConnection(this, serving, conn, fd, (long) generation << 32 | fd);
-        byFd[fd] = c;
-        count++;
+        byFd.add(fd, c);
         c.open(factory);
     }
 
@@ -372,8 +354,7 @@ final class RingLoop implements Runnable, RingConnection.Loop {
 
     @Override
     public void forget(RingConnection c) {
-        if (byFd[c.fd] == c) byFd[c.fd] = null;
-        count--;
+        byFd.remove(c.fd, c);
         if (serving.config.maxConnections() > 0) {
             listener.slotFreed();
             loops.slotFreed(this);
