@@ -2,6 +2,7 @@ package io.jsock.server.epoll;
 
 import io.jsock.server.event.EventHandler;
 import io.jsock.server.event.loop.ByFd;
+import io.jsock.server.event.loop.LoopWaker;
 import io.jsock.server.serving.Arrivals;
 import io.jsock.server.serving.LiveConnection;
 import io.jsock.server.serving.LoopTimers;
@@ -10,7 +11,6 @@ import io.jsock.server.serving.Serving;
 import io.jsock.socket.Accepted;
 import io.jsock.socket.Socket;
 import io.jsock.socket.event.Epoll;
-import io.jsock.socket.event.EventFd;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.TimeUnit;
@@ -44,15 +44,11 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
     private final EventLoops loops;
     private final EventHandler.Factory factory;
     private final Epoll epoll;
-    private final EventFd waker;
+    private final LoopWaker waker;
     private final LoopListener listener;
     private final LoopConnection.ReadBuffer buffer = LoopConnection.ReadBuffer.allocate();
     private final Arrivals arrivals;
     private final LoopTimers timers;
-
-    // Written by other threads, read by the loop.
-    private volatile long stopDeadline; // System.nanoTime() of the forced end; meaningful once stopping
-    private volatile boolean stopping;
 
     // The loop's thread only.
     private final ByFd<LoopConnection> byFd = new ByFd<>();
@@ -65,10 +61,10 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
         this.loops = loops;
         this.factory = factory;
         Epoll e = Epoll.open(EVENTS);
-        EventFd w = null;
+        LoopWaker w = null;
         boolean success = false;
         try {
-            w = EventFd.open();
+            w = LoopWaker.open();
             e.add(w.fd(), Epoll.IN, WAKER);
             e.add(listener.fd(), listenEvents, LoopListener.DATA);
             success = true;
@@ -104,9 +100,7 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
 
     /** From any thread: stop accepting now, and end the connections still open at {@code deadline}. */
     void requestStop(long deadline) {
-        stopDeadline = deadline;
-        stopping = true;
-        wake();
+        waker.requestStop(deadline);
     }
 
     /** Whether this loop stopped accepting at the connection cap (read from other loops). */
@@ -116,11 +110,7 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
 
     /** From any thread: makes epoll_wait return. */
     void wake() {
-        try {
-            waker.signal();
-        } catch (IOException e) {
-            // EBADF: the loop has ended and closed it
-        }
+        waker.wake();
     }
 
     @Override
@@ -144,10 +134,10 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
     private void loop() throws IOException {
         while (true) {
             int timeout = -1;
-            if (stopping) {
+            if (waker.stopping()) {
                 listener.close();
                 if (byFd.count() == 0) return;
-                long left = stopDeadline - System.nanoTime();
+                long left = waker.graceLeft();
                 if (left <= 0) return; // the grace period is over: run() closes the rest
                 timeout = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left));
             } else {
@@ -160,7 +150,7 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
             for (int i = 0; i < n; i++) {
                 long data = epoll.data(i);
                 if (data == LoopListener.DATA) {
-                    if (!stopping) listener.acceptSome();
+                    if (!waker.stopping()) listener.acceptSome();
                 } else if (data == WAKER) {
                     waker.drain(); // the stop, or a slot freed on another loop: the top of the loop looks
                 }

@@ -104,12 +104,7 @@ final class LoopConnection extends EventLoopConnection {
     // ---- EventConnection, for the handler
 
     @Override
-    public void write(ByteBuffer src) {
-        int len = src.remaining();
-        if (len == 0) return;
-        int pos = src.position();
-        src.position(pos + len);
-        if (closed || closeRequested || shutdownRequested || failure != null) return;
+    protected void write(ByteBuffer src, int pos, int len) {
         if (head == tail) {
             int n;
             try {

@@ -92,10 +92,6 @@ final class RingConnection extends EventLoopConnection {
         if (wantWritable && canWrite() && out.queued() == 0 && !sendInFlight) handler.onWritable(this);
     }
 
-    private boolean canWrite() {
-        return !closed && !closeRequested && !shutdownRequested && failure == null;
-    }
-
     private void received(int res, int flags) throws IOException {
         if (!IoUring.more(flags)) {
             recvArmed = false;
@@ -165,12 +161,7 @@ final class RingConnection extends EventLoopConnection {
     // ---- EventConnection, for the handler
 
     @Override
-    public void write(ByteBuffer src) {
-        int len = src.remaining();
-        if (len == 0) return;
-        int pos = src.position();
-        src.position(pos + len);
-        if (!canWrite()) return;
+    protected void write(ByteBuffer src, int pos, int len) {
         out.append(src, pos, len);
         changed();
     }

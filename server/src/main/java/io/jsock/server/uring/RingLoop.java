@@ -2,6 +2,7 @@ package io.jsock.server.uring;
 
 import io.jsock.server.event.EventHandler;
 import io.jsock.server.event.loop.ByFd;
+import io.jsock.server.event.loop.LoopWaker;
 import io.jsock.server.serving.Arrivals;
 import io.jsock.server.serving.LiveConnection;
 import io.jsock.server.serving.LoopTimers;
@@ -11,7 +12,6 @@ import io.jsock.socket.Accepted;
 import io.jsock.socket.Errno;
 import io.jsock.socket.ErrnoException;
 import io.jsock.socket.Socket;
-import io.jsock.socket.event.EventFd;
 import io.jsock.socket.event.IoUring;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -80,15 +80,13 @@ final class RingLoop implements Runnable, RingConnection.Loop {
     private final EventHandler.Factory factory;
     private final Settings settings;
     private final RingListener listener;
-    private final EventFd waker;
+    private final LoopWaker waker;
     private final Arrivals arrivals;
     private final LoopTimers timers;
     /** Completed when the ring is made (or with why it could not be). */
     final CompletableFuture<Void> started = new CompletableFuture<>();
 
     // Written by other threads, read by the loop.
-    private volatile long stopDeadline;
-    private volatile boolean stopping;
     private volatile boolean ran; // the thread began run(): it closes what the constructor opened
 
     // The loop's thread only (made there: SINGLE_ISSUER).
@@ -109,9 +107,9 @@ final class RingLoop implements Runnable, RingConnection.Loop {
         this.loops = loops;
         this.factory = factory;
         this.settings = settings;
-        EventFd w;
+        LoopWaker w;
         try {
-            w = EventFd.open();
+            w = LoopWaker.open();
         } catch (IOException e) {
             listener.close();
             throw e;
@@ -141,13 +139,7 @@ final class RingLoop implements Runnable, RingConnection.Loop {
 
     /** From any thread: stop accepting now, and end the connections still open at {@code deadline}. */
     void requestStop(long deadline) {
-        stopDeadline = deadline;
-        stopping = true;
-        wake();
-    }
-
-    boolean stopping() {
-        return stopping;
+        waker.requestStop(deadline);
     }
 
     /** Whether this loop stopped accepting at the connection cap (read from other loops). */
@@ -157,11 +149,7 @@ final class RingLoop implements Runnable, RingConnection.Loop {
 
     /** From any thread: makes the loop's io_uring_enter return. */
     void wake() {
-        try {
-            waker.signal();
-        } catch (IOException e) {
-            // EBADF: the loop has ended and closed it
-        }
+        waker.wake();
     }
 
     @Override
@@ -247,10 +235,10 @@ final class RingLoop implements Runnable, RingConnection.Loop {
     private void loop() throws IOException {
         while (true) {
             long timeout;
-            if (stopping) {
+            if (waker.stopping()) {
                 listener.close();
                 if (byFd.count() == 0 && listener.done()) return;
-                long left = stopDeadline - System.nanoTime();
+                long left = waker.graceLeft();
                 if (left <= 0) return; // the grace period is over: run() closes the rest
                 timeout = left;
             } else {

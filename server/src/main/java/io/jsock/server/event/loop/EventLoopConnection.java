@@ -10,6 +10,7 @@ import io.jsock.socket.event.EventIo;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 
 /**
  * The half of an event loop's connection that does not depend on how the loop waits: what the
@@ -157,6 +158,34 @@ public abstract class EventLoopConnection implements EventConnection {
     @Override
     public final Connection connection() {
         return connection;
+    }
+
+    /** Takes the bytes (the buffer's position moves past them); drops them when the connection is ending. */
+    @Override
+    public final void write(ByteBuffer src) {
+        int len = src.remaining();
+        if (len == 0) return;
+        int pos = src.position();
+        src.position(pos + len);
+        if (canWrite()) write(src, pos, len);
+    }
+
+    /**
+     * Sends or queues {@code src[pos, pos+len)}, in order after what is queued.
+     *
+     * @param src the handler's buffer (lent for the callback only: what is not sent now is copied)
+     * @param pos where the bytes start
+     * @param len how many, at least 1
+     */
+    protected abstract void write(ByteBuffer src, int pos, int len);
+
+    /**
+     * Whether output is still taken: not once the handler closed or shut down output, nor after a failure.
+     *
+     * @return true while writes go out
+     */
+    protected final boolean canWrite() {
+        return !closed && !closeRequested && !shutdownRequested && failure == null;
     }
 
     @Override
