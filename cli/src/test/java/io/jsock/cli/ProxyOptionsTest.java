@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** jsock tests jsock: {@code connect --proxy v1|v2} in front of {@code serve --proxy-protocol -v}, and the options' one-line refusals. */
 class ProxyOptionsTest {
@@ -12,9 +14,10 @@ class ProxyOptionsTest {
         return JsockProcess.run(JsockProcess.command(List.of(), args), stdin);
     }
 
-    @Test
-    void connectSendsTheHeaderAndServeLogsTheClientItNames() throws Exception {
-        try (ServeProcess serve = ServeProcess.start("serve", "echo", "--bind", "127.0.0.1:0", "--proxy-protocol",
+    @ParameterizedTest
+    @ValueSource(strings = {"virtual", "epoll:1", "uring:1"})
+    void connectSendsTheHeaderAndServeLogsTheClientItNames(String model) throws Exception {
+        try (ServeProcess serve = ServeProcess.start("serve", "echo", "--bind", "127.0.0.1:0", "--model", model, "--proxy-protocol",
                 "--proxy-from", "127.0.0.1/32", "-v")) {
             for (String v : List.of("v1", "v2")) {
                 JsockProcess.Run r = run("hi\n".getBytes(StandardCharsets.US_ASCII), "connect", "--proxy", v, "--proxy-source",
@@ -45,8 +48,8 @@ class ProxyOptionsTest {
         r = run(new byte[0], "serve", "echo", "--bind", "127.0.0.1:0", "--takeover");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo("jsock: --takeover needs --control PATH: the running server's control socket");
-        r = run(new byte[0], "serve", "echo", "--bind", "127.0.0.1:0", "--proxy-protocol", "--model", "epoll");
+        r = run(new byte[0], "serve", "echo", "--bind", "127.0.0.1:0", "--proxy-protocol", "--model", "prefork:2");
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err().strip()).startsWith("jsock: the PROXY protocol is read by the iterative, thread, virtual, pool and process models");
+        assertThat(r.err().strip()).startsWith("jsock: the PROXY protocol is read by the iterative, thread, virtual, pool, process, epoll and uring models");
     }
 }

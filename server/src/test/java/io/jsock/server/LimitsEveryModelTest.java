@@ -31,7 +31,7 @@ class LimitsEveryModelTest {
     private static final Duration CLIENT_WAIT = Duration.ofSeconds(30); // a hang guard on every read, not a measurement
 
     static Stream<String> models() {
-        return Stream.of("iterative", "thread", "virtual", "pool:8", "epoll:1", "epoll:2", "process", "prefork:1");
+        return Stream.of("iterative", "thread", "virtual", "pool:8", "epoll:1", "epoll:2", "uring:1", "uring:2", "process", "prefork:1");
     }
 
     /** The models that serve several clients at once (iterative serves one: it cannot hold two from a source). */
@@ -163,7 +163,7 @@ class LimitsEveryModelTest {
     }
 
     @ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"virtual", "epoll:1", "process"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"virtual", "epoll:1", "uring:1", "process"})
     void unixPeersHaveNoSourceToLimitButMeetTheirDeadline(String model) throws Exception {
         Queue<String> log = new ConcurrentLinkedQueue<>();
         Admission rules = Admission.builder().deny(Cidr.parse("0.0.0.0/0")).deny(Cidr.parse("::/0")).maxPerSource(1).rate("1/m").build();

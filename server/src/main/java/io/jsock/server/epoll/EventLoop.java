@@ -1,15 +1,16 @@
 package io.jsock.server.epoll;
 
 import io.jsock.server.event.EventHandler;
+import io.jsock.server.event.loop.ByFd;
+import io.jsock.server.event.loop.LoopWaker;
+import io.jsock.server.serving.Arrivals;
 import io.jsock.server.serving.LiveConnection;
+import io.jsock.server.serving.LoopTimers;
 import io.jsock.server.serving.Serving;
 
 import io.jsock.socket.Accepted;
-import io.jsock.socket.Family;
-import io.jsock.socket.SockOpt;
 import io.jsock.socket.Socket;
 import io.jsock.socket.event.Epoll;
-import io.jsock.socket.event.EventFd;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +36,7 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
 
     private static final int EVENTS = 512;
     private static final long WAKER = -2; // epoll data of the waker (the listener's: LoopListener.DATA)
+    private static final long HEADER = Long.MIN_VALUE; // | fd: epoll data of a socket waiting for its PROXY header
 
     // Set at construction; never change.
     final int index;
@@ -42,19 +44,15 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
     private final EventLoops loops;
     private final EventHandler.Factory factory;
     private final Epoll epoll;
-    private final EventFd waker;
+    private final LoopWaker waker;
     private final LoopListener listener;
     private final LoopConnection.ReadBuffer buffer = LoopConnection.ReadBuffer.allocate();
-
-    // Written by other threads, read by the loop.
-    private volatile long stopDeadline; // System.nanoTime() of the forced end; meaningful once stopping
-    private volatile boolean stopping;
+    private final Arrivals arrivals;
+    private final LoopTimers timers;
 
     // The loop's thread only.
-    private LoopConnection[] byFd = new LoopConnection[256];
-    private int count;
+    private final ByFd<LoopConnection> byFd = new ByFd<>();
     private int generation;
-    private long nextSweep = System.nanoTime(); // when to look for connections past their idle timeout or deadline
 
     EventLoop(int index, Serving serving, EventLoops loops, EventHandler.Factory factory, Socket listener, int listenEvents)
             throws IOException {
@@ -63,10 +61,10 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
         this.loops = loops;
         this.factory = factory;
         Epoll e = Epoll.open(EVENTS);
-        EventFd w = null;
+        LoopWaker w = null;
         boolean success = false;
         try {
-            w = EventFd.open();
+            w = LoopWaker.open();
             e.add(w.fd(), Epoll.IN, WAKER);
             e.add(listener.fd(), listenEvents, LoopListener.DATA);
             success = true;
@@ -79,6 +77,18 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
         this.epoll = e;
         this.waker = w;
         this.listener = new LoopListener(listener, listenEvents, e, serving, this);
+        this.arrivals = new Arrivals(serving, new Arrivals.Watch() {
+            @Override
+            public void watch(int fd, boolean first) throws IOException {
+                if (first) e.add(fd, Epoll.IN | Epoll.RDHUP, HEADER | fd); // level-triggered: once is enough
+            }
+
+            @Override
+            public void unwatch(int fd) throws IOException {
+                e.delete(fd); // the connection registers itself under its own token next
+            }
+        });
+        this.timers = new LoopTimers(serving, arrivals);
     }
 
     /** Closes what the constructor opened, for a loop whose thread never started. */
@@ -90,9 +100,7 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
 
     /** From any thread: stop accepting now, and end the connections still open at {@code deadline}. */
     void requestStop(long deadline) {
-        stopDeadline = deadline;
-        stopping = true;
-        wake();
+        waker.requestStop(deadline);
     }
 
     /** Whether this loop stopped accepting at the connection cap (read from other loops). */
@@ -102,11 +110,7 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
 
     /** From any thread: makes epoll_wait return. */
     void wake() {
-        try {
-            waker.signal();
-        } catch (IOException e) {
-            // EBADF: the loop has ended and closed it
-        }
+        waker.wake();
     }
 
     @Override
@@ -119,9 +123,9 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
             LOG.log(Level.ERROR, "jsock-epoll-" + index + " failed", t);
         } finally {
             listener.close();
-            for (LoopConnection c : byFd) {
-                if (c != null) c.abort(how);
-            }
+            String ended = how;
+            byFd.forEach(c -> c.abort(ended));
+            arrivals.closeAll();
             waker.close();
             epoll.close();
         }
@@ -130,79 +134,65 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
     private void loop() throws IOException {
         while (true) {
             int timeout = -1;
-            if (stopping) {
+            if (waker.stopping()) {
                 listener.close();
-                if (count == 0) return;
-                long left = stopDeadline - System.nanoTime();
+                if (byFd.count() == 0) return;
+                long left = waker.graceLeft();
                 if (left <= 0) return; // the grace period is over: run() closes the rest
                 timeout = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left));
             } else {
                 timeout = listener.waitMillis();
             }
-            timeout = sweep(timeout);
+            timeout = shorter(timeout, timers.run(this::sweep));
             int n = epoll.await(timeout);
             // The listener and the waker first: a client whose connection is queued is accepted before the
             // loop answers clients that came after it (so no answer can overtake the accept).
             for (int i = 0; i < n; i++) {
                 long data = epoll.data(i);
                 if (data == LoopListener.DATA) {
-                    if (!stopping) listener.acceptSome();
+                    if (!waker.stopping()) listener.acceptSome();
                 } else if (data == WAKER) {
                     waker.drain(); // the stop, or a slot freed on another loop: the top of the loop looks
                 }
             }
             for (int i = 0; i < n; i++) {
                 long token = epoll.data(i);
-                if (token < 0) continue; // the listener or the waker: done above
+                if (token == LoopListener.DATA || token == WAKER) continue; // done above
+                if (token < 0) {
+                    LiveConnection header = arrivals.ready((int) token); // HEADER | fd
+                    if (header != null) open(header);
+                    continue;
+                }
                 int fd = (int) token;
-                LoopConnection c = fd < byFd.length ? byFd[fd] : null;
+                LoopConnection c = byFd.get(fd);
                 if (c != null && c.token == token) c.ready(epoll.events(i)); // else: closed earlier in this batch
             }
         }
     }
 
-    /**
-     * Every {@link io.jsock.server.serving.Limiter#sweepMillis} (nothing when nothing is timed): ends this loop's connections
-     * past their idle timeout or deadline. No timer per connection: one look at each, a few times per
-     * shortest limit.
-     *
-     * @param timeout epoll_wait's timeout as the rest of the loop wants it (-1: none)
-     * @return the timeout, shortened to the next sweep
-     */
-    private int sweep(int timeout) {
-        long every = serving.limiter().sweepMillis();
-        if (every < 0) return timeout;
-        long now = System.nanoTime();
-        if (now - nextSweep >= 0) {
-            for (LoopConnection c : byFd) {
-                if (c != null) c.expireIfDue(now); // forget() clears its place in byFd as it ends
-            }
-            nextSweep = now + TimeUnit.MILLISECONDS.toNanos(every);
-        }
-        int untilSweep = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextSweep - now));
-        return timeout < 0 ? untilSweep : Math.min(timeout, untilSweep);
+    /** Ends this loop's connections past their idle timeout or deadline ({@link LoopTimers}). */
+    private void sweep(long now) {
+        byFd.forEach(c -> c.expireIfDue(now)); // forget() clears its place in byFd as it ends
     }
 
-    /** Makes an accepted connection this loop's: found by its descriptor from now on, then opened. */
-    void open(Accepted a) {
-        if (a.socket().family() != Family.LOCAL) {
-            try {
-                // Each write is a whole answer: send it now, not when the previous one is acknowledged (Nagle).
-                a.socket().setOption(SockOpt.TCP_NODELAY, true);
-            } catch (IOException e) {
-                // the connection is already gone: the first read will say so
-            }
-        }
-        LiveConnection conn = serving.open(a);
-        int fd = a.socket().fd();
-        if (fd >= byFd.length) {
-            LoopConnection[] bigger = new LoopConnection[Math.max(byFd.length * 2, fd + 1)];
-            System.arraycopy(byFd, 0, bigger, 0, byFd.length);
-            byFd = bigger;
-        }
+    /** epoll_wait's timeout in milliseconds, shortened to the next timer's (in nanoseconds); -1: none. */
+    private static int shorter(int timeoutMillis, long timerNanos) {
+        if (timerNanos < 0) return timeoutMillis;
+        int t = (int) Math.min(Integer.MAX_VALUE, Math.max(1, TimeUnit.NANOSECONDS.toMillis(timerNanos + 999_999)));
+        return timeoutMillis < 0 ? t : Math.min(timeoutMillis, t);
+    }
+
+    /** An accepted connection, holding a slot: admitted, or its PROXY header awaited first ({@link Arrivals}). */
+    void accepted(Accepted a) {
+        LiveConnection conn = arrivals.arrived(a);
+        if (conn != null) open(conn);
+    }
+
+    /** Makes an admitted connection this loop's: found by its descriptor from now on, then opened. */
+    private void open(LiveConnection conn) {
+        int fd = conn.socket().fd();
         LoopConnection c = new LoopConnection(this, buffer, serving, conn, fd, ++generation & 0x7fff_ffff);
-        byFd[fd] = c;
-        count++;
+        byFd.add(fd, c);
         c.open(factory);
     }
 
@@ -216,8 +206,7 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
 
     @Override
     public void forget(LoopConnection c) {
-        if (byFd[c.fd] == c) byFd[c.fd] = null;
-        count--;
+        byFd.remove(c.fd, c);
         if (serving.config.maxConnections() > 0) {
             listener.slotFreed();
             loops.slotFreed(this);

@@ -1,8 +1,8 @@
 package io.jsock.server.epoll;
 
-import io.jsock.server.Connection;
 import io.jsock.server.event.EventConnection;
 import io.jsock.server.event.EventHandler;
+import io.jsock.server.event.loop.EventLoopConnection;
 import io.jsock.server.serving.LiveConnection;
 import io.jsock.server.serving.Serving;
 
@@ -11,7 +11,6 @@ import io.jsock.socket.Shutdown;
 import io.jsock.socket.event.Epoll;
 import io.jsock.socket.event.EventIo;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 
@@ -26,9 +25,7 @@ import java.nio.ByteBuffer;
  * <p>Each dispatch ends with {@link #settle}: one look at what the connection needs now, so one
  * event costs at most one epoll_ctl(2), whatever the handler did during it.
  */
-final class LoopConnection implements EventConnection {
-    private static final System.Logger LOG = System.getLogger("io.jsock.server");
-
+final class LoopConnection extends EventLoopConnection {
     /** Reads of one connection per wake-up, at most (64 KiB each): then the others get their turn. */
     static final int MAX_READS = 16;
     /** The events watched while input is wanted. */
@@ -61,42 +58,21 @@ final class LoopConnection implements EventConnection {
     // Set at accept; never change.
     private final Loop loop;
     private final ReadBuffer in;
-    private final Serving serving;
-    private final LiveConnection connection;
-    final int fd;
-    final long token; // the epoll data word: generation << 32 | fd
 
     // The loop's thread only.
-    private EventHandler handler;
     private int interest;               // the events epoll watches for this socket now; 0 until registered
     private boolean registered;
-    private boolean dispatching;        // in ready or open: settle comes at the end, not at each change
-    private boolean inputEnded;         // the peer's FIN was read
-    private boolean closeRequested;     // close() was called: close once the queue is empty
-    private boolean shutdownRequested;  // shutdownOutput() was called: FIN once the queue is empty
-    private boolean outputShut;         // ... and it was sent
-    private boolean wantWritable;
-    private boolean closed;
-    private IOException failure;        // a send or a callback failed: the connection ends after the current callback
     private byte[] queue;               // output the kernel did not take yet: queue[head, tail)
     private MemorySegment queueSegment; // a view of queue, made once per array
     private int head, tail;
 
     LoopConnection(Loop loop, ReadBuffer in, Serving serving, LiveConnection connection, int fd, int generation) {
+        super(serving, connection, fd, (long) generation << 32 | fd);
         this.loop = loop;
         this.in = in;
-        this.serving = serving;
-        this.connection = connection;
-        this.fd = fd;
-        this.token = (long) generation << 32 | fd;
     }
 
     // ---- what the loop calls
-
-    /** The connection was accepted: makes its handler, calls onOpen, and registers it in the loop's epoll set. */
-    void open(EventHandler.Factory factory) {
-        dispatch(factory, 0);
-    }
 
     /**
      * epoll said the socket is ready for {@code events}: output first (sending makes room), then input
@@ -104,30 +80,11 @@ final class LoopConnection implements EventConnection {
      * the interest it needs now.
      */
     void ready(int events) {
-        dispatch(null, events);
+        dispatch(null, events, 0, 0);
     }
 
-    /** One dispatch: the opening ({@code opening} not null) or the events, then one {@link #settle}. */
-    private void dispatch(EventHandler.Factory opening, int events) {
-        dispatching = true;
-        try {
-            if (opening != null) {
-                handler = opening.create(connection);
-                handler.onOpen(this);
-            } else {
-                react(events);
-            }
-        } catch (IOException e) {
-            fail(e); // the peer reset, or the handler gave up: this connection only
-        } catch (RuntimeException | Error e) {
-            handlerFailed(e);
-        } finally {
-            dispatching = false;
-        }
-        settle(); // nothing left to do when the dispatch ended the connection
-    }
-
-    private void react(int events) throws IOException {
+    @Override
+    protected void react(int events, int res, int flags) throws IOException {
         if ((events & Epoll.OUT) != 0) writable();
         // ERR and HUP come whatever the interest: read what is left (and the error), then end it.
         boolean broken = (events & (Epoll.ERR | Epoll.HUP)) != 0;
@@ -144,34 +101,10 @@ final class LoopConnection implements EventConnection {
         end(how, false);
     }
 
-    /**
-     * Ends the connection if it ran past its idle timeout or deadline ({@link io.jsock.server.serving.Limiter#due}); the
-     * closed line says which.
-     *
-     * @return true when it ended
-     */
-    boolean expireIfDue(long now) {
-        String why = serving.limiter().due(connection, now);
-        if (why == null || !connection.endBy(why)) return false;
-        end(why, false);
-        return true;
-    }
-
     // ---- EventConnection, for the handler
 
-    /** The accepted connection: its id, peer and local address (its socket belongs to the loop). */
     @Override
-    public Connection connection() {
-        return connection;
-    }
-
-    @Override
-    public void write(ByteBuffer src) {
-        int len = src.remaining();
-        if (len == 0) return;
-        int pos = src.position();
-        src.position(pos + len);
-        if (closed || closeRequested || shutdownRequested || failure != null) return;
+    protected void write(ByteBuffer src, int pos, int len) {
         if (head == tail) {
             int n;
             try {
@@ -196,29 +129,6 @@ final class LoopConnection implements EventConnection {
         return tail - head;
     }
 
-    @Override
-    public void wantWritable(boolean on) {
-        wantWritable = on;
-        changed();
-    }
-
-    @Override
-    public void close() {
-        closeRequested = true;
-        changed();
-    }
-
-    @Override
-    public void shutdownOutput() {
-        shutdownRequested = true;
-        changed();
-    }
-
-    @Override
-    public boolean isClosed() {
-        return closed;
-    }
-
     // ---- input and output
 
     private void readable(int events) throws IOException {
@@ -240,11 +150,6 @@ final class LoopConnection implements EventConnection {
             }
             if (closeRequested || queuedBytes() > HIGH_WATER) return;
         }
-    }
-
-    private void endOfInput() throws IOException {
-        inputEnded = true;
-        handler.onEndOfInput(this);
     }
 
     /** The socket can take more: the queue first, then the handler's onWritable while it keeps the queue empty. */
@@ -313,17 +218,9 @@ final class LoopConnection implements EventConnection {
 
     // ---- interest and the end
 
-    /**
-     * The handler changed something. Within this connection's own dispatch, {@link #settle} comes at
-     * its end; called from another connection's callback, nothing else would look at this one until
-     * its next event (which may never come): settle now.
-     */
-    private void changed() {
-        if (!dispatching) settle();
-    }
-
     /** After a dispatch: end the connection if it asked to or failed; else have epoll watch what it needs now. */
-    private void settle() {
+    @Override
+    protected void settle() {
         if (closed) return;
         if (failure != null) {
             end(failure.getMessage(), false);
@@ -357,48 +254,21 @@ final class LoopConnection implements EventConnection {
         }
     }
 
-    /** Keeps the first failure, naming the peer rather than the descriptor number EventIo knows. */
-    private void fail(IOException e) {
-        if (failure != null) return;
-        failure = connection.namingPeer(e);
-    }
-
-    private void handlerFailed(Throwable e) {
-        LOG.log(Level.ERROR, this + ": event handler failed", e);
-        end("handler failed: " + e, false);
-    }
-
     /**
-     * Ends the connection: tells its handler, closes the socket (which also takes it out of the epoll
-     * set, since no other descriptor shares it), logs its line, frees its slot, and has the loop forget
+     * Ends the connection: closes the socket (which also takes it out of the epoll set, since no other
+     * descriptor shares it), after onClose, and logs its line, frees its slot, and has the loop forget
      * it. {@code graceful}: first reads what input is waiting, so the close sends FIN rather than RST.
      */
-    private void end(String how, boolean graceful) {
+    @Override
+    protected void end(String how, boolean graceful) {
         if (closed) return;
         closed = true;
-        if (graceful && !inputEnded) {
-            try {
-                for (int i = 0; i < MAX_READS && EventIo.recv(fd, in.segment(), ReadBuffer.SIZE) > 0; i++) {
-                    // thrown away: the handler is done with this connection
-                }
-            } catch (ErrnoException resetAlready) {
-                // the close below is all that is left to do
-            }
-        }
-        try {
-            if (handler != null) handler.onClose(this);
-        } catch (RuntimeException | Error e) {
-            LOG.log(Level.ERROR, this + ": onClose failed", e);
-        }
-        try {
-            serving.closed(connection, how);
-        } finally {
-            loop.forget(this);
-        }
+        if (graceful && !inputEnded) drain(in.segment(), ReadBuffer.SIZE);
+        release(how);
     }
 
     @Override
-    public String toString() {
-        return connection.toString();
+    protected void forget() {
+        loop.forget(this);
     }
 }

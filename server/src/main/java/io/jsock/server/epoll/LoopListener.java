@@ -83,11 +83,7 @@ final class LoopListener {
                 return;
             }
             backoffMillis = 0;
-            if (!serving.limiter().admit(a)) {
-                serving.giveSlot(); // refused: reset and closed at once, never served
-                continue;
-            }
-            loop.open(a);
+            loop.accepted(a); // admitted, or its PROXY header awaited; or refused, its slot given back
         }
     }
 

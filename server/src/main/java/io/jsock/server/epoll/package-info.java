@@ -2,6 +2,7 @@
  * The {@code epoll} model's machinery: {@code EventLoops} (the design: N loops and their listeners),
  * {@code EventLoop} (one loop: waits and dispatches), {@code LoopListener} (accepting, the cap, the
  * back-off) and {@code LoopConnection} (one connection: its interest set, its output, its end).
- * Touches only {@code io.jsock.server.serving} (and the API). Not exported.
+ * What it shares with {@code uring} is in {@code io.jsock.server.event.loop} and {@code io.jsock.server.serving}
+ * ({@code Arrivals}, {@code LoopTimers}). Not exported.
  */
 package io.jsock.server.epoll;

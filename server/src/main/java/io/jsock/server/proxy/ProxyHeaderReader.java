@@ -1,5 +1,7 @@
 package io.jsock.server.proxy;
 
+import io.jsock.socket.Errno;
+import io.jsock.socket.ErrnoException;
 import io.jsock.socket.MsgFlag;
 import io.jsock.socket.Socket;
 import java.io.IOException;
@@ -13,9 +15,18 @@ import java.time.Duration;
  * {@link ProxyHeaders#decode} judge it, and takes exactly the header's bytes; while the header is
  * incomplete, every byte seen is the header's, so it takes them all and waits for more (never a
  * busy loop over the same peeked bytes). The deadline bounds the whole header, however it is split.
+ *
+ * <p>Blocking ({@link #read}: a thread per connection) or a round at a time ({@link #tryRead}: an
+ * event loop, which calls it each time the socket is readable and keeps the deadline itself); the
+ * rounds are the same code.
  */
 public final class ProxyHeaderReader {
-    private ProxyHeaderReader() {}
+    // The reader's owner only.
+    private final byte[] header = new byte[ProxyHeaders.MAX_LENGTH];
+    private int have;
+
+    /** A reader for one connection's header, nothing read yet (for {@link #tryRead}). */
+    public ProxyHeaderReader() {}
 
     /**
      * Reads the header at the start of {@code socket}'s stream within {@code deadline}.
@@ -28,25 +39,20 @@ public final class ProxyHeaderReader {
      * @throws IOException if the connection fails (ECONNRESET, ...)
      */
     public static ProxyHeader read(Socket socket, Duration deadline) throws IOException {
-        byte[] header = new byte[ProxyHeaders.MAX_LENGTH];
-        int have = 0;
+        ProxyHeaderReader r = new ProxyHeaderReader();
         long end = System.nanoTime() + deadline.toNanos();
         try {
             while (true) {
                 long left = end - System.nanoTime();
-                if (left <= 0) throw late(deadline, have);
+                if (left <= 0) throw r.late(deadline);
                 socket.setTimeout(Duration.ofNanos(left));
                 int n;
                 try {
-                    n = socket.recv(ByteBuffer.wrap(header, have, header.length - have), MsgFlag.PEEK);
+                    n = socket.recv(r.free(), MsgFlag.PEEK);
                 } catch (SocketTimeoutException e) {
-                    throw late(deadline, have);
+                    throw r.late(deadline);
                 }
-                if (n < 0) throw new ProxyProtocolException("PROXY header: the connection ended after " + have + " byte(s), before the header did");
-                ProxyHeader h = ProxyHeaders.decode(header, have + n);
-                int take = h == null ? n : h.length() - have;
-                socket.readFully(header, have, take); // queued already: no wait
-                have += take;
+                ProxyHeader h = r.take(socket, n);
                 if (h != null) return h;
             }
         } finally {
@@ -54,7 +60,48 @@ public final class ProxyHeaderReader {
         }
     }
 
-    private static ProxyProtocolException late(Duration deadline, int have) {
+    /**
+     * One round without waiting: takes what is queued of the header.
+     *
+     * @param socket a connected stream socket, its header not yet (wholly) read
+     * @return the header once it is complete; null while more bytes are needed (wait until the socket
+     *     is readable, and call again)
+     * @throws ProxyProtocolException if the bytes are not a header, or the stream ends before it does
+     * @throws IOException if the connection fails (ECONNRESET, ...)
+     */
+    public ProxyHeader tryRead(Socket socket) throws IOException {
+        int n;
+        try {
+            n = socket.recv(free(), MsgFlag.PEEK, MsgFlag.DONTWAIT);
+        } catch (ErrnoException e) {
+            if (e.errno() == Errno.EAGAIN) return null; // nothing queued yet
+            throw e;
+        }
+        return take(socket, n);
+    }
+
+    /**
+     * The header did not come within the deadline.
+     *
+     * @param deadline the deadline it had
+     * @return the failure to throw, saying how many bytes came
+     */
+    public ProxyProtocolException late(Duration deadline) {
         return new ProxyProtocolException("PROXY header: not complete within " + deadline.toMillis() + " ms (" + have + " byte(s) came)");
+    }
+
+    /** Where a peek puts what it sees: after the bytes taken so far. */
+    private ByteBuffer free() {
+        return ByteBuffer.wrap(header, have, header.length - have);
+    }
+
+    /** After a peek of {@code n} bytes: the header if they complete it (only its bytes taken), else takes them all. */
+    private ProxyHeader take(Socket socket, int n) throws IOException {
+        if (n < 0) throw new ProxyProtocolException("PROXY header: the connection ended after " + have + " byte(s), before the header did");
+        ProxyHeader h = ProxyHeaders.decode(header, have + n);
+        int take = h == null ? n : h.length() - have;
+        socket.readFully(header, have, take); // queued already: no wait
+        have += take;
+        return h;
     }
 }

@@ -90,6 +90,19 @@ public final class Limiter {
     }
 
     /**
+     * Marks a connection that ran past its idle timeout or deadline as ended by that limit, for an
+     * event loop that then ends it itself (its closed line says why).
+     *
+     * @param c   a live connection
+     * @param now {@link System#nanoTime()}
+     * @return why it must end now, the first time; null when it may go on, or a limit ended it already
+     */
+    public String expired(LiveConnection c, long now) {
+        String why = due(c, now);
+        return why != null && c.endBy(why) ? why : null;
+    }
+
+    /**
      * How often an event loop should sweep its connections for {@link #due}.
      *
      * @return milliseconds; -1 when nothing is timed

@@ -4,7 +4,6 @@ import io.jsock.server.Connection;
 import io.jsock.server.LogEvent;
 import io.jsock.server.proxy.ProxyHeader;
 import io.jsock.server.proxy.ProxyHeaderReader;
-import io.jsock.server.proxy.ProxyProtocol;
 import io.jsock.server.proxy.ProxyProtocolException;
 
 import io.jsock.socket.Accepted;
@@ -303,23 +302,49 @@ public final class Serving {
      *     is closed, its line logged and its slot given back
      */
     public LiveConnection admit(Accepted a) {
-        ProxyHeader header = null;
-        if (config.proxy() != null) {
-            try {
-                header = readProxyHeader(a);
-            } catch (IOException e) {
-                a.socket().close();
-                log(Level.DEBUG, a.peer() + " refused: " + e.getMessage()); // with -v a line; else quiet: a client must not flood the log
-                giveSlot();
-                return null;
-            }
-            Accepted source = header.hasAddresses() ? new Accepted(a.socket(), header.source()) : a;
-            if (!limiter.admit(source)) {
-                giveSlot(); // refused by the header's source: closed at once, never served
-                return null;
-            }
+        if (config.proxy() == null) return open(a);
+        ProxyHeader header;
+        try {
+            header = readProxyHeader(a);
+        } catch (IOException e) {
+            refuseHeader(a, e);
+            return null;
+        }
+        return admitWith(a, header);
+    }
+
+    /**
+     * After the PROXY header: admission by the header's source (the client), then the open line.
+     *
+     * @param a      the accepted connection, holding a slot
+     * @param header its header, read whole
+     * @return its record, or null when the header's source was refused (closed, logged, slot given back)
+     */
+    LiveConnection admitWith(Accepted a, ProxyHeader header) {
+        Accepted source = header.hasAddresses() ? new Accepted(a.socket(), header.source()) : a;
+        if (!limiter.admit(source)) {
+            giveSlot(); // refused by the header's source: closed at once, never served
+            return null;
         }
         return open(a, header);
+    }
+
+    /** No (good) PROXY header: closed, a line with -v (a client must not flood the log), its slot given back. */
+    void refuseHeader(Accepted a, IOException why) {
+        a.socket().close();
+        log(Level.DEBUG, a.peer() + " refused: " + why.getMessage());
+        giveSlot();
+    }
+
+    /**
+     * Refuses at once a source that may not send a PROXY header ({@code --proxy-from}).
+     *
+     * @throws ProxyProtocolException if it may not
+     */
+    void checkTrusted(Accepted a) throws ProxyProtocolException {
+        if (!config.proxy().from().trusts(a.peer())) {
+            throw new ProxyProtocolException("PROXY header: source " + a.peer() + " is not in --proxy-from");
+        }
     }
 
     /**
@@ -332,11 +357,8 @@ public final class Serving {
      * @throws IOException if the connection fails meanwhile
      */
     public ProxyHeader readProxyHeader(Accepted a) throws IOException {
-        ProxyProtocol proxy = config.proxy();
-        if (!proxy.from().trusts(a.peer())) {
-            throw new ProxyProtocolException("PROXY header: source " + a.peer() + " is not in --proxy-from");
-        }
-        return ProxyHeaderReader.read(a.socket(), proxy.deadline());
+        checkTrusted(a);
+        return ProxyHeaderReader.read(a.socket(), config.proxy().deadline());
     }
 
     /**

@@ -1,8 +1,7 @@
 package io.jsock.server.uring;
 
-import io.jsock.server.Connection;
 import io.jsock.server.event.EventConnection;
-import io.jsock.server.event.EventHandler;
+import io.jsock.server.event.loop.EventLoopConnection;
 import io.jsock.server.serving.LiveConnection;
 import io.jsock.server.serving.Serving;
 
@@ -11,7 +10,6 @@ import io.jsock.socket.ErrnoException;
 import io.jsock.socket.event.EventIo;
 import io.jsock.socket.event.IoUring;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 
@@ -27,9 +25,7 @@ import java.nio.ByteBuffer;
  * every operation has completed, so no completion can arrive for its descriptor number after the
  * kernel has given that number to a new connection.
  */
-final class RingConnection implements EventConnection {
-    private static final System.Logger LOG = System.getLogger("io.jsock.server");
-
+final class RingConnection extends EventLoopConnection {
     /** Plain reads per completion when the buffer ring ran dry, at most. */
     private static final int MAX_PLAIN_READS = 16;
     private static final int SHUT_WR = 1;
@@ -52,29 +48,17 @@ final class RingConnection implements EventConnection {
 
     // Set at accept; never change.
     private final Loop loop;
-    private final Serving serving;
-    private final LiveConnection connection;
-    final int fd;
-    final long token; // generation << 32 | fd: the low 56 bits of every user data of this connection's
     private final SendQueue out;
 
     // The loop's thread only.
-    private EventHandler handler;
     private boolean recvArmed, recvCancelled, sendInFlight, shutdownInFlight; // operations in flight
     private int sending;                // bytes of the send in flight
-    private boolean dispatching;
-    private boolean inputEnded, closeRequested, shutdownRequested, outputShut, wantWritable;
-    private boolean closed;             // ending: no more callbacks but onClose; waits for its operations
     private boolean finished;           // the socket is closed and the loop forgot it
     private String endHow;
-    private IOException failure;
 
     RingConnection(Loop loop, Serving serving, LiveConnection connection, int fd, long token) {
+        super(serving, connection, fd, token);
         this.loop = loop;
-        this.serving = serving;
-        this.connection = connection;
-        this.fd = fd;
-        this.token = token;
         this.out = new SendQueue(loop);
     }
 
@@ -84,46 +68,28 @@ final class RingConnection implements EventConnection {
 
     // ---- what the loop calls
 
-    /** The connection was accepted: makes its handler, calls onOpen, and arms its receive. */
-    void open(EventHandler.Factory factory) {
-        dispatch(factory, 0, 0, 0);
-    }
-
     /** A completion of one of this connection's operations. */
     void completed(int kind, int res, int flags) {
         dispatch(null, kind, res, flags);
     }
 
-    private void dispatch(EventHandler.Factory opening, int kind, int res, int flags) {
-        dispatching = true;
-        try {
-            if (opening != null) {
-                handler = opening.create(connection);
-                handler.onOpen(this);
-            } else {
-                switch (kind) {
-                    case RingLoop.RECV -> received(res, flags);
-                    case RingLoop.SEND -> sent(res);
-                    case RingLoop.SHUTDOWN -> {
-                        shutdownInFlight = false;
-                        if (res < 0 && res != -Errno.ECANCELED.number() && !closed) fail("shutdown", res);
-                    }
-                    default -> throw new IllegalStateException("completion of kind " + kind);
-                }
+    @Override
+    protected void react(int kind, int res, int flags) throws IOException {
+        switch (kind) {
+            case RingLoop.RECV -> received(res, flags);
+            case RingLoop.SEND -> sent(res);
+            case RingLoop.SHUTDOWN -> {
+                shutdownInFlight = false;
+                if (res < 0 && res != -Errno.ECANCELED.number() && !closed) fail("shutdown", res);
             }
-            if (wantWritable && canWrite() && out.queued() == 0 && !sendInFlight) handler.onWritable(this);
-        } catch (IOException e) {
-            failed(e); // the peer reset, or the handler gave up: this connection only
-        } catch (RuntimeException | Error e) {
-            handlerFailed(e);
-        } finally {
-            dispatching = false;
+            default -> throw new IllegalStateException("completion of kind " + kind);
         }
-        settle();
     }
 
-    private boolean canWrite() {
-        return !closed && !closeRequested && !shutdownRequested && failure == null;
+    /** The opening's and each completion's callbacks done: the handler may write more if it wants to and nothing is queued. */
+    @Override
+    protected void afterCallbacks() throws IOException {
+        if (wantWritable && canWrite() && out.queued() == 0 && !sendInFlight) handler.onWritable(this);
     }
 
     private void received(int res, int flags) throws IOException {
@@ -171,11 +137,6 @@ final class RingConnection implements EventConnection {
         }
     }
 
-    private void endOfInput() throws IOException {
-        inputEnded = true;
-        handler.onEndOfInput(this);
-    }
-
     private void sent(int res) {
         sendInFlight = false;
         if (res >= 0) {
@@ -199,19 +160,8 @@ final class RingConnection implements EventConnection {
 
     // ---- EventConnection, for the handler
 
-    /** The accepted connection: its id, peer and local address (its socket belongs to the loop). */
     @Override
-    public Connection connection() {
-        return connection;
-    }
-
-    @Override
-    public void write(ByteBuffer src) {
-        int len = src.remaining();
-        if (len == 0) return;
-        int pos = src.position();
-        src.position(pos + len);
-        if (!canWrite()) return;
+    protected void write(ByteBuffer src, int pos, int len) {
         out.append(src, pos, len);
         changed();
     }
@@ -221,38 +171,11 @@ final class RingConnection implements EventConnection {
         return out.queued();
     }
 
-    @Override
-    public void wantWritable(boolean on) {
-        wantWritable = on;
-        changed();
-    }
-
-    @Override
-    public void close() {
-        closeRequested = true;
-        changed();
-    }
-
-    @Override
-    public void shutdownOutput() {
-        shutdownRequested = true;
-        changed();
-    }
-
-    @Override
-    public boolean isClosed() {
-        return closed;
-    }
-
     // ---- operations and the end
 
-    /** Within this connection's own dispatch, {@link #settle} comes at its end; from another connection's callback, now. */
-    private void changed() {
-        if (!dispatching) settle();
-    }
-
     /** After a dispatch: end the connection if it asked to or failed; else prepare the operations it needs now. */
-    private void settle() {
+    @Override
+    protected void settle() {
         if (closed) {
             finish();
             return;
@@ -302,17 +225,7 @@ final class RingConnection implements EventConnection {
 
     /** Keeps the first failure of a completion, naming the peer. */
     private void fail(String syscall, int res) {
-        failed(new ErrnoException(syscall, -res, connection.peer()));
-    }
-
-    private void failed(IOException e) {
-        if (failure != null) return;
-        failure = connection.namingPeer(e);
-    }
-
-    private void handlerFailed(Throwable e) {
-        LOG.log(Level.ERROR, this + ": event handler failed", e);
-        if (failure == null) failure = new IOException("handler failed: " + e);
+        fail(new ErrnoException(syscall, -res, connection.peer()));
     }
 
     /**
@@ -320,20 +233,14 @@ final class RingConnection implements EventConnection {
      * waiting, so the close sends FIN rather than RST. What is in flight is cancelled; the socket is
      * closed when the last of it has completed ({@link #finish}).
      */
-    private void end(String how, boolean graceful) {
+    @Override
+    protected void end(String how, boolean graceful) {
         if (closed) return;
         closed = true;
         endHow = how;
         if (graceful && !inputEnded) {
-            try {
-                ByteBuffer buffer = loop.fallback().clear();
-                MemorySegment segment = MemorySegment.ofBuffer(buffer);
-                for (int i = 0; i < MAX_PLAIN_READS && EventIo.recv(fd, segment, buffer.capacity()) > 0; i++) {
-                    // thrown away: the handler is done with this connection
-                }
-            } catch (ErrnoException resetAlready) {
-                // the close below is all that is left to do
-            }
+            ByteBuffer buffer = loop.fallback().clear();
+            drain(MemorySegment.ofBuffer(buffer), buffer.capacity());
         }
         if (recvArmed || sendInFlight || shutdownInFlight) {
             try {
@@ -349,21 +256,12 @@ final class RingConnection implements EventConnection {
     private void finish() {
         if (finished || recvArmed || sendInFlight || shutdownInFlight) return;
         finished = true;
-        try {
-            if (handler != null) handler.onClose(this);
-        } catch (RuntimeException | Error e) {
-            LOG.log(Level.ERROR, this + ": onClose failed", e);
-        }
         out.clear();
-        try {
-            serving.closed(connection, endHow);
-        } finally {
-            loop.forget(this);
-        }
+        release(endHow);
     }
 
     @Override
-    public String toString() {
-        return connection.toString();
+    protected void forget() {
+        loop.forget(this);
     }
 }

@@ -52,6 +52,10 @@ final class RingListener {
     /** Puts an accept in flight, unless one is, or the listener is closing, backing off, or at the cap. */
     void arm() throws IOException {
         if (armed || closing || resumeAt != 0) return;
+        if (!serving.limiter().mayAccept()) {
+            resumeAt = System.nanoTime() + SLOT_POLL_NANOS; // not yet dropped to the user it runs as: look again then
+            return;
+        }
         if (!multishot) {
             if (!slotHeld && !serving.tryTakeSlot()) {
                 waitingForSlot = true; // clients wait in the kernel's queue until a slot frees
@@ -105,7 +109,7 @@ final class RingListener {
             serving.giveSlot();
             return;
         }
-        loop.open(new Accepted(s, peer));
+        loop.accepted(new Accepted(s, peer)); // admitted, or its PROXY header awaited; or refused, its slot given back
     }
 
     private void failed(int res) throws IOException {
@@ -136,6 +140,7 @@ final class RingListener {
             resumeAt = 0;
             cancelled = false;
             arm();
+            if (resumeAt != 0) return SLOT_POLL_NANOS; // still not dropped to the user it runs as
         }
         if (waitingForSlot) {
             if (serving.slotFree()) arm();

@@ -1,16 +1,17 @@
 package io.jsock.server.uring;
 
 import io.jsock.server.event.EventHandler;
+import io.jsock.server.event.loop.ByFd;
+import io.jsock.server.event.loop.LoopWaker;
+import io.jsock.server.serving.Arrivals;
 import io.jsock.server.serving.LiveConnection;
+import io.jsock.server.serving.LoopTimers;
 import io.jsock.server.serving.Serving;
 
 import io.jsock.socket.Accepted;
 import io.jsock.socket.Errno;
 import io.jsock.socket.ErrnoException;
-import io.jsock.socket.Family;
-import io.jsock.socket.SockOpt;
 import io.jsock.socket.Socket;
-import io.jsock.socket.event.EventFd;
 import io.jsock.socket.event.IoUring;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -43,9 +44,10 @@ final class RingLoop implements Runnable, RingConnection.Loop {
     private static final System.Logger LOG = System.getLogger("io.jsock.server");
 
     // Kinds of operation, in the user data's top byte.
-    static final int RECV = 1, SEND = 2, SHUTDOWN = 3, CANCEL = 4, ACCEPT = 5, WAKE = 6;
+    static final int RECV = 1, SEND = 2, SHUTDOWN = 3, CANCEL = 4, ACCEPT = 5, WAKE = 6, HEADER = 7;
     private static final long TOKEN_MASK = (1L << 56) - 1;
     private static final short POLLIN = 1;
+    private static final int POLLRDHUP = 0x2000;
     private static final int BUFFER_GROUP = 0;
     /** Free send chunks a loop keeps for reuse; more go back to the GC. */
     private static final int POOL_MAX = 64;
@@ -78,13 +80,13 @@ final class RingLoop implements Runnable, RingConnection.Loop {
     private final EventHandler.Factory factory;
     private final Settings settings;
     private final RingListener listener;
-    private final EventFd waker;
+    private final LoopWaker waker;
+    private final Arrivals arrivals;
+    private final LoopTimers timers;
     /** Completed when the ring is made (or with why it could not be). */
     final CompletableFuture<Void> started = new CompletableFuture<>();
 
     // Written by other threads, read by the loop.
-    private volatile long stopDeadline;
-    private volatile boolean stopping;
     private volatile boolean ran; // the thread began run(): it closes what the constructor opened
 
     // The loop's thread only (made there: SINGLE_ISSUER).
@@ -92,8 +94,7 @@ final class RingLoop implements Runnable, RingConnection.Loop {
     private IoUring.BufferRing buffers;
     private ByteBuffer fallback;            // a plain recv's buffer when the buffer ring is dry
     private final ArrayDeque<SendQueue.Chunk> pool = new ArrayDeque<>();
-    private RingConnection[] byFd = new RingConnection[256];
-    private int count;
+    private final ByFd<RingConnection> byFd = new ByFd<>();
     private int generation;
     private boolean wakerArmed;
     /** Counters, logged when the loop ends: receives that found the buffer ring dry, turns that found the completion ring overflowed, completions for a connection already gone. */
@@ -106,15 +107,27 @@ final class RingLoop implements Runnable, RingConnection.Loop {
         this.loops = loops;
         this.factory = factory;
         this.settings = settings;
-        EventFd w;
+        LoopWaker w;
         try {
-            w = EventFd.open();
+            w = LoopWaker.open();
         } catch (IOException e) {
             listener.close();
             throw e;
         }
         this.waker = w;
         this.listener = new RingListener(listener, serving, this);
+        this.arrivals = new Arrivals(serving, new Arrivals.Watch() {
+            @Override
+            public void watch(int fd, boolean first) throws IOException {
+                ring.poll(fd, POLLIN | POLLRDHUP, (long) HEADER << 56 | fd); // once: armed again after each round
+            }
+
+            @Override
+            public void unwatch(int fd) {
+                // its one poll has completed: nothing in flight for it
+            }
+        });
+        this.timers = new LoopTimers(serving, arrivals);
     }
 
     /** Closes what the constructor opened, for a loop whose thread never ran. */
@@ -126,13 +139,7 @@ final class RingLoop implements Runnable, RingConnection.Loop {
 
     /** From any thread: stop accepting now, and end the connections still open at {@code deadline}. */
     void requestStop(long deadline) {
-        stopDeadline = deadline;
-        stopping = true;
-        wake();
-    }
-
-    boolean stopping() {
-        return stopping;
+        waker.requestStop(deadline);
     }
 
     /** Whether this loop stopped accepting at the connection cap (read from other loops). */
@@ -142,11 +149,7 @@ final class RingLoop implements Runnable, RingConnection.Loop {
 
     /** From any thread: makes the loop's io_uring_enter return. */
     void wake() {
-        try {
-            waker.signal();
-        } catch (IOException e) {
-            // EBADF: the loop has ended and closed it
-        }
+        waker.wake();
     }
 
     @Override
@@ -175,9 +178,9 @@ final class RingLoop implements Runnable, RingConnection.Loop {
         } finally {
             listener.closeNow();
             ring.close(); // the kernel cancels what is in flight and lets go of the sockets
-            for (RingConnection c : byFd) {
-                if (c != null) c.abort(how);
-            }
+            String ended = how;
+            byFd.forEach(c -> c.abort(ended));
+            arrivals.closeAll(); // their polls ended with the ring
             waker.close();
             if (dry + overflows + stale > 0) {
                 serving.log(Level.INFO, "jsock-uring-" + index + ": the buffer ring ran dry " + dry
@@ -232,15 +235,16 @@ final class RingLoop implements Runnable, RingConnection.Loop {
     private void loop() throws IOException {
         while (true) {
             long timeout;
-            if (stopping) {
+            if (waker.stopping()) {
                 listener.close();
-                if (count == 0 && listener.done()) return;
-                long left = stopDeadline - System.nanoTime();
+                if (byFd.count() == 0 && listener.done()) return;
+                long left = waker.graceLeft();
                 if (left <= 0) return; // the grace period is over: run() closes the rest
                 timeout = left;
             } else {
                 timeout = listener.waitNanos();
             }
+            timeout = LoopTimers.shorter(timeout, timers.run(this::sweep));
             ring.submitAndWait(1, timeout);
             int n = ring.ready();
             for (int i = 0; i < n; i++) complete(ring.userData(i), ring.result(i), ring.flags(i));
@@ -264,9 +268,13 @@ final class RingLoop implements Runnable, RingConnection.Loop {
             case CANCEL -> {
                 // its targets complete on their own
             }
+            case HEADER -> {
+                LiveConnection c = arrivals.ready((int) userData); // its poll is over: armed again while the header is incomplete
+                if (c != null) open(c);
+            }
             default -> {
                 int fd = (int) userData;
-                RingConnection c = fd >= 0 && fd < byFd.length ? byFd[fd] : null;
+                RingConnection c = byFd.get(fd);
                 if (c == null || c.token != (userData & TOKEN_MASK)) {
                     stale++;
                     if (IoUring.hasBuffer(flags)) buffers.recycle(IoUring.bufferId(flags));
@@ -277,26 +285,23 @@ final class RingLoop implements Runnable, RingConnection.Loop {
         }
     }
 
-    /** Makes an accepted connection this loop's: found by its descriptor from now on, then opened. */
-    void open(Accepted a) {
-        if (a.socket().family() != Family.LOCAL) {
-            try {
-                a.socket().setOption(SockOpt.TCP_NODELAY, true); // each write is a whole answer (Nagle off)
-            } catch (IOException e) {
-                // the connection is already gone: the first receive will say so
-            }
-        }
-        LiveConnection conn = serving.open(a);
-        int fd = a.socket().fd();
-        if (fd >= byFd.length) {
-            RingConnection[] bigger = new RingConnection[Math.max(byFd.length * 2, fd + 1)];
-            System.arraycopy(byFd, 0, bigger, 0, byFd.length);
-            byFd = bigger;
-        }
+    /** Ends this loop's connections past their idle timeout or deadline ({@link LoopTimers}). */
+    private void sweep(long now) {
+        byFd.forEach(c -> c.expireIfDue(now)); // forget() clears its place in byFd once it has ended
+    }
+
+    /** An accepted connection, holding a slot: admitted, or its PROXY header awaited first ({@link Arrivals}). */
+    void accepted(Accepted a) {
+        LiveConnection conn = arrivals.arrived(a);
+        if (conn != null) open(conn);
+    }
+
+    /** Makes an admitted connection this loop's: found by its descriptor from now on, then opened. */
+    private void open(LiveConnection conn) {
+        int fd = conn.socket().fd();
         generation = (generation + 1) & 0xff_ffff;
         RingConnection c = new RingConnection(this, serving, conn, fd, (long) generation << 32 | fd);
-        byFd[fd] = c;
-        count++;
+        byFd.add(fd, c);
         c.open(factory);
     }
 
@@ -337,8 +342,7 @@ final class RingLoop implements Runnable, RingConnection.Loop {
 
     @Override
     public void forget(RingConnection c) {
-        if (byFd[c.fd] == c) byFd[c.fd] = null;
-        count--;
+        byFd.remove(c.fd, c);
         if (serving.config.maxConnections() > 0) {
             listener.slotFreed();
             loops.slotFreed(this);

@@ -330,6 +330,20 @@ public final class IoUring implements AutoCloseable {
     }
 
     /**
+     * IORING_OP_POLL_ADD, once: one completion (its result the poll bits, or minus an errno) the
+     * next time {@code pfd} is ready for {@code events}, or hung up or in error.
+     *
+     * @param pfd      any pollable descriptor (a socket)
+     * @param events   the POLL bits to watch for (POLLIN 1, POLLRDHUP 0x2000)
+     * @param userData what its completion carries
+     * @throws IOException when the ring is full and cannot be emptied
+     */
+    public void poll(int pfd, int events, long userData) throws IOException {
+        long off = next(OP_POLL_ADD, pfd, userData);
+        sqes.set(JAVA_INT, off + SQE_OP_FLAGS, events);
+    }
+
+    /**
      * IORING_OP_ASYNC_CANCEL of every operation in flight on descriptor {@code target}: each ends with
      * a completion of its own (ECANCELED, or its result if it was already done), and this one's result
      * is how many were found (ENOENT: none).
