@@ -19,8 +19,11 @@ import java.util.Map;
  * comes back for an endpoint no longer asked for is closed and removed from the store.
  */
 final class FdStore implements AutoCloseable {
-    /** The start of every name jsock stores a listener under. */
-    static final String PREFIX = "jsock.";
+    /**
+     * The start of every name jsock stores a listener under; not {@code jsock.}, which a socket unit's
+     * sockets are named by default ({@code jsock.socket}).
+     */
+    static final String PREFIX = "jsock-bind.";
 
     // Taken out of the inherited sockets by claim(): those matching an endpoint, and the others of ours.
     private final Map<Endpoint, ListenFds.Inherited> kept;
@@ -31,7 +34,7 @@ final class FdStore implements AutoCloseable {
         this.stale = stale;
     }
 
-    /** {@return the fd name of endpoint {@code e}'s listener: {@code jsock.127.0.0.1_9877} (systemd's names have no ':')} */
+    /** {@return the fd name of endpoint {@code e}'s listener: {@code jsock-bind.127.0.0.1_9877} (systemd's names have no ':')} */
     static String name(Endpoint e) {
         StringBuilder b = new StringBuilder(PREFIX);
         e.toString().chars().forEach(c -> b.append(c > ' ' && c < 0x7f && c != ':' ? (char) c : '_'));

@@ -66,7 +66,7 @@ class ServeNotifyTest {
              ServeProcess s = ServeProcess.start(List.of("env", "NOTIFY_SOCKET=" + m.path, "WATCHDOG_USEC=200000"),
                      "serve", "echo", "--bind", "127.0.0.1:0")) {
             m.await("READY=1");
-            String stored = "FDSTORE=1\nFDNAME=jsock.127.0.0.1_" + s.port();
+            String stored = "FDSTORE=1\nFDNAME=jsock-bind.127.0.0.1_" + s.port();
             assertThat(m.got).containsExactly(stored, "READY=1"); // the listener stored, then start-up is over
             m.await("STATUS=serving; 0 connection(s)");
             try (Socket c = ServeLifecycleTest.connect(s.address())) {
@@ -113,7 +113,7 @@ class ServeNotifyTest {
 
     /**
      * A restart of the unit as systemd makes it: the stored listeners come back as LISTEN_FDS named
-     * jsock.ADDRESS (systemd-socket-activate plays the manager's part); the one for --bind serves it,
+     * jsock-bind.ADDRESS (systemd-socket-activate plays the manager's part); the one for --bind serves it,
      * the one for an endpoint no longer asked for is closed and removed from the store.
      */
     @Test
@@ -121,7 +121,7 @@ class ServeNotifyTest {
         Activated.assumeSocketActivate();
         int kept = Activated.freePort(SockAddr.parse("127.0.0.1:0"), SocketType.STREAM);
         int gone = Activated.freePort(SockAddr.parse("127.0.0.1:0"), SocketType.STREAM);
-        String keptName = "jsock.127.0.0.1_" + kept, goneName = "jsock.127.0.0.1_" + gone;
+        String keptName = "jsock-bind.127.0.0.1_" + kept, goneName = "jsock-bind.127.0.0.1_" + gone;
         try (Manager m = new Manager(dir.resolve("notify"));
              ServeProcess s = ServeProcess.spawn(List.of(Activated.SOCKET_ACTIVATE, "-E", "NOTIFY_SOCKET=" + m.path,
                      "-l", "127.0.0.1:" + kept, "-l", "127.0.0.1:" + gone, "--fdname=" + keptName + ":" + goneName),

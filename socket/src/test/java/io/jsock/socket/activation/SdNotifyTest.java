@@ -91,6 +91,6 @@ class SdNotifyTest {
             assertThatThrownBy(() -> SdNotify.checkName(bad)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("expected 1 to 255 printable ASCII characters");
         }
-        assertThat(SdNotify.checkName("jsock.127.0.0.1_9877")).isEqualTo("jsock.127.0.0.1_9877");
+        assertThat(SdNotify.checkName("jsock-bind.127.0.0.1_9877")).isEqualTo("jsock-bind.127.0.0.1_9877");
     }
 }
