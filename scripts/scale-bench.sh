@@ -3,23 +3,28 @@
 #
 #  1. connections/s and errors through HAProxy (deploy/haproxy.cfg) with 1, 2 and 3
 #     `jsock serve echo --proxy-protocol` instances behind it, side by side;
-#  2. the connects a restart fails under a steady connect/echo/close load, for each way to restart:
-#     --takeover (the listener passed over SCM_RIGHTS), a plain stop-and-start, and a SO_REUSEPORT
+#  2. the connections a restart fails (failed connects, echoes lost) under a steady connect/echo/close load, for each way to restart:
+#     $TAKEOVERS --takeover in a row (the listener passed over SCM_RIGHTS), a plain stop-and-start, and a SO_REUSEPORT
 #     restart (start a second --reuseport process, then stop the first: its accept queue is dropped,
 #     net.ipv4.tcp_migrate_req=0 on this kernel).
 #
 # The load is jsock bench's generator (--target ... --mode crr): connect, one echo, close.
-# Usage: scripts/scale-bench.sh [DURATION [CONNECTIONS]]     e.g. scripts/scale-bench.sh 20s 16
-#        scripts/scale-bench.sh 2s 2                          a tiny run: checks the script works
+# Usage: scripts/scale-bench.sh [DURATION [CONNECTIONS]]     e.g. scripts/scale-bench.sh 40s 16
+#        TAKEOVERS=2 scripts/scale-bench.sh 4s 2              a tiny run: checks the script works
+# TAKEOVERS (default 10): the takeovers in a row under one load; each starts a JVM (a second or two),
+# so give DURATION room for all of them: the run says how many happened while the load ran.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-duration="${1:-10s}"
+duration="${1:-30s}"
 connections="${2:-8}"
 jsock="$here/jsock"
 work="$(mktemp -d "${TMPDIR:-/tmp}/jsock-scale.XXXXXX")"
 pids=()
 
 cleanup() {
+  # a restarter still running (the run was interrupted) first, so that it starts no server after this
+  for j in $(jobs -p); do kill -TERM "$j" 2>/dev/null || true; done
+  sleep 0.2
   for f in "$work"/*.pid; do [ -f "$f" ] && pids+=("$(cat "$f")"); done
   for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
@@ -37,7 +42,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 # listening line; sets $started_pid.
 serve() {
   local name="$1"; shift
-  "$jsock" serve "$@" 2>"$work/$name.log" &
+  "$jsock" serve "$@" >>"$work/$name.log" 2>&1 & # nothing of it holds this script's output open
   started_pid=$!
   pids+=("$started_pid")
   for _ in $(seq 600); do
@@ -62,6 +67,7 @@ stop() { kill -TERM "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || gone "$1"
 
 seconds() { case "$1" in *ms) awk -v v="${1%ms}" 'BEGIN { print v / 1000 }' ;; *s) echo "${1%s}" ;; *m) echo "$(( ${1%m} * 60 ))" ;; *) echo "$1" ;; esac; }
 half="$(awk -v d="$(seconds "$duration")" 'BEGIN { print d / 2 + 1 }')" # the 1 s warm-up, then half the measured time
+takeovers="${TAKEOVERS:-10}"
 
 echo "== 1. through HAProxy (deploy/haproxy.cfg, leastconn, send-proxy-v2): $connections connections, $duration"
 ports=()
@@ -89,42 +95,63 @@ done
 echo
 echo "== 2. restarts under load (direct, no HAProxy): $connections connections, $duration, the restart halfway"
 
-# restart LABEL NAME PROOF ACTION: the load on $port for $duration, with the function ACTION run halfway
-# in the background (it may use $port and $old, the running server's pid); PROOF is the line in
-# $work/NAME.log that says the restart happened. Then every server of the scenario is stopped.
+# first_connection PORT: waits (at most 60 s) until a connection to PORT is established: the generator's
+# JVM has started, and its warm-up begins.
+first_connection() {
+  for _ in $(seq 600); do
+    [ -n "$(ss -Htn state established "( sport = :$1 )" 2>/dev/null | head -1)" ] && return 0
+    sleep 0.1
+  done
+}
+
+# restart LABEL WHEN LOGS PROOF EXPECTED ACTION: the load on $port for $duration, with the function ACTION
+# run in the background WHEN seconds after the generator's first connection (its warm-up is 1 s); it may
+# use $port and $old, the running server's pid. Says how many of the EXPECTED restarts had happened when
+# the load ended: the logs $work/LOGS (a glob) that hold the line PROOF. Then every server of the
+# scenario is stopped.
 restart() {
-  local label="$1" name="$2" proof="$3" action="$4"
-  ( sleep "$half"; "$action" ) &
+  local label="$1" when="$2" logs="$3" proof="$4" expected="$5" action="$6"
+  ( first_connection "$port"; sleep "$when"; "$action" ) &
   local restarter=$!
   printf '%-27s' "$label:"
   load "127.0.0.1:$port"
+  # shellcheck disable=SC2086 # LOGS is a glob
+  local done_in_time; done_in_time="$(grep -l "$proof" $work/$logs 2>/dev/null | wc -l)"
+  echo "  ($done_in_time of $expected restart(s) happened during the load$([ "$done_in_time" -lt "$expected" ] && echo ': give a longer DURATION'))"
   wait "$restarter" || true
-  grep -q "$proof" "$work/$name.log" 2>/dev/null && echo "  (the restart happened during the load)" \
-    || echo "  (the restart did not finish within the load: give a longer DURATION)"
   for f in "$work"/*.pid; do [ -f "$f" ] && stop "$(cat "$f")" && rm -f "$f"; done
   stop "$old"
 }
 # successor NAME ARGS...: a second server, its pid kept for the end of the scenario.
 successor() { local name="$1"; shift; serve "$name" "$@"; echo "$started_pid" >"$work/$name.pid"; }
 
-takeover() { successor takeover-new echo --bind "127.0.0.1:$port" --control "$work/jsock.ctl" --takeover --grace 5s; }
+# TAKEOVERS successors in a row, each taking the listener from the one before over the control socket.
+takeovers() {
+  for i in $(seq "$takeovers"); do
+    successor "takeover-$i" echo --bind "127.0.0.1:$port" --control "$work/jsock.ctl" --takeover --grace 5s
+  done
+}
 plain() { kill -TERM "$old"; gone "$old"; successor plain-new echo --bind "127.0.0.1:$port" --grace 5s; }
 reuseport() { successor reuseport-new echo --bind "127.0.0.1:$port" --reuseport --grace 5s; kill -TERM "$old"; }
 
 port="$(free_port)"
-serve takeover-old echo --bind "127.0.0.1:$port" --control "$work/jsock.ctl" --grace 5s
+serve takeover-0 echo --bind "127.0.0.1:$port" --control "$work/jsock.ctl" --grace 5s
 old=$started_pid
-restart "takeover (--takeover)" takeover-old "taken over by pid" takeover
+# from the end of the warm-up, one after the other; each old server logs "taken over by pid N" as it stops
+restart "$takeovers takeovers (--takeover)" 1 'takeover-*.log' "taken over by pid" "$takeovers" takeovers
 
 port="$(free_port)"
 serve plain-old echo --bind "127.0.0.1:$port" --grace 5s
 old=$started_pid
-restart "plain stop and start" plain-new "listening on" plain
+restart "plain stop and start" "$half" plain-new.log "listening on" 1 plain
 
 port="$(free_port)"
 serve reuseport-old echo --bind "127.0.0.1:$port" --reuseport --grace 5s
 old=$started_pid
-restart "SO_REUSEPORT restart" reuseport-old "SIGTERM: stopping" reuseport
+restart "SO_REUSEPORT restart" "$half" reuseport-old.log "SIGTERM: stopping" 1 reuseport
 
 echo
+echo "In crr each error is one connection lost: a failed connect (ECONNREFUSED while nothing listens) or an"
+echo "echo that did not come back whole (ECONNRESET: its bytes lost, e.g. queued on a closed SO_REUSEPORT"
+echo "listener); the first one is named. errors 0 is 0 failed connects and 0 lost bytes."
 echo "(net.ipv4.tcp_migrate_req=$(cat /proc/sys/net/ipv4/tcp_migrate_req 2>/dev/null || echo '?'); $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg))"

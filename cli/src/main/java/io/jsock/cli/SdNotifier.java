@@ -1,9 +1,11 @@
 package io.jsock.cli;
 
+import io.jsock.socket.Socket;
 import io.jsock.socket.activation.SdNotify;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
@@ -11,7 +13,7 @@ import java.util.function.IntSupplier;
 /**
  * What {@code jsock serve} tells systemd through {@link SdNotify}: READY=1 once every server accepts,
  * STATUS= with the connection count when it changes (at most once a second), WATCHDOG=1 every half
- * WATCHDOG_USEC, STOPPING=1 at SIGINT/SIGTERM. A failed send is said once on standard error; serving
+ * WATCHDOG_USEC, STOPPING=1 at SIGINT/SIGTERM; FDSTORE=1 for the listeners it bound ({@link FdStore}). A failed send is said once on standard error; serving
  * goes on.
  */
 final class SdNotifier implements AutoCloseable {
@@ -79,16 +81,34 @@ final class SdNotifier implements AutoCloseable {
         send("STOPPING=1");
     }
 
+    /** FDSTORE=1: systemd keeps {@code listener} across a restart of the unit, under {@code name}. */
+    void store(String name, Socket listener) {
+        try {
+            notify.store(name, List.of(listener));
+        } catch (IOException e) {
+            failed("FDSTORE", e);
+        }
+    }
+
+    /** FDSTOREREMOVE=1: systemd closes what it keeps under {@code name}. */
+    void removeFromStore(String name) {
+        send("FDSTOREREMOVE=1\nFDNAME=" + name);
+    }
+
     private void send(String state) {
         try {
             notify.send(state);
         } catch (IOException e) {
-            if (failedOnce) return; // said once; systemd will see what it does not get
-            failedOnce = true;
-            synchronized (err) {
-                err.println("jsock: sd_notify " + state.substring(0, state.indexOf('=')) + ": " + e.getMessage());
-                err.flush();
-            }
+            failed(state.substring(0, state.indexOf('=')), e);
+        }
+    }
+
+    private void failed(String variable, IOException e) {
+        if (failedOnce) return; // said once; systemd will see what it does not get
+        failedOnce = true;
+        synchronized (err) {
+            err.println("jsock: sd_notify " + variable + ": " + e.getMessage());
+            err.flush();
         }
     }
 

@@ -9,6 +9,7 @@ import io.jsock.server.Model;
 import io.jsock.server.Server;
 import io.jsock.server.Service;
 import io.jsock.server.TcpServer;
+import io.jsock.socket.SockAddr;
 import io.jsock.socket.Socket;
 import io.jsock.socket.SocketType;
 import io.jsock.socket.activation.ListenFds;
@@ -89,7 +90,8 @@ final class ServeCommand implements Callable<Integer> {
                 "              (a restart that refuses no connection)",
                 "",
                 "Under systemd: the sockets of LISTEN_FDS are served, named by LISTEN_FDNAMES;",
-                "with NOTIFY_SOCKET, jsock sends READY=1, STATUS=, WATCHDOG=1 and STOPPING=1.",
+                "with NOTIFY_SOCKET, jsock sends READY=1, STATUS=, WATCHDOG=1 and STOPPING=1,",
+                "and stores its --bind listeners (FDSTORE=1) to get them back at a restart.",
                 "",
                 "Limits are off unless set. A client refused by --allow/--deny, --max-per-ip",
                 "or --rate is reset at once; a connection past --idle-timeout or --deadline",
@@ -275,8 +277,9 @@ final class ServeCommand implements Callable<Integer> {
         if (!proxyFrom.isEmpty() && !proxyProtocol) throw new IllegalArgumentException("--proxy-from needs --proxy-protocol");
         Model dgramModel = endpoints.stream().anyMatch(e -> e.type() == SocketType.DGRAM)
                 || inherited.stream().anyMatch(i -> i.socket().type() == SocketType.DGRAM) ? datagramModel(s) : null;
+        FdStore store = FdStore.claim(inherited, endpoints); // the listeners systemd kept for our --bind endpoints
         Takeover from = takeover ? Takeover.connect(control) : null;
-        try (from; Servers servers = new Servers()) {
+        try (store; from; Servers servers = new Servers()) {
             notify = SdNotify.fromEnvironment();
             // prefork's workers hold their connections: this process has no count of them
             SdNotifier notifier = notify.isEmpty() ? null
@@ -284,6 +287,7 @@ final class ServeCommand implements Callable<Integer> {
             try {
                 Stop stop = new Stop(servers, m, serveLog, notifier);
                 stopOnSignals(stop); // before the first listener: a signal while starting stops what has started
+                store.dropStale(notifier, serveLog);
                 boolean stopped = false;
                 while (!inherited.isEmpty() && !stopped) {
                     ListenFds.Inherited i = inherited.getFirst();
@@ -299,13 +303,20 @@ final class ServeCommand implements Callable<Integer> {
                 for (Endpoint e : stopped ? List.<Endpoint>of() : endpoints) {
                     boolean dgram = e.type() == SocketType.DGRAM;
                     Socket taken = from == null || dgram ? null : from.listenerFor(e);
+                    ListenFds.Inherited kept = taken != null || dgram ? null : store.listenerFor(e);
                     Server started = dgram ? datagramServer(dgramModel, s, log).bind(e).start()
                             : taken != null ? streamServer(m, s, log).listener(taken).start()
+                            : kept != null ? streamServer(m, s, log).listener(kept.socket()).start()
                             : streamServer(m, s, log).bind(e).start();
                     if (!servers.add(started)) break; // a signal came while it started: it is closed, start no more
                     serveLog.listening(started.endpoint().address(), "listening on " + started.endpoint() + " (model "
                             + (dgram ? datagramLine(dgramModel, s) : m + ", backlog " + backlogTaken(started.endpoint())) + ")"
-                            + (taken != null ? "; taken over from pid " + from.oldPid() : ""));
+                            + (taken != null ? "; taken over from pid " + from.oldPid() : "")
+                            + (kept != null ? "; kept by the fd store (" + kept + ")" : ""));
+                    // A Unix socket's file goes at a clean stop: a stored one would come back unreachable.
+                    if (notifier != null && started instanceof TcpServer t && !(e.address() instanceof SockAddr.Local)) {
+                        notifier.store(FdStore.name(started.endpoint()), t.listeningSocket());
+                    }
                 }
                 if (runAs != null) {
                     runAs.apply(); // every listener is bound: drop (the servers accept only from now on)

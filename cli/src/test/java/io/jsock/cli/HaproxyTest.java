@@ -25,8 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Three {@code jsock serve echo --proxy-protocol} instances behind a real HAProxy running
  * {@code deploy/haproxy.cfg} (mode tcp, leastconn, send-proxy-v2, check-send-proxy), all on
- * loopback: every instance serves and logs the client's real address; one SIGKILLed mid-run costs
- * only its own connections, HAProxy marks it down, and it joins back when restarted.
+ * loopback, each with a control socket of its own: every instance serves and logs the client's real
+ * address; one SIGKILLed under a running load costs only its own connections, HAProxy marks it
+ * down, and restarted it joins back (UP, served to); a sibling replaced by {@code --takeover} of its
+ * control socket under the load costs nothing and is never down.
  */
 class HaproxyTest {
     /** The client's own address: 127.0.0.5, so that it cannot be mistaken for HAProxy's 127.0.0.1. */
@@ -36,14 +38,19 @@ class HaproxyTest {
     @TempDir
     Path dir;
 
-    private static ServeProcess instance(String bind) throws Exception {
-        return ServeProcess.start("serve", "echo", "--bind", bind, "--proxy-protocol", "--proxy-from", "127.0.0.1/32", "-v");
+    private ServeProcess instance(int n, String bind, String... more) throws Exception {
+        List<String> args = new ArrayList<>(List.of("serve", "echo", "--bind", bind, "--proxy-protocol", "--proxy-from", "127.0.0.1/32", "-v",
+                "--control", dir.resolve("jsock" + n + ".ctl").toString()));
+        args.addAll(List.of(more));
+        return ServeProcess.start(args.toArray(String[]::new));
     }
 
     @Test
     void threeInstancesServeBehindHaproxyAndOneKilledCostsOnlyItsConnections() throws Exception {
-        ServeProcess[] jsock = {instance("127.0.0.1:0"), instance("127.0.0.1:0"), instance("127.0.0.1:0")};
+        ServeProcess[] jsock = {instance(1, "127.0.0.1:0"), instance(2, "127.0.0.1:0"), instance(3, "127.0.0.1:0")};
+        List<ServeProcess> replaced = new ArrayList<>(); // the ones taken over: they exit by themselves
         Process haproxy = null;
+        Load load = null;
         try {
             SockAddr front = SockAddr.parse("127.0.0.1:" + freePort());
             Path stats = dir.resolve("haproxy.sock");
@@ -81,6 +88,8 @@ class HaproxyTest {
                 for (Socket c : held) holder.put(c.getsockname().port(), holderOf(jsock, c.getsockname().port()));
                 assertThat(holder.values()).as("leastconn spreads them").containsOnly(0, 1, 2);
 
+                load = new Load(front); // a connect/echo/close loop, running through the kill
+                load.awaitRounds(20);
                 jsock[1].process.destroyForcibly(); // SIGKILL, mid-run
                 assertThat(jsock[1].process.waitFor(30, TimeUnit.SECONDS)).isTrue();
                 List<Integer> failed = new ArrayList<>(), survived = new ArrayList<>();
@@ -95,19 +104,47 @@ class HaproxyTest {
             } finally {
                 for (Socket c : held) c.close();
             }
-            assertThat(echoes(front, 60)).as("new connections after the kill: redispatched, none fails").isEmpty();
             awaitStatus(stats, Map.of("jsock1", "UP", "jsock2", "DOWN", "jsock3", "UP"));
+            int before = load.rounds();
+            load.awaitRounds(before + 60);
+            List<Load.Failure> atTheKill = load.failures();
+            // A failed short connection of the load was on the killed instance (or reached none before it died).
+            for (Load.Failure f : atTheKill) {
+                for (int i : new int[] {0, 2}) {
+                    assertThat(jsock[i].err).as("%s failed; a survivor had it", f).noneMatch(l -> l.contains(" " + CLIENT + ":" + f.port() + " > "));
+                }
+            }
+            assertThat(load.failuresSince(before)).as("the load once HAProxy marked it down: redispatched, none fails").isEmpty();
 
-            // Restarted on its port, it joins back.
+            // Restarted (a dead instance has nothing to take over: its listener went with it), it joins back:
+            // its own port and its own control socket (the stale file is replaced), UP, and served to.
             jsock[1].close();
-            jsock[1] = instance(jsock[1].address().toString());
+            jsock[1] = instance(2, jsock[1].address().toString());
             awaitStatus(stats, Map.of("jsock1", "UP", "jsock2", "UP", "jsock3", "UP"));
             ServeProcess back = jsock[1];
-            for (int round = 0; round < 20 && back.err.stream().noneMatch(l -> l.contains(CLIENT + ":")); round++) {
-                assertThat(echoes(front, 12)).isEmpty();
+            int rejoined = load.rounds();
+            for (int round = 0; round < 2000 && back.err.stream().noneMatch(l -> l.contains(" " + CLIENT + ":")); round++) {
+                load.awaitRounds(rejoined + 10 * (round + 1));
             }
             assertThat(back.err).as("the restarted instance serves again").anyMatch(l -> l.contains(" " + CLIENT + ":"));
+            assertThat(load.failuresSince(rejoined)).as("the load while it joined back").isEmpty();
+
+            // A sibling replaced by --takeover of its control socket, under the same load: never down, nothing fails.
+            int upgrade = load.rounds();
+            ServeProcess old = jsock[2];
+            jsock[2] = instance(3, old.address().toString(), "--takeover");
+            replaced.add(old);
+            assertThat(jsock[2].awaitLine(l -> l.contains("jsock: listening on"))).endsWith("; taken over from pid " + old.pid());
+            assertThat(old.awaitExit()).as("the old one drains and exits 0").isZero();
+            load.awaitRounds(load.rounds() + 60);
+            assertThat(status(stats)).containsEntry("jsock3", "UP");
+            assertThat(load.failuresSince(upgrade)).as("the load through the takeover").isEmpty();
+            assertThat(dir.resolve("haproxy.log")).content().as("HAProxy's own log of the servers' states")
+                    .contains("jsock2 is DOWN").doesNotContain("jsock3 is DOWN");
+            load.stop();
+            assertThat(jsock[2].err).as("the successor serves").anyMatch(l -> l.contains(" " + CLIENT + ":"));
         } finally {
+            if (load != null) load.stop();
             if (haproxy != null) {
                 haproxy.destroy();
                 if (!haproxy.waitFor(30, TimeUnit.SECONDS)) haproxy.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
@@ -119,6 +156,66 @@ class HaproxyTest {
                 }
                 j.close();
             }
+            for (ServeProcess r : replaced) r.close();
+        }
+    }
+
+    /**
+     * connect/echo/close rounds through HAProxy on a thread of its own, until {@link #stop} (bounded: 100,000
+     * rounds, 5 minutes); each failure kept with the round and the client port it had.
+     */
+    private static final class Load {
+        record Failure(int round, int port, String why) {}
+
+        private final Thread thread;
+        private final List<Failure> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private volatile int rounds;
+        private volatile boolean stopping;
+
+        Load(SockAddr front) {
+            thread = Thread.ofPlatform().name("haproxy-load").start(() -> {
+                long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+                for (int i = 0; i < 100_000 && !stopping && System.nanoTime() < end; i++) {
+                    byte[] data = ("hello " + i).getBytes(StandardCharsets.US_ASCII);
+                    int port = -1;
+                    try (Socket c = client(front)) {
+                        port = c.getsockname().port();
+                        c.writeFully(data);
+                        c.shutdown(Shutdown.WRITE);
+                        byte[] back = c.inputStream().readAllBytes();
+                        if (!java.util.Arrays.equals(back, data)) failures.add(new Failure(i, port, back.length + " bytes back"));
+                    } catch (IOException e) {
+                        failures.add(new Failure(i, port, e.getMessage()));
+                    }
+                    rounds = i + 1;
+                }
+            });
+        }
+
+        int rounds() {
+            return rounds;
+        }
+
+        /** Waits (bounded: 60 s) until {@code n} rounds have run. */
+        void awaitRounds(int n) throws InterruptedException {
+            for (int i = 0; i < 6000 && rounds < n; i++) {
+                if (!thread.isAlive()) throw new AssertionError("the load ended after " + rounds + " rounds");
+                Thread.sleep(10);
+            }
+            assertThat(rounds).as("rounds of the load").isGreaterThanOrEqualTo(n);
+        }
+
+        List<Failure> failures() {
+            return List.copyOf(failures);
+        }
+
+        List<Failure> failuresSince(int round) {
+            return failures.stream().filter(f -> f.round() >= round).toList();
+        }
+
+        void stop() throws InterruptedException {
+            stopping = true;
+            thread.join(TimeUnit.SECONDS.toMillis(60));
         }
     }
 

@@ -476,7 +476,8 @@ public final class TcpServer implements Server {
          * {@link Connection#peer()}, in a command's TCPREMOTEIP with PROXY=1). A LOCAL header (a
          * health check) keeps the real endpoints. A connection from an untrusted source, or with a
          * bad or late header, is closed; it costs only itself. Never auto-detected: without this,
-         * a header is the connection's data. Not with the prefork model.
+         * a header is the connection's data. With prefork each worker reads the header (and counts
+         * its limits by the header's source).
          *
          * @param from     the trusted sources as prefixes ({@code 127.0.0.1/32}, {@code 10.0.0.0/8},
          *     {@code ::1/128}); empty: any source. Unix socket peers are always trusted
@@ -513,9 +514,6 @@ public final class TcpServer implements Server {
             if (command != null && !model.runsCommands()) {
                 throw new IllegalArgumentException("a command runs per connection only with the " + modelsThat(Model::runsCommands)
                         + " model, not " + model);
-            }
-            if (proxy != null && model instanceof Model.Prefork) {
-                throw new IllegalArgumentException("the PROXY protocol is read by the iterative, thread, virtual, pool, process, epoll and uring models, not " + model);
             }
             SockAddr address = inherited != null ? inherited.getsockname() : endpoint.address();
             // epoll:N may give each loop a listener of its own on this port: all must ask before bind. Not

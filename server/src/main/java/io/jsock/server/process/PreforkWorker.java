@@ -6,6 +6,8 @@ import io.jsock.server.Admission;
 import io.jsock.server.Cidr;
 import io.jsock.server.Handler;
 import io.jsock.server.LogEvent;
+import io.jsock.server.proxy.ProxyProtocol;
+import io.jsock.server.proxy.ProxySources;
 import io.jsock.server.serving.Limits;
 import io.jsock.socket.process.Credentials;
 import io.jsock.server.Model;
@@ -39,6 +41,7 @@ import java.util.function.Consumer;
  * <pre>
  * ChildMain worker [--parent PID] [--grace MS] [--max N] [-v] [--stats DIR] [--herd]
  *     [--allow CIDR]... [--deny CIDR]... [--max-per-ip N] [--rate N/s] [--idle MS] [--deadline MS] [--uid U --gid G]
+ *     [--proxy MS [--proxy-from CIDR]...]
  *     (HANDLER | -- COMMAND ARGS...)
  * </pre>
  * Admission counts are each worker's own: {@code --max-per-ip N} lets a source hold N connections
@@ -46,6 +49,8 @@ import java.util.function.Consumer;
  * over the workers). With {@code --uid}, the worker drops to it before it accepts anything.
  * {@code --stats DIR} writes {@code wakeups accepted empty} to {@code DIR/worker-PID} at exit;
  * {@code --herd} registers the listener without EPOLLEXCLUSIVE (to show the herd it prevents).
+ * {@code --proxy MS}: each connection starts with a PROXY header, read within MS by the shared
+ * serving steps as the in-process models read it, so the limits and the log see the header's source.
  */
 final class PreforkWorker {
     static final int LISTENER_FD = 3;
@@ -64,6 +69,8 @@ final class PreforkWorker {
         Admission.Builder admission = Admission.builder();
         Duration idle = null, deadline = null;
         int uid = -1, gid = -1;
+        Duration proxyDeadline = null; // null: no PROXY header
+        List<String> proxyFrom = new ArrayList<>();
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
                 case "--allow" -> admission.allow(Cidr.parse(args[++i]));
@@ -74,6 +81,8 @@ final class PreforkWorker {
                 case "--deadline" -> deadline = Duration.ofMillis(Long.parseLong(args[++i]));
                 case "--uid" -> uid = Integer.parseInt(args[++i]);
                 case "--gid" -> gid = Integer.parseInt(args[++i]);
+                case "--proxy" -> proxyDeadline = Duration.ofMillis(Long.parseLong(args[++i]));
+                case "--proxy-from" -> proxyFrom.add(args[++i]);
                 case "--grace" -> grace = Duration.ofMillis(Long.parseLong(args[++i]));
                 case "--max" -> max = Integer.parseInt(args[++i]);
                 case "-v" -> verbose = true;
@@ -106,7 +115,8 @@ final class PreforkWorker {
                 runAs.apply(); // before the first accept: no connection is served, no child spawned, as root
             }
             Limits limits = new Limits(admission.build(), idle, deadline, runAs);
-            serve(handler, command, grace, max, log, stats, exclusive, limits);
+            ProxyProtocol proxy = proxyDeadline == null ? null : new ProxyProtocol(ProxySources.parse(proxyFrom), proxyDeadline);
+            serve(handler, command, grace, max, log, stats, exclusive, limits, proxy);
             return 0;
         } catch (IOException e) {
             System.err.println("jsock worker " + pid + ": " + e.getMessage());
@@ -116,7 +126,7 @@ final class PreforkWorker {
 
     /** Serves on the inherited listener until SIGTERM, then shuts down in order; returns when done. */
     private static void serve(Handler handler, List<String> command, Duration grace, int max,
-            Consumer<LogEvent> log, Path stats, boolean exclusive, Limits limits) throws IOException {
+            Consumer<LogEvent> log, Path stats, boolean exclusive, Limits limits, ProxyProtocol proxy) throws IOException {
         Socket listener;
         try {
             listener = Socket.adopt(LISTENER_FD);
@@ -125,7 +135,7 @@ final class PreforkWorker {
         }
         Warmup.once(); // before the first accept: a worker runs out of descriptors as any server does
         Model model = command != null ? Model.PROCESS : Model.VIRTUAL;
-        ServerConfig config = new ServerConfig(listener.getsockname(), 0, model, handler, command, max, grace, log, null, false, limits, null);
+        ServerConfig config = new ServerConfig(listener.getsockname(), 0, model, handler, command, max, grace, log, null, false, limits, proxy);
         Serving serving = new Serving(config, listener);
         ExclusiveAccept accept = new ExclusiveAccept(listener, exclusive);
         serving.acceptWith(accept::next);
@@ -225,6 +235,10 @@ final class PreforkWorker {
                 add(a, "--uid", Integer.toString(limits.runAs().uid()));
                 add(a, "--gid", Integer.toString(limits.runAs().gid()));
             }
+        }
+        if (config.proxy() != null) {
+            add(a, "--proxy", Long.toString(config.proxy().deadline().toMillis()));
+            for (ProxySources.Prefix p : config.proxy().from().prefixes()) add(a, "--proxy-from", p.toString());
         }
         if (config.command() != null) {
             a.add("--");

@@ -93,6 +93,16 @@ public record ProxySources(List<Prefix> prefixes) {
             return new Prefix(b, bits);
         }
 
+        /** {@return the prefix as {@code --proxy-from} takes it: {@code 127.0.0.0/8}, {@code ::1/128}} */
+        @Override
+        public String toString() {
+            try {
+                return InetAddress.getByAddress(address).getHostAddress() + "/" + bits;
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalStateException("a prefix of " + address.length + " bytes", e); // parse() makes 4 or 16
+            }
+        }
+
         boolean holds(byte[] a) {
             if (a.length != address.length) return false;
             for (int i = 0; i < bits; i++) {

@@ -179,10 +179,32 @@ class ProxyProtocolServerTest {
         }
     }
 
+    /**
+     * prefork: the worker reads the header, logs the header's client, and counts --max-per-ip by it
+     * (one worker: the counts are each worker's own), not by the proxy's address all come from.
+     */
     @Test
-    void thePreforkModelRefusesItInOneLine() {
-        assertThatThrownBy(() -> echo(Model.parse("prefork:2"), List.of(), Duration.ofSeconds(3)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PROXY protocol");
+    void aPreforkWorkerReadsTheHeaderAndCountsItsLimitsByTheHeadersSource() throws Exception {
+        SockAddr other = SockAddr.parse("192.0.2.8:40001");
+        try (TcpServer s = TcpServer.builder().bind("127.0.0.1:0").model(Model.parse("prefork:1")).handler(Service.ECHO)
+                .admission(Admission.builder().maxPerSource(1).build())
+                .proxyProtocol(List.of("127.0.0.1/32"), Duration.ofSeconds(3)).log(log::add).start();
+             Socket first = client(s, "127.0.0.1"); Socket second = client(s, "127.0.0.1")) {
+            first.writeFully(ProxyHeaders.v2(CLIENT, SERVED, List.of(), false));
+            assertThat(Clients.echoByte(first, (byte) 1)).isEqualTo((byte) 1); // held open: CLIENT has its one connection
+            assertThat(lineFor(" open")).matches("worker [0-9]+: #1 192.0.2.7:40000 > 198.51.100.2:80 open \\(PROXY v2 via 127.0.0.1:[0-9]+\\)");
+            second.writeFully(ProxyHeaders.v1(other, SERVED));
+            assertThat(Clients.echoByte(second, (byte) 2)).as("another client behind the same proxy").isEqualTo((byte) 2);
+            try (Socket again = client(s, "127.0.0.1")) {
+                again.writeFully(ProxyHeaders.v1(CLIENT, SERVED));
+                assertThat(readUntilClosed(again)).as("CLIENT's second connection: over --max-per-ip 1").isTrue();
+            }
+            try (Socket untrusted = client(s, "127.0.0.2")) {
+                untrusted.writeFully(ProxyHeaders.v1(other, SERVED));
+                assertThat(readUntilClosed(untrusted)).as("a source outside --proxy-from").isTrue();
+            }
+            assertThat(Clients.echoByte(first, (byte) 3)).as("the first goes on").isEqualTo((byte) 3);
+        }
     }
 
     /** Reads until the server closes: true at end of stream or a reset. */

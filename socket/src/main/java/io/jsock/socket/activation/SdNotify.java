@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -27,8 +28,10 @@ import java.util.Optional;
  *
  * <p>Thread-safe: each message is one sendto(2). Messages: {@link #ready()}, {@link #status},
  * {@link #stopping()}, {@link #watchdog()}, and {@link #send} for any other ({@code RELOADING=1},
- * {@code MAINPID=}, ...). Passing descriptors to the store ({@code FDSTORE=1} with SCM_RIGHTS) is a
- * sendmsg(2) beside {@link #send}, not done yet.
+ * {@code MAINPID=}, ...). {@link #store} passes descriptors to the service's fd store
+ * ({@code FDSTORE=1} with SCM_RIGHTS): systemd keeps them across a restart of the unit and hands them
+ * back through {@code LISTEN_FDS}/{@code LISTEN_FDNAMES} ({@link ListenFds}); {@link #removeFromStore}
+ * drops them.
  */
 public final class SdNotify implements AutoCloseable {
     private static final String NOTIFY_SOCKET = "NOTIFY_SOCKET", WATCHDOG_USEC = "WATCHDOG_USEC", WATCHDOG_PID = "WATCHDOG_PID";
@@ -125,6 +128,58 @@ public final class SdNotify implements AutoCloseable {
      */
     public void send(String state) throws IOException {
         socket.sendto(ByteBuffer.wrap(state.getBytes(StandardCharsets.UTF_8)), address);
+    }
+
+    /**
+     * {@code FDSTORE=1} with {@code FDNAME=name}: the sockets go to the service manager's fd store
+     * (one datagram, their descriptors as SCM_RIGHTS), as sd_pid_notify_with_fds(3) sends them. The
+     * unit needs {@code FileDescriptorStoreMax=} above 0, or systemd drops them. systemd keeps one
+     * copy of each open file, so storing the same socket again changes nothing; these sockets stay
+     * this process's too.
+     *
+     * @param name the name they come back under in {@code LISTEN_FDNAMES}: 1 to 255 printable ASCII
+     *     characters, no {@code :} (systemd's fdname_is_valid)
+     * @param sockets at least one, at most 253 (SCM_MAX_FD)
+     * @throws IllegalArgumentException if {@code name} is not a valid fd name or {@code sockets} is empty
+     * @throws IOException what the kernel refused, naming the socket (connect: ECONNREFUSED, ENOENT;
+     *     sendmsg: EINVAL for too many descriptors)
+     * @throws NullPointerException if an argument is null
+     */
+    public void store(String name, List<Socket> sockets) throws IOException {
+        if (sockets.isEmpty()) throw new IllegalArgumentException("FDSTORE=1 needs at least one descriptor");
+        // sendmsg(2) here takes no address: a socket of its own, connected to the manager's, carries the message.
+        try (Socket s = Socket.open(Family.LOCAL, SocketType.DGRAM, Protocol.DEFAULT)) {
+            s.connect(address);
+            s.sendmsg(ByteBuffer.wrap(("FDSTORE=1\nFDNAME=" + checkName(name)).getBytes(StandardCharsets.US_ASCII)), sockets);
+        }
+    }
+
+    /**
+     * {@code FDSTOREREMOVE=1} with {@code FDNAME=name}: systemd closes its copies of every descriptor
+     * stored under that name.
+     *
+     * @param name as for {@link #store}
+     * @throws IllegalArgumentException if {@code name} is not a valid fd name
+     * @throws IOException as {@link #send}
+     */
+    public void removeFromStore(String name) throws IOException {
+        send("FDSTOREREMOVE=1\nFDNAME=" + checkName(name));
+    }
+
+    /**
+     * Whether systemd takes {@code name} as an {@code FDNAME=}: 1 to 255 printable ASCII characters,
+     * none a {@code :} (the separator of {@code LISTEN_FDNAMES}).
+     *
+     * @param name the name
+     * @return the name
+     * @throws IllegalArgumentException naming what is accepted, if it is not valid
+     */
+    public static String checkName(String name) {
+        boolean ok = !name.isEmpty() && name.length() <= 255 && name.chars().allMatch(c -> c > ' ' && c < 0x7f && c != ':');
+        if (!ok) {
+            throw new IllegalArgumentException("bad fd name '" + name + "'; expected 1 to 255 printable ASCII characters without ':' or spaces");
+        }
+        return name;
     }
 
     /**
