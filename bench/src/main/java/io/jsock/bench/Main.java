@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
             "Starts each server in turn as its own process, runs the same load against each (passes interleaved), "
                     + "and prints medians with ratios to the C epoll reference; writes results.csv, results.json and chart.svg.",
             "Servers: c-epoll, epoll:1, epoll, uring:1, uring, virtual, thread, pool, prefork, iterative, process, process-cat, "
-                    + "netty-epoll, netty-nio, jdk-virtual, tcpserver (or any jsock model with :N), or 'all'.",
+                    + "netty-epoll, netty-uring, netty-nio, jdk-virtual, jdk-thread, c-uring, tcpserver (or any jsock model with :N), or 'all'.",
         })
 public final class Main implements Callable<Integer> {
     @Option(names = "--servers", defaultValue = "all", paramLabel = "LIST", description = "comma-separated servers (default: ${DEFAULT-VALUE})")
@@ -145,13 +145,12 @@ public final class Main implements Callable<Integer> {
      * within 10%.
      */
     private int check(Duration d, Duration w) throws Exception {
-        if (!CReference.gccAvailable()) throw new IOException("--check needs gcc: apt-get install gcc");
-        Path exe = CReference.build(Tools.targetDir());
+        if (CReference.EPOLL.missing() != null) throw new IOException("--check " + CReference.EPOLL.missing());
         ServerSpec c = ServerSpec.of(ServerSpec.C);
         int slices = (int) Math.max(passes, passes * Math.max(1, d.toSeconds()));
         Duration slice = Duration.ofSeconds(1), settle = Duration.ofMillis(300);
         double[] gen = new double[slices], plain = new double[slices];
-        try (ServerProcess server = ServerProcess.start(c, c.resolve(exe), Duration.ofSeconds(30))) {
+        try (ServerProcess server = ServerProcess.start(c, c.resolve(Tools.targetDir()), Duration.ofSeconds(30))) {
             SockAddr at = server.address();
             String[] hp = at.toString().split(":");
             new LoadGenerator().run(new LoadSpec(at, Mode.RR, 1, size, Duration.ZERO, w, 1), server.pid()); // JIT warm-up

@@ -43,7 +43,6 @@ final class SideBySide {
     }
 
     void run() throws IOException, InterruptedException {
-        Path cBinary = null;
         for (ServerSpec s : plan.servers()) {
             if (s.missing() != null) skip(s.name(), s.missing());
             else if (plan.mode() == Mode.IDLE && s.perConnectionProcess() && maxConnections() > IDLE_PROCESS_CAP) {
@@ -52,12 +51,14 @@ final class SideBySide {
                 skip(s.name(), "serves a fixed number of connections at a time: it cannot hold " + maxConnections() + " idle ones");
             }
         }
-        if (plan.servers().stream().anyMatch(s -> s.name().equals(ServerSpec.C) && !skipped.containsKey(s.name()))) {
-            progress.status("compiling " + CReference.SOURCE + " with gcc");
+        for (ServerSpec s : plan.servers()) {
+            CReference c = CReference.named(s.name());
+            if (c == null || skipped.containsKey(s.name())) continue;
+            progress.status("compiling " + c.source() + " with gcc");
             try {
-                cBinary = CReference.build(Tools.targetDir());
+                c.build(Tools.targetDir());
             } catch (IOException e) {
-                skip(ServerSpec.C, e.getMessage());
+                skip(s.name(), e.getMessage());
             }
         }
         for (int pass = 1; pass <= plan.passes(); pass++) {
@@ -68,18 +69,18 @@ final class SideBySide {
                     progress.skip(plan.connections().size());
                     continue;
                 }
-                runServer(s, pass, cBinary);
+                runServer(s, pass);
             }
         }
         progress.done();
     }
 
-    private void runServer(ServerSpec s, int pass, Path cBinary) throws IOException, InterruptedException {
+    private void runServer(ServerSpec s, int pass) throws IOException, InterruptedException {
         progress.status("pass " + pass + "/" + plan.passes() + "  starting " + s.name());
         ServerProcess server;
         try {
             Map<String, String> env = new java.util.HashMap<>();
-            List<String> command = s.resolve(cBinary);
+            List<String> command = s.resolve(Tools.targetDir());
             if (plan.jfrDir() != null && s.isJava()) {
                 // A JFR recording of this server over the whole pass (all connection counts), for profiles of missed goals.
                 Path jfr = plan.jfrDir().resolve(s.name().replace(':', '_') + "-" + plan.mode().label() + "-pass" + pass + ".jfr");
