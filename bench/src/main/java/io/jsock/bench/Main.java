@@ -72,6 +72,13 @@ public final class Main implements Callable<Integer> {
             + "client (paired 200 ms slices, median ratio within 10%%) and against itself (rate x mean latency = 1 within 10%%)")
     boolean check;
 
+    @Option(names = "--jmh", paramLabel = "PATTERN", description = "run the JMH benchmarks matching PATTERN (a regular expression, "
+            + "e.g. 'io.jsock.bench.jmh.(DowncallBench|RoundTrip)') with this JVM; exit 1 when none matches or one fails")
+    String jmh;
+
+    @Option(names = "--jmh-options", paramLabel = "'OPTS'", description = "with --jmh: JMH's own options, e.g. '-f 1 -wi 3 -w 1s -i 5 -r 1s'")
+    String jmhOptions;
+
     public static void main(String[] args) {
         System.exit(cli().execute(args));
     }
@@ -109,6 +116,10 @@ public final class Main implements Callable<Integer> {
         int t = threads == null ? cores : threads;
         if (passes < 1) throw new IllegalArgumentException("--passes must be at least 1, not " + passes);
         for (int c : connections) if (c < 1) throw new IllegalArgumentException("--connections must be at least 1, not " + c);
+        if (jmh != null) {
+            Jmh.run(jmh, jmhOptions);
+            return 0;
+        }
         if (check) {
             // Pairs of 200 ms slices, as many as fit in passes x the duration (at least 5).
             int pairs = (int) Math.max(5, passes * d.toMillis() / 400);
