@@ -72,6 +72,11 @@ public final class Main implements Callable<Integer> {
             + "client (paired 200 ms slices, median ratio within 10%%) and against itself (rate x mean latency = 1 within 10%%)")
     boolean check;
 
+    @Option(names = "--pin", arity = "0..1", fallbackValue = "auto", paramLabel = "S:G",
+            description = "pin the server to CPUs S and the generator (this JVM) to CPUs G with taskset, e.g. 0:1 or 0-1:2-3; "
+                    + "bare --pin: the first half of the CPUs for the server, the rest for the generator")
+    String pin;
+
     @Option(names = "--jmh", paramLabel = "PATTERN", description = "run the JMH benchmarks matching PATTERN (a regular expression, "
             + "e.g. 'io.jsock.bench.jmh.(DowncallBench|RoundTrip)') with this JVM; exit 1 when none matches or one fails")
     String jmh;
@@ -113,7 +118,8 @@ public final class Main implements Callable<Integer> {
         Duration d = parseDuration(duration, "--duration");
         Duration w = parseDuration(warmup, "--warmup");
         int cores = Runtime.getRuntime().availableProcessors();
-        int t = threads == null ? cores : threads;
+        Pinning pinning = pin == null ? null : Pinning.parse(pin, Pinning.allowed(ProcessHandle.current().pid()));
+        int t = threads != null ? threads : pinning != null ? pinning.generatorCpus() : cores;
         if (passes < 1) throw new IllegalArgumentException("--passes must be at least 1, not " + passes);
         for (int c : connections) if (c < 1) throw new IllegalArgumentException("--connections must be at least 1, not " + c);
         if (jmh != null) {
@@ -127,9 +133,13 @@ public final class Main implements Callable<Integer> {
         }
         if (target != null) return single(SockAddr.parse(target), m, d, w, t);
 
+        if (pinning != null) {
+            if (Tools.onPath("taskset") == null) throw new IOException("--pin needs taskset: apt-get install util-linux");
+            Pinning.pin(ProcessHandle.current().pid(), pinning.generator());
+        }
         if (jfr != null) Files.createDirectories(jfr);
         SideBySide.Plan plan = new SideBySide.Plan(ServerSpec.list(servers), connections, m, size, w, d, passes, t,
-                jfr == null ? null : jfr.toAbsolutePath(), gc);
+                jfr == null ? null : jfr.toAbsolutePath(), gc, pinning, false);
         long cellNanos = (m == Mode.IDLE ? Duration.ofSeconds(5) : d.plus(w)).toNanos() + 1_000_000_000L;
         Progress progress = new Progress(System.err, Progress.stderrIsTerminal(), plan.cells(), cellNanos);
         SideBySide run = new SideBySide(plan, progress, System.err);
@@ -140,7 +150,7 @@ public final class Main implements Callable<Integer> {
         report.print(System.out);
         System.out.println();
         System.out.println("load average (1/5/15 min) before: " + loadBefore + ", after: " + loadAverage()
-                + " on " + Runtime.getRuntime().availableProcessors() + " cores");
+                + " on " + cores + " cores; " + (pinning == null ? "not pinned (server and generator share every core)" : pinning.describe()));
         Path dir = out != null ? out : Tools.targetDir().resolve("results-" + m.label());
         Files.createDirectories(dir);
         String command = commandLine();

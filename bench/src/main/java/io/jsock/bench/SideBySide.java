@@ -20,7 +20,8 @@ final class SideBySide {
 
     /** The settings of one side-by-side run. */
     record Plan(List<ServerSpec> servers, List<Integer> connections, Mode mode, int size, Duration warmup,
-                Duration duration, int passes, int threads, Path jfrDir, boolean gcBeforeIdleReading) {
+                Duration duration, int passes, int threads, Path jfrDir, boolean gcBeforeIdleReading, Pinning pin,
+                boolean syscalls) {
         int cells() {
             return servers.size() * connections.size() * passes;
         }
@@ -86,6 +87,7 @@ final class SideBySide {
                 Path jfr = plan.jfrDir().resolve(s.name().replace(':', '_') + "-" + plan.mode().label() + "-pass" + pass + ".jfr");
                 command = s.withJvmOptions(command, "-XX:StartFlightRecording=filename=" + jfr + ",settings=profile", env);
             }
+            if (plan.pin() != null) command = plan.pin().prefix(command);
             server = ServerProcess.start(s, command, env, Duration.ofSeconds(180));
         } catch (IOException e) {
             skip(s.name(), "did not start: " + e.getMessage());
