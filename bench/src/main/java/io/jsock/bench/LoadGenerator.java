@@ -20,12 +20,33 @@ final class LoadGenerator {
     /** Run just before each memory reading in idle mode (e.g. a full GC in a Java server); by default nothing. */
     private final Runnable beforeMemoryReading;
 
-    LoadGenerator() {
-        this(() -> { });
+    /** Told when the measured window begins and ends (e.g. to count the server's system calls over it); by default nothing. */
+    private final Window window;
+
+    /** Something that watches the measured window of a timed run. */
+    interface Window {
+        /** Called just after the window opened (it may take a while: the window is as long as the duration plus that). */
+        void begin() throws IOException;
+
+        /** Called just after it closed and the CPU times were read. */
+        void end() throws IOException;
     }
 
-    LoadGenerator(Runnable beforeMemoryReading) {
+    private static final Window NO_WINDOW = new Window() {
+        @Override
+        public void begin() {}
+
+        @Override
+        public void end() {}
+    };
+
+    LoadGenerator() {
+        this(() -> { }, NO_WINDOW);
+    }
+
+    LoadGenerator(Runnable beforeMemoryReading, Window window) {
         this.beforeMemoryReading = beforeMemoryReading;
+        this.window = window == null ? NO_WINDOW : window;
     }
 
     /**
@@ -57,11 +78,13 @@ final class LoadGenerator {
             own0 = ownCpu();
             t0 = System.nanoTime();
             phase.value = Worker.MEASURE;
+            window.begin();
             Thread.sleep(spec.duration());
             phase.value = Worker.DONE;
             t1 = System.nanoTime();
             own1 = ownCpu();
             cpu1 = cpu(serverPid);
+            window.end();
         } finally {
             phase.value = Worker.DONE;
             for (Thread t : threads) t.join();

@@ -77,6 +77,10 @@ public final class Main implements Callable<Integer> {
                     + "bare --pin: the first half of the CPUs for the server, the rest for the generator")
     String pin;
 
+    @Option(names = "--syscalls", description = "count each server's system calls per operation over the measured window "
+            + "(perf stat -e 'syscalls:sys_enter_*' on its pid) and print them per server")
+    boolean syscalls;
+
     @Option(names = "--jmh", paramLabel = "PATTERN", description = "run the JMH benchmarks matching PATTERN (a regular expression, "
             + "e.g. 'io.jsock.bench.jmh.(DowncallBench|RoundTrip)') with this JVM; exit 1 when none matches or one fails")
     String jmh;
@@ -137,9 +141,10 @@ public final class Main implements Callable<Integer> {
             if (Tools.onPath("taskset") == null) throw new IOException("--pin needs taskset: apt-get install util-linux");
             Pinning.pin(ProcessHandle.current().pid(), pinning.generator());
         }
+        if (syscalls && SyscallCounter.missing() != null) throw new IOException(SyscallCounter.missing());
         if (jfr != null) Files.createDirectories(jfr);
         SideBySide.Plan plan = new SideBySide.Plan(ServerSpec.list(servers), connections, m, size, w, d, passes, t,
-                jfr == null ? null : jfr.toAbsolutePath(), gc, pinning, false);
+                jfr == null ? null : jfr.toAbsolutePath(), gc, pinning, syscalls);
         long cellNanos = (m == Mode.IDLE ? Duration.ofSeconds(5) : d.plus(w)).toNanos() + 1_000_000_000L;
         Progress progress = new Progress(System.err, Progress.stderrIsTerminal(), plan.cells(), cellNanos);
         SideBySide run = new SideBySide(plan, progress, System.err);
@@ -148,6 +153,7 @@ public final class Main implements Callable<Integer> {
         run.run();
         Report report = new Report(plan, run.cells, run.skipped);
         report.print(System.out);
+        SyscallCounter.table(run.cells, System.out);
         System.out.println();
         System.out.println("load average (1/5/15 min) before: " + loadBefore + ", after: " + loadAverage()
                 + " on " + cores + " cores; " + (pinning == null ? "not pinned (server and generator share every core)" : pinning.describe()));

@@ -16,7 +16,11 @@ import java.util.Map;
  */
 final class SideBySide {
     /** One measured cell. */
-    record Cell(String server, int pass, int connections, LoadResult result) {}
+    record Cell(String server, int pass, int connections, LoadResult result, java.util.Map<String, Long> syscalls) {
+        Cell(String server, int pass, int connections, LoadResult result) {
+            this(server, pass, connections, result, null);
+        }
+    }
 
     /** The settings of one side-by-side run. */
     record Plan(List<ServerSpec> servers, List<Integer> connections, Mode mode, int size, Duration warmup,
@@ -112,18 +116,23 @@ final class SideBySide {
                 LoadSpec spec = new LoadSpec(server.address(), plan.mode(), c, plan.size(), plan.warmup(), plan.duration(),
                         threads, readyWait);
                 LoadResult r;
+                Map<String, Long> calls = null;
+                SyscallCounter counter = null;
                 try {
-                    LoadGenerator generator = plan.gcBeforeIdleReading() && s.isJava()
-                            ? new LoadGenerator(() -> fullGc(server.pid())) : new LoadGenerator();
-                    r = generator.run(spec, server.pid());
+                    Runnable beforeReading = plan.gcBeforeIdleReading() && s.isJava() ? () -> fullGc(server.pid()) : () -> { };
+                    if (plan.syscalls() && plan.mode() != Mode.IDLE) counter = SyscallCounter.attach(server.pid());
+                    r = new LoadGenerator(beforeReading, counter).run(spec, server.pid());
+                    if (counter != null) calls = counter.counts();
                 } catch (IOException | IllegalArgumentException e) {
                     // This cell cannot run (a descriptor limit, say): say why, go on with the rest.
                     progress.clear();
                     log.println(s.name() + " c=" + c + ": not measured: " + e.getMessage());
                     progress.skip(1);
                     continue;
+                } finally {
+                    if (counter != null) counter.close();
                 }
-                cells.add(new Cell(s.name(), pass, c, r));
+                cells.add(new Cell(s.name(), pass, c, r, calls));
                 progress.finished(s.name(), c, r);
             }
         }
