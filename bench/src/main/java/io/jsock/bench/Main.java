@@ -78,7 +78,7 @@ public final class Main implements Callable<Integer> {
     String pin;
 
     @Option(names = "--syscalls", description = "count each server's system calls per operation over the measured window "
-            + "(perf stat -e 'syscalls:sys_enter_*' on its pid) and print them per server")
+            + "(perf stat on its pid, syscalls:sys_enter_ tracepoints of the calls a server makes) and print them per server")
     boolean syscalls;
 
     @Option(names = "--jmh", paramLabel = "PATTERN", description = "run the JMH benchmarks matching PATTERN (a regular expression, "
@@ -165,6 +165,11 @@ public final class Main implements Callable<Integer> {
         SvgChart.write(dir.resolve("chart.svg"), report, plan, command);
         System.out.println();
         System.out.println("wrote " + dir.resolve("results.csv") + ", results.json, chart.svg");
+        if (run.notMeasured > 0) {
+            spec.commandLine().getErr().println("jsock bench: " + run.notMeasured + " cell" + (run.notMeasured == 1 ? " was" : "s were")
+                    + " not measured (see the lines above)");
+            return 1;
+        }
         return exitCode(run.cells.stream().mapToLong(cell -> cell.result().errors()).sum(),
                 run.cells.stream().map(cell -> cell.result().firstError()).filter(java.util.Objects::nonNull).findFirst().orElse(null),
                 spec.commandLine().getErr());

@@ -40,6 +40,8 @@ final class SideBySide {
     // Filled as the run goes; read when it ends.
     final List<Cell> cells = new ArrayList<>();
     final Map<String, String> skipped = new LinkedHashMap<>();
+    /** Cells that should have been measured and were not: a server died, a cell failed. A run with any exits 1. */
+    int notMeasured;
 
     SideBySide(Plan plan, Progress progress, PrintStream log) {
         this.plan = plan;
@@ -106,6 +108,7 @@ final class SideBySide {
                     // Not a skip: the next pass starts it again. Say so once per pass.
                     progress.clear();
                     log.println(s.name() + " died in pass " + pass + " before c=" + c + ": " + server.exitReason());
+                    notMeasured += counts.size() - i;
                     progress.skip(counts.size() - i);
                     return;
                 }
@@ -127,6 +130,7 @@ final class SideBySide {
                     // This cell cannot run (a descriptor limit, say): say why, go on with the rest.
                     progress.clear();
                     log.println(s.name() + " c=" + c + ": not measured: " + e.getMessage());
+                    notMeasured++;
                     progress.skip(1);
                     continue;
                 } finally {

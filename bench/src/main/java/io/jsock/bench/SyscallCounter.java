@@ -18,14 +18,30 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * {@code --syscalls}: the system calls a server makes, counted by {@code perf stat -e 'syscalls:sys_enter_*'}
+ * {@code --syscalls}: the system calls a server makes, counted by {@code perf stat -e 'syscalls:sys_enter_NAME,...'}
+ * for the {@link #CALLS} a server's work can take
  * attached to its pid (every thread, and children it starts), switched on and off through perf's control
  * FIFOs around the measured window. perf takes some tens of milliseconds to act on a command (it enables
  * each event on each thread in turn), so the generator opens its window just before it asks for counting
  * and closes it just before it asks to stop: the two delays, alike, cancel.
  */
 final class SyscallCounter implements AutoCloseable, LoadGenerator.Window {
-    static final String EVENTS = "syscalls:sys_enter_*";
+    /**
+     * The calls watched: those a server's path through an echo, a connection or a wait can take. Not
+     * {@code sys_enter_*} (all 360 of them): perf opens one counter per event per thread, and closing
+     * 360 x the threads of a JVM took it 15 s (more on a loaded machine) at every cell's end.
+     */
+    static final List<String> CALLS = List.of(
+            "read", "write", "readv", "writev", "pread64", "pwrite64", "recvfrom", "sendto", "recvmsg", "sendmsg",
+            "recvmmsg", "sendmmsg", "sendfile64", "splice", "epoll_wait", "epoll_pwait", "epoll_pwait2", "epoll_ctl",
+            "poll", "ppoll", "select", "pselect6", "futex", "io_uring_enter", "accept", "accept4", "connect", "close",
+            "close_range", "shutdown", "socket", "setsockopt", "getsockopt", "getsockname", "getpeername", "fcntl",
+            "ioctl", "sched_yield", "nanosleep", "clock_nanosleep", "mmap", "munmap", "madvise", "mprotect",
+            "rt_sigprocmask", "rt_sigreturn", "clone", "clone3", "execve", "wait4", "waitid", "pidfd_open",
+            "pidfd_send_signal", "pipe2", "dup", "dup2", "dup3", "openat", "exit", "exit_group", "kill", "tgkill",
+            "eventfd2", "getrusage", "gettid");
+    /** How the report names what it watched. */
+    static final String EVENTS = "syscalls:sys_enter_{" + CALLS.size() + " calls}";
     private static final java.time.Duration ACK = java.time.Duration.ofSeconds(20);
 
     private final Process perf;
@@ -66,7 +82,7 @@ final class SyscallCounter implements AutoCloseable, LoadGenerator.Window {
         FileChannel ctl = FileChannel.open(ctlPath, StandardOpenOption.READ, StandardOpenOption.WRITE);
         FileChannel ack = FileChannel.open(ackPath, StandardOpenOption.READ, StandardOpenOption.WRITE);
         Process perf = new ProcessBuilder("perf", "stat", "-x", ",", "--delay=-1", "--control",
-                "fifo:" + ctlPath + "," + ackPath, "-e", EVENTS, "-p", Long.toString(pid), "-o", out.toString())
+                "fifo:" + ctlPath + "," + ackPath, "-e", events(), "-p", Long.toString(pid), "-o", out.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("perf.log").toFile()).start();
         SyscallCounter counter = new SyscallCounter(perf, dir, out, ctl, ack);
         try {
@@ -82,6 +98,17 @@ final class SyscallCounter implements AutoCloseable, LoadGenerator.Window {
             throw e;
         }
         return counter;
+    }
+
+    /** The -e list: the watched calls this kernel has a tracepoint for. */
+    static String events() {
+        Path root = Files.isDirectory(Path.of("/sys/kernel/tracing/events/syscalls")) ? Path.of("/sys/kernel/tracing/events/syscalls")
+                : Path.of("/sys/kernel/debug/tracing/events/syscalls");
+        StringBuilder b = new StringBuilder();
+        for (String c : CALLS) {
+            if (Files.isDirectory(root.resolve("sys_enter_" + c))) b.append(b.isEmpty() ? "" : ",").append("syscalls:sys_enter_").append(c);
+        }
+        return b.toString();
     }
 
     /** Starts counting; returns once perf acknowledged. */
@@ -127,7 +154,7 @@ final class SyscallCounter implements AutoCloseable, LoadGenerator.Window {
     Map<String, Long> counts() throws IOException, InterruptedException {
         Process kill = new ProcessBuilder("kill", "-INT", Long.toString(perf.pid())).start();
         kill.waitFor(10, TimeUnit.SECONDS);
-        if (!perf.waitFor(30, TimeUnit.SECONDS)) throw new IOException("perf stat did not end within 30 s after SIGINT");
+        if (!perf.waitFor(120, TimeUnit.SECONDS)) throw new IOException("perf stat did not end within 120 s after SIGINT");
         if (!Files.exists(output)) throw new IOException("perf stat wrote no counts" + perfLog());
         return parse(Files.readAllLines(output));
     }
