@@ -143,8 +143,18 @@ public final class Main implements Callable<Integer> {
         }
         if (syscalls && SyscallCounter.missing() != null) throw new IOException(SyscallCounter.missing());
         if (jfr != null) Files.createDirectories(jfr);
+        // Many connections: more descriptors for this JVM (the generator) and for every server it starts.
+        int most = connections.stream().mapToInt(Integer::intValue).max().orElse(1);
+        long want = Limits.wanted(most), have = LoadGenerator.openFileLimit(ProcessHandle.current().pid());
+        long descriptors = 0;
+        if (have < want) {
+            have = Limits.raise(ProcessHandle.current().pid(), want);
+            descriptors = Math.min(have, want);
+            if (have < want) System.err.println("could not raise RLIMIT_NOFILE to " + want + " (prlimit; above the hard limit it needs "
+                    + "CAP_SYS_RESOURCE): it is " + have + ", so cells above about " + (have - 4096) + " connections may not be measured");
+        }
         SideBySide.Plan plan = new SideBySide.Plan(ServerSpec.list(servers), connections, m, size, w, d, passes, t,
-                jfr == null ? null : jfr.toAbsolutePath(), gc, pinning, syscalls);
+                jfr == null ? null : jfr.toAbsolutePath(), gc, pinning, syscalls, descriptors);
         long cellNanos = (m == Mode.IDLE ? Duration.ofSeconds(5) : d.plus(w)).toNanos() + 1_000_000_000L;
         Progress progress = new Progress(System.err, Progress.stderrIsTerminal(), plan.cells(), cellNanos);
         SideBySide run = new SideBySide(plan, progress, System.err);

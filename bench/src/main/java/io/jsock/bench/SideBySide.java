@@ -22,10 +22,13 @@ final class SideBySide {
         }
     }
 
-    /** The settings of one side-by-side run. */
+    /**
+     * The settings of one side-by-side run. {@code pin}: null when not pinned; {@code descriptors}: the
+     * RLIMIT_NOFILE each server runs with (0: inherited).
+     */
     record Plan(List<ServerSpec> servers, List<Integer> connections, Mode mode, int size, Duration warmup,
                 Duration duration, int passes, int threads, Path jfrDir, boolean gcBeforeIdleReading, Pinning pin,
-                boolean syscalls) {
+                boolean syscalls, long descriptors) {
         int cells() {
             return servers.size() * connections.size() * passes;
         }
@@ -93,6 +96,7 @@ final class SideBySide {
                 Path jfr = plan.jfrDir().resolve(s.name().replace(':', '_') + "-" + plan.mode().label() + "-pass" + pass + ".jfr");
                 command = s.withJvmOptions(command, "-XX:StartFlightRecording=filename=" + jfr + ",settings=profile", env);
             }
+            if (plan.descriptors() > 0) command = Limits.prefix(command, plan.descriptors());
             if (plan.pin() != null) command = plan.pin().prefix(command);
             server = ServerProcess.start(s, command, env, Duration.ofSeconds(180));
         } catch (IOException e) {

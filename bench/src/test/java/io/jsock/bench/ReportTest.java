@@ -29,7 +29,7 @@ class ReportTest {
 
     private final SideBySide.Plan plan = new SideBySide.Plan(
             List.of(ServerSpec.of(ServerSpec.C), ServerSpec.of("netty-epoll")), List.of(10), Mode.RR, 64,
-            Duration.ofSeconds(1), Duration.ofSeconds(1), 3, 2, null, false, null, false);
+            Duration.ofSeconds(1), Duration.ofSeconds(1), 3, 2, null, false, null, false, 0);
 
     private final List<SideBySide.Cell> cells = List.of(
             new SideBySide.Cell(ServerSpec.C, 1, 10, rr(1000, 6_000_000)),
