@@ -173,8 +173,10 @@ public final class Main implements Callable<Integer> {
         report.writeCsv(dir.resolve("results.csv"));
         report.writeJson(dir.resolve("results.json"), command);
         SvgChart.write(dir.resolve("chart.svg"), report, plan, command);
+        boolean scaleChart = ScaleChart.applies(plan);
+        if (scaleChart) ScaleChart.write(dir.resolve("scale.svg"), report, plan, command);
         System.out.println();
-        System.out.println("wrote " + dir.resolve("results.csv") + ", results.json, chart.svg");
+        System.out.println("wrote " + dir.resolve("results.csv") + ", results.json, chart.svg" + (scaleChart ? ", scale.svg" : ""));
         if (run.notMeasured > 0) {
             spec.commandLine().getErr().println("jsock bench: " + run.notMeasured + " cell" + (run.notMeasured == 1 ? " was" : "s were")
                     + " not measured (see the lines above)");
