@@ -46,15 +46,20 @@ final class Limits {
 
     /** The hard "Max open files" of a process; -1 when unknown. */
     static long hardLimit(long pid) {
+        return nofile(pid, 1);
+    }
+
+    /** Field {@code field} (0 soft, 1 hard) of the "Max open files" line of /proc/PID/limits; -1 when unknown. */
+    static long nofile(long pid, int field) {
         try {
             for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/" + pid + "/limits"))) {
                 if (line.startsWith("Max open files")) {
-                    String hard = line.substring("Max open files".length()).trim().split(" +")[1];
-                    return hard.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(hard);
+                    String v = line.substring("Max open files".length()).trim().split(" +")[field];
+                    return v.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(v);
                 }
             }
         } catch (IOException | RuntimeException e) {
-            // unknown
+            // unknown: let connect's EMFILE say it
         }
         return -1;
     }

@@ -173,17 +173,7 @@ final class LoadGenerator {
 
     /** The soft "Max open files" of a process (its RLIMIT_NOFILE), from /proc/PID/limits; -1 when unknown. */
     static long openFileLimit(long pid) {
-        try {
-            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/" + pid + "/limits"))) {
-                if (line.startsWith("Max open files")) {
-                    String soft = line.substring("Max open files".length()).trim().split(" +")[0];
-                    return soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // unknown: let connect's EMFILE say it
-        }
-        return -1;
+        return Limits.nofile(pid, 0);
     }
 
     private long cpu(long pid) throws IOException {

@@ -32,7 +32,8 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--servers", defaultValue = "all", paramLabel = "LIST", description = "comma-separated servers (default: ${DEFAULT-VALUE})")
     String servers;
 
-    @Option(names = "--connections", defaultValue = "1,10,100", split = ",", paramLabel = "N,...", description = "connection counts (default: ${DEFAULT-VALUE})")
+    @Option(names = "--connections", defaultValue = "1,10,100", split = ",", paramLabel = "N,...", description = "connection counts, e.g. 1,10,100,1000,10000 (default: ${DEFAULT-VALUE}); the bench raises RLIMIT_NOFILE "
+            + "for itself and its servers as far as it may; with two or more, scale.svg draws each server's line")
     List<Integer> connections;
 
     @Option(names = "--size", defaultValue = "64", paramLabel = "BYTES", description = "message size; for bulk the write size (default: ${DEFAULT-VALUE})")
@@ -50,7 +51,7 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--mode", defaultValue = "rr", paramLabel = "MODE", description = "rr, crr, idle or bulk (default: ${DEFAULT-VALUE})")
     String mode;
 
-    @Option(names = "--threads", paramLabel = "N", description = "generator threads (default: one per core)")
+    @Option(names = "--threads", paramLabel = "N", description = "generator threads (default: one per core; with --pin one per generator CPU)")
     Integer threads;
 
     @Option(names = "--out", paramLabel = "DIR", description = "where the CSV, JSON and SVG go (default: bench/target/results-MODE)")

@@ -82,7 +82,7 @@ final class SyscallCounter implements AutoCloseable, LoadGenerator.Window {
         FileChannel ctl = FileChannel.open(ctlPath, StandardOpenOption.READ, StandardOpenOption.WRITE);
         FileChannel ack = FileChannel.open(ackPath, StandardOpenOption.READ, StandardOpenOption.WRITE);
         Process perf = new ProcessBuilder("perf", "stat", "-x", ",", "--delay=-1", "--control",
-                "fifo:" + ctlPath + "," + ackPath, "-e", events(), "-p", Long.toString(pid), "-o", out.toString())
+                "fifo:" + ctlPath + "," + ackPath, "-e", events(), "-p", pids(pid), "-o", out.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("perf.log").toFile()).start();
         SyscallCounter counter = new SyscallCounter(perf, dir, out, ctl, ack);
         try {
@@ -98,6 +98,16 @@ final class SyscallCounter implements AutoCloseable, LoadGenerator.Window {
             throw e;
         }
         return counter;
+    }
+
+    /**
+     * The server and the processes it has started (prefork's workers): perf's -p takes a list. Children
+     * started later (a process per connection) are counted through perf's inheritance.
+     */
+    static String pids(long pid) {
+        StringBuilder b = new StringBuilder(Long.toString(pid));
+        ProcessHandle.of(pid).ifPresent(h -> h.descendants().forEach(d -> b.append(',').append(d.pid())));
+        return b.toString();
     }
 
     /** The -e list: the watched calls this kernel has a tracepoint for. */
