@@ -20,12 +20,33 @@ final class LoadGenerator {
     /** Run just before each memory reading in idle mode (e.g. a full GC in a Java server); by default nothing. */
     private final Runnable beforeMemoryReading;
 
-    LoadGenerator() {
-        this(() -> { });
+    /** Told when the measured window begins and ends (e.g. to count the server's system calls over it); by default nothing. */
+    private final Window window;
+
+    /** Something that watches the measured window of a timed run. */
+    interface Window {
+        /** Called just after the window opened (it may take a while: the window is as long as the duration plus that). */
+        void begin() throws IOException;
+
+        /** Called just after it closed and the CPU times were read. */
+        void end() throws IOException;
     }
 
-    LoadGenerator(Runnable beforeMemoryReading) {
+    private static final Window NO_WINDOW = new Window() {
+        @Override
+        public void begin() {}
+
+        @Override
+        public void end() {}
+    };
+
+    LoadGenerator() {
+        this(() -> { }, NO_WINDOW);
+    }
+
+    LoadGenerator(Runnable beforeMemoryReading, Window window) {
         this.beforeMemoryReading = beforeMemoryReading;
+        this.window = window == null ? NO_WINDOW : window;
     }
 
     /**
@@ -57,11 +78,13 @@ final class LoadGenerator {
             own0 = ownCpu();
             t0 = System.nanoTime();
             phase.value = Worker.MEASURE;
+            window.begin();
             Thread.sleep(spec.duration());
             phase.value = Worker.DONE;
             t1 = System.nanoTime();
             own1 = ownCpu();
             cpu1 = cpu(serverPid);
+            window.end();
         } finally {
             phase.value = Worker.DONE;
             for (Thread t : threads) t.join();
@@ -150,17 +173,7 @@ final class LoadGenerator {
 
     /** The soft "Max open files" of a process (its RLIMIT_NOFILE), from /proc/PID/limits; -1 when unknown. */
     static long openFileLimit(long pid) {
-        try {
-            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/" + pid + "/limits"))) {
-                if (line.startsWith("Max open files")) {
-                    String soft = line.substring("Max open files".length()).trim().split(" +")[0];
-                    return soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // unknown: let connect's EMFILE say it
-        }
-        return -1;
+        return Limits.nofile(pid, 0);
     }
 
     private long cpu(long pid) throws IOException {

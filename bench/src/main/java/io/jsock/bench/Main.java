@@ -1,8 +1,11 @@
 package io.jsock.bench;
 
+import io.jsock.socket.Family;
+import io.jsock.socket.Protocol;
 import io.jsock.socket.SockAddr;
+import io.jsock.socket.Socket;
+import io.jsock.socket.SocketType;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,13 +26,14 @@ import picocli.CommandLine.Option;
             "Starts each server in turn as its own process, runs the same load against each (passes interleaved), "
                     + "and prints medians with ratios to the C epoll reference; writes results.csv, results.json and chart.svg.",
             "Servers: c-epoll, epoll:1, epoll, uring:1, uring, virtual, thread, pool, prefork, iterative, process, process-cat, "
-                    + "netty-epoll, netty-nio, jdk-virtual, tcpserver (or any jsock model with :N), or 'all'.",
+                    + "netty-epoll, netty-uring, netty-nio, jdk-virtual, jdk-thread, c-uring, tcpserver (or any jsock model with :N), or 'all'.",
         })
 public final class Main implements Callable<Integer> {
     @Option(names = "--servers", defaultValue = "all", paramLabel = "LIST", description = "comma-separated servers (default: ${DEFAULT-VALUE})")
     String servers;
 
-    @Option(names = "--connections", defaultValue = "1,10,100", split = ",", paramLabel = "N,...", description = "connection counts (default: ${DEFAULT-VALUE})")
+    @Option(names = "--connections", defaultValue = "1,10,100", split = ",", paramLabel = "N,...", description = "connection counts, e.g. 1,10,100,1000,10000 (default: ${DEFAULT-VALUE}); the bench raises RLIMIT_NOFILE "
+            + "for itself and its servers as far as it may; with two or more, scale.svg draws each server's line")
     List<Integer> connections;
 
     @Option(names = "--size", defaultValue = "64", paramLabel = "BYTES", description = "message size; for bulk the write size (default: ${DEFAULT-VALUE})")
@@ -47,7 +51,7 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--mode", defaultValue = "rr", paramLabel = "MODE", description = "rr, crr, idle or bulk (default: ${DEFAULT-VALUE})")
     String mode;
 
-    @Option(names = "--threads", paramLabel = "N", description = "generator threads (default: one per core)")
+    @Option(names = "--threads", paramLabel = "N", description = "generator threads (default: one per core; with --pin one per generator CPU)")
     Integer threads;
 
     @Option(names = "--out", paramLabel = "DIR", description = "where the CSV, JSON and SVG go (default: bench/target/results-MODE)")
@@ -65,10 +69,32 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--pid", defaultValue = "-1", paramLabel = "PID", description = "with --target: the server's pid, for its CPU time")
     long pid;
 
-    @Option(names = "--check", description = "check the generator against a plain blocking client on the C reference (1 connection)")
+    @Option(names = "--check", description = "check the generator on the C reference at 1 connection: against a plain blocking "
+            + "client (paired 200 ms slices, median ratio within 10%%) and against itself (rate x mean latency = 1 within 10%%)")
     boolean check;
 
+    @Option(names = "--pin", arity = "0..1", fallbackValue = "auto", paramLabel = "S:G",
+            description = "pin the server to CPUs S and the generator (this JVM) to CPUs G with taskset, e.g. 0:1 or 0-1:2-3; "
+                    + "bare --pin: the first half of the CPUs for the server, the rest for the generator")
+    String pin;
+
+    @Option(names = "--syscalls", description = "count each server's system calls per operation over the measured window "
+            + "(perf stat on its pid, syscalls:sys_enter_ tracepoints of the calls a server makes) and print them per server")
+    boolean syscalls;
+
+    @Option(names = "--jmh", paramLabel = "PATTERN", description = "run the JMH benchmarks matching PATTERN (a regular expression, "
+            + "e.g. 'io.jsock.bench.jmh.(DowncallBench|RoundTrip)') with this JVM; exit 1 when none matches or one fails")
+    String jmh;
+
+    @Option(names = "--jmh-options", paramLabel = "'OPTS'", description = "with --jmh: JMH's own options, e.g. '-f 1 -wi 3 -w 1s -i 5 -r 1s'")
+    String jmhOptions;
+
     public static void main(String[] args) {
+        System.exit(cli().execute(args));
+    }
+
+    /** The command with its error handling: a bad argument is one line and exit 2, an I/O failure one line and exit 1. */
+    static CommandLine cli() {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
             if (e instanceof IllegalArgumentException || e instanceof IOException) {
@@ -77,7 +103,18 @@ public final class Main implements Callable<Integer> {
             }
             throw e;
         });
-        System.exit(cl.execute(args));
+        return cl;
+    }
+
+    /**
+     * The exit code of a run whose load saw {@code errors} errors: 0 for none; else 1, with one line
+     * on {@code err} (a figure measured while echoes failed is not a figure to trust).
+     */
+    static int exitCode(long errors, String firstError, java.io.PrintWriter err) {
+        if (errors == 0) return 0;
+        err.println("jsock bench: the load saw " + errors + " error" + (errors == 1 ? "" : "s")
+                + (firstError == null ? "" : " (first: " + firstError + ")"));
+        return 1;
     }
 
     @Override
@@ -86,15 +123,39 @@ public final class Main implements Callable<Integer> {
         Duration d = parseDuration(duration, "--duration");
         Duration w = parseDuration(warmup, "--warmup");
         int cores = Runtime.getRuntime().availableProcessors();
-        int t = threads == null ? cores : threads;
+        Pinning pinning = pin == null ? null : Pinning.parse(pin, Pinning.allowed(ProcessHandle.current().pid()));
+        int t = threads != null ? threads : pinning != null ? pinning.generatorCpus() : cores;
         if (passes < 1) throw new IllegalArgumentException("--passes must be at least 1, not " + passes);
         for (int c : connections) if (c < 1) throw new IllegalArgumentException("--connections must be at least 1, not " + c);
-        if (check) return check(d, w);
+        if (jmh != null) {
+            Jmh.run(jmh, jmhOptions);
+            return 0;
+        }
+        if (check) {
+            // Pairs of 200 ms slices, as many as fit in passes x the duration (at least 5).
+            int pairs = (int) Math.max(5, passes * d.toMillis() / 400);
+            return GeneratorCheck.run(size, pairs, Duration.ofMillis(200), w, System.out, System.err);
+        }
         if (target != null) return single(SockAddr.parse(target), m, d, w, t);
 
+        if (pinning != null) {
+            if (Tools.onPath("taskset") == null) throw new IOException("--pin needs taskset: apt-get install util-linux");
+            Pinning.pin(ProcessHandle.current().pid(), pinning.generator());
+        }
+        if (syscalls && SyscallCounter.missing() != null) throw new IOException(SyscallCounter.missing());
         if (jfr != null) Files.createDirectories(jfr);
+        // Many connections: more descriptors for this JVM (the generator) and for every server it starts.
+        int most = connections.stream().mapToInt(Integer::intValue).max().orElse(1);
+        long want = Limits.wanted(most), have = LoadGenerator.openFileLimit(ProcessHandle.current().pid());
+        long descriptors = 0;
+        if (have < want) {
+            have = Limits.raise(ProcessHandle.current().pid(), want);
+            descriptors = Math.min(have, want);
+            if (have < want) System.err.println("could not raise RLIMIT_NOFILE to " + want + " (prlimit; above the hard limit it needs "
+                    + "CAP_SYS_RESOURCE): it is " + have + ", so cells above about " + (have - 4096) + " connections may not be measured");
+        }
         SideBySide.Plan plan = new SideBySide.Plan(ServerSpec.list(servers), connections, m, size, w, d, passes, t,
-                jfr == null ? null : jfr.toAbsolutePath(), gc);
+                jfr == null ? null : jfr.toAbsolutePath(), gc, pinning, syscalls, descriptors);
         long cellNanos = (m == Mode.IDLE ? Duration.ofSeconds(5) : d.plus(w)).toNanos() + 1_000_000_000L;
         Progress progress = new Progress(System.err, Progress.stderrIsTerminal(), plan.cells(), cellNanos);
         SideBySide run = new SideBySide(plan, progress, System.err);
@@ -103,18 +164,28 @@ public final class Main implements Callable<Integer> {
         run.run();
         Report report = new Report(plan, run.cells, run.skipped);
         report.print(System.out);
+        SyscallCounter.table(run.cells, System.out);
         System.out.println();
         System.out.println("load average (1/5/15 min) before: " + loadBefore + ", after: " + loadAverage()
-                + " on " + Runtime.getRuntime().availableProcessors() + " cores");
+                + " on " + cores + " cores; " + (pinning == null ? "not pinned (server and generator share every core)" : pinning.describe()));
         Path dir = out != null ? out : Tools.targetDir().resolve("results-" + m.label());
         Files.createDirectories(dir);
         String command = commandLine();
         report.writeCsv(dir.resolve("results.csv"));
         report.writeJson(dir.resolve("results.json"), command);
         SvgChart.write(dir.resolve("chart.svg"), report, plan, command);
+        boolean scaleChart = ScaleChart.applies(plan);
+        if (scaleChart) ScaleChart.write(dir.resolve("scale.svg"), report, plan, command);
         System.out.println();
-        System.out.println("wrote " + dir.resolve("results.csv") + ", results.json, chart.svg");
-        return 0;
+        System.out.println("wrote " + dir.resolve("results.csv") + ", results.json, chart.svg" + (scaleChart ? ", scale.svg" : ""));
+        if (run.notMeasured > 0) {
+            spec.commandLine().getErr().println("jsock bench: " + run.notMeasured + " cell" + (run.notMeasured == 1 ? " was" : "s were")
+                    + " not measured (see the lines above)");
+            return 1;
+        }
+        return exitCode(run.cells.stream().mapToLong(cell -> cell.result().errors()).sum(),
+                run.cells.stream().map(cell -> cell.result().firstError()).filter(java.util.Objects::nonNull).findFirst().orElse(null),
+                spec.commandLine().getErr());
     }
 
     @CommandLine.Spec
@@ -127,58 +198,28 @@ public final class Main implements Callable<Integer> {
 
     /** The generator alone against a running server. */
     private int single(SockAddr at, Mode m, Duration d, Duration w, int t) throws Exception {
-        PrintStream o = System.out;
+        java.io.PrintWriter o = spec.commandLine().getOut();
+        probe(at);
+        long errors = 0;
+        String firstError = null;
         for (int c : connections) {
             LoadResult r = new LoadGenerator().run(new LoadSpec(at, m, c, size, w, d, Math.min(t, c)), pid);
             o.printf(Locale.ROOT, "%s c=%d: %s %s  p50 %s us  p90 %s us  p99 %s us  p99.9 %s us  server CPU %s us/op  generator CPU %s us/op  errors %d%s%n",
                     m.label(), c, Report.number(r.rate()), m.unit, Report.number(r.latencyMicros(50)),
                     Report.number(r.latencyMicros(90)), Report.number(r.latencyMicros(99)), Report.number(r.latencyMicros(99.9)),
                     Report.number(r.cpuMicrosPerOp()), Report.number(r.clientCpuMicrosPerOp()), r.errors(), r.firstError() == null ? "" : " (" + r.firstError() + ")");
+            errors += r.errors();
+            if (firstError == null) firstError = r.firstError();
         }
-        return 0;
+        o.flush();
+        return exitCode(errors, firstError, spec.commandLine().getErr());
     }
 
-    /**
-     * Trust the numbers: on the C reference at one connection, the generator and a plain blocking
-     * java.net client take turns in one-second slices (as many as {@code passes} x the duration in
-     * seconds), so that the noise of a shared machine hits both alike; their medians must agree
-     * within 10%.
-     */
-    private int check(Duration d, Duration w) throws Exception {
-        if (!CReference.gccAvailable()) throw new IOException("--check needs gcc: apt-get install gcc");
-        Path exe = CReference.build(Tools.targetDir());
-        ServerSpec c = ServerSpec.of(ServerSpec.C);
-        int slices = (int) Math.max(passes, passes * Math.max(1, d.toSeconds()));
-        Duration slice = Duration.ofSeconds(1), settle = Duration.ofMillis(300);
-        double[] gen = new double[slices], plain = new double[slices];
-        try (ServerProcess server = ServerProcess.start(c, c.resolve(exe), Duration.ofSeconds(30))) {
-            SockAddr at = server.address();
-            String[] hp = at.toString().split(":");
-            new LoadGenerator().run(new LoadSpec(at, Mode.RR, 1, size, Duration.ZERO, w, 1), server.pid()); // JIT warm-up
-            BlockingClient.echoesPerSecond(hp[0], Integer.parseInt(hp[1]), size, Duration.ZERO, w);
-            for (int i = 0; i < slices; i++) {
-                gen[i] = new LoadGenerator().run(new LoadSpec(at, Mode.RR, 1, size, settle, slice, 1), server.pid()).rate();
-                plain[i] = BlockingClient.echoesPerSecond(hp[0], Integer.parseInt(hp[1]), size, settle, slice);
-                System.err.printf(Locale.ROOT, "slice %d/%d: generator %s echo/s, blocking java.net client %s echo/s%n",
-                        i + 1, slices, Report.number(gen[i]), Report.number(plain[i]));
-            }
+    /** One connection to the target before any load: an unreachable one is one line (connect, address, errno), exit 1. */
+    private static void probe(SockAddr at) throws IOException {
+        try (Socket s = Socket.open(Family.INET, SocketType.STREAM, Protocol.TCP)) {
+            s.connect(at, Duration.ofSeconds(5));
         }
-        java.util.Arrays.sort(gen);
-        java.util.Arrays.sort(plain);
-        double g = median(gen), p = median(plain);
-        double ratio = g / p;
-        System.out.printf(Locale.ROOT, "c-epoll, 1 connection, %d B, %d one-second slices each: generator median %s echo/s "
-                        + "(quartiles %s..%s), blocking client median %s echo/s (quartiles %s..%s): ratio %.3f (%s)%n",
-                size, slices, Report.number(g), Report.number(gen[slices / 4]), Report.number(gen[(3 * slices) / 4]),
-                Report.number(p), Report.number(plain[slices / 4]), Report.number(plain[(3 * slices) / 4]), ratio,
-                Math.abs(ratio - 1) <= 0.10 ? "agree within 10%" : "DIFFER by more than 10%");
-        System.out.println("load average (1/5/15 min): " + loadAverage());
-        return Math.abs(ratio - 1) <= 0.10 ? 0 : 1;
-    }
-
-    private static double median(double[] sorted) {
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     /** /proc/loadavg's first three fields: how busy the machine was (a shared machine makes noisy numbers). */

@@ -8,18 +8,25 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * A peer for the side-by-side runs: Netty's echo server as Netty's own example writes it, on the
- * native epoll transport or on NIO. Usage: {@code NettyEcho epoll|nio ADDR:PORT [THREADS]}; one
+ * A peer for the side-by-side runs: Netty 4.2's echo server as Netty's own example writes it, on the
+ * native epoll transport, the native io_uring transport, or NIO (each a {@link MultiThreadIoEventLoopGroup}
+ * with that transport's IoHandler). Usage: {@code NettyEcho epoll|uring|nio ADDR:PORT [THREADS]}; one
  * event-loop thread by default, as jsock's {@code epoll:1} and the C reference have. Prints
  * {@code listening on ADDR:PORT} on stderr; SIGTERM closes it.
  */
@@ -45,20 +52,34 @@ public final class NettyEcho {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 2 || !(args[0].equals("epoll") || args[0].equals("nio"))) {
-            System.err.println("usage: NettyEcho epoll|nio ADDR:PORT [THREADS]");
+        String transport = args.length < 2 ? "" : args[0];
+        if (!List.of("epoll", "uring", "nio").contains(transport)) {
+            System.err.println("usage: NettyEcho epoll|uring|nio ADDR:PORT [THREADS]");
             System.exit(2);
         }
-        boolean epoll = args[0].equals("epoll");
-        if (epoll && !Epoll.isAvailable()) {
-            System.err.println("netty: native epoll unavailable: " + Epoll.unavailabilityCause());
+        Throwable unavailable = switch (transport) {
+            case "epoll" -> Epoll.isAvailable() ? null : Epoll.unavailabilityCause();
+            case "uring" -> IoUring.isAvailable() ? null : IoUring.unavailabilityCause();
+            default -> null;
+        };
+        if (unavailable != null) {
+            System.err.println("netty: native " + transport + " unavailable: " + unavailable);
             System.exit(1);
         }
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : 1;
         int colon = args[1].lastIndexOf(':');
         InetSocketAddress bind = new InetSocketAddress(args[1].substring(0, colon), Integer.parseInt(args[1].substring(colon + 1)));
-        EventLoopGroup group = epoll ? new EpollEventLoopGroup(threads) : new NioEventLoopGroup(threads);
-        Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        IoHandlerFactory io = switch (transport) {
+            case "epoll" -> EpollIoHandler.newFactory();
+            case "uring" -> IoUringIoHandler.newFactory();
+            default -> NioIoHandler.newFactory();
+        };
+        Class<? extends ServerChannel> type = switch (transport) {
+            case "epoll" -> EpollServerSocketChannel.class;
+            case "uring" -> IoUringServerSocketChannel.class;
+            default -> NioServerSocketChannel.class;
+        };
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, io);
         Echo echo = new Echo();
         CountDownLatch stopped = new CountDownLatch(1);
         try {

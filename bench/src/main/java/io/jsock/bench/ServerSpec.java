@@ -26,26 +26,26 @@ record ServerSpec(String name, List<String> command, boolean printsPort, String 
     /** The names {@code --servers all} means, in table order. */
     static final List<String> ALL = List.of(
             C, "epoll:1", "epoll", "uring:1", "uring", "virtual", "thread", "pool", "prefork", "iterative", "process", "process-cat",
-            "netty-epoll", "netty-nio", "jdk-virtual", "tcpserver");
+            "netty-epoll", "netty-uring", "netty-nio", "jdk-virtual", "jdk-thread", "c-uring", "tcpserver");
 
     /** Resolves a name from {@code --servers}; bad names get a message listing the good ones. */
     static ServerSpec of(String name) {
         String java = Tools.java();
-        String jar = Tools.codeLocation().toString();
+        String jar = Tools.classPath();
         List<String> jvm = List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", jar);
         Path repo = Tools.repository();
         String jsock = repo == null ? null : repo.resolve("jsock").toString();
         String noJsock = jsock == null ? "run it from a jsock checkout (./jsock not found)" : null;
         switch (name) {
-            case C -> {
-                String miss = CReference.gccAvailable() ? null : "needs gcc: apt-get install gcc (or scripts/install-deps.sh)";
-                return new ServerSpec(name, List.of("{c-epoll}", "127.0.0.1:0"), true, miss, false);
+            case C, "c-uring" -> {
+                CReference c = CReference.named(name);
+                return new ServerSpec(name, List.of("{" + name + "}", "127.0.0.1:0"), true, c.missing(), false);
             }
-            case "netty-epoll", "netty-nio" -> {
+            case "netty-epoll", "netty-uring", "netty-nio" -> {
                 return new ServerSpec(name, concat(jvm, NettyEcho.class.getName(), name.substring(6), "127.0.0.1:0"), true, null, false);
             }
-            case "jdk-virtual" -> {
-                return new ServerSpec(name, concat(jvm, JdkVirtualEcho.class.getName(), "127.0.0.1:0"), true, null, false);
+            case "jdk-virtual", "jdk-thread" -> {
+                return new ServerSpec(name, concat(jvm, JdkEcho.class.getName(), name.substring(4), "127.0.0.1:0"), true, null, false);
             }
             case "tcpserver" -> {
                 String miss = Tools.onPath("tcpserver") == null ? "needs ucspi-tcp: apt-get install ucspi-tcp (or scripts/install-deps.sh)" : null;
@@ -81,11 +81,12 @@ record ServerSpec(String name, List<String> command, boolean printsPort, String 
         return out;
     }
 
-    /** The command with its placeholders filled in: the C binary's path, a free port. */
-    List<String> resolve(Path cBinary) throws IOException {
+    /** The command with its placeholders filled in: the C binary's path (built in {@code dir} if needed), a free port. */
+    List<String> resolve(Path dir) throws IOException, InterruptedException {
         List<String> out = new ArrayList<>();
         for (String a : command) {
-            if (a.equals("{c-epoll}")) out.add(cBinary.toString());
+            CReference c = a.startsWith("{c-") ? CReference.named(a.substring(1, a.length() - 1)) : null;
+            if (c != null) out.add(c.build(dir).toString());
             else if (a.equals("{port}")) out.add(Integer.toString(freePort()));
             else out.add(a);
         }

@@ -16,11 +16,19 @@ import java.util.Map;
  */
 final class SideBySide {
     /** One measured cell. */
-    record Cell(String server, int pass, int connections, LoadResult result) {}
+    record Cell(String server, int pass, int connections, LoadResult result, java.util.Map<String, Long> syscalls) {
+        Cell(String server, int pass, int connections, LoadResult result) {
+            this(server, pass, connections, result, null);
+        }
+    }
 
-    /** The settings of one side-by-side run. */
+    /**
+     * The settings of one side-by-side run. {@code pin}: null when not pinned; {@code descriptors}: the
+     * RLIMIT_NOFILE each server runs with (0: inherited).
+     */
     record Plan(List<ServerSpec> servers, List<Integer> connections, Mode mode, int size, Duration warmup,
-                Duration duration, int passes, int threads, Path jfrDir, boolean gcBeforeIdleReading) {
+                Duration duration, int passes, int threads, Path jfrDir, boolean gcBeforeIdleReading, Pinning pin,
+                boolean syscalls, long descriptors) {
         int cells() {
             return servers.size() * connections.size() * passes;
         }
@@ -35,6 +43,8 @@ final class SideBySide {
     // Filled as the run goes; read when it ends.
     final List<Cell> cells = new ArrayList<>();
     final Map<String, String> skipped = new LinkedHashMap<>();
+    /** Cells that should have been measured and were not: a server died, a cell failed. A run with any exits 1. */
+    int notMeasured;
 
     SideBySide(Plan plan, Progress progress, PrintStream log) {
         this.plan = plan;
@@ -43,7 +53,6 @@ final class SideBySide {
     }
 
     void run() throws IOException, InterruptedException {
-        Path cBinary = null;
         for (ServerSpec s : plan.servers()) {
             if (s.missing() != null) skip(s.name(), s.missing());
             else if (plan.mode() == Mode.IDLE && s.perConnectionProcess() && maxConnections() > IDLE_PROCESS_CAP) {
@@ -52,12 +61,14 @@ final class SideBySide {
                 skip(s.name(), "serves a fixed number of connections at a time: it cannot hold " + maxConnections() + " idle ones");
             }
         }
-        if (plan.servers().stream().anyMatch(s -> s.name().equals(ServerSpec.C) && !skipped.containsKey(s.name()))) {
-            progress.status("compiling " + CReference.SOURCE + " with gcc");
+        for (ServerSpec s : plan.servers()) {
+            CReference c = CReference.named(s.name());
+            if (c == null || skipped.containsKey(s.name())) continue;
+            progress.status("compiling " + c.source() + " with gcc");
             try {
-                cBinary = CReference.build(Tools.targetDir());
+                c.build(Tools.targetDir());
             } catch (IOException e) {
-                skip(ServerSpec.C, e.getMessage());
+                skip(s.name(), e.getMessage());
             }
         }
         for (int pass = 1; pass <= plan.passes(); pass++) {
@@ -68,23 +79,25 @@ final class SideBySide {
                     progress.skip(plan.connections().size());
                     continue;
                 }
-                runServer(s, pass, cBinary);
+                runServer(s, pass);
             }
         }
         progress.done();
     }
 
-    private void runServer(ServerSpec s, int pass, Path cBinary) throws IOException, InterruptedException {
+    private void runServer(ServerSpec s, int pass) throws IOException, InterruptedException {
         progress.status("pass " + pass + "/" + plan.passes() + "  starting " + s.name());
         ServerProcess server;
         try {
             Map<String, String> env = new java.util.HashMap<>();
-            List<String> command = s.resolve(cBinary);
+            List<String> command = s.resolve(Tools.targetDir());
             if (plan.jfrDir() != null && s.isJava()) {
                 // A JFR recording of this server over the whole pass (all connection counts), for profiles of missed goals.
                 Path jfr = plan.jfrDir().resolve(s.name().replace(':', '_') + "-" + plan.mode().label() + "-pass" + pass + ".jfr");
                 command = s.withJvmOptions(command, "-XX:StartFlightRecording=filename=" + jfr + ",settings=profile", env);
             }
+            if (plan.descriptors() > 0) command = Limits.prefix(command, plan.descriptors());
+            if (plan.pin() != null) command = plan.pin().prefix(command);
             server = ServerProcess.start(s, command, env, Duration.ofSeconds(180));
         } catch (IOException e) {
             skip(s.name(), "did not start: " + e.getMessage());
@@ -99,6 +112,7 @@ final class SideBySide {
                     // Not a skip: the next pass starts it again. Say so once per pass.
                     progress.clear();
                     log.println(s.name() + " died in pass " + pass + " before c=" + c + ": " + server.exitReason());
+                    notMeasured += counts.size() - i;
                     progress.skip(counts.size() - i);
                     return;
                 }
@@ -109,18 +123,24 @@ final class SideBySide {
                 LoadSpec spec = new LoadSpec(server.address(), plan.mode(), c, plan.size(), plan.warmup(), plan.duration(),
                         threads, readyWait);
                 LoadResult r;
+                Map<String, Long> calls = null;
+                SyscallCounter counter = null;
                 try {
-                    LoadGenerator generator = plan.gcBeforeIdleReading() && s.isJava()
-                            ? new LoadGenerator(() -> fullGc(server.pid())) : new LoadGenerator();
-                    r = generator.run(spec, server.pid());
+                    Runnable beforeReading = plan.gcBeforeIdleReading() && s.isJava() ? () -> fullGc(server.pid()) : () -> { };
+                    if (plan.syscalls() && plan.mode() != Mode.IDLE) counter = SyscallCounter.attach(server.pid());
+                    r = new LoadGenerator(beforeReading, counter).run(spec, server.pid());
+                    if (counter != null) calls = counter.counts();
                 } catch (IOException | IllegalArgumentException e) {
                     // This cell cannot run (a descriptor limit, say): say why, go on with the rest.
                     progress.clear();
                     log.println(s.name() + " c=" + c + ": not measured: " + e.getMessage());
+                    notMeasured++;
                     progress.skip(1);
                     continue;
+                } finally {
+                    if (counter != null) counter.close();
                 }
-                cells.add(new Cell(s.name(), pass, c, r));
+                cells.add(new Cell(s.name(), pass, c, r, calls));
                 progress.finished(s.name(), c, r);
             }
         }

@@ -106,11 +106,11 @@ final class SvgChart {
         return 10 * p;
     }
 
-    private static String color(int i) {
+    static String color(int i) {
         return COLORS[i % COLORS.length];
     }
 
-    private static String text(int x, int y, int size, String anchor, String s) {
+    static String text(int x, int y, int size, String anchor, String s) {
         String esc = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
         return String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"%d\" text-anchor=\"%s\">%s</text>%n", x, y, size, anchor, esc);
     }

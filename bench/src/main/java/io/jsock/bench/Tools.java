@@ -34,6 +34,15 @@ final class Tools {
         }
     }
 
+    /**
+     * The class path a Java peer runs with: this jar (shaded, it holds Netty), or, when running from
+     * classes directories (the tests), this JVM's own class path.
+     */
+    static String classPath() {
+        Path here = codeLocation();
+        return Files.isRegularFile(here) ? here.toString() : System.getProperty("java.class.path");
+    }
+
     /** The jsock checkout this bench runs from (holding ./jsock), or null. */
     static Path repository() {
         for (Path p = codeLocation().toAbsolutePath(); p != null; p = p.getParent()) {

@@ -9,24 +9,31 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The C reference server: gcc builds it from the source in the jar, and it echoes every byte back. */
+/**
+ * The C reference servers (epoll, and io_uring on liburing: scripts/install-deps.sh installs liburing-dev): gcc
+ * builds each from the source in the jar, and it echoes every byte back.
+ */
 class CReferenceTest {
     @TempDir
     Path dir;
 
-    @Test
-    void buildsWithGccOnceAndEchoesSmallAndLargeWritesByteForByte() throws Exception {
-        Path exe = CReference.build(dir);
+    @ParameterizedTest
+    @ValueSource(strings = {ServerSpec.C, "c-uring"})
+    void buildsWithGccOnceAndEchoesSmallAndLargeWritesByteForByte(String name) throws Exception {
+        CReference ref = CReference.named(name);
+        assertThat(ref.missing()).as("gcc and the headers (scripts/install-deps.sh)").isNull();
+        Path exe = ref.build(dir);
         assertThat(Files.isExecutable(exe)).isTrue();
         long built = Files.getLastModifiedTime(exe).toMillis();
-        assertThat(CReference.build(dir)).isEqualTo(exe);
+        assertThat(ref.build(dir)).isEqualTo(exe);
         assertThat(Files.getLastModifiedTime(exe).toMillis()).isEqualTo(built); // unchanged source: no rebuild
 
-        ServerSpec c = ServerSpec.of(ServerSpec.C);
-        try (ServerProcess server = ServerProcess.start(c, c.resolve(exe), Duration.ofSeconds(30))) {
+        ServerSpec c = ServerSpec.of(name);
+        try (ServerProcess server = ServerProcess.start(c, c.resolve(dir), Duration.ofSeconds(30))) {
             String[] hp = server.address().toString().split(":");
             try (Socket s = new Socket(hp[0], Integer.parseInt(hp[1]))) {
                 s.setSoTimeout(10_000);

@@ -24,7 +24,7 @@ class LoadGeneratorSmokeTest {
     @BeforeAll
     static void startC() throws Exception {
         ServerSpec c = ServerSpec.of(ServerSpec.C);
-        server = ServerProcess.start(c, c.resolve(CReference.build(dir)), Duration.ofSeconds(30));
+        server = ServerProcess.start(c, c.resolve(dir), Duration.ofSeconds(30));
     }
 
     @AfterAll

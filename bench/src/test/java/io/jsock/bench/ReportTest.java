@@ -29,7 +29,7 @@ class ReportTest {
 
     private final SideBySide.Plan plan = new SideBySide.Plan(
             List.of(ServerSpec.of(ServerSpec.C), ServerSpec.of("netty-epoll")), List.of(10), Mode.RR, 64,
-            Duration.ofSeconds(1), Duration.ofSeconds(1), 3, 2, null, false);
+            Duration.ofSeconds(1), Duration.ofSeconds(1), 3, 2, null, false, null, false, 0);
 
     private final List<SideBySide.Cell> cells = List.of(
             new SideBySide.Cell(ServerSpec.C, 1, 10, rr(1000, 6_000_000)),
@@ -69,5 +69,23 @@ class ReportTest {
         var svg = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(dir.resolve("chart.svg").toFile());
         assertThat(svg.getDocumentElement().getTagName()).isEqualTo("svg");
         assertThat(svg.getElementsByTagName("rect").getLength()).isGreaterThanOrEqualTo(1 + 2 * 2);
+    }
+
+    @Test
+    void theScaleChartDrawsALinePerServerAcrossTheConnectionCounts() throws Exception {
+        SideBySide.Plan scale = new SideBySide.Plan(plan.servers(), List.of(1, 10, 100), Mode.RR, 64, Duration.ofSeconds(1),
+                Duration.ofSeconds(1), 1, 2, null, false, null, false, 0);
+        List<SideBySide.Cell> grid = new java.util.ArrayList<>();
+        for (int c : List.of(1, 10, 100)) {
+            grid.add(new SideBySide.Cell(ServerSpec.C, 1, c, rr(1000L * c, 6_000_000)));
+            if (c != 100) grid.add(new SideBySide.Cell("netty-epoll", 1, c, rr(900L * c, 5_000_000))); // not measured at 100
+        }
+        Report r = new Report(scale, grid, Map.of());
+        assertThat(ScaleChart.applies(scale)).isTrue();
+        assertThat(ScaleChart.applies(plan)).isFalse(); // one connection count: no line to draw
+        ScaleChart.write(dir.resolve("scale.svg"), r, scale, "jsock bench --connections 1,10,100");
+        var svg = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(dir.resolve("scale.svg").toFile());
+        assertThat(svg.getElementsByTagName("polyline").getLength()).isEqualTo(2 * 2); // two servers, two panels
+        assertThat(svg.getElementsByTagName("circle").getLength()).isEqualTo(2 * (3 + 2));
     }
 }
