@@ -5,21 +5,33 @@
 # Sections written by hand (between <!-- hand: NAME --> and <!-- /hand: NAME --> lines, e.g. "Profile
 # findings") are kept from the file being replaced.
 #
-# Usage: scripts/bench-results.sh [--quick] [--pin] [--out FILE]
-#   --quick  every piece at tiny scale (300 ms cells, 100 ms warm-up, 1 pass, connections up to 100, idle 1000):
-#            proves the script works, the figures mean nothing
-#   --pin    server and generator on separate cores (jsock bench --pin)
-#   --out    where the markdown goes (default bench/RESULTS.md; charts go to the directory of FILE/figures)
+# Usage: scripts/bench-results.sh [--quick] [--pin] [--out FILE] [--servers LIST] [--passes N] [--duration D]
+#                                 [--warmup D] [--scale LIST] [--idle LIST]
+#   --quick     every piece at tiny scale (300 ms cells, 100 ms warm-up, 1 pass, connections up to 100, idle 1000):
+#               proves the script works, the figures mean nothing
+#   --pin       server and generator on separate cores (jsock bench --pin)
+#   --out       where the markdown goes (default bench/RESULTS.md; charts go to the directory of FILE/figures)
+#   --servers   only these servers (the scale run: those of them that are in its list of peers and models)
+#   --passes, --duration, --warmup   the timing of every run but check and idle (defaults 3, 5s, 2s)
+#   --scale, --idle   the connection counts of the scale and idle runs (defaults 1,10,100,1000,10000 and 10000,100000)
+# Every option given is written into the markdown's first line, so the file says how it was made.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jsock="$here/jsock"
-quick=0 pin=() out="$here/bench/RESULTS.md"
+quick=0 pin=() out="$here/bench/RESULTS.md" only="" passes="" duration="" warmup="" scale_opt="" idle_opt="" given=""
+need() { [ $# -ge 2 ] && [ -n "$2" ] || { echo "bench-results: $1 needs a value" >&2; exit 2; }; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
     --pin) pin=(--pin) ;;
-    --out) out="$2"; shift ;;
-    *) echo "bench-results: unknown argument '$1' (want --quick, --pin, --out FILE)" >&2; exit 2 ;;
+    --out) need "$@"; out="$2"; shift ;;
+    --servers) need "$@"; only="$2"; given+=" --servers $2"; shift ;;
+    --passes) need "$@"; passes="$2"; given+=" --passes $2"; shift ;;
+    --duration) need "$@"; duration="$2"; given+=" --duration $2"; shift ;;
+    --warmup) need "$@"; warmup="$2"; given+=" --warmup $2"; shift ;;
+    --scale) need "$@"; scale_opt="$2"; given+=" --scale $2"; shift ;;
+    --idle) need "$@"; idle_opt="$2"; given+=" --idle $2"; shift ;;
+    *) echo "bench-results: unknown argument '$1' (want --quick, --pin, --out FILE, --servers LIST, --passes N, --duration D, --warmup D, --scale LIST, --idle LIST)" >&2; exit 2 ;;
   esac
   shift
 done
@@ -28,8 +40,18 @@ if [ "$quick" = 1 ]; then
 else
   timing=(--duration=5s --warmup=2s --passes=3) scale=1,10,100,1000,10000 idle=10000,100000 check=(--duration=10s --passes=1)
 fi
+[ -n "$passes" ] && timing=("${timing[@]/--passes=*/--passes=$passes}")
+[ -n "$duration" ] && timing=("${timing[@]/--duration=*/--duration=$duration}")
+[ -n "$warmup" ] && timing=("${timing[@]/--warmup=*/--warmup=$warmup}")
+[ -n "$scale_opt" ] && scale="$scale_opt"
+[ -n "$idle_opt" ] && idle="$idle_opt"
 models="c-epoll,c-uring,epoll:1,epoll,uring:1,uring,virtual,thread,pool,prefork,iterative,process,process-cat,netty-epoll,netty-uring,netty-nio,jdk-virtual,jdk-thread,tcpserver"
 peers_and_models="c-epoll,c-uring,epoll:1,virtual,thread,netty-epoll,netty-uring,jdk-virtual,jdk-thread"
+if [ -n "$only" ]; then
+  models="$only"
+  peers_and_models="$(tr ',' '\n' <<<"$only" | grep -Fxf <(tr ',' '\n' <<<"$peers_and_models") | paste -sd, -)"
+  [ -n "$peers_and_models" ] || peers_and_models="$only"
+fi
 work="$(mktemp -d "${TMPDIR:-/tmp}/jsock-results.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 figures="$(dirname "$out")/figures"
@@ -58,8 +80,8 @@ run check --check "${check[@]}"
 run rr --mode rr --connections 10,100 --servers "$models" "${timing[@]}" "${pin[@]}"
 run crr --mode crr --connections 10 --servers "$models" "${timing[@]}" "${pin[@]}"
 run scale --mode rr --connections "$scale" --servers "$peers_and_models" "${timing[@]}" "${pin[@]}"
-run idle --mode idle --connections "$idle" --servers "$models" "${timing[@]/--passes=3/--passes=1}"
-run syscalls --mode rr --connections 10,100 --servers "$models" --syscalls "${timing[@]/--passes=3/--passes=1}" "${pin[@]}"
+run idle --mode idle --connections "$idle" --servers "$models" "${timing[@]/--passes=*/--passes=1}"
+run syscalls --mode rr --connections 10,100 --servers "$models" --syscalls "${timing[@]/--passes=*/--passes=1}" "${pin[@]}"
 
 # The hand-written sections of the file being replaced.
 hand() {
@@ -89,7 +111,7 @@ section() {  # section NAME TITLE TEXT
   echo
 }
 
-flags="$( [ "$quick" = 1 ] && echo ' --quick')$( [ ${#pin[@]} -gt 0 ] && echo ' --pin')"
+flags="$( [ "$quick" = 1 ] && echo ' --quick')$( [ ${#pin[@]} -gt 0 ] && echo ' --pin')$given"
 tmp="$out.tmp"
 {
   echo "# jsock bench: results on this machine"
