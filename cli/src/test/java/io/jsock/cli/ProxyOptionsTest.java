@@ -47,6 +47,6 @@ class ProxyOptionsTest {
         assertThat(r.err().strip()).isEqualTo("jsock: --takeover needs --control PATH: the running server's control socket");
         r = run(new byte[0], "serve", "echo", "--bind", "127.0.0.1:0", "--proxy-protocol", "--model", "epoll");
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err().strip()).startsWith("jsock: the PROXY protocol is read by the iterative, thread, virtual, pool and process models");
+        assertThat(r.err().strip()).startsWith("jsock: the PROXY protocol is read by the iterative, thread, virtual, pool, process and prefork models");
     }
 }
