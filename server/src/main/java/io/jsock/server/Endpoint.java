@@ -97,9 +97,12 @@ public record Endpoint(SocketType type, SockAddr address) {
         try {
             return SockAddr.parse(literal);
         } catch (IllegalArgumentException e) {
+            // SockAddr says "bad address 'LITERAL' (WHY); expected FORMS": keep WHY, found after the literal
+            // (which may itself hold "(" or "); expected "), and say the forms of an endpoint instead.
             String m = e.getMessage();
-            int cut = m.indexOf("); expected ");
-            throw bad(text, cut < 0 ? m : m.substring(m.indexOf('(') + 1, cut));
+            String head = "bad address '" + literal + "' (";
+            int cut = m.startsWith(head) ? m.lastIndexOf("); expected ") : -1;
+            throw bad(text, cut < head.length() ? m : m.substring(head.length(), cut));
         }
     }
 
