@@ -100,7 +100,7 @@ public final class ProcessPerClient implements Design {
         try {
             a.socket().setBlockingForChild(true); // the child expects blocking I/O and shares the flags
             ChildProcess.Builder b = javaChild
-                    ? ChildProcess.builder(ChildJvm.command("serve", handlerSpec, Long.toString(c.id()))).processGroup().dieWithParent()
+                    ? ChildProcess.builder(ChildJvm.command("serve", handlerSpec, Long.toString(c.id()))).processGroup() // not yet dieWithParent: see the README
                     : command.copy();
             environment(c).forEach(b::setenv);
             if (javaChild) {
@@ -146,6 +146,8 @@ public final class ProcessPerClient implements Design {
     }
 
     private static final int PRUNE_MIN = 64;
+    /** How long a group's guardian gets to follow its program at the stop before the group counts as left behind. */
+    private static final long GUARDIAN_WAIT_MILLIS = 200;
     private volatile int pruneAt = PRUNE_MIN;
 
     private boolean timed() {
@@ -183,6 +185,13 @@ public final class ProcessPerClient implements Design {
      */
     private void endLingering() {
         List<ChildProcess> left = lingering.values().stream().filter(ChildProcess::groupAlive).toList();
+        if (left.isEmpty()) return;
+        try { // a child that has just exited may still have its guardian (dieWithParent) in its group, for a moment
+            Children.awaitGroups(left, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(GUARDIAN_WAIT_MILLIS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        left = left.stream().filter(ChildProcess::groupAlive).toList();
         if (left.isEmpty()) return;
         serving.log(Level.INFO, "ending " + left.size() + " process group(s) left by children that exited: " + left);
         Children.signal(left, false, serving);
