@@ -14,11 +14,12 @@
 #   --servers   only these servers (the scale run: those of them that are in its list of peers and models)
 #   --passes, --duration, --warmup   the timing of every run but check and idle (defaults 3, 5s, 2s)
 #   --scale, --idle   the connection counts of the scale and idle runs (defaults 1,10,100,1000,10000 and 10000,100000)
+#   --scale-servers   the servers of the scale run (default: its peers and models, or those of --servers)
 # Every option given is written into the markdown's first line, so the file says how it was made.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jsock="$here/jsock"
-quick=0 pin=() out="$here/bench/RESULTS.md" only="" passes="" duration="" warmup="" scale_opt="" idle_opt="" given=""
+quick=0 pin=() out="$here/bench/RESULTS.md" only="" passes="" duration="" warmup="" scale_opt="" idle_opt="" scale_servers="" given=""
 need() { [ $# -ge 2 ] && [ -n "$2" ] || { echo "bench-results: $1 needs a value" >&2; exit 2; }; }
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -31,7 +32,8 @@ while [ $# -gt 0 ]; do
     --warmup) need "$@"; warmup="$2"; given+=" --warmup $2"; shift ;;
     --scale) need "$@"; scale_opt="$2"; given+=" --scale $2"; shift ;;
     --idle) need "$@"; idle_opt="$2"; given+=" --idle $2"; shift ;;
-    *) echo "bench-results: unknown argument '$1' (want --quick, --pin, --out FILE, --servers LIST, --passes N, --duration D, --warmup D, --scale LIST, --idle LIST)" >&2; exit 2 ;;
+    --scale-servers) need "$@"; scale_servers="$2"; given+=" --scale-servers $2"; shift ;;
+    *) echo "bench-results: unknown argument '$1' (want --quick, --pin, --out FILE, --servers LIST, --passes N, --duration D, --warmup D, --scale LIST, --idle LIST, --scale-servers LIST)" >&2; exit 2 ;;
   esac
   shift
 done
@@ -52,6 +54,7 @@ if [ -n "$only" ]; then
   peers_and_models="$(tr ',' '\n' <<<"$only" | grep -Fxf <(tr ',' '\n' <<<"$peers_and_models") | paste -sd, -)"
   [ -n "$peers_and_models" ] || peers_and_models="$only"
 fi
+[ -n "$scale_servers" ] && peers_and_models="$scale_servers"
 work="$(mktemp -d "${TMPDIR:-/tmp}/jsock-results.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 figures="$(dirname "$out")/figures"
