@@ -171,7 +171,8 @@ public final class Socket implements ByteChannel {
 
     /**
      * Starts now, while descriptors are plentiful, what the first blocking call on a virtual thread
-     * would otherwise start on demand (the pollers: an epoll instance and a platform thread each; the
+     * would otherwise start on demand (the pollers: the master poller's platform thread, the read
+     * sub-pollers (virtual threads) and the write poller, each with an epoll instance; the
      * pre-closed socket with which close wakes a blocked platform thread), and
      * loads the classes a failing call needs. A server calls this before it accepts: once the process
      * has run out of descriptors (EMFILE), starting them fails (the blocking call that needed them
