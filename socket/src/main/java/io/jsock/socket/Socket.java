@@ -90,11 +90,31 @@ public final class Socket implements ByteChannel {
     private volatile long timeoutNanos;
     private volatile SockAddr peerHint;
 
+    /**
+     * A TCP socket, whose recv(2) returns fewer bytes than asked only when the receive queue is empty
+     * (or at an urgent mark, which its read sub-poller reports as EPOLLPRI): see {@link #drainedAt}.
+     */
+    private final boolean shortReadDrains;
+
+    /**
+     * {@link #DRAINED} with the {@linkplain Fd#readEvents() read events} seen before the last plain recv,
+     * when that recv came back short on a TCP socket: the queue was empty then, so as long as no read event
+     * has come since, a virtual thread's next recv parks at once instead of trying a recv that would find
+     * nothing (EAGAIN), as Netty's edge-triggered transport stops reading at a short read. Data that
+     * arrives after that recv is a read event counted after the value kept here, so nothing waits for data
+     * already queued. 0: try first. Plain field: any value a racing reader sees was kept after a short
+     * recv, and each is safe to wait on; a stale one only costs the try this saves.
+     */
+    private long drainedAt;
+    private static final long DRAINED = 1L << 32;
+
     private Socket(int fd, Family family, SocketType type, Protocol protocol) {
         this.fd = new Fd(fd);
         this.family = family;
         this.type = type;
         this.protocol = protocol;
+        this.shortReadDrains = type == SocketType.STREAM && (family == Family.INET || family == Family.INET6)
+                && (protocol.value() == 0 || protocol.value() == Protocol.TCP.value());
     }
 
     // ---- socket(2), socketpair(2), adopt
@@ -663,7 +683,16 @@ public final class Socket implements ByteChannel {
             long deadline = deadline();
             while (true) {
                 int seen = fd.readEvents();
+                if (flags == 0 && drainedAt == (DRAINED | (seen & 0xFFFF_FFFFL)) && Thread.currentThread().isVirtual()
+                        && !fd.urgent()) {
+                    drainedAt = 0; // one wait without a try at most: after it, the loop tries
+                    if (timedOut(deadline)) throw timeout("recv", peerForMessage());
+                    fd.await(POLLIN, deadline, "recv", seen);
+                    continue;
+                }
+                int asked = dst.remaining();
                 int n = waitsInCall(flags, deadline) ? recvInCall(dst, flags) : tryRecvAcquired(dst, flags | MSG_DONTWAIT);
+                if (flags == 0 && shortReadDrains) drainedAt = n > 0 && n < asked ? DRAINED | (seen & 0xFFFF_FFFFL) : 0;
                 if (n != UNAVAILABLE) return n;
                 if ((flags & MSG_DONTWAIT) != 0) throw IoStatus.exception("recv", Errno.EAGAIN.number(), peerForMessage());
                 if (timedOut(deadline)) throw timeout("recv", peerForMessage());

@@ -39,6 +39,9 @@ public final class Fd {
     /** Read events its read sub-poller has reported (edge-triggered); written by that one thread only. */
     private volatile int readEvents;
 
+    /** Whether its read sub-poller has seen TCP urgent data (EPOLLPRI): a short read may stop at its mark. */
+    private volatile boolean urgent;
+
     /** A thread parked on this descriptor: a virtual thread, or a platform thread in poll(2) (its pthread_t). */
     private record Waiter(Thread thread, long pthread, short events) {}
 
@@ -147,8 +150,18 @@ public final class Fd {
         return readEvents;
     }
 
+    /**
+     * {@return whether TCP urgent data has come} (reported by the read sub-poller, once this descriptor
+     * has waited there): a recv(2) stops short at the urgent mark with data still queued, so a short read
+     * does not mean an empty queue on this socket any more
+     */
+    public boolean urgent() {
+        return urgent;
+    }
+
     /** Called by this descriptor's read sub-poller for each read event: counts it, then unparks the readers. */
-    void readReady() {
+    void readReady(int epollEvents) {
+        if ((epollEvents & Constants.EPOLLPRI) != 0) urgent = true; // before the count: a reader that sees the event sees this
         readEvents++; // this sub-poller's thread is the one writer; the count is written before the waiters are read
         unparkVirtual(Constants.POLLIN);
     }

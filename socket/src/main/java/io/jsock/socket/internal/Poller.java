@@ -111,7 +111,7 @@ public final class Poller {
         MasterPoller master = null;
         boolean success = false;
         try {
-            for (int i = 0; i < subs.length; i++) subs[i] = new Poller(Epoll.open(128), Constants.EPOLLIN | Constants.EPOLLRDHUP);
+            for (int i = 0; i < subs.length; i++) subs[i] = new Poller(Epoll.open(128), Constants.EPOLLIN | Constants.EPOLLRDHUP | Constants.EPOLLPRI);
             master = new MasterPoller(Epoll.open(subs.length), subs.length);
             Thread[] threads = new Thread[subs.length];
             for (int i = 0; i < subs.length; i++) {
@@ -215,7 +215,7 @@ public final class Poller {
             int key = (int) epoll.data(i);
             if (reads) {
                 Fd fd = fds.get(key);
-                if (fd != null) fd.readReady();
+                if (fd != null) fd.readReady(epoll.events(i));
             } else {
                 Fd fd = fds.remove(key);
                 if (fd != null) fd.unparkVirtual(Constants.POLLOUT);
