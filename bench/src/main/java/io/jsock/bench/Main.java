@@ -199,15 +199,23 @@ public final class Main implements Callable<Integer> {
     /** The generator alone against a running server. */
     private int single(SockAddr at, Mode m, Duration d, Duration w, int t) throws Exception {
         java.io.PrintWriter o = spec.commandLine().getOut();
+        if (syscalls && pid < 0) throw new IllegalArgumentException("--syscalls with --target needs the server's --pid");
+        if (syscalls && m != Mode.IDLE && SyscallCounter.missing() != null) throw new IOException(SyscallCounter.missing());
         probe(at);
         long errors = 0;
         String firstError = null;
         for (int c : connections) {
-            LoadResult r = new LoadGenerator().run(new LoadSpec(at, m, c, size, w, d, Math.min(t, c)), pid);
+            LoadResult r;
+            String calls = "";
+            try (SyscallCounter counter = syscalls && m != Mode.IDLE ? SyscallCounter.attach(pid) : null) {
+                r = new LoadGenerator(() -> { }, counter).run(new LoadSpec(at, m, c, size, w, d, Math.min(t, c)), pid);
+                if (counter != null) calls = "  system calls per op: " + SyscallCounter.perOp(counter.counts(), r.ops());
+            }
             o.printf(Locale.ROOT, "%s c=%d: %s %s  p50 %s us  p90 %s us  p99 %s us  p99.9 %s us  server CPU %s us/op  generator CPU %s us/op  errors %d%s%n",
                     m.label(), c, Report.number(r.rate()), m.unit, Report.number(r.latencyMicros(50)),
                     Report.number(r.latencyMicros(90)), Report.number(r.latencyMicros(99)), Report.number(r.latencyMicros(99.9)),
                     Report.number(r.cpuMicrosPerOp()), Report.number(r.clientCpuMicrosPerOp()), r.errors(), r.firstError() == null ? "" : " (" + r.firstError() + ")");
+            if (!calls.isEmpty()) o.println(m.label() + " c=" + c + calls);
             errors += r.errors();
             if (firstError == null) firstError = r.firstError();
         }
