@@ -44,7 +44,7 @@ public final class DatagramServer implements Server {
     private final DatagramDesign design;
     private final Counters counters;
     private final Duration grace;
-    private final Bound bound; // null for an inherited socket: its file (if any) is its owner's
+    private final Bound bound; // an inherited socket's has no file: its file (if any) is its owner's
     private final CloseOnce closing = new CloseOnce();
 
     private DatagramServer(Socket socket, SockAddr localAddress, DatagramDesign design, Counters counters,
@@ -132,7 +132,7 @@ public final class DatagramServer implements Server {
                 design.stop(System.nanoTime() + grace.toNanos());
             } finally {
                 socket.close(); // closed by stop already, unless an interrupt cut it short
-                if (bound != null) bound.removeFile(); // a clean stop leaves no socket file behind
+                bound.removeFile(); // a clean stop leaves no socket file behind
             }
         });
     }
@@ -294,8 +294,8 @@ public final class DatagramServer implements Server {
             }
             DatagramConfig config = new DatagramConfig(service, command, workers, grace, events, replyToPrivilegedPorts, ratePerSource, rules);
             Warmup.once();
-            Bound bound = inherited == null ? Bound.open(endpoint, false, socketMode) : null;
-            Socket socket = inherited != null ? inherited : bound.socket();
+            Bound bound = bindOrInherit(false);
+            Socket socket = bound.socket();
             boolean success = false;
             try {
                 SockAddr local = socket.getsockname();
@@ -307,10 +307,7 @@ public final class DatagramServer implements Server {
                 success = true;
                 return new DatagramServer(socket, local, design, counters, grace, bound);
             } finally {
-                if (!success) {
-                    socket.close();
-                    if (bound != null) bound.removeFile();
-                }
+                if (!success) bound.abandon();
             }
         }
     }

@@ -1,8 +1,10 @@
 package io.jsock.server;
 
+import io.jsock.server.serving.Bound;
 import io.jsock.socket.SockAddr;
 import io.jsock.socket.Socket;
 import io.jsock.socket.SocketType;
+import java.io.IOException;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.Set;
@@ -100,6 +102,16 @@ public abstract sealed class ServerBuilder<B extends ServerBuilder<B>> permits T
     B inherit(Socket socket) {
         this.inherited = socket;
         return self();
+    }
+
+    /**
+     * The socket to serve: the inherited one (with no file of this server's), or a new one bound to the
+     * endpoint, its Unix socket file (if any) made with {@link #socketMode}. Undo with {@link Bound#abandon()}.
+     *
+     * @param reusePort SO_REUSEPORT before bind (not for an inherited socket: it is bound already)
+     */
+    Bound bindOrInherit(boolean reusePort) throws IOException {
+        return inherited != null ? new Bound(inherited, null, 0) : Bound.open(endpoint, reusePort, socketMode);
     }
 
     /**

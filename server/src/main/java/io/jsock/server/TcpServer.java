@@ -42,7 +42,7 @@ public final class TcpServer implements Server {
     private final SockAddr localAddress;
     private final Design design;
     private final Serving serving;
-    private final Bound bound; // null for an inherited listener: its file (if any) is its owner's
+    private final Bound bound; // an inherited listener's has no file: its file (if any) is its owner's
     private final CloseOnce closing = new CloseOnce();
     private volatile boolean handedOver; // another process serves the listener now: its socket file stays
 
@@ -149,7 +149,7 @@ public final class TcpServer implements Server {
             serving.markStopping();
             listener.close();
             design.stop(System.nanoTime() + config.grace().toNanos());
-            if (bound != null && !handedOver) bound.removeFile(); // a clean stop leaves no socket file behind
+            if (!handedOver) bound.removeFile(); // a clean stop leaves no socket file behind
         });
     }
 
@@ -430,26 +430,14 @@ public final class TcpServer implements Server {
             ServerConfig config = new ServerConfig(address, backlog, model, handler, command, maxConnections, grace, events,
                     eventHandler, perLoop, new Limits(admission, idleTimeout, deadline, runAs), proxy);
             Warmup.once();
-            Bound bound = null;
-            Socket listener;
-            if (inherited != null) {
-                listener = inherited;
-            } else {
-                if (perLoop) EventLoops.refuseSharedPort(address);
-                bound = Bound.open(endpoint, perLoop || reusePort, socketMode);
-                listener = bound.socket();
-                if (runAs != null && bound.file() != null) {
-                    try {
-                        runAs.chown(bound.file()); // made as root, removed at the stop as the user: theirs
-                    } catch (IOException e) {
-                        listener.close();
-                        bound.removeFile();
-                        throw e;
-                    }
-                }
-            }
+            if (perLoop) EventLoops.refuseSharedPort(address);
+            Bound bound = bindOrInherit(perLoop || reusePort);
+            Socket listener = bound.socket();
             boolean success = false;
             try {
+                if (runAs != null && bound.file() != null) {
+                    runAs.chown(bound.file()); // made as root, removed at the stop as the user: theirs
+                }
                 // An inherited socket may come listening (systemd's Accept=no) or only bound: listen on it then.
                 if (inherited == null || !inherited.getOption(SockOpt.SO_ACCEPTCONN)) listener.listen(backlog);
                 SockAddr local = listener.getsockname();
@@ -459,10 +447,7 @@ public final class TcpServer implements Server {
                 success = true;
                 return new TcpServer(config, listener, local, design, serving, bound);
             } finally {
-                if (!success) {
-                    listener.close();
-                    if (bound != null) bound.removeFile();
-                }
+                if (!success) bound.abandon();
             }
         }
 

@@ -3,7 +3,6 @@ package io.jsock.server.event.loop;
 import io.jsock.server.event.EventHandler;
 import io.jsock.server.serving.Arrivals;
 import io.jsock.server.serving.LiveConnection;
-import io.jsock.server.serving.LoopTimers;
 import io.jsock.server.serving.Serving;
 import io.jsock.socket.Accepted;
 import java.io.IOException;
