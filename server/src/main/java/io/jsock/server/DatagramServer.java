@@ -12,12 +12,9 @@ import io.jsock.socket.SockAddr;
 import io.jsock.socket.Socket;
 import io.jsock.socket.SocketType;
 import java.io.IOException;
-import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * A datagram server: the built-in services over UDP (IPv4, IPv6) and Unix datagram sockets, one
@@ -47,7 +44,7 @@ public final class DatagramServer implements Server {
     private final DatagramDesign design;
     private final Counters counters;
     private final Duration grace;
-    private final Bound bound; // null for an inherited socket: its file (if any) is its owner's
+    private final Bound bound; // an inherited socket's has no file: its file (if any) is its owner's
     private final CloseOnce closing = new CloseOnce();
 
     private DatagramServer(Socket socket, SockAddr localAddress, DatagramDesign design, Counters counters,
@@ -135,7 +132,7 @@ public final class DatagramServer implements Server {
                 design.stop(System.nanoTime() + grace.toNanos());
             } finally {
                 socket.close(); // closed by stop already, unless an interrupt cut it short
-                if (bound != null) bound.removeFile(); // a clean stop leaves no socket file behind
+                bound.removeFile(); // a clean stop leaves no socket file behind
             }
         });
     }
@@ -150,62 +147,28 @@ public final class DatagramServer implements Server {
     }
 
     /** Builds and starts a datagram server. Not thread-safe: one thread configures it and calls {@link #start()}. */
-    public static final class Builder {
-        private Endpoint endpoint = new Endpoint(SocketType.DGRAM, SockAddr.loopback4(9877));
-        private Socket inherited;
-        private Set<PosixFilePermission> socketMode;
+    public static final class Builder extends ServerBuilder<Builder> {
         private Service service;
         private List<String> command;
         private int workers = 1;
-        private Duration grace = Duration.ofSeconds(5);
-        private Consumer<LogEvent> events;
         private boolean replyToPrivilegedPorts;
         private int ratePerSource = DEFAULT_RATE_PER_SOURCE;
         private Admission rules;
 
-        private Builder() {}
+        private Builder() {
+            super(new Endpoint(SocketType.DGRAM, SockAddr.loopback4(9877)));
+        }
 
-        /**
-         * Where to serve: a UDP address or a Unix datagram socket (a path or an abstract name). A Unix
-         * socket file left by a server that is gone (nothing is bound to it: connect is refused) is
-         * removed first; at a clean stop the file is removed.
-         *
-         * @param endpoint a datagram endpoint
-         * @return this builder
-         * @throws IllegalArgumentException for a stream or seqpacket endpoint (a {@link TcpServer} serves it)
-         * @throws NullPointerException if {@code endpoint} is null
-         */
-        public Builder bind(Endpoint endpoint) {
-            if (endpoint.type() != SocketType.DGRAM) {
-                throw new IllegalArgumentException(endpoint + " is a " + endpoint.type() + " endpoint: a TcpServer serves it, not a DatagramServer");
-            }
-            this.endpoint = endpoint;
-            this.inherited = null;
+        @Override
+        Builder self() {
             return this;
         }
 
-        /**
-         * Where to serve: a UDP address (IPv4 or IPv6), or a Unix datagram socket.
-         *
-         * @param address the address; port 0: the kernel chooses one ({@link DatagramServer#localAddress()} tells it)
-         * @return this builder
-         * @throws NullPointerException if {@code address} is null
-         */
-        public Builder bind(SockAddr address) {
-            return bind(new Endpoint(SocketType.DGRAM, address));
-        }
-
-        /**
-         * Where to serve, as text.
-         *
-         * @param endpoint in {@link Endpoint#parse}'s form: {@code udp:127.0.0.1:7}, {@code udp:[::1]:0},
-         *     {@code dgram:/run/x.sock}, {@code dgram:@name}
-         * @return this builder
-         * @throws IllegalArgumentException if the text is not an endpoint, or names a stream or seqpacket one
-         * @throws NullPointerException if {@code endpoint} is null
-         */
-        public Builder bind(String endpoint) {
-            return bind(Endpoint.parse(endpoint));
+        @Override
+        void refuse(Endpoint endpoint) {
+            if (endpoint.type() != SocketType.DGRAM) {
+                throw new IllegalArgumentException(endpoint + " is a " + endpoint.type() + " endpoint: a TcpServer serves it, not a DatagramServer");
+            }
         }
 
         /**
@@ -222,20 +185,7 @@ public final class DatagramServer implements Server {
             if (socket.type() != SocketType.DGRAM) {
                 throw new IllegalArgumentException("a DatagramServer serves a datagram socket, not " + socket.type() + " (" + socket + ")");
             }
-            this.inherited = socket;
-            return this;
-        }
-
-        /**
-         * The permissions of the Unix socket file the server makes (a client needs write permission on
-         * it to send), like systemd's {@code SocketMode=}.
-         *
-         * @param mode the permissions; null: what the umask leaves
-         * @return this builder
-         */
-        public Builder socketMode(Set<PosixFilePermission> mode) {
-            this.socketMode = mode == null ? null : Set.copyOf(mode);
-            return this;
+            return inherit(socket);
         }
 
         /**
@@ -280,46 +230,6 @@ public final class DatagramServer implements Server {
         public Builder workers(int n) {
             if (n < 1 || n > 4096) throw new IllegalArgumentException("workers must be 1 to 4096: " + n);
             this.workers = n;
-            return this;
-        }
-
-        /**
-         * How long {@link DatagramServer#close()} lets replies in flight, or a running program, finish (default 5 s).
-         *
-         * @param grace the grace period; zero: at once
-         * @return this builder
-         * @throws IllegalArgumentException if {@code grace} is negative
-         * @throws NullPointerException if {@code grace} is null
-         */
-        public Builder grace(Duration grace) {
-            if (grace.isNegative()) throw new IllegalArgumentException("grace must be >= 0: " + grace);
-            this.grace = grace;
-            return this;
-        }
-
-        /**
-         * Where one line per datagram answered, per program run, and per source not answered (once per
-         * ten seconds) goes, and the server's warnings (default: nowhere; warnings then go to {@link
-         * System.Logger} {@code io.jsock.server}). Called from several threads at once: it must be
-         * thread-safe. The last of this and {@link #events} called wins.
-         *
-         * @param log the consumer of lines, or null for none
-         * @return this builder
-         */
-        public Builder log(Consumer<String> log) {
-            this.events = log == null ? null : e -> log.accept(e.text());
-            return this;
-        }
-
-        /**
-         * Where the same lines as {@link #log}'s go, as {@link LogEvent}s (info, or warning), with the
-         * source's address as the peer where they are about one.
-         *
-         * @param events the consumer of events, or null for none
-         * @return this builder
-         */
-        public Builder events(Consumer<LogEvent> events) {
-            this.events = events;
             return this;
         }
 
@@ -384,8 +294,8 @@ public final class DatagramServer implements Server {
             }
             DatagramConfig config = new DatagramConfig(service, command, workers, grace, events, replyToPrivilegedPorts, ratePerSource, rules);
             Warmup.once();
-            Bound bound = inherited == null ? Bound.open(endpoint, false, socketMode) : null;
-            Socket socket = inherited != null ? inherited : bound.socket();
+            Bound bound = bindOrInherit(false);
+            Socket socket = bound.socket();
             boolean success = false;
             try {
                 SockAddr local = socket.getsockname();
@@ -397,10 +307,7 @@ public final class DatagramServer implements Server {
                 success = true;
                 return new DatagramServer(socket, local, design, counters, grace, bound);
             } finally {
-                if (!success) {
-                    socket.close();
-                    if (bound != null) bound.removeFile();
-                }
+                if (!success) bound.abandon();
             }
         }
     }

@@ -244,12 +244,6 @@ public abstract sealed class Model {
         return n;
     }
 
-    /** The event-loop models' rule: a listener per loop with SO_REUSEPORT, unless one queue is needed or asked for. */
-    private static boolean reusePortPerLoop(int loops, Family family, int maxConnections) {
-        return loops > 1 && family != Family.LOCAL && maxConnections == 0
-                && !"exclusive".equals(System.getProperty("jsock.epoll.listener"));
-    }
-
     private static int cores() {
         return Runtime.getRuntime().availableProcessors();
     }
@@ -359,25 +353,38 @@ public abstract sealed class Model {
         }
     }
 
-    /** {@code epoll:N}: event loops over non-blocking sockets. */
-    public static final class Epoll extends Model {
-        private Epoll(int n) {
-            super("epoll", "N event loops over non-blocking sockets (epoll).", checkSize("epoll", n));
+    /**
+     * What the event-loop models ({@code epoll:N}, {@code uring:N}) share: N loops (by default one
+     * per core), each a platform thread running non-blocking {@link io.jsock.server.event.EventHandler}s,
+     * and a listener per loop where the kernel can spread connections over them.
+     */
+    public abstract static sealed class EventLoop extends Model permits Epoll, Uring {
+        private EventLoop(String cliName, String description, int n) {
+            super(cliName, description, checkSize(cliName, n));
         }
 
         @Override
-        public int defaultSize() {
+        public final int defaultSize() {
             return cores();
         }
 
         @Override
-        public boolean runsEventHandlers() {
+        public final boolean runsEventHandlers() {
             return true;
         }
 
+        /** A listener per loop with SO_REUSEPORT, unless one queue is needed (a cap, a Unix socket) or asked for. */
         @Override
-        public boolean listenerPerLoop(Family family, int maxConnections) {
-            return reusePortPerLoop(size(), family, maxConnections);
+        public final boolean listenerPerLoop(Family family, int maxConnections) {
+            return size() > 1 && family != Family.LOCAL && maxConnections == 0
+                    && !"exclusive".equals(System.getProperty("jsock.epoll.listener"));
+        }
+    }
+
+    /** {@code epoll:N}: event loops over non-blocking sockets. */
+    public static final class Epoll extends EventLoop {
+        private Epoll(int n) {
+            super("epoll", "N event loops over non-blocking sockets (epoll).", n);
         }
 
         @Override
@@ -387,25 +394,9 @@ public abstract sealed class Model {
     }
 
     /** {@code uring:N}: event loops over io_uring, behind the same event handlers as epoll. */
-    public static final class Uring extends Model {
+    public static final class Uring extends EventLoop {
         private Uring(int n) {
-            super("uring", "N event loops over io_uring: multishot accept and recv, completions reaped in batches.",
-                    checkSize("uring", n));
-        }
-
-        @Override
-        public int defaultSize() {
-            return cores();
-        }
-
-        @Override
-        public boolean runsEventHandlers() {
-            return true;
-        }
-
-        @Override
-        public boolean listenerPerLoop(Family family, int maxConnections) {
-            return reusePortPerLoop(size(), family, maxConnections);
+            super("uring", "N event loops over io_uring: multishot accept and recv, completions reaped in batches.", n);
         }
 
         @Override

@@ -1,5 +1,6 @@
 package io.jsock.server;
 
+import io.jsock.server.serving.Uninterruptibly;
 import io.jsock.socket.Shutdown;
 import io.jsock.socket.Socket;
 import java.io.IOException;
@@ -74,7 +75,7 @@ public enum Service implements Handler {
                 } catch (IOException notConnected) {
                     // reset or closed already: its read has failed too
                 }
-                joinUninterruptibly(discarder);
+                Uninterruptibly.await(discarder::join);
             }
         }
     },
@@ -217,18 +218,5 @@ public enum Service implements Handler {
         while (s.read(sink.clear()) >= 0) {
             // thrown away
         }
-    }
-
-    private static void joinUninterruptibly(Thread t) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                t.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) Thread.currentThread().interrupt();
     }
 }

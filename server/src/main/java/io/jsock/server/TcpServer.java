@@ -19,11 +19,8 @@ import io.jsock.socket.Socket;
 import io.jsock.socket.SocketType;
 import java.io.IOException;
 import java.time.Duration;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -45,7 +42,7 @@ public final class TcpServer implements Server {
     private final SockAddr localAddress;
     private final Design design;
     private final Serving serving;
-    private final Bound bound; // null for an inherited listener: its file (if any) is its owner's
+    private final Bound bound; // an inherited listener's has no file: its file (if any) is its owner's
     private final CloseOnce closing = new CloseOnce();
     private volatile boolean handedOver; // another process serves the listener now: its socket file stays
 
@@ -152,7 +149,7 @@ public final class TcpServer implements Server {
             serving.markStopping();
             listener.close();
             design.stop(System.nanoTime() + config.grace().toNanos());
-            if (bound != null && !handedOver) bound.removeFile(); // a clean stop leaves no socket file behind
+            if (!handedOver) bound.removeFile(); // a clean stop leaves no socket file behind
         });
     }
 
@@ -175,17 +172,12 @@ public final class TcpServer implements Server {
     }
 
     /** Builds and starts a server. Not thread-safe: one thread configures it and calls {@link #start()}. */
-    public static final class Builder {
-        private Endpoint endpoint = Endpoint.stream(SockAddr.loopback4(9877)); // UNP's SERV_PORT, on loopback only
-        private Socket inherited;
-        private Set<PosixFilePermission> socketMode;
+    public static final class Builder extends ServerBuilder<Builder> {
         private int backlog = 128;
         private Model model = Model.VIRTUAL;
         private Handler handler;
         private List<String> command;
         private int maxConnections;
-        private Duration grace = Duration.ofSeconds(5);
-        private Consumer<LogEvent> log;
         private EventHandler.Factory eventHandler;
         private Admission admission;
         private Duration idleTimeout;
@@ -194,7 +186,21 @@ public final class TcpServer implements Server {
         private ProxyProtocol proxy;
         private boolean reusePort;
 
-        private Builder() {}
+        private Builder() {
+            super(Endpoint.stream(SockAddr.loopback4(9877))); // UNP's SERV_PORT, on loopback only
+        }
+
+        @Override
+        Builder self() {
+            return this;
+        }
+
+        @Override
+        void refuse(Endpoint endpoint) {
+            if (endpoint.type() == SocketType.DGRAM) {
+                throw new IllegalArgumentException(endpoint + " is a datagram endpoint: a DatagramServer serves it, not a TcpServer");
+            }
+        }
 
         /**
          * SO_REUSEPORT before bind: several independent processes (or servers) listen on the same
@@ -208,49 +214,6 @@ public final class TcpServer implements Server {
         public Builder reusePort(boolean on) {
             this.reusePort = on;
             return this;
-        }
-
-        /**
-         * The address to listen on (default 127.0.0.1:9877).
-         *
-         * @param address the address; port 0: the kernel chooses one ({@link TcpServer#localAddress()} tells it)
-         * @return this builder
-         * @throws NullPointerException if {@code address} is null
-         */
-        public Builder bind(SockAddr address) {
-            return bind(Endpoint.stream(address));
-        }
-
-        /**
-         * Where to listen: a TCP address, a Unix stream socket or a Unix seqpacket socket. A Unix socket
-         * file left by a server that is gone (nothing accepts on it) is removed first; at a clean stop
-         * the file is removed.
-         *
-         * @param endpoint a stream or seqpacket endpoint
-         * @return this builder
-         * @throws IllegalArgumentException for a datagram endpoint (a datagram server serves it)
-         * @throws NullPointerException if {@code endpoint} is null
-         */
-        public Builder bind(Endpoint endpoint) {
-            if (endpoint.type() == SocketType.DGRAM) {
-                throw new IllegalArgumentException(endpoint + " is a datagram endpoint: a DatagramServer serves it, not a TcpServer");
-            }
-            this.endpoint = endpoint;
-            this.inherited = null;
-            return this;
-        }
-
-        /**
-         * The address to listen on, as text.
-         *
-         * @param address in {@link Endpoint#parse}'s form: {@code 127.0.0.1:9877}, {@code [::]:9877}, {@code *:0},
-         *     {@code /run/x.sock}, {@code seqpacket:@name}
-         * @return this builder
-         * @throws IllegalArgumentException if the text is not an address, or names a datagram endpoint
-         * @throws NullPointerException if {@code address} is null
-         */
-        public Builder bind(String address) {
-            return bind(Endpoint.parse(address));
         }
 
         /**
@@ -268,21 +231,7 @@ public final class TcpServer implements Server {
             if (listener.type() != SocketType.STREAM && listener.type() != SocketType.SEQPACKET) {
                 throw new IllegalArgumentException("a TcpServer serves a stream or seqpacket socket, not " + listener.type() + " (" + listener + ")");
             }
-            this.inherited = listener;
-            return this;
-        }
-
-        /**
-         * The permissions of the Unix socket file the server makes (a client needs write permission on
-         * it to connect), like systemd's {@code SocketMode=}. Without it, the file gets what the umask
-         * leaves.
-         *
-         * @param mode the permissions, e.g. {@code PosixFilePermissions.fromString("rw-rw----")}; null: the umask's
-         * @return this builder
-         */
-        public Builder socketMode(Set<PosixFilePermission> mode) {
-            this.socketMode = mode == null ? null : Set.copyOf(mode);
-            return this;
+            return inherit(listener);
         }
 
         /**
@@ -364,47 +313,6 @@ public final class TcpServer implements Server {
         public Builder maxConnections(int n) {
             if (n < 0) throw new IllegalArgumentException("max connections must be >= 0: " + n);
             this.maxConnections = n;
-            return this;
-        }
-
-        /**
-         * How long {@link TcpServer#close()} lets connections in flight finish before closing them (default 5 s).
-         *
-         * @param grace the grace period; zero: close them at once
-         * @return this builder
-         * @throws IllegalArgumentException if {@code grace} is negative
-         * @throws NullPointerException if {@code grace} is null
-         */
-        public Builder grace(Duration grace) {
-            if (grace.isNegative()) throw new IllegalArgumentException("grace must be >= 0: " + grace);
-            this.grace = grace;
-            return this;
-        }
-
-        /**
-         * Where one line per connection opened and closed goes, and the server's warnings (default:
-         * nowhere; warnings then go to {@link System.Logger} {@code io.jsock.server}). Called from the
-         * server's threads, several at once: it must be thread-safe.
-         *
-         * @param log the consumer of lines, or null for none
-         * @return this builder
-         */
-        public Builder log(Consumer<String> log) {
-            this.log = log == null ? null : e -> log.accept(e.text());
-            return this;
-        }
-
-        /**
-         * Where the server's events go, as {@link LogEvent}s (instead of {@link #log(Consumer)}'s
-         * lines; the last of the two called wins): each connection opened and closed, with the bytes the
-         * application received and sent, and the server's warnings. Called from the server's threads,
-         * several at once: it must be thread-safe.
-         *
-         * @param events the consumer of events, or null for none
-         * @return this builder
-         */
-        public Builder events(Consumer<LogEvent> events) {
-            this.log = events;
             return this;
         }
 
@@ -519,29 +427,17 @@ public final class TcpServer implements Server {
             // epoll:N may give each loop a listener of its own on this port: all must ask before bind. Not
             // for an inherited listener: the one socket systemd or inetd made is the one that is served.
             boolean perLoop = inherited == null && model.listenerPerLoop(address.family(), maxConnections);
-            ServerConfig config = new ServerConfig(address, backlog, model, handler, command, maxConnections, grace, log,
+            ServerConfig config = new ServerConfig(address, backlog, model, handler, command, maxConnections, grace, events,
                     eventHandler, perLoop, new Limits(admission, idleTimeout, deadline, runAs), proxy);
             Warmup.once();
-            Bound bound = null;
-            Socket listener;
-            if (inherited != null) {
-                listener = inherited;
-            } else {
-                if (perLoop) EventLoops.refuseSharedPort(address);
-                bound = Bound.open(endpoint, perLoop || reusePort, socketMode);
-                listener = bound.socket();
-                if (runAs != null && bound.file() != null) {
-                    try {
-                        runAs.chown(bound.file()); // made as root, removed at the stop as the user: theirs
-                    } catch (IOException e) {
-                        listener.close();
-                        bound.removeFile();
-                        throw e;
-                    }
-                }
-            }
+            if (perLoop) EventLoops.refuseSharedPort(address);
+            Bound bound = bindOrInherit(perLoop || reusePort);
+            Socket listener = bound.socket();
             boolean success = false;
             try {
+                if (runAs != null && bound.file() != null) {
+                    runAs.chown(bound.file()); // made as root, removed at the stop as the user: theirs
+                }
                 // An inherited socket may come listening (systemd's Accept=no) or only bound: listen on it then.
                 if (inherited == null || !inherited.getOption(SockOpt.SO_ACCEPTCONN)) listener.listen(backlog);
                 SockAddr local = listener.getsockname();
@@ -551,10 +447,7 @@ public final class TcpServer implements Server {
                 success = true;
                 return new TcpServer(config, listener, local, design, serving, bound);
             } finally {
-                if (!success) {
-                    listener.close();
-                    if (bound != null) bound.removeFile();
-                }
+                if (!success) bound.abandon();
             }
         }
 

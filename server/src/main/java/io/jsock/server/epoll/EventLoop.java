@@ -1,18 +1,16 @@
 package io.jsock.server.epoll;
 
 import io.jsock.server.event.EventHandler;
-import io.jsock.server.event.loop.ByFd;
+import io.jsock.server.event.loop.LoopTurns;
 import io.jsock.server.event.loop.LoopWaker;
 import io.jsock.server.serving.Arrivals;
 import io.jsock.server.serving.LiveConnection;
-import io.jsock.server.serving.LoopTimers;
 import io.jsock.server.serving.Serving;
 
 import io.jsock.socket.Accepted;
 import io.jsock.socket.Socket;
 import io.jsock.socket.event.Epoll;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,9 +29,7 @@ import java.util.concurrent.TimeUnit;
  * connections found by descriptor number in an array, and recv/send on the descriptor number
  * ({@link EventIo}): this thread is the only one that uses or closes these sockets.
  */
-final class EventLoop implements Runnable, LoopConnection.Loop {
-    private static final System.Logger LOG = System.getLogger("io.jsock.server");
-
+final class EventLoop implements Runnable, LoopConnection.Loop, LoopTurns.Loop<LoopConnection> {
     private static final int EVENTS = 512;
     private static final long WAKER = -2; // epoll data of the waker (the listener's: LoopListener.DATA)
     private static final long HEADER = Long.MIN_VALUE; // | fd: epoll data of a socket waiting for its PROXY header
@@ -42,16 +38,14 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
     final int index;
     private final Serving serving;
     private final EventLoops loops;
-    private final EventHandler.Factory factory;
     private final Epoll epoll;
     private final LoopWaker waker;
     private final LoopListener listener;
     private final LoopConnection.ReadBuffer buffer = LoopConnection.ReadBuffer.allocate();
-    private final Arrivals arrivals;
-    private final LoopTimers timers;
+    /** Its turns; the design stops, wakes and asks it through them. */
+    final LoopTurns<LoopConnection> turns;
 
     // The loop's thread only.
-    private final ByFd<LoopConnection> byFd = new ByFd<>();
     private int generation;
 
     EventLoop(int index, Serving serving, EventLoops loops, EventHandler.Factory factory, Socket listener, int listenEvents)
@@ -59,7 +53,6 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
         this.index = index;
         this.serving = serving;
         this.loops = loops;
-        this.factory = factory;
         Epoll e = Epoll.open(EVENTS);
         LoopWaker w = null;
         boolean success = false;
@@ -77,7 +70,7 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
         this.epoll = e;
         this.waker = w;
         this.listener = new LoopListener(listener, listenEvents, e, serving, this);
-        this.arrivals = new Arrivals(serving, new Arrivals.Watch() {
+        this.turns = new LoopTurns<>(serving, factory, w, this.listener, new Arrivals.Watch() {
             @Override
             public void watch(int fd, boolean first) throws IOException {
                 if (first) e.add(fd, Epoll.IN | Epoll.RDHUP, HEADER | fd); // level-triggered: once is enough
@@ -87,8 +80,7 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
             public void unwatch(int fd) throws IOException {
                 e.delete(fd); // the connection registers itself under its own token next
             }
-        });
-        this.timers = new LoopTimers(serving, arrivals);
+        }, this);
     }
 
     /** Closes what the constructor opened, for a loop whose thread never started. */
@@ -98,102 +90,61 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
         epoll.close();
     }
 
-    /** From any thread: stop accepting now, and end the connections still open at {@code deadline}. */
-    void requestStop(long deadline) {
-        waker.requestStop(deadline);
+    @Override
+    public void run() {
+        String how = turns.run("jsock-epoll-" + index);
+        listener.close();
+        turns.end(how);
+        epoll.close();
     }
 
-    /** Whether this loop stopped accepting at the connection cap (read from other loops). */
-    boolean waitingForSlot() {
-        return listener.waitingForSlot;
+    /** One epoll_wait, then what is ready: the listener and the waker first, then the connections. */
+    @Override
+    public void turn(long timeoutNanos) throws IOException {
+        int n = epoll.await(millis(timeoutNanos));
+        // The listener and the waker first: a client whose connection is queued is accepted before the
+        // loop answers clients that came after it (so no answer can overtake the accept).
+        for (int i = 0; i < n; i++) {
+            long data = epoll.data(i);
+            if (data == LoopListener.DATA) {
+                if (!waker.stopping()) listener.acceptSome();
+            } else if (data == WAKER) {
+                waker.drain(); // the stop, or a slot freed on another loop: the top of the turn looks
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            long token = epoll.data(i);
+            if (token == LoopListener.DATA || token == WAKER) continue; // done above
+            if (token < 0) {
+                turns.headerReady((int) token); // HEADER | fd
+                continue;
+            }
+            LoopConnection c = turns.connection((int) token, token);
+            if (c != null) c.ready(epoll.events(i)); // else: closed earlier in this batch
+        }
     }
 
-    /** From any thread: makes epoll_wait return. */
-    void wake() {
-        waker.wake();
+    /** epoll_wait's timeout: nanoseconds rounded up to whole milliseconds (at least 1); -1 stays -1 (none). */
+    private static int millis(long nanos) {
+        if (nanos < 0) return -1;
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999)));
+    }
+
+    /** An accepted connection, holding a slot: admitted, or its PROXY header awaited first. */
+    void accepted(Accepted a) {
+        turns.accepted(a);
+    }
+
+    // ---- LoopTurns.Loop
+
+    @Override
+    public LoopConnection connection(LiveConnection conn, int fd) {
+        return new LoopConnection(this, buffer, serving, conn, fd, ++generation & 0x7fff_ffff);
     }
 
     @Override
-    public void run() {
-        String how = "closed at shutdown";
-        try {
-            loop();
-        } catch (Throwable t) {
-            how = "event loop failed: " + t;
-            LOG.log(Level.ERROR, "jsock-epoll-" + index + " failed", t);
-        } finally {
-            listener.close();
-            String ended = how;
-            byFd.forEach(c -> c.abort(ended));
-            arrivals.closeAll();
-            waker.close();
-            epoll.close();
-        }
-    }
-
-    private void loop() throws IOException {
-        while (true) {
-            int timeout = -1;
-            if (waker.stopping()) {
-                listener.close();
-                if (byFd.count() == 0) return;
-                long left = waker.graceLeft();
-                if (left <= 0) return; // the grace period is over: run() closes the rest
-                timeout = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left));
-            } else {
-                timeout = listener.waitMillis();
-            }
-            timeout = shorter(timeout, timers.run(this::sweep));
-            int n = epoll.await(timeout);
-            // The listener and the waker first: a client whose connection is queued is accepted before the
-            // loop answers clients that came after it (so no answer can overtake the accept).
-            for (int i = 0; i < n; i++) {
-                long data = epoll.data(i);
-                if (data == LoopListener.DATA) {
-                    if (!waker.stopping()) listener.acceptSome();
-                } else if (data == WAKER) {
-                    waker.drain(); // the stop, or a slot freed on another loop: the top of the loop looks
-                }
-            }
-            for (int i = 0; i < n; i++) {
-                long token = epoll.data(i);
-                if (token == LoopListener.DATA || token == WAKER) continue; // done above
-                if (token < 0) {
-                    LiveConnection header = arrivals.ready((int) token); // HEADER | fd
-                    if (header != null) open(header);
-                    continue;
-                }
-                int fd = (int) token;
-                LoopConnection c = byFd.get(fd);
-                if (c != null && c.token == token) c.ready(epoll.events(i)); // else: closed earlier in this batch
-            }
-        }
-    }
-
-    /** Ends this loop's connections past their idle timeout or deadline ({@link LoopTimers}). */
-    private void sweep(long now) {
-        byFd.forEach(c -> c.expireIfDue(now)); // forget() clears its place in byFd as it ends
-    }
-
-    /** epoll_wait's timeout in milliseconds, shortened to the next timer's (in nanoseconds); -1: none. */
-    private static int shorter(int timeoutMillis, long timerNanos) {
-        if (timerNanos < 0) return timeoutMillis;
-        int t = (int) Math.min(Integer.MAX_VALUE, Math.max(1, TimeUnit.NANOSECONDS.toMillis(timerNanos + 999_999)));
-        return timeoutMillis < 0 ? t : Math.min(timeoutMillis, t);
-    }
-
-    /** An accepted connection, holding a slot: admitted, or its PROXY header awaited first ({@link Arrivals}). */
-    void accepted(Accepted a) {
-        LiveConnection conn = arrivals.arrived(a);
-        if (conn != null) open(conn);
-    }
-
-    /** Makes an admitted connection this loop's: found by its descriptor from now on, then opened. */
-    private void open(LiveConnection conn) {
-        int fd = conn.socket().fd();
-        LoopConnection c = new LoopConnection(this, buffer, serving, conn, fd, ++generation & 0x7fff_ffff);
-        byFd.add(fd, c);
-        c.open(factory);
+    public void slotFreed() {
+        loops.slotFreed(this);
     }
 
     // ---- LoopConnection.Loop: what a connection asks of its loop
@@ -206,10 +157,6 @@ final class EventLoop implements Runnable, LoopConnection.Loop {
 
     @Override
     public void forget(LoopConnection c) {
-        byFd.remove(c.fd, c);
-        if (serving.config.maxConnections() > 0) {
-            listener.slotFreed();
-            loops.slotFreed(this);
-        }
+        turns.forget(c);
     }
 }

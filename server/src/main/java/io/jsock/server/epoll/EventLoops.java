@@ -134,7 +134,7 @@ public final class EventLoops implements Design {
 
     @Override
     public void stop(long deadline) throws InterruptedException {
-        for (EventLoop loop : loops) loop.requestStop(deadline);
+        for (EventLoop loop : loops) loop.turns.requestStop(deadline);
         // Bounded: a handler that blocks its loop (against the contract) must not hold the stop forever.
         // A loop still running a second after the grace period is left behind (a daemon thread) and said.
         long joinBy = deadline + TimeUnit.SECONDS.toNanos(1);
@@ -151,7 +151,7 @@ public final class EventLoops implements Design {
     /** A connection slot freed on {@code from}: wake the other loops that stopped accepting at the cap. */
     void slotFreed(EventLoop from) {
         for (EventLoop loop : loops) {
-            if (loop != from && loop.waitingForSlot()) loop.wake();
+            if (loop != from && loop.turns.waitingForSlot()) loop.turns.wake();
         }
     }
 

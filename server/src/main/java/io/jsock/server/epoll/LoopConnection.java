@@ -97,7 +97,8 @@ final class LoopConnection extends EventLoopConnection {
     }
 
     /** Ends the connection now, whatever it has queued (the loop's shutdown or failure). */
-    void abort(String how) {
+    @Override
+    public void abort(String how) {
         end(how, false);
     }
 

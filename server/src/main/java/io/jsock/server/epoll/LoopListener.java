@@ -1,13 +1,13 @@
 package io.jsock.server.epoll;
 
+import io.jsock.server.event.loop.LoopTurns;
+import io.jsock.server.serving.AcceptBackoff;
 import io.jsock.server.serving.Serving;
 
 import io.jsock.socket.Accepted;
 import io.jsock.socket.event.Epoll;
-import io.jsock.socket.Errno;
 import io.jsock.socket.Socket;
 import io.jsock.socket.SocketClosedException;
-import io.jsock.socket.SyscallFailure;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.TimeUnit;
@@ -18,13 +18,13 @@ import java.util.concurrent.TimeUnit;
  * short of descriptors or memory (a back-off, so a level-triggered listener cannot spin the loop).
  * The loop's thread only, except {@link #waitingForSlot}.
  */
-final class LoopListener {
+final class LoopListener implements LoopTurns.Listener {
     /** The epoll data word of the listener (connections' are positive). */
     static final long DATA = -1;
     /** Connections accepted per wake-up, at most: then the loop serves its connections again. */
     private static final int MAX_ACCEPTS = 64;
     /** How often a loop paused at the cap looks for a free slot, in case it missed the wake-up. */
-    private static final int SLOT_POLL_MILLIS = 100;
+    private static final long SLOT_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     // Set at construction; never change.
     private final Socket socket;   // this loop's own descriptor of the listening socket; closed here
@@ -32,15 +32,15 @@ final class LoopListener {
     private final Epoll epoll;
     private final Serving serving;
     private final EventLoop loop;
+    private final AcceptBackoff backoff;
 
     // Written by the loop, read by other loops.
-    volatile boolean waitingForSlot;
+    private volatile boolean waitingForSlot;
 
     // The loop's thread only.
     private boolean listening = true; // in the epoll set (the loop's constructor put it there)
     private boolean closed;
     private long resumeAt;            // nanoTime when a back-off ends (0: not backing off)
-    private long backoffMillis;
 
     LoopListener(Socket socket, int events, Epoll epoll, Serving serving, EventLoop loop) {
         this.socket = socket;
@@ -48,12 +48,13 @@ final class LoopListener {
         this.epoll = epoll;
         this.serving = serving;
         this.loop = loop;
+        this.backoff = new AcceptBackoff(serving);
     }
 
     /** The listener is readable: accept what is queued, a slot per connection, up to {@link #MAX_ACCEPTS}. */
     void acceptSome() {
         if (!serving.limiter().mayAccept()) {
-            pause(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SLOT_POLL_MILLIS)); // not yet dropped to the user it runs as
+            pause(System.nanoTime() + SLOT_POLL_NANOS); // not yet dropped to the user it runs as
             return;
         }
         for (int i = 0; i < MAX_ACCEPTS; i++) {
@@ -82,22 +83,18 @@ final class LoopListener {
                 serving.giveSlot(); // the queue is empty (another loop took it, or the client reset)
                 return;
             }
-            backoffMillis = 0;
+            backoff.succeeded();
             loop.accepted(a); // admitted, or its PROXY header awaited; or refused, its slot given back
         }
     }
 
     /**
-     * accept(2) failed: the errors of the new connection (ECONNABORTED, ...) are retried at once (true);
-     * running out of descriptors or memory (EMFILE, ENFILE, ENOBUFS, ENOMEM) pauses accepting on this
-     * loop, doubling the pause up to a second, until it succeeds again (false).
+     * accept(2) failed: the errors of the new connection are retried at once (true); a shortage pauses
+     * accepting on this loop ({@link AcceptBackoff}) until it succeeds again (false).
      */
     private boolean acceptFailed(IOException e) {
-        Errno errno = e instanceof SyscallFailure f ? f.errno() : null;
-        if (errno != null && Serving.retriedAtOnce(errno)) return true;
-        if (backoffMillis == 0) serving.log(Level.WARNING, e.getMessage() + "; backing off until accept succeeds again");
-        backoffMillis = backoffMillis == 0 ? 10 : Math.min(1000, backoffMillis * 2);
-        pause(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMillis));
+        if (AcceptBackoff.retriedAtOnce(AcceptBackoff.errno(e))) return true;
+        pause(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoff.failed(e.getMessage())));
         return false;
     }
 
@@ -106,18 +103,20 @@ final class LoopListener {
      * while paused, until the back-off ends or, at the cap, until the next look for a free slot. Resumes
      * listening first when the pause is over.
      */
-    int waitMillis() {
+    @Override
+    public long waitNanos() {
         if (listening || closed) return -1;
         if (resumeAt == 0 ? serving.slotFree() : resumeAt - System.nanoTime() <= 0) {
             resume();
             return -1;
         }
-        if (resumeAt == 0) return SLOT_POLL_MILLIS;
-        return (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(resumeAt - System.nanoTime()));
+        if (resumeAt == 0) return SLOT_POLL_NANOS;
+        return Math.max(TimeUnit.MILLISECONDS.toNanos(1), resumeAt - System.nanoTime());
     }
 
     /** A connection of this loop ended: if the cap had stopped us, listen again. */
-    void slotFreed() {
+    @Override
+    public void slotFreed() {
         if (waitingForSlot) resume();
     }
 
@@ -147,7 +146,8 @@ final class LoopListener {
     }
 
     /** Stops listening for good (at shutdown): out of the epoll set, then closed. Safe to call more than once. */
-    void close() {
+    @Override
+    public void close() {
         if (closed) return;
         if (listening) {
             try {
@@ -162,5 +162,16 @@ final class LoopListener {
         listening = false;
         waitingForSlot = false;
         socket.close();
+    }
+
+    /** {@return whether it is closed: a descriptor has nothing in flight} */
+    @Override
+    public boolean done() {
+        return closed;
+    }
+
+    @Override
+    public boolean waitingForSlot() {
+        return waitingForSlot;
     }
 }

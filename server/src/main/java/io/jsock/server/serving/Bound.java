@@ -116,6 +116,15 @@ public record Bound(Socket socket, Path file, long inode) {
     }
 
     /**
+     * Undoes a start that failed: closes the socket and removes the socket file this process made.
+     * Safe to call more than once.
+     */
+    public void abandon() {
+        socket.close();
+        removeFile();
+    }
+
+    /**
      * Removes the socket file this process made, if it is still that file (same inode): a server
      * started after this one on the same path keeps its own. Nothing for IP or abstract addresses.
      */

@@ -38,15 +38,6 @@ public final class CloseOnce {
 
     /** Blocks until the close has finished; an interrupt does not end the wait but is kept in the thread's interrupt status. */
     public void await() {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                finished.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) Thread.currentThread().interrupt();
+        Uninterruptibly.await(finished::await);
     }
 }

@@ -7,13 +7,11 @@ import io.jsock.server.proxy.ProxyHeaderReader;
 import io.jsock.server.proxy.ProxyProtocolException;
 
 import io.jsock.socket.Accepted;
-import io.jsock.socket.Errno;
 import io.jsock.socket.SockOpt;
 import io.jsock.socket.Socket;
 import io.jsock.socket.SocketClosedException;
 import io.jsock.socket.TcpInfo;
 import io.jsock.socket.TcpState;
-import io.jsock.socket.SyscallFailure;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -154,28 +152,27 @@ public final class Serving {
 
     private void acceptUntilStopped(Consumer<Accepted> dispatch) {
         if (!limiter.awaitMayAccept(() -> stopping)) return;
-        long backoffMillis = 0;
+        AcceptBackoff backoff = new AcceptBackoff(this);
         while (!stopping) {
             if (!takeSlot()) return;
             Accepted a;
             try {
                 a = accept.next();
-                if (backoffMillis > 0) log(Level.WARNING, "accept succeeds again");
-                backoffMillis = 0;
+                backoff.succeeded();
             } catch (SocketClosedException closed) {
                 giveSlot(); // the listener is closed: shutting down
                 return;
             } catch (IOException e) {
                 giveSlot(); // nothing was accepted
                 if (stopping) return;
-                backoffMillis = recover(e, backoffMillis);
+                recover(e, backoff);
                 continue;
             } catch (LinkageError | OutOfMemoryError e) {
                 giveSlot(); // nothing was accepted
                 if (stopping) return;
                 // Out of descriptors a class file cannot be opened either; out of memory nothing can be built:
                 // both pass when connections end, so back off as for EMFILE rather than lose the accept thread.
-                backoffMillis = recover(new IOException(e.toString(), e), backoffMillis);
+                recover(new IOException(e.toString(), e), backoff);
                 continue;
             }
             // Behind a PROXY header the source is the header's: admit() decides once it has read it.
@@ -194,37 +191,15 @@ public final class Serving {
         }
     }
 
-    /**
-     * accept(2) failed. Per accept(2): network errors on the new connection (ECONNABORTED, EPROTO,
-     * ENETDOWN, ...) and EINTR are retried at once; running out of descriptors or memory (EMFILE,
-     * ENFILE, ENOBUFS, ENOMEM) backs off, doubling up to a second, until some are freed.
-     */
-    private long recover(IOException e, long backoffMillis) {
-        Errno errno = e instanceof SyscallFailure f ? f.errno() : null;
-        if (errno != null && retriedAtOnce(errno)) return 0;
-        long next = backoffMillis == 0 ? 10 : Math.min(1000, backoffMillis * 2);
-        if (backoffMillis == 0) log(Level.WARNING, e.getMessage() + "; backing off until accept succeeds again");
+    /** accept(2) failed: retried at once (true), or after the back-off's pause (false: stopping, when interrupted). */
+    private void recover(IOException e, AcceptBackoff backoff) {
+        if (AcceptBackoff.retriedAtOnce(AcceptBackoff.errno(e))) return;
         try {
-            Thread.sleep(next);
+            Thread.sleep(backoff.failed(e.getMessage()));
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
             stopping = true;
         }
-        return next;
-    }
-
-    /**
-     * accept(2)'s errors that concern only the new connection (or a signal): retried at once.
-     *
-     * @param errno accept's errno
-     * @return true to retry at once; false to back off (EMFILE, ENOMEM, ...)
-     */
-    public static boolean retriedAtOnce(Errno errno) {
-        return switch (errno) {
-            case ECONNABORTED, EINTR, EPROTO, ENETDOWN, ENOPROTOOPT, EHOSTDOWN, ENONET, EHOSTUNREACH,
-                    EOPNOTSUPP, ENETUNREACH, ECONNRESET, ETIMEDOUT, EPERM -> true;
-            default -> false;
-        };
     }
 
     /**

@@ -31,7 +31,7 @@ public final class Warmup {
         ZonedDateTime.now();
         // The first EMFILE must not need a class file (a class path of directories opens one per class).
         new ErrnoException("accept", Errno.EMFILE.number(), "warm-up").getMessage();
-        Serving.retriedAtOnce(Errno.EMFILE);
+        AcceptBackoff.retriedAtOnce(Errno.EMFILE);
         done = true;
     }
 }

@@ -150,7 +150,8 @@ final class RingConnection extends EventLoopConnection {
     }
 
     /** Ends the connection now, whatever it has in flight or queued (the loop's shutdown or failure; the ring is closed). */
-    void abort(String how) {
+    @Override
+    public void abort(String how) {
         if (finished) return;
         closed = true;
         recvArmed = sendInFlight = shutdownInFlight = false; // the closed ring completes nothing more

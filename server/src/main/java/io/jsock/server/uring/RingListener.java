@@ -1,5 +1,7 @@
 package io.jsock.server.uring;
 
+import io.jsock.server.event.loop.LoopTurns;
+import io.jsock.server.serving.AcceptBackoff;
 import io.jsock.server.serving.Serving;
 
 import io.jsock.socket.Accepted;
@@ -21,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * descriptor closed once its last completion is in (an accept in flight keeps the socket listening).
  * The loop's thread only, except {@link #waitingForSlot}.
  */
-final class RingListener {
+final class RingListener implements LoopTurns.Listener {
     private static final long USER_DATA = (long) RingLoop.ACCEPT << 56;
     /** How often a loop paused at the cap looks for a free slot, in case it missed the wake-up. */
     private static final long SLOT_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -31,22 +33,23 @@ final class RingListener {
     private final Serving serving;
     private final RingLoop loop;
     private final boolean multishot;
+    private final AcceptBackoff backoff;
 
     // Written by the loop, read by other loops.
-    volatile boolean waitingForSlot;
+    private volatile boolean waitingForSlot;
 
     // The loop's thread only.
     private boolean armed;     // an accept is in flight
     private boolean slotHeld;  // with a cap: the slot the armed accept will use
     private boolean closing, cancelled, socketClosed;
     private long resumeAt;     // nanoTime when a back-off ends (0: not backing off)
-    private long backoffMillis;
 
     RingListener(Socket socket, Serving serving, RingLoop loop) {
         this.socket = socket;
         this.serving = serving;
         this.loop = loop;
         this.multishot = serving.config.maxConnections() == 0;
+        this.backoff = new AcceptBackoff(serving);
     }
 
     /** Puts an accept in flight, unless one is, or the listener is closing, backing off, or at the cap. */
@@ -94,8 +97,7 @@ final class RingListener {
         } else {
             slotHeld = false; // this connection holds it now
         }
-        if (backoffMillis > 0) serving.log(Level.WARNING, "accept succeeds again");
-        backoffMillis = 0;
+        backoff.succeeded();
         if (closing) {
             s.close(); // accepted as the server stopped: as if it had come after the listener closed
             serving.giveSlot();
@@ -114,13 +116,9 @@ final class RingListener {
 
     private void failed(int res) throws IOException {
         Errno errno = IoUring.errno(res);
-        if (errno == Errno.ECANCELED || errno != null && Serving.retriedAtOnce(errno)) return;
-        if (backoffMillis == 0) {
-            serving.log(Level.WARNING, new ErrnoException("accept", -res, socket.getsockname()).getMessage()
-                    + "; backing off until accept succeeds again");
-        }
-        backoffMillis = backoffMillis == 0 ? 10 : Math.min(1000, backoffMillis * 2);
-        resumeAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMillis);
+        if (errno == Errno.ECANCELED || AcceptBackoff.retriedAtOnce(errno)) return;
+        long pause = backoff.failed(new ErrnoException("accept", -res, socket.getsockname()).getMessage());
+        resumeAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause);
         if (armed && !cancelled) {
             loop.ring().cancel(USER_DATA, (long) RingLoop.CANCEL << 56); // a multishot accept that stayed armed
             cancelled = true;
@@ -132,7 +130,8 @@ final class RingListener {
      * while paused, until the back-off ends or, at the cap, until the next look for a free slot. Arms
      * the accept again first when the pause is over.
      */
-    long waitNanos() throws IOException {
+    @Override
+    public long waitNanos() throws IOException {
         if (closing) return -1;
         if (resumeAt != 0) {
             long left = resumeAt - System.nanoTime();
@@ -150,7 +149,8 @@ final class RingListener {
     }
 
     /** A connection of this loop ended: if the cap had stopped us, accept again. */
-    void slotFreed() {
+    @Override
+    public void slotFreed() {
         if (!waitingForSlot) return;
         try {
             arm();
@@ -160,7 +160,8 @@ final class RingListener {
     }
 
     /** At shutdown: cancels the accept in flight; the socket closes once its last completion is in. */
-    void close() throws IOException {
+    @Override
+    public void close() throws IOException {
         if (closing) return;
         closing = true;
         waitingForSlot = false;
@@ -182,7 +183,8 @@ final class RingListener {
     }
 
     /** {@return whether the listener is closed: nothing of it is in flight} */
-    boolean done() {
+    @Override
+    public boolean done() {
         return socketClosed;
     }
 
@@ -191,5 +193,10 @@ final class RingListener {
         closing = true;
         armed = false;
         closeIfIdle();
+    }
+
+    @Override
+    public boolean waitingForSlot() {
+        return waitingForSlot;
     }
 }

@@ -1,11 +1,10 @@
 package io.jsock.server.uring;
 
 import io.jsock.server.event.EventHandler;
-import io.jsock.server.event.loop.ByFd;
+import io.jsock.server.event.loop.LoopTurns;
 import io.jsock.server.event.loop.LoopWaker;
 import io.jsock.server.serving.Arrivals;
 import io.jsock.server.serving.LiveConnection;
-import io.jsock.server.serving.LoopTimers;
 import io.jsock.server.serving.Serving;
 
 import io.jsock.socket.Accepted;
@@ -40,9 +39,7 @@ import java.util.concurrent.CompletableFuture;
  * fallback buffer instead, counted in {@link #dry}. Output is copied into native chunks from the loop's
  * pool ({@link SendQueue}).
  */
-final class RingLoop implements Runnable, RingConnection.Loop {
-    private static final System.Logger LOG = System.getLogger("io.jsock.server");
-
+final class RingLoop implements Runnable, RingConnection.Loop, LoopTurns.Loop<RingConnection> {
     // Kinds of operation, in the user data's top byte.
     static final int RECV = 1, SEND = 2, SHUTDOWN = 3, CANCEL = 4, ACCEPT = 5, WAKE = 6, HEADER = 7;
     private static final long TOKEN_MASK = (1L << 56) - 1;
@@ -77,12 +74,11 @@ final class RingLoop implements Runnable, RingConnection.Loop {
     final int index;
     private final Serving serving;
     private final UringLoops loops;
-    private final EventHandler.Factory factory;
     private final Settings settings;
     private final RingListener listener;
     private final LoopWaker waker;
-    private final Arrivals arrivals;
-    private final LoopTimers timers;
+    /** Its turns; the design stops, wakes and asks it through them. */
+    final LoopTurns<RingConnection> turns;
     /** Completed when the ring is made (or with why it could not be). */
     final CompletableFuture<Void> started = new CompletableFuture<>();
 
@@ -94,7 +90,6 @@ final class RingLoop implements Runnable, RingConnection.Loop {
     private IoUring.BufferRing buffers;
     private ByteBuffer fallback;            // a plain recv's buffer when the buffer ring is dry
     private final ArrayDeque<SendQueue.Chunk> pool = new ArrayDeque<>();
-    private final ByFd<RingConnection> byFd = new ByFd<>();
     private int generation;
     private boolean wakerArmed;
     /** Counters, logged when the loop ends: receives that found the buffer ring dry, turns that found the completion ring overflowed, completions for a connection already gone. */
@@ -105,7 +100,6 @@ final class RingLoop implements Runnable, RingConnection.Loop {
         this.index = index;
         this.serving = serving;
         this.loops = loops;
-        this.factory = factory;
         this.settings = settings;
         LoopWaker w;
         try {
@@ -116,7 +110,7 @@ final class RingLoop implements Runnable, RingConnection.Loop {
         }
         this.waker = w;
         this.listener = new RingListener(listener, serving, this);
-        this.arrivals = new Arrivals(serving, new Arrivals.Watch() {
+        this.turns = new LoopTurns<>(serving, factory, w, this.listener, new Arrivals.Watch() {
             @Override
             public void watch(int fd, boolean first) throws IOException {
                 ring.poll(fd, POLLIN | POLLRDHUP, (long) HEADER << 56 | fd); // once: armed again after each round
@@ -126,8 +120,7 @@ final class RingLoop implements Runnable, RingConnection.Loop {
             public void unwatch(int fd) {
                 // its one poll has completed: nothing in flight for it
             }
-        });
-        this.timers = new LoopTimers(serving, arrivals);
+        }, this);
     }
 
     /** Closes what the constructor opened, for a loop whose thread never ran. */
@@ -135,21 +128,6 @@ final class RingLoop implements Runnable, RingConnection.Loop {
         if (ran) return;
         listener.closeNow();
         waker.close();
-    }
-
-    /** From any thread: stop accepting now, and end the connections still open at {@code deadline}. */
-    void requestStop(long deadline) {
-        waker.requestStop(deadline);
-    }
-
-    /** Whether this loop stopped accepting at the connection cap (read from other loops). */
-    boolean waitingForSlot() {
-        return listener.waitingForSlot;
-    }
-
-    /** From any thread: makes the loop's io_uring_enter return. */
-    void wake() {
-        waker.wake();
     }
 
     @Override
@@ -169,24 +147,14 @@ final class RingLoop implements Runnable, RingConnection.Loop {
             return;
         }
         started.complete(null);
-        String how = "closed at shutdown";
-        try {
-            loop();
-        } catch (Throwable t) {
-            how = "event loop failed: " + t;
-            LOG.log(Level.ERROR, "jsock-uring-" + index + " failed", t);
-        } finally {
-            listener.closeNow();
-            ring.close(); // the kernel cancels what is in flight and lets go of the sockets
-            String ended = how;
-            byFd.forEach(c -> c.abort(ended));
-            arrivals.closeAll(); // their polls ended with the ring
-            waker.close();
-            if (dry + overflows + stale > 0) {
-                serving.log(Level.INFO, "jsock-uring-" + index + ": the buffer ring ran dry " + dry
-                        + " time(s) (a plain recv read instead); the completion ring overflowed " + overflows
-                        + " time(s); " + stale + " completion(s) for a connection already gone");
-            }
+        String how = turns.run("jsock-uring-" + index);
+        listener.closeNow();
+        ring.close(); // the kernel cancels what is in flight and lets go of the sockets
+        turns.end(how); // those awaiting a PROXY header too: their polls ended with the ring
+        if (dry + overflows + stale > 0) {
+            serving.log(Level.INFO, "jsock-uring-" + index + ": the buffer ring ran dry " + dry
+                    + " time(s) (a plain recv read instead); the completion ring overflowed " + overflows
+                    + " time(s); " + stale + " completion(s) for a connection already gone");
         }
     }
 
@@ -232,26 +200,15 @@ final class RingLoop implements Runnable, RingConnection.Loop {
         wakerArmed = true;
     }
 
-    private void loop() throws IOException {
-        while (true) {
-            long timeout;
-            if (waker.stopping()) {
-                listener.close();
-                if (byFd.count() == 0 && listener.done()) return;
-                long left = waker.graceLeft();
-                if (left <= 0) return; // the grace period is over: run() closes the rest
-                timeout = left;
-            } else {
-                timeout = listener.waitNanos();
-            }
-            timeout = LoopTimers.shorter(timeout, timers.run(this::sweep));
-            ring.submitAndWait(1, timeout);
-            int n = ring.ready();
-            for (int i = 0; i < n; i++) complete(ring.userData(i), ring.result(i), ring.flags(i));
-            ring.advance(n);
-            buffers.publish();
-            if (ring.overflowPending()) overflows++; // the next io_uring_enter moves them into the ring
-        }
+    /** One io_uring_enter: submits what the last turn prepared, waits for a completion, then dispatches every one ready. */
+    @Override
+    public void turn(long timeoutNanos) throws IOException {
+        ring.submitAndWait(1, timeoutNanos);
+        int n = ring.ready();
+        for (int i = 0; i < n; i++) complete(ring.userData(i), ring.result(i), ring.flags(i));
+        ring.advance(n);
+        buffers.publish();
+        if (ring.overflowPending()) overflows++; // the next io_uring_enter moves them into the ring
     }
 
     private void complete(long userData, int res, int flags) throws IOException {
@@ -268,14 +225,10 @@ final class RingLoop implements Runnable, RingConnection.Loop {
             case CANCEL -> {
                 // its targets complete on their own
             }
-            case HEADER -> {
-                LiveConnection c = arrivals.ready((int) userData); // its poll is over: armed again while the header is incomplete
-                if (c != null) open(c);
-            }
+            case HEADER -> turns.headerReady((int) userData); // its poll is over: armed again while the header is incomplete
             default -> {
-                int fd = (int) userData;
-                RingConnection c = byFd.get(fd);
-                if (c == null || c.token != (userData & TOKEN_MASK)) {
+                RingConnection c = turns.connection((int) userData, userData & TOKEN_MASK);
+                if (c == null) {
                     stale++;
                     if (IoUring.hasBuffer(flags)) buffers.recycle(IoUring.bufferId(flags));
                     return;
@@ -285,24 +238,22 @@ final class RingLoop implements Runnable, RingConnection.Loop {
         }
     }
 
-    /** Ends this loop's connections past their idle timeout or deadline ({@link LoopTimers}). */
-    private void sweep(long now) {
-        byFd.forEach(c -> c.expireIfDue(now)); // forget() clears its place in byFd once it has ended
-    }
-
-    /** An accepted connection, holding a slot: admitted, or its PROXY header awaited first ({@link Arrivals}). */
+    /** An accepted connection, holding a slot: admitted, or its PROXY header awaited first. */
     void accepted(Accepted a) {
-        LiveConnection conn = arrivals.arrived(a);
-        if (conn != null) open(conn);
+        turns.accepted(a);
     }
 
-    /** Makes an admitted connection this loop's: found by its descriptor from now on, then opened. */
-    private void open(LiveConnection conn) {
-        int fd = conn.socket().fd();
+    // ---- LoopTurns.Loop
+
+    @Override
+    public RingConnection connection(LiveConnection conn, int fd) {
         generation = (generation + 1) & 0xff_ffff;
-        RingConnection c = new RingConnection(this, serving, conn, fd, (long) generation << 32 | fd);
-        byFd.add(fd, c);
-        c.open(factory);
+        return new RingConnection(this, serving, conn, fd, (long) generation << 32 | fd);
+    }
+
+    @Override
+    public void slotFreed() {
+        loops.slotFreed(this);
     }
 
     // ---- RingConnection.Loop
@@ -342,10 +293,6 @@ final class RingLoop implements Runnable, RingConnection.Loop {
 
     @Override
     public void forget(RingConnection c) {
-        byFd.remove(c.fd, c);
-        if (serving.config.maxConnections() > 0) {
-            listener.slotFreed();
-            loops.slotFreed(this);
-        }
+        turns.forget(c);
     }
 }

@@ -58,7 +58,7 @@ public final class UringLoops implements Design {
             success = true;
         } finally {
             if (!success) {
-                for (RingLoop loop : loops) loop.requestStop(System.nanoTime());
+                for (RingLoop loop : loops) loop.turns.requestStop(System.nanoTime());
                 for (RingLoop loop : loops) loop.discardIfNotStarted();
                 joinQuietly();
                 loops.clear();
@@ -95,14 +95,14 @@ public final class UringLoops implements Design {
 
     @Override
     public void stop(long deadline) throws InterruptedException {
-        for (RingLoop loop : loops) loop.requestStop(deadline);
+        for (RingLoop loop : loops) loop.turns.requestStop(deadline);
         for (Thread t : threads) t.join();
     }
 
     /** A connection slot freed on {@code from}: wake the other loops that stopped accepting at the cap. */
     void slotFreed(RingLoop from) {
         for (RingLoop loop : loops) {
-            if (loop != from && loop.waitingForSlot()) loop.wake();
+            if (loop != from && loop.turns.waitingForSlot()) loop.turns.wake();
         }
     }
 }

@@ -8,12 +8,12 @@ import java.util.function.Consumer;
  *
  * @param <C> the loop's connection type
  */
-public final class ByFd<C> {
+final class ByFd<C> {
     private Object[] byFd = new Object[256];
     private int count;
 
     /** An empty table. */
-    public ByFd() {}
+    ByFd() {}
 
     /**
      * The connection on descriptor {@code fd}.
@@ -22,7 +22,7 @@ public final class ByFd<C> {
      * @return its connection, or null
      */
     @SuppressWarnings("unchecked")
-    public C get(int fd) {
+    C get(int fd) {
         return fd >= 0 && fd < byFd.length ? (C) byFd[fd] : null;
     }
 
@@ -32,7 +32,7 @@ public final class ByFd<C> {
      * @param fd its descriptor number
      * @param c  the connection
      */
-    public void add(int fd, C c) {
+    void add(int fd, C c) {
         if (fd >= byFd.length) {
             Object[] bigger = new Object[Math.max(byFd.length * 2, fd + 1)];
             System.arraycopy(byFd, 0, bigger, 0, byFd.length);
@@ -48,7 +48,7 @@ public final class ByFd<C> {
      * @param fd its descriptor number
      * @param c  the connection
      */
-    public void remove(int fd, C c) {
+    void remove(int fd, C c) {
         if (byFd[fd] == c) byFd[fd] = null;
         count--;
     }
@@ -58,7 +58,7 @@ public final class ByFd<C> {
      *
      * @return the count now
      */
-    public int count() {
+    int count() {
         return count;
     }
 
@@ -68,7 +68,7 @@ public final class ByFd<C> {
      * @param action what to do with each
      */
     @SuppressWarnings("unchecked")
-    public void forEach(Consumer<C> action) {
+    void forEach(Consumer<C> action) {
         Object[] all = byFd;
         for (Object c : all) {
             if (c != null) action.accept((C) c);

@@ -141,6 +141,14 @@ public abstract class EventLoopConnection implements EventConnection {
     protected abstract void forget();
 
     /**
+     * Ends the connection now, whatever it has queued or in flight (the loop's stop at the end of the
+     * grace period, or its failure).
+     *
+     * @param how why, for the closed line
+     */
+    public abstract void abort(String how);
+
+    /**
      * Ends the connection if it ran past its idle timeout or deadline ({@link io.jsock.server.serving.Limiter#expired});
      * the closed line says which.
      *
