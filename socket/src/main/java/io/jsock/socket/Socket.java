@@ -91,8 +91,9 @@ public final class Socket implements ByteChannel {
     private volatile SockAddr peerHint;
 
     /**
-     * A TCP socket, whose recv(2) returns fewer bytes than asked only when the receive queue is empty
-     * (or at an urgent mark, which its read sub-poller reports as EPOLLPRI): see {@link #drainedAt}.
+     * A TCP socket, whose recv(2) returns fewer bytes than asked only when the receive queue is empty,
+     * at an urgent mark, or before the end of stream or an error (which its read sub-poller reports: see
+     * {@link Fd#endOrUrgent()}): see {@link #drainedAt}.
      */
     private final boolean shortReadDrains;
 
@@ -102,7 +103,8 @@ public final class Socket implements ByteChannel {
      * has come since, a virtual thread's next recv parks at once instead of trying a recv that would find
      * nothing (EAGAIN), as Netty's edge-triggered transport stops reading at a short read. Data that
      * arrives after that recv is a read event counted after the value kept here, so nothing waits for data
-     * already queued. 0: try first. Plain field: any value a racing reader sees was kept after a short
+     * already queued; not once the sub-poller has reported urgent data or the end of stream (a recv
+     * then may stop short with more to report, and that event will not come again). 0: try first. Plain field: any value a racing reader sees was kept after a short
      * recv, and each is safe to wait on; a stale one only costs the try this saves.
      */
     private long drainedAt;
@@ -684,7 +686,7 @@ public final class Socket implements ByteChannel {
             while (true) {
                 int seen = fd.readEvents();
                 if (flags == 0 && drainedAt == (DRAINED | (seen & 0xFFFF_FFFFL)) && Thread.currentThread().isVirtual()
-                        && !fd.urgent()) {
+                        && !fd.endOrUrgent()) {
                     drainedAt = 0; // one wait without a try at most: after it, the loop tries
                     if (timedOut(deadline)) throw timeout("recv", peerForMessage());
                     fd.await(POLLIN, deadline, "recv", seen);

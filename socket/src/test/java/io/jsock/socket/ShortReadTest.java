@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -96,6 +97,42 @@ class ShortReadTest {
             client.shutdown(Shutdown.WRITE);
             assertThat(echoed.get(60, TimeUnit.SECONDS)).isEqualTo(sent.length);
             assertThat(back.array()).isEqualTo(sent);
+        } finally {
+            for (Socket s : p) s.close();
+        }
+    }
+
+    @Test
+    void endOfStreamReportedWithTheLastBytesIsSeenByTheReadAfterTheShortOne() throws Exception {
+        Socket[] p = Loopback.tcpPair();
+        try {
+            CompletableFuture<Void> registered = new CompletableFuture<>();
+            CountDownLatch go = new CountDownLatch(1);
+            CompletableFuture<String> got = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    ByteBuffer buf = ByteBuffer.allocateDirect(64);
+                    int first = p[1].read(buf); // waits: the socket is in its read sub-poller from here on
+                    registered.complete(null);
+                    go.await();
+                    buf.clear();
+                    int second = p[1].read(buf);
+                    int third = p[1].read(buf);
+                    got.complete(first + " " + second + " " + third);
+                } catch (Throwable t) {
+                    got.completeExceptionally(t);
+                }
+            });
+            Thread.sleep(100);
+            p[0].writeFully(new byte[] {'a'});
+            registered.get(30, TimeUnit.SECONDS);
+            // The last byte and the FIN come while the reader does not read: one read event reports both,
+            // before its next read; that read comes back short, and the one after must see the end at once.
+            p[0].writeFully(new byte[] {'x'});
+            p[0].shutdown(Shutdown.WRITE);
+            Thread.sleep(300);
+            go.countDown();
+            assertThat(got.get(30, TimeUnit.SECONDS)).isEqualTo("1 1 -1");
         } finally {
             for (Socket s : p) s.close();
         }

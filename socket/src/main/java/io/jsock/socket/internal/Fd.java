@@ -39,8 +39,11 @@ public final class Fd {
     /** Read events its read sub-poller has reported (edge-triggered); written by that one thread only. */
     private volatile int readEvents;
 
-    /** Whether its read sub-poller has seen TCP urgent data (EPOLLPRI): a short read may stop at its mark. */
-    private volatile boolean urgent;
+    /**
+     * Whether its read sub-poller has reported TCP urgent data (EPOLLPRI), the peer's end of sending
+     * (EPOLLRDHUP), a hang-up or an error: a recv(2) may then come back short with more to report.
+     */
+    private volatile boolean endOrUrgent;
 
     /** A thread parked on this descriptor: a virtual thread, or a platform thread in poll(2) (its pthread_t). */
     private record Waiter(Thread thread, long pthread, short events) {}
@@ -151,17 +154,20 @@ public final class Fd {
     }
 
     /**
-     * {@return whether TCP urgent data has come} (reported by the read sub-poller, once this descriptor
-     * has waited there): a recv(2) stops short at the urgent mark with data still queued, so a short read
-     * does not mean an empty queue on this socket any more
+     * {@return whether urgent data, the end of the peer's sending, a hang-up or an error has been
+     * reported} (by the read sub-poller, once this descriptor has waited there). Then a short recv(2)
+     * does not mean that the next one would find nothing: it stops at an urgent mark with data still
+     * queued, and after the last bytes the end of stream (or the error) is a state that the next recv
+     * reports at once, while its event came before and will not come again.
      */
-    public boolean urgent() {
-        return urgent;
+    public boolean endOrUrgent() {
+        return endOrUrgent;
     }
 
     /** Called by this descriptor's read sub-poller for each read event: counts it, then unparks the readers. */
     void readReady(int epollEvents) {
-        if ((epollEvents & Constants.EPOLLPRI) != 0) urgent = true; // before the count: a reader that sees the event sees this
+        // Before the count: a reader that sees the event sees this.
+        if ((epollEvents & (Constants.EPOLLPRI | Constants.EPOLLRDHUP | Constants.EPOLLHUP | Constants.EPOLLERR)) != 0) endOrUrgent = true;
         readEvents++; // this sub-poller's thread is the one writer; the count is written before the waiters are read
         unparkVirtual(Constants.POLLIN);
     }
