@@ -208,11 +208,9 @@ public final class Socket implements ByteChannel {
         Wakeup.ready(); // the one pre-closed socket with which close wakes a blocked platform thread
     }
 
+    /** Sets or clears O_NONBLOCK with ioctl(2) FIONBIO: one call, where fcntl(2) takes F_GETFL and F_SETFL. */
     static void setNonBlocking(int fd, boolean on) throws IOException {
-        int flags = Libc.fcntl(fd, F_GETFL, 0);
-        if (flags < 0) throw IoStatus.failure("fcntl", "fd " + fd);
-        int want = on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK;
-        if (want != flags && Libc.fcntl(fd, F_SETFL, want) < 0) throw IoStatus.failure("fcntl", "fd " + fd);
+        if (Libc.ioctl(fd, FIONBIO, MemorySegment.ofArray(new int[] {on ? 1 : 0})) < 0) throw IoStatus.failure("ioctl", "fd " + fd);
     }
 
     // ---- bind(2), listen(2), accept(2), connect(2)

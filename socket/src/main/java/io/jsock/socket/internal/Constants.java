@@ -16,6 +16,8 @@ public final class Constants {
     public static final int IPV6_V6ONLY = 26;
     public static final int SO_ATTACH_FILTER = 26;
     public static final long SIOCGSTAMPNS = 0x8907;
+    /** ioctl(2) FIONBIO (asm-generic/ioctls.h): sets or clears O_NONBLOCK alone, from an int. */
+    public static final long FIONBIO = 0x5421;
 
     // send(2)/recv(2) flags
     public static final int MSG_PEEK = 0x2, MSG_DONTWAIT = 0x40, MSG_WAITALL = 0x100, MSG_NOSIGNAL = 0x4000;

@@ -173,21 +173,31 @@ public final class Fd {
     }
 
     /**
+     * The registration a platform thread's calls that wait in the kernel use ({@link #beginCall}):
+     * made once per thread and kept by it, as a call of its would otherwise make one per call.
+     *
+     * @param pthread the thread, as {@link Wakeup#self()} names it
+     * @return what {@link #beginCall} takes, for that thread only
+     */
+    static Object callWaiter(long pthread) {
+        return new Waiter(null, pthread, (short) 0);
+    }
+
+    /**
      * Before a call that waits in the kernel itself on a platform thread (recv or send on a socket in
      * blocking mode, see {@link InCall}): registers the thread, so that {@link #close} interrupts the
      * call as it interrupts poll(2) (the pre-closed socket, then the signal; see {@link Wakeup}).
      * Only once {@link Wakeup#ready()} returned true. Each one is followed by {@link #endCall}.
      *
-     * @param pthread the calling thread, as {@link Wakeup#self()} names it
-     * @return what {@link #endCall} takes
+     * @param waiter the calling thread's {@link #callWaiter}; a thread makes one call at a time
      */
-    Object beginCall(long pthread, String syscall) throws SocketClosedException {
-        Waiter w = addWaiter(null, pthread, (short) 0);
+    void beginCall(Object waiter, String syscall) throws SocketClosedException {
+        Waiter w = (Waiter) waiter;
+        addWaiter(w);
         if (!isOpen()) {
             removeWaiter(w);
             throw new SocketClosedException(syscall);
         }
-        return w;
     }
 
     /**
@@ -195,20 +205,30 @@ public final class Fd {
      * call moved nothing (its 0 or error may be the pre-closed socket's; bytes moved are kept, as the
      * JDK keeps them).
      */
-    void endCall(Object call, long result, String syscall) throws SocketClosedException {
-        removeWaiter((Waiter) call);
+    void endCall(Object waiter, long result, String syscall) throws SocketClosedException {
+        removeWaiter((Waiter) waiter);
         if (result <= 0 && !isOpen()) throw new SocketClosedException(syscall);
     }
 
-    private synchronized Waiter addWaiter(Thread thread, long pthread, short events) {
-        if (waiters == null) waiters = new ArrayList<>(2);
+    private Waiter addWaiter(Thread thread, long pthread, short events) {
         Waiter w = new Waiter(thread, pthread, events);
-        waiters.add(w);
+        addWaiter(w);
         return w;
     }
 
+    private synchronized void addWaiter(Waiter w) {
+        if (waiters == null) waiters = new ArrayList<>(2);
+        waiters.add(w);
+    }
+
+    /** Removes {@code w} itself (not an equal one: a thread's call waiter is the same record each time). */
     private synchronized void removeWaiter(Waiter w) {
-        waiters.remove(w);
+        for (int i = waiters.size() - 1; i >= 0; i--) {
+            if (waiters.get(i) == w) {
+                waiters.remove(i);
+                return;
+            }
+        }
     }
 
     /**

@@ -23,9 +23,12 @@ public final class InCall {
     /** The most one call moves through the thread's native buffer (a direct buffer has no such bound). */
     static final int MAX = 64 * 1024;
 
-    /** What a platform thread keeps for its calls: its pthread_t (for close's signal) and its native buffer. */
+    /**
+     * What a platform thread keeps for its calls, made at its first: its registration with a
+     * descriptor (naming its pthread_t, for close's signal) and its native buffer. A call allocates nothing.
+     */
     private static final class Caller {
-        final long pthread = Wakeup.self();
+        final Object waiter = Fd.callWaiter(Wakeup.self());
         MemorySegment buffer;
     }
 
@@ -75,12 +78,12 @@ public final class InCall {
     /** The call between {@link Fd#beginCall} and {@link Fd#endCall}: send(2) or recv(2) on native memory. */
     private static long call(Fd fd, Caller caller, boolean send, MemorySegment buf, long len, int flags, String syscall)
             throws SocketClosedException {
-        Object call = fd.beginCall(caller.pthread, syscall);
+        fd.beginCall(caller.waiter, syscall);
         long n = -1;
         try {
             n = send ? Libc.sendWaiting(fd.fd, buf, len, flags) : Libc.recvWaiting(fd.fd, buf, len, flags);
         } finally {
-            fd.endCall(call, n, syscall);
+            fd.endCall(caller.waiter, n, syscall);
         }
         return n;
     }

@@ -289,11 +289,12 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT)); }
 
     /**
-     * Binds {@link #recvWaiting} and {@link #sendWaiting} now: binding makes classes, which a process
-     * out of descriptors (EMFILE) may fail to load, and a failed holder class stays failed for good.
+     * Binds {@link #recvWaiting}, {@link #sendWaiting} and {@link #ioctl} (which puts a socket in
+     * blocking mode for them) now: binding makes classes, which a process out of descriptors (EMFILE)
+     * may fail to load, and a failed holder class stays failed for good.
      */
     static void bindWaiting() {
-        if (recvWaiting$.mh == null || sendWaiting$.mh == null) throw new IllegalStateException("unbound");
+        if (recvWaiting$.mh == null || sendWaiting$.mh == null || ioctl$.mh == null) throw new IllegalStateException("unbound");
     }
 
     /** recv(2) that may wait in the kernel: {@code buf} must be native memory. */
