@@ -43,6 +43,13 @@ public final class Serving {
 
     // Live state, thread-safe by construction.
     private final LiveConnections live = new LiveConnections();
+
+    /**
+     * Connections the accept loop handed on that are not registered yet: a design that gives each its
+     * own thread registers it there ({@link #admit}), later than the hand-over. The grace period waits
+     * for these too, or a stop in between would close them unserved (the client: ECONNRESET).
+     */
+    private final java.util.Set<Socket> handedOver = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicInteger acceptLoops = new AtomicInteger(); // threads in acceptLoop: those markStopping may have to wake
     private volatile boolean stopping;
@@ -180,9 +187,11 @@ public final class Serving {
                 giveSlot(); // refused: closed at once, never served
                 continue;
             }
+            handedOver.add(a.socket());
             try {
                 dispatch.accept(a);
             } catch (RuntimeException | OutOfMemoryError e) {
+                handedOver.remove(a.socket());
                 a.socket().close(); // could not hand it on (no thread, no process): this client only
                 if (config.proxy() == null) limiter.release(a.peer());
                 giveSlot();
@@ -277,15 +286,19 @@ public final class Serving {
      *     is closed, its line logged and its slot given back
      */
     public LiveConnection admit(Accepted a) {
-        if (config.proxy() == null) return open(a);
-        ProxyHeader header;
         try {
-            header = readProxyHeader(a);
-        } catch (IOException e) {
-            refuseHeader(a, e);
-            return null;
+            if (config.proxy() == null) return open(a);
+            ProxyHeader header;
+            try {
+                header = readProxyHeader(a);
+            } catch (IOException e) {
+                refuseHeader(a, e);
+                return null;
+            }
+            return admitWith(a, header);
+        } finally {
+            handedOver.remove(a.socket()); // after it is registered (or refused): the grace period sees one or the other
         }
-        return admitWith(a, header);
     }
 
     /**
@@ -431,12 +444,13 @@ public final class Serving {
      */
     public void finish(long deadline, List<Thread> acceptThreads, Runnable force) throws InterruptedException {
         markStopping();
-        // The grace period: until no connection is live and every accept thread is gone. An accept thread
-        // (or a thread it started) may register one more connection meanwhile: then wait for that one too.
+        // The grace period: until no connection is live or handed over, and every accept thread is gone. An
+        // accept thread (or a thread it started) may register one more connection meanwhile: then wait for it too.
         do {
             live.awaitEmpty(deadline);
             joinAll(acceptThreads, deadline);
-        } while (!live.isEmpty() && deadline - System.nanoTime() > 0);
+            awaitHandedOver(deadline);
+        } while (!(live.isEmpty() && handedOver.isEmpty()) && deadline - System.nanoTime() > 0);
         forced = true; // from now on a connection registered late is closed at once (see open)
         if (!live.isEmpty()) force.run();
         long forceDeadline = System.nanoTime() + FORCE_WAIT_NANOS;
@@ -446,6 +460,14 @@ public final class Serving {
             log(Level.WARNING, live.size() + " handler(s) still running after their sockets were closed: " + live);
         }
         limiter.stopSweeper();
+    }
+
+    /**
+     * Waits (in short slices, until {@code deadline}) until every connection handed on is registered:
+     * its thread runs soon after the hand-over, unless the machine is very busy.
+     */
+    private void awaitHandedOver(long deadline) throws InterruptedException {
+        while (!handedOver.isEmpty() && deadline - System.nanoTime() > 0) Thread.sleep(1);
     }
 
     /** Joins each thread, waiting at most until {@code deadline} ({@link System#nanoTime()}) in all. */
