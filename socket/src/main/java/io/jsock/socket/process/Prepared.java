@@ -10,6 +10,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What does not change from one spawn of a command to the next, in native memory once: the file to
@@ -19,18 +20,44 @@ import java.util.Map;
  * The memory goes when the last builder holding it is unreachable.
  */
 final class Prepared {
+    /** Where the helper's REG argument is in its argv: {@code helper PPID REG PATH ARGV0 ...}. */
+    private static final int REG = 2;
+
     final MemorySegment file;     // the path (or, with search, the name) posix_spawn runs
     final boolean search;         // posix_spawnp: argv[0] is searched for in PATH by the child
-    final MemorySegment argv;     // NULL-terminated char *[]
+    final MemorySegment argv;     // NULL-terminated char *[]; through the helper, with REG "-" (no guardian)
+    final boolean helper;         // argv runs the parent-death helper first
     final String[] envNames;      // the base environment's names ...
     final MemorySegment[] envStrings; // ... and their NAME=value strings
+    private final int argc;
+    private final Arena arena;    // holds all of the above: alive as long as this is reachable
+    // argv with REG set to a descriptor number, by number: a server's children all take the same one
+    private final Map<Integer, MemorySegment> registering = new ConcurrentHashMap<>();
 
-    private Prepared(MemorySegment file, boolean search, MemorySegment argv, String[] envNames, MemorySegment[] envStrings) {
+    private Prepared(Arena arena, MemorySegment file, boolean search, MemorySegment argv, int argc, boolean helper,
+                     String[] envNames, MemorySegment[] envStrings) {
+        this.arena = arena;
         this.file = file;
         this.search = search;
         this.argv = argv;
+        this.argc = argc;
+        this.helper = helper;
         this.envNames = envNames;
         this.envStrings = envStrings;
+    }
+
+    /**
+     * argv for a child that registers with the guardian through its descriptor {@code reg} (the
+     * helper's REG argument); {@link #argv} itself when {@code reg} is negative (no guardian).
+     */
+    MemorySegment argv(int reg) {
+        if (reg < 0 || !helper) return argv;
+        return registering.computeIfAbsent(reg, r -> {
+            MemorySegment copy = arena.allocate(ADDRESS, argc + 1L);
+            copy.copyFrom(argv);
+            copy.setAtIndex(ADDRESS, REG, arena.allocateFrom(Integer.toString(r)));
+            return copy;
+        });
     }
 
     /**
@@ -46,11 +73,13 @@ final class Prepared {
         List<String> args = argv;
         MemorySegment file;
         boolean search = false;
-        if (dieWithParent && DeathHelper.supported()) {
+        boolean helper = dieWithParent && DeathHelper.supported();
+        if (helper) {
             String path = ChildProcess.locate(program).toString();
-            args = new ArrayList<>(argv.size() + 3);
+            args = new ArrayList<>(argv.size() + 4);
             args.add(DeathHelper.path().toString());
             args.add(Integer.toString(Libc.getpid()));
+            args.add("-"); // REG: see argv(int)
             args.add(path);
             args.addAll(argv);
             file = arena.allocateFrom(args.get(0));
@@ -68,7 +97,7 @@ final class Prepared {
             names[i] = e.getKey();
             strings[i++] = arena.allocateFrom(variable(e.getKey(), e.getValue()));
         }
-        return new Prepared(file, search, array, names, strings);
+        return new Prepared(arena, file, search, array, args.size(), helper, names, strings);
     }
 
     /** {@code NAME=value}; refuses a NUL byte, which would cut it short. */
