@@ -4,7 +4,8 @@
  *
  * jsock-pdeathsig PPID guard
  *    The guardian, one per jsock process (PPID), started once, its registration socket (an
- *    AF_UNIX SOCK_SEQPACKET) at descriptor 0. Each child that leads a process group of its own
+ *    AF_UNIX SOCK_SEQPACKET) at descriptor 0; it forks, the parent writes the guardian's pid to the
+ *    socket and exits (jsock reaps it), so the guardian is no child of jsock's. Each child that leads a process group of its own
  *    registers there (below) with a pidfd of itself; the guardian waits in epoll(7) on a pidfd of
  *    jsock, on the socket and on every registered pidfd. A child gone: its pidfd is dropped. jsock
  *    gone: the registrations still queued are read, the children that ended meanwhile dropped, and
@@ -126,6 +127,14 @@ static void ended(struct guardian *g, long fd) {
 __attribute__((noreturn)) static void guard(long ppid, char **envp) {
     long server = sys3(__NR_pidfd_open, ppid, 0, 0);
     if (server < 0 || sys3(__NR_getppid, 0, 0, 0) != ppid) quit(1); /* no jsock to watch: the spawns fall back to the death signal */
+    /* Forked once more so it is no child of jsock's (whose children are its programs): this process
+       tells jsock the guardian's pid through the socket and exits. */
+    long guardian = sys3(__NR_fork, 0, 0, 0);
+    if (guardian < 0) quit(1);
+    if (guardian > 0) {
+        int pid = (int) guardian;
+        quit(sys3(__NR_write, 0, (long) &pid, sizeof pid) == sizeof pid ? 0 : 1);
+    }
     for (char **e = envp; *e; e++) for (char *c = *e; *c; c++) *c = 0;
     /* In jsock's process group: a terminal's ^C or ^\, a hang-up, a group's SIGTERM must not end it first. */
     static const int ignored[] = {1, 2, 3, 13, 15, 20, 21, 22}; /* HUP INT QUIT PIPE TERM TSTP TTIN TTOU */

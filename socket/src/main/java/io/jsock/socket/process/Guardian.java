@@ -11,6 +11,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -24,35 +25,45 @@ import java.util.List;
  * (The guardian used to be a process per child, forked twice by the helper: two forks and two more
  * exits per connection.)
  *
- * <p>The guardian is a child of this JVM, in its process group, reaped by the {@link Reaper}. If it
- * dies (someone killed it), the next spawn starts another; children that could not register fall
- * back to the parent-death signal. Our end of a dead guardian's socket stays open: a spawn on
- * another thread may be handing its number to a child at that moment.
+ * <p>The guardian is in this JVM's process group (so a prefork worker's guardian is in the group its
+ * server ends) but no child of it: the helper forks it and exits, so this JVM's children are the
+ * programs it runs, and a clean stop leaves it none. It ignores the terminal's signals and ends when
+ * this process does. If it dies before (someone killed it), children can no longer register and
+ * fall back to the parent-death signal (which follows the spawning thread); it is not restarted.
  */
 final class Guardian {
     private Guardian() {}
 
+    private static final Duration START_WAIT = Duration.ofSeconds(10); // a bound, not a measurement
     private static final Object LOCK = new Object();
-    private static volatile ChildProcess process; // the running guardian, or null
-    private static volatile int end = -1;          // our end of its registration socket (blocking, close-on-exec)
+    private static volatile boolean started;
+    private static int end = -1;  // our end of its registration socket (blocking, close-on-exec); -1: none
+    private static int pid = -1;  // the guardian's pid
 
     /**
-     * The descriptor a child registers through, the guardian started if none runs; -1 when it cannot
-     * be (no helper on this machine, or the spawn failed: the child then uses the death signal).
+     * The descriptor a child registers through, the guardian started at the first call; -1 when it
+     * cannot be (no helper on this machine, or it could not start: children then use the death signal).
      */
     static int registration() {
-        ChildProcess p = process;
-        if (p != null && p.isAlive()) return end;
+        if (started) return end;
         synchronized (LOCK) {
-            p = process;
-            if (p != null && p.isAlive()) return end;
-            try {
-                start();
-            } catch (IOException e) {
-                process = null;
-                end = -1;
+            if (!started) {
+                try {
+                    start();
+                } catch (IOException e) {
+                    System.getLogger(Guardian.class.getName()).log(System.Logger.Level.WARNING,
+                            "no guardian for children that must die with this process (they get the death signal): " + e.getMessage());
+                }
+                started = true;
             }
             return end;
+        }
+    }
+
+    /** {@return the guardian's pid, -1 if none was started} For tests. */
+    static int pid() {
+        synchronized (LOCK) {
+            return pid;
         }
     }
 
@@ -74,8 +85,16 @@ final class Guardian {
                     MemorySegment argv = arena.allocate(ADDRESS, args.size() + 1L);
                     for (int i = 0; i < args.size(); i++) argv.setAtIndex(ADDRESS, i, arena.allocateFrom(args.get(i)));
                     MemorySegment envp = arena.allocate(ADDRESS, 1);
-                    process = ChildProcess.spawn(arena, arena.allocateFrom(helper), false, actions, SpawnSetup.attr((short) 0),
-                            argv, envp, "jsock-pdeathsig guard", false);
+                    ChildProcess starter = ChildProcess.spawn(arena, arena.allocateFrom(helper), false, actions,
+                            SpawnSetup.attr((short) 0), argv, envp, "jsock-pdeathsig guard", false);
+                    ExitStatus st = starter.waitFor(START_WAIT);
+                    if (st == null || !st.success()) {
+                        starter.kill();
+                        throw new IOException("the guardian did not start: " + (st == null ? "no exit within " + START_WAIT : st));
+                    }
+                    MemorySegment buf = arena.allocate(JAVA_INT);
+                    if (Libc.recv(ours, buf, 4, Constants.MSG_DONTWAIT) != 4) throw new IOException("the guardian did not say its pid");
+                    pid = buf.get(JAVA_INT, 0);
                     end = ours;
                     ours = -1;
                 } finally {
@@ -85,6 +104,9 @@ final class Guardian {
                 Libc.close(theirs);
                 if (ours >= 0) Libc.close(ours);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the guardian started");
         }
     }
 }

@@ -44,6 +44,12 @@ class DieWithParentTest {
         }
     }
 
+    /** Field 5 of /proc/PID/stat: the process group. */
+    private static String pgid(long pid) throws IOException {
+        String s = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        return s.substring(s.lastIndexOf(')') + 2).split(" ")[2];
+    }
+
     @Test
     void aChildSpawnedThroughTheHelperDiesWhenItsParentIsKilled() throws Exception {
         Path helper = DeathHelper.path();
@@ -93,9 +99,11 @@ class DieWithParentTest {
                 assertThat(Files.list(Path.of("/proc", Integer.toString(c.pid()), "fd")).map(f -> f.getFileName().toString()).sorted().toList())
                         .containsExactly("0", "1", "2");
             }
-            List<ProcessHandle> guardians = ProcessHandle.current().children().filter(h -> comm(h.pid()).startsWith("pdeathsig")).toList();
-            assertThat(guardians).as("the guardian: one for all of this process's group leaders").hasSize(1);
-            long guardian = guardians.get(0).pid();
+            assertThat(ProcessHandle.current().children().map(ProcessHandle::pid).toList()).as("our children: the programs, no guardian")
+                    .containsExactlyInAnyOrderElementsOf(leaders.stream().map(c -> (long) c.pid()).toList());
+            long guardian = Guardian.pid();
+            assertThat(comm(guardian)).startsWith("pdeathsig");
+            assertThat(pgid(guardian)).as("in our process group").isEqualTo(pgid(ProcessHandle.current().pid()));
             assertThat(Files.list(Path.of("/proc", Long.toString(guardian), "fd")).count())
                     .as("its registration socket, its epoll, a pidfd of us and one of each child").isEqualTo(3 + leaders.size());
             for (ChildProcess c : leaders) assertThat(c.kill()).isTrue();
