@@ -167,8 +167,10 @@ __attribute__((noreturn)) static void guard(long ppid, char **envp) {
                 ended(&g, (long) d);
             } else {
                 if (open) registrations(&g); /* queued before jsock's end: they count */
+                sys4(__NR_epoll_ctl, g.ep, EPOLL_CTL_DEL, server, 0); /* readable for good now: the look below must not see it */
+                sys4(__NR_epoll_ctl, g.ep, EPOLL_CTL_DEL, 0, 0);
                 long m;                       /* the children that ended meanwhile: their numbers may be another's soon */
-                while ((m = sys4(__NR_epoll_wait, g.ep, (long) ev, 64, 0)) > 0) {
+                for (int round = 0; round < 1024 && (m = sys4(__NR_epoll_wait, g.ep, (long) ev, 64, 0)) > 0; round++) {
                     for (long j = 0; j < m; j++) {
                         if (ev[j].data != SERVER_TAG && ev[j].data != SOCKET_TAG) ended(&g, (long) ev[j].data);
                     }

@@ -462,6 +462,8 @@ public final class ChildProcess {
         private Prepared prepared() throws IOException {
             if (prepared == null) {
                 prepared = Prepared.of(argv, environment != null ? environment : Environ.current(), dieWithParent);
+                // a server prepares its command at its start: its guardian is then running before the first connection
+                if (prepared.helper && groupFlag != 0) Guardian.registration();
             }
             return prepared;
         }
