@@ -422,12 +422,15 @@ public final class ChildProcess {
          * execve; installed once under {@code $TMPDIR/jsock-UID/}) that arranges it and then execs
          * the program:
          * <ul>
-         * <li>for a child spawned into a {@link #processGroup} or {@link #session} of its own, a
-         *     guardian: a small process of the group (not the program's child, holding none of its
-         *     descriptors, its environment blank) waiting on pidfds of this process and of the
-         *     program. This process gone first: SIGKILL to the whole group, so what the program
-         *     started (a shell's {@code cat}) goes too. The program gone first: the guardian exits.
-         * <li>else (or when the guardian cannot be started) prctl(PR_SET_PDEATHSIG, SIGKILL), which
+         * <li>for a child spawned into a {@link #processGroup} or {@link #session} of its own, the
+         *     guardian: one small process per JVM (started at the first such child, in this
+         *     process's group but not its child, holding none of the children's descriptors, its
+         *     environment blank). The helper registers the child with it (its pid and a pidfd of
+         *     it, over a socket) before the exec; the guardian waits on pidfds of this process and
+         *     of every registered child in one epoll. This process gone first: SIGKILL to each
+         *     registered child's whole group, so what the program started (a shell's {@code cat})
+         *     goes too. A child gone first: the guardian forgets it.
+         * <li>else (or when the guardian cannot be reached) prctl(PR_SET_PDEATHSIG, SIGKILL), which
          *     survives the exec. The kernel sends it when the spawning <em>thread</em> ends, so these
          *     children are spawned by one thread that lives as long as the JVM.
          * </ul>
