@@ -253,14 +253,13 @@ public final class ChildProcess {
     }
 
     /**
-     * posix_spawn(3) (posix_spawnp(3) with {@code search}), then the reaper watches the child;
-     * {@code arena} holds the pid for the call.
+     * posix_spawn(3) (posix_spawnp(3) with {@code search}) into {@code pid} (a native int), then the
+     * reaper watches the child.
      *
      * @throws IOException what posix_spawn refused, naming {@code program}
      */
-    static ChildProcess spawn(Arena arena, MemorySegment file, boolean search, MemorySegment actions, MemorySegment attr,
+    static ChildProcess spawn(MemorySegment pid, MemorySegment file, boolean search, MemorySegment actions, MemorySegment attr,
                               MemorySegment argv, MemorySegment envp, String program, boolean groupLeader) throws IOException {
-        MemorySegment pid = arena.allocate(JAVA_INT);
         int rc = Libc.posix_spawn(pid, file, actions, attr, argv, envp, search);
         if (rc != 0) throw IoStatus.exception("posix_spawn", rc, program);
         ChildProcess child = new ChildProcess(pid.get(JAVA_INT, 0), program, groupLeader);
@@ -500,8 +499,9 @@ public final class ChildProcess {
                 MemorySegment shared = SpawnSetup.actions(plan);
                 MemorySegment actions = shared != null ? shared : SpawnSetup.build(plan, arena);
                 try {
-                    return ChildProcess.spawn(arena, p.file, p.search, actions, SpawnSetup.attr(groupFlag), p.argv(reg),
-                            p.envp(arena, overrides), argv.get(0), groupFlag != 0);
+                    Prepared.Call call = p.call(arena, overrides);
+                    return ChildProcess.spawn(call.pid(), p.file, p.search, actions, SpawnSetup.attr(groupFlag), p.argv(reg),
+                            call.envp(), argv.get(0), groupFlag != 0);
                 } finally {
                     if (shared == null) Libc.posix_spawn_file_actions_destroy(actions);
                 }

@@ -85,7 +85,7 @@ final class Guardian {
                     MemorySegment argv = arena.allocate(ADDRESS, args.size() + 1L);
                     for (int i = 0; i < args.size(); i++) argv.setAtIndex(ADDRESS, i, arena.allocateFrom(args.get(i)));
                     MemorySegment envp = arena.allocate(ADDRESS, 1);
-                    ChildProcess starter = ChildProcess.spawn(arena, arena.allocateFrom(helper), false, actions,
+                    ChildProcess starter = ChildProcess.spawn(arena.allocate(JAVA_INT), arena.allocateFrom(helper), false, actions,
                             SpawnSetup.attr((short) 0), argv, envp, "jsock-pdeathsig guard", false);
                     ExitStatus st = starter.waitFor(START_WAIT);
                     if (st == null || !st.success()) {

@@ -3,10 +3,12 @@ package io.jsock.socket.process;
 import io.jsock.socket.internal.Libc;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * The memory goes when the last builder holding it is unreachable.
  */
 final class Prepared {
+    /** What one spawn writes and reads besides what is prepared: its envp and the pid posix_spawn returns. */
+    record Call(MemorySegment envp, MemorySegment pid) {}
+
     /** Where the helper's REG argument is in its argv: {@code helper PPID REG PATH ARGV0 ...}. */
     private static final int REG = 2;
 
@@ -107,15 +112,23 @@ final class Prepared {
         return s;
     }
 
-    /** The envp for one spawn: the base environment but for the names in {@code overrides}, then those. */
-    MemorySegment envp(Arena arena, Map<String, String> overrides) {
-        MemorySegment array = arena.allocate(ADDRESS, envStrings.length + overrides.size() + 1L);
+    /**
+     * The envp for one spawn: the base environment but for the names in {@code overrides}, then
+     * those; with the pid posix_spawn writes, in one allocation of {@code arena} (one malloc per
+     * spawn, not one per variable).
+     */
+    Call call(Arena arena, Map<String, String> overrides) {
+        long size = ADDRESS.byteSize() * (envStrings.length + overrides.size() + 1L) + JAVA_INT.byteSize();
+        for (var e : overrides.entrySet()) size += 3L * (e.getKey().length() + e.getValue().length()) + 2; // UTF-8: at most 3 bytes a char
+        SegmentAllocator slab = SegmentAllocator.slicingAllocator(arena.allocate(size, ADDRESS.byteAlignment()));
+        MemorySegment array = slab.allocate(ADDRESS, envStrings.length + overrides.size() + 1L);
+        MemorySegment pid = slab.allocate(JAVA_INT);
         int n = 0;
         for (int i = 0; i < envStrings.length; i++) {
             if (overrides.isEmpty() || !overrides.containsKey(envNames[i])) array.setAtIndex(ADDRESS, n++, envStrings[i]);
         }
-        for (var e : overrides.entrySet()) array.setAtIndex(ADDRESS, n++, arena.allocateFrom(variable(e.getKey(), e.getValue())));
+        for (var e : overrides.entrySet()) array.setAtIndex(ADDRESS, n++, slab.allocateFrom(variable(e.getKey(), e.getValue())));
         array.setAtIndex(ADDRESS, n, MemorySegment.NULL);
-        return array;
+        return new Call(array, pid);
     }
 }
