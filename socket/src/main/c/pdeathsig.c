@@ -3,29 +3,29 @@
  * them what they started. Two modes:
  *
  * jsock-pdeathsig PPID guard
- *    The guardian, one per jsock process (PPID), started once, its registration socket (an
- *    AF_UNIX SOCK_SEQPACKET) at descriptor 0; it forks, the parent writes the guardian's pid to the
- *    socket and exits (jsock reaps it), so the guardian is no child of jsock's. Each child that leads a process group of its own
- *    registers there (below) with a pidfd of itself; the guardian waits in epoll(7) on a pidfd of
- *    jsock, on the socket and on every registered pidfd. A child gone: its pidfd is dropped. jsock
- *    gone: the registrations still queued are read, the children that ended meanwhile dropped, and
- *    every registered child's whole group gets SIGKILL (the program and what it started: a shell's
- *    `cat`); then the guardian exits. It holds none of the children's descriptors, its environment
- *    is blank, and it ignores the terminal's signals (it is in jsock's process group): only jsock's
- *    end ends it.
+ *    The guardian, one per jsock process (PPID), started once, the read end of its registration
+ *    pipe at descriptor 0; it forks, the parent writes the guardian's pid to standard output (a
+ *    second pipe of jsock's) and exits (jsock reaps it), so the guardian is no child of jsock's.
+ *    Each child that leads a process group of its own registers (below) by writing its pid to the
+ *    pipe; the guardian opens a pidfd of it, checks that it is jsock's child (a pid read late may
+ *    have been given to another process meanwhile), and waits in epoll(7) on a pidfd of jsock and
+ *    on every registered child's. A child gone: its pidfd is dropped. jsock gone: the pids still in
+ *    the pipe are read, the children that ended meanwhile dropped, and every registered child's
+ *    whole group gets SIGKILL (the program and what it started: a shell's `cat`); then the guardian
+ *    exits. It holds none of the children's descriptors, its environment is blank, and it ignores
+ *    the terminal's signals (it is in jsock's process group): only jsock's end ends it.
  *
  * jsock-pdeathsig PPID REG PATH ARGV0 [ARG...]
  *    A child: execve(PATH, [ARGV0, ARG...], environ) once it is sure to die with jsock. With REG a
- *    descriptor number (the guardian's socket, which jsock's spawn put there): sends its pid and a
- *    pidfd of itself (SCM_RIGHTS) to the guardian, closes REG. With REG "-", or when the guardian
- *    cannot be told: prctl(PR_SET_PDEATHSIG, SIGKILL), which survives the execve; the kernel sends
- *    it when the thread that spawned the child ends (jsock spawns these on a thread that lives as
- *    long as the JVM), and it reaches the program only, not what the program starts.
+ *    descriptor number (the pipe's write end, which jsock's spawn put there): writes its pid there
+ *    (4 bytes: one atomic write) and closes REG. With REG "-", or when the guardian cannot be told
+ *    (EPIPE: it is gone): prctl(PR_SET_PDEATHSIG, SIGKILL), which survives the execve; the kernel
+ *    sends it when the thread that spawned the child ends (jsock spawns these on a thread that
+ *    lives as long as the JVM), and it reaches the program only, not what the program starts.
  *    Then, either way, a last look: a parent already gone (getppid() != PPID: jsock died before
- *    the registration was queued, or before the death signal was set) means SIGKILL to itself.
- *    No window: a registration queued before that look was in the guardian's queue before jsock's
- *    exit reparented this process, so before jsock's pidfd told the guardian, which reads its
- *    queue before it kills.
+ *    the registration was written, or before the death signal was set) means SIGKILL to itself.
+ *    No window: a pid written before that look was in the pipe before jsock's exit reparented this
+ *    process, so before jsock's pidfd told the guardian, which reads the pipe before it kills.
  *
  * posix_spawn cannot set the parent-death signal, and a JVM must not run Java between fork and
  * exec: hence this helper between posix_spawn and the program. No libc: a static executable of
@@ -37,12 +37,7 @@
 #include <linux/prctl.h>
 
 #define SIGKILL 9
-#define SOL_SOCKET 1
-#define SCM_RIGHTS 1
-#define MSG_DONTWAIT 0x40
-#define MSG_NOSIGNAL 0x4000
-#define MSG_CMSG_CLOEXEC 0x40000000
-#define EAGAIN 11
+#define SIGPIPE 13
 #define EINTR 4
 
 static long sys4(long n, long a, long b, long c, long d) {
@@ -66,10 +61,6 @@ __attribute__((noreturn)) static void quit(int status) {
     for (;;) sys3(__NR_exit_group, status, 0, 0);
 }
 
-/* The kernel's struct msghdr, iovec and cmsghdr on x86-64 (no libc headers here). */
-struct iov { void *base; unsigned long len; };
-struct msg { void *name; int namelen; struct iov *iov; unsigned long iovlen; void *control; unsigned long controllen; int flags; };
-struct cmsg { unsigned long len; int level; int type; int fd; int pad; }; /* CMSG_SPACE(sizeof(int)) == 24 */
 
 static long number(const char *s) {
     long n = 0;
@@ -96,25 +87,52 @@ static void watch(struct guardian *g, long fd, unsigned long long tag) {
     sys4(__NR_epoll_ctl, g->ep, EPOLL_CTL_ADD, fd, (long) &ev);
 }
 
-/* Reads every queued registration; false once jsock's end is closed (jsock is gone). */
-static int registrations(struct guardian *g) {
+/* The parent's pid in /proc/PID/stat (field 4, after the command name's last ')'); -1 if unreadable. */
+static long parent_of(long pid) {
+    char path[32] = "/proc/", *p = path + 6, digits[12];
+    int n = 0;
+    do digits[n++] = (char) ('0' + pid % 10); while ((pid /= 10) > 0);
+    while (n > 0) *p++ = digits[--n];
+    const char *tail = "/stat";
+    while (*tail) *p++ = *tail++;
+    *p = 0;
+    long fd = sys3(__NR_open, (long) path, O_RDONLY | O_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    char buf[512];
+    long len = sys3(__NR_read, fd, (long) buf, sizeof buf - 1);
+    sys3(__NR_close, fd, 0, 0);
+    if (len <= 0) return -1;
+    long close = -1;
+    for (long i = 0; i < len; i++) if (buf[i] == ')') close = i;
+    if (close < 0 || close + 4 >= len) return -1;
+    long i = close + 4, ppid = 0; /* ") S PPID ..." */
+    for (; i < len && buf[i] >= '0' && buf[i] <= '9'; i++) ppid = ppid * 10 + (buf[i] - '0');
+    return ppid;
+}
+
+/*
+ * Reads every pid in the pipe and watches each; false once no writer is left (jsock is gone).
+ * With {@code check}, a child that is not jsock's (its pid, read late, names another process by
+ * now) is left alone; after jsock's end its children are init's, and the pids are fresh.
+ */
+static int registrations(struct guardian *g, long ppid, int check) {
     for (;;) {
-        int pid = 0;
-        struct iov v = {&pid, sizeof pid};
-        struct cmsg c = {0};
-        struct msg m = {.iov = &v, .iovlen = 1, .control = &c, .controllen = sizeof c};
-        long n = sys3(__NR_recvmsg, 0, (long) &m, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+        int pids[1024];
+        long n = sys3(__NR_read, 0, (long) pids, sizeof pids); /* whole pids: every write is 4 bytes, atomic */
         if (n == -EINTR) continue;
         if (n == 0) return 0;
         if (n < 0) return 1; /* EAGAIN: none left */
-        if (c.len < sizeof c - sizeof c.pad || c.level != SOL_SOCKET || c.type != SCM_RIGHTS) continue; /* no pidfd: nothing to watch */
-        if (n != sizeof pid || pid <= 0 || c.fd < 0 || c.fd >= MAX_FD) {
-            sys3(__NR_close, c.fd, 0, 0);
-            continue;
+        for (long i = 0; i < n / 4; i++) {
+            long fd = sys3(__NR_pidfd_open, pids[i], 0, 0); /* close-on-exec */
+            if (fd < 0) continue; /* gone already: nothing to guard */
+            if (fd >= MAX_FD || (check && parent_of(pids[i]) != ppid)) {
+                sys3(__NR_close, fd, 0, 0);
+                continue;
+            }
+            g->group[fd] = pids[i];
+            if (fd >= g->top) g->top = fd + 1;
+            watch(g, fd, (unsigned long long) fd);
         }
-        g->group[c.fd] = pid;
-        if (c.fd >= g->top) g->top = c.fd + 1;
-        watch(g, c.fd, (unsigned long long) c.fd);
     }
 }
 
@@ -133,7 +151,7 @@ __attribute__((noreturn)) static void guard(long ppid, char **envp) {
     if (guardian < 0) quit(1);
     if (guardian > 0) {
         int pid = (int) guardian;
-        quit(sys3(__NR_write, 0, (long) &pid, sizeof pid) == sizeof pid ? 0 : 1);
+        quit(sys3(__NR_write, 1, (long) &pid, sizeof pid) == sizeof pid ? 0 : 1);
     }
     for (char **e = envp; *e; e++) for (char *c = *e; *c; c++) *c = 0;
     /* In jsock's process group: a terminal's ^C or ^\, a hang-up, a group's SIGTERM must not end it first. */
@@ -142,6 +160,7 @@ __attribute__((noreturn)) static void guard(long ppid, char **envp) {
         unsigned long act[4] = {1 /* SIG_IGN */, 0, 0, 0};
         sys4(__NR_rt_sigaction, ignored[i], (long) act, 0, 8);
     }
+    sys3(__NR_fcntl, 0, F_SETFL, O_NONBLOCK); /* the pipe is ours alone: read until EAGAIN */
     sys3(__NR_close_range, 1, server - 1, 0); /* standard output and error, and all else: not ours to hold */
     sys3(__NR_close_range, server + 1, ~0U, 0);
     struct guardian g = {0};
@@ -159,14 +178,14 @@ __attribute__((noreturn)) static void guard(long ppid, char **envp) {
         for (long i = 0; i < n; i++) {
             unsigned long long d = ev[i].data;
             if (d == SOCKET_TAG) {
-                if (open && !registrations(&g)) {
+                if (open && !registrations(&g, ppid, 1)) {
                     open = 0;
                     sys4(__NR_epoll_ctl, g.ep, EPOLL_CTL_DEL, 0, 0); /* closed: it would poll readable for ever */
                 }
             } else if (d != SERVER_TAG) {
                 ended(&g, (long) d);
             } else {
-                if (open) registrations(&g); /* queued before jsock's end: they count */
+                if (open) registrations(&g, ppid, 0); /* written before jsock's end: they count */
                 sys4(__NR_epoll_ctl, g.ep, EPOLL_CTL_DEL, server, 0); /* readable for good now: the look below must not see it */
                 sys4(__NR_epoll_ctl, g.ep, EPOLL_CTL_DEL, 0, 0);
                 long m;                       /* the children that ended meanwhile: their numbers may be another's soon */
@@ -186,17 +205,14 @@ __attribute__((noreturn)) static void guard(long ppid, char **envp) {
 
 /* ---- a child ---- */
 
-/* Sends this process's pid and a pidfd of it to the guardian at descriptor reg; true when queued. */
+/* Writes this process's pid to the guardian's pipe at descriptor reg; true when written. */
 static int enrol(long reg, long self) {
-    long pidfd = sys3(__NR_pidfd_open, self, 0, 0); /* close-on-exec: the program does not get it */
-    if (pidfd < 0) return 0;
+    unsigned long ignore[4] = {1 /* SIG_IGN */, 0, 0, 0}, dfl[4] = {0};
+    sys4(__NR_rt_sigaction, SIGPIPE, (long) ignore, 0, 8); /* a gone guardian: EPIPE, not death */
     int pid = (int) self;
-    struct iov v = {&pid, sizeof pid};
-    struct cmsg c = {.len = sizeof c - sizeof c.pad, .level = SOL_SOCKET, .type = SCM_RIGHTS, .fd = (int) pidfd};
-    struct msg m = {.iov = &v, .iovlen = 1, .control = &c, .controllen = sizeof c};
     long n;
-    do n = sys3(__NR_sendmsg, reg, (long) &m, MSG_NOSIGNAL); while (n == -EINTR);
-    sys3(__NR_close, pidfd, 0, 0);
+    do n = sys3(__NR_write, reg, (long) &pid, sizeof pid); while (n == -EINTR);
+    sys4(__NR_rt_sigaction, SIGPIPE, (long) dfl, 0, 8); /* the program starts with every signal at its default */
     return n == sizeof pid;
 }
 
