@@ -424,9 +424,9 @@ public final class ChildProcess {
          * <li>for a child spawned into a {@link #processGroup} or {@link #session} of its own, the
          *     guardian: one small process per JVM (started at the first such child, in this
          *     process's group but not its child, holding none of the children's descriptors, its
-         *     environment blank). The helper registers the child with it (its pid and a pidfd of
-         *     it, over a socket) before the exec; the guardian waits on pidfds of this process and
-         *     of every registered child in one epoll. This process gone first: SIGKILL to each
+         *     environment blank). The helper registers the child with it (writes its pid to the
+         *     guardian's pipe) before the exec; the guardian waits on pidfds of this process and of
+         *     every registered child in one epoll. This process gone first: SIGKILL to each
          *     registered child's whole group, so what the program started (a shell's {@code cat})
          *     goes too. A child gone first: the guardian forgets it.
          * <li>else (or when the guardian cannot be reached) prctl(PR_SET_PDEATHSIG, SIGKILL), which

@@ -105,7 +105,7 @@ class DieWithParentTest {
             assertThat(comm(guardian)).startsWith("pdeathsig");
             assertThat(pgid(guardian)).as("in our process group").isEqualTo(pgid(ProcessHandle.current().pid()));
             assertThat(Files.list(Path.of("/proc", Long.toString(guardian), "fd")).count())
-                    .as("its registration socket, its epoll, a pidfd of us and one of each child").isEqualTo(3 + leaders.size());
+                    .as("its registration pipe, its epoll, a pidfd of us and one of each child").isEqualTo(3 + leaders.size());
             for (ChildProcess c : leaders) assertThat(c.kill()).isTrue();
             for (ChildProcess c : leaders) assertThat(c.waitFor(WAIT)).hasToString("killed by SIGKILL");
             for (int i = 0; i < 1000 && Files.list(Path.of("/proc", Long.toString(guardian), "fd")).count() > 3; i++) Thread.sleep(10);
