@@ -68,7 +68,8 @@ final class LoadGenerator {
             workers.add(w);
             threads.add(Thread.ofPlatform().name("jsock-load-", t).daemon().start(w));
         }
-        long cpu0 = -1, cpu1 = -1, own0 = -1, own1 = -1, t0 = 0, t1 = 0;
+        ProcessTree.Cpu cpu0 = null, cpu1 = null;
+        long own0 = -1, own1 = -1, t0 = 0, t1 = 0;
         try {
             // Warm-up starts once every connection has been served (bounded: a server that never answers,
             // or serves one connection at a time, still gets its run).
@@ -99,10 +100,11 @@ final class LoadGenerator {
             errors += w.errors;
             if (firstError == null) firstError = w.firstError;
         }
-        long cpu = cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0;
+        long cpu = cpu0 == null || cpu1 == null ? -1 : cpu1.totalNanos() - cpu0.totalNanos();
+        long parent = cpu0 == null || cpu1 == null ? -1 : cpu1.parentNanos() - cpu0.parentNanos();
         long own = own0 < 0 || own1 < 0 ? -1 : own1 - own0;
         return new LoadResult(spec.mode(), spec.connections(), ops, bytes, (t1 - t0) / 1e9, latency, errors,
-                firstError, cpu, own, Double.NaN, Double.NaN);
+                firstError, cpu, parent, own, Double.NaN, Double.NaN);
     }
 
     /**
@@ -163,7 +165,7 @@ final class LoadGenerator {
             ProcessTree.Usage after = proc.usage(serverPid);
             int n = Math.max(1, open.size());
             return new LoadResult(Mode.IDLE, open.size(), open.size(), 0, seconds, latency, errors, firstError,
-                    after.cpuNanos() - before.cpuNanos(), -1,
+                    after.cpuNanos() - before.cpuNanos(), -1, -1,
                     (double) (after.rssBytes() - before.rssBytes()) / n,
                     (double) (after.descriptors() - before.descriptors()) / n);
         } finally {
@@ -176,8 +178,8 @@ final class LoadGenerator {
         return Limits.nofile(pid, 0);
     }
 
-    private long cpu(long pid) throws IOException {
-        return pid < 0 ? -1 : proc.cpuNanos(pid);
+    private ProcessTree.Cpu cpu(long pid) throws IOException {
+        return pid < 0 ? null : proc.cpu(pid);
     }
 
     /** This JVM's own user+system time (not its children: the servers are those). */

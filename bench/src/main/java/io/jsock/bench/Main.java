@@ -211,10 +211,11 @@ public final class Main implements Callable<Integer> {
                 r = new LoadGenerator(() -> { }, counter).run(new LoadSpec(at, m, c, size, w, d, Math.min(t, c)), pid);
                 if (counter != null) calls = "  system calls per op: " + SyscallCounter.perOp(counter.counts(), r.ops());
             }
-            o.printf(Locale.ROOT, "%s c=%d: %s %s  p50 %s us  p90 %s us  p99 %s us  p99.9 %s us  server CPU %s us/op  generator CPU %s us/op  errors %d%s%n",
+            o.printf(Locale.ROOT, "%s c=%d: %s %s  p50 %s us  p90 %s us  p99 %s us  p99.9 %s us  server CPU %s us/op (server process / children: %s)  generator CPU %s us/op  errors %d%s%n",
                     m.label(), c, Report.number(r.rate()), m.unit, Report.number(r.latencyMicros(50)),
                     Report.number(r.latencyMicros(90)), Report.number(r.latencyMicros(99)), Report.number(r.latencyMicros(99.9)),
-                    Report.number(r.cpuMicrosPerOp()), Report.number(r.clientCpuMicrosPerOp()), r.errors(), r.firstError() == null ? "" : " (" + r.firstError() + ")");
+                    Report.number(r.cpuMicrosPerOp()), Report.split(r.parentCpuMicrosPerOp(), r.childrenCpuMicrosPerOp()),
+                    Report.number(r.clientCpuMicrosPerOp()), r.errors(), r.firstError() == null ? "" : " (" + r.firstError() + ")");
             if (!calls.isEmpty()) o.println(m.label() + " c=" + c + calls);
             errors += r.errors();
             if (firstError == null) firstError = r.firstError();

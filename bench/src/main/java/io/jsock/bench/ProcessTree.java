@@ -22,6 +22,18 @@ final class ProcessTree {
     /** One look at a process tree. {@code cpuNanos}: user+system of the tree, including reaped children. */
     record Usage(long cpuNanos, long rssBytes, int descriptors, int processes) {}
 
+    /**
+     * The CPU time of a tree split in two: {@code parentNanos}, the root process's own threads
+     * (utime+stime: a server's accept loop, its spawning and reaping), and {@code childrenNanos},
+     * everything below it (the root's cutime+cstime for the children it reaped, plus every live
+     * descendant's own and reaped time).
+     */
+    record Cpu(long parentNanos, long childrenNanos) {
+        long totalNanos() {
+            return parentNanos + childrenNanos;
+        }
+    }
+
     /** The fields of /proc/PID/stat that matter here. */
     record Stat(int pid, int ppid, long utime, long stime, long cutime, long cstime, long rssPages) {
         long ticks() {
@@ -101,9 +113,26 @@ final class ProcessTree {
 
     /** CPU time of the tree only (cheaper: no descriptor count). */
     long cpuNanos(long root) throws IOException {
-        long ticks = 0;
-        for (Stat s : tree(root)) ticks += s.ticks();
-        return ticks * (1_000_000_000L / TICKS_PER_SECOND);
+        return cpu(root).totalNanos();
+    }
+
+    /** CPU time of the tree, parent and children apart; zero when it is gone. */
+    Cpu cpu(long root) throws IOException {
+        return split(tree(root));
+    }
+
+    /**
+     * Splits a tree's CPU time ({@link #tree}'s list: root first). A child's time counts once: while
+     * it lives, from its own stat; once its parent reaped it, in the parent's cutime+cstime. (A
+     * process whose parent died is adopted outside the tree, and its time leaves the tree with it.)
+     */
+    static Cpu split(List<Stat> tree) {
+        if (tree.isEmpty()) return new Cpu(0, 0);
+        Stat root = tree.get(0);
+        long children = root.cutime() + root.cstime();
+        for (int i = 1; i < tree.size(); i++) children += tree.get(i).ticks();
+        long nanosPerTick = 1_000_000_000L / TICKS_PER_SECOND;
+        return new Cpu((root.utime() + root.stime()) * nanosPerTick, children * nanosPerTick);
     }
 
     /** User+system time of process {@code pid} alone: its threads, not its children. */

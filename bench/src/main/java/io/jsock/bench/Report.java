@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -22,9 +23,14 @@ import java.util.function.ToDoubleFunction;
  * the medians).
  */
 final class Report {
-    /** The medians of one server at one connection count. */
+    /**
+     * The medians of one server at one connection count. {@code parentCpuMicrosPerOp} and
+     * {@code childrenCpuMicrosPerOp}: the server CPU's split between the server process itself and
+     * its children (the medians of each part, so they need not add up to the median total exactly).
+     */
     record Summary(String server, int connections, int passes, double rate, double cpuMicrosPerOp,
-                   double p50, double p90, double p99, double p999, long errors, double fdsPerConnection) {}
+                   double p50, double p90, double p99, double p999, long errors, double fdsPerConnection,
+                   double parentCpuMicrosPerOp, double childrenCpuMicrosPerOp) {}
 
     private final SideBySide.Plan plan;
     private final List<SideBySide.Cell> cells;
@@ -44,7 +50,8 @@ final class Report {
                         median(rs, LoadResult::cpuMicrosPerOp), median(rs, r -> r.latencyMicros(50)),
                         median(rs, r -> r.latencyMicros(90)), median(rs, r -> r.latencyMicros(99)),
                         median(rs, r -> r.latencyMicros(99.9)), rs.stream().mapToLong(LoadResult::errors).sum(),
-                        median(rs, LoadResult::fdsPerConnection)));
+                        median(rs, LoadResult::fdsPerConnection), median(rs, LoadResult::parentCpuMicrosPerOp),
+                        median(rs, LoadResult::childrenCpuMicrosPerOp)));
             }
         }
     }
@@ -85,6 +92,10 @@ final class Report {
             table(out, m.unit + " (x C)", Summary::rate, ref);
             table(out, "server CPU, us per " + (m == Mode.BULK ? "MB" : m == Mode.CRR ? "connection" : "echo") + " (x C)",
                     Summary::cpuMicrosPerOp, ref);
+            if (m == Mode.CRR) {
+                table(out, "of which the server process itself / its children, us per connection",
+                        s -> split(s.parentCpuMicrosPerOp(), s.childrenCpuMicrosPerOp()));
+            }
             if (m != Mode.BULK) {
                 table(out, "latency p50 / p99 / p99.9, us", null, null);
             }
@@ -104,6 +115,17 @@ final class Report {
     }
 
     private void table(PrintStream out, String title, ToDoubleFunction<Summary> f, String ref) {
+        table(out, title, s -> {
+            if (f == null) return number(s.p50()) + " / " + number(s.p99()) + " / " + number(s.p999());
+            double v = f.applyAsDouble(s);
+            Summary r = ref == null ? null : find(ref, s.connections());
+            double base = r == null ? Double.NaN : f.applyAsDouble(r);
+            return number(v) + (Double.isNaN(base) || base == 0 || Double.isNaN(v) ? "" : String.format(Locale.ROOT, " (%.2fx)", v / base));
+        });
+    }
+
+    /** A table of a cell per server (rows) and connection count (columns); "-" where nothing was measured. */
+    private void table(PrintStream out, String title, Function<Summary, String> cell) {
         out.println();
         out.println(title);
         StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "  %-14s", "server"));
@@ -113,19 +135,15 @@ final class Report {
             StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "  %-14s", server));
             for (int c : plan.connections()) {
                 Summary s = find(server, c);
-                String cell;
-                if (s == null) cell = "-";
-                else if (f == null) cell = number(s.p50()) + " / " + number(s.p99()) + " / " + number(s.p999());
-                else {
-                    double v = f.applyAsDouble(s);
-                    Summary r = ref == null ? null : find(ref, c);
-                    double base = r == null ? Double.NaN : f.applyAsDouble(r);
-                    cell = number(v) + (Double.isNaN(base) || base == 0 || Double.isNaN(v) ? "" : String.format(Locale.ROOT, " (%.2fx)", v / base));
-                }
-                row.append(String.format(Locale.ROOT, " %22s", cell));
+                row.append(String.format(Locale.ROOT, " %22s", s == null ? "-" : cell.apply(s)));
             }
             out.println(row);
         }
+    }
+
+    /** The server CPU's split as a cell: {@code parent / children}, e.g. {@code 71 / 880}. */
+    static String split(double parent, double children) {
+        return number(parent) + " / " + number(children);
     }
 
     /** A number with about three significant digits, without exponent. */
@@ -145,14 +163,16 @@ final class Report {
     /** Every cell, one row each. */
     void writeCsv(Path file) throws IOException {
         StringBuilder b = new StringBuilder("server,mode,connections,size,pass,ops,bytes,seconds,rate,unit,"
-                + "server_cpu_us_per_op,generator_cpu_us_per_op,p50_us,p90_us,p99_us,p999_us,errors,rss_per_conn,fds_per_conn\n");
+                + "server_cpu_us_per_op,generator_cpu_us_per_op,p50_us,p90_us,p99_us,p999_us,errors,rss_per_conn,fds_per_conn,"
+                + "server_parent_cpu_us_per_op,server_children_cpu_us_per_op\n");
         for (SideBySide.Cell c : cells) {
             LoadResult r = c.result();
             b.append(String.join(",", c.server(), plan.mode().label(), Integer.toString(c.connections()),
                     Integer.toString(plan.size()), Integer.toString(c.pass()), Long.toString(r.ops()), Long.toString(r.bytes()),
                     fmt(r.seconds()), fmt(r.rate()), plan.mode().unit, fmt(r.cpuMicrosPerOp()), fmt(r.clientCpuMicrosPerOp()), fmt(r.latencyMicros(50)),
                     fmt(r.latencyMicros(90)), fmt(r.latencyMicros(99)), fmt(r.latencyMicros(99.9)), Long.toString(r.errors()),
-                    fmt(r.rssPerConnection()), fmt(r.fdsPerConnection()))).append('\n');
+                    fmt(r.rssPerConnection()), fmt(r.fdsPerConnection()), fmt(r.parentCpuMicrosPerOp()),
+                    fmt(r.childrenCpuMicrosPerOp()))).append('\n');
         }
         Files.writeString(file, b);
     }
@@ -179,6 +199,8 @@ final class Report {
             o.put("rate_vs_c", decimal(r == null ? Double.NaN : s.rate() / r.rate()));
             o.put("server_cpu_us_per_op", decimal(s.cpuMicrosPerOp()));
             o.put("cpu_vs_c", decimal(r == null ? Double.NaN : s.cpuMicrosPerOp() / r.cpuMicrosPerOp()));
+            o.put("server_parent_cpu_us_per_op", decimal(s.parentCpuMicrosPerOp()));
+            o.put("server_children_cpu_us_per_op", decimal(s.childrenCpuMicrosPerOp()));
             o.put("p50_us", decimal(s.p50()));
             o.put("p90_us", decimal(s.p90()));
             o.put("p99_us", decimal(s.p99()));
@@ -200,6 +222,8 @@ final class Report {
             o.put("seconds", decimal(r.seconds()));
             o.put("rate", decimal(r.rate()));
             o.put("server_cpu_us_per_op", decimal(r.cpuMicrosPerOp()));
+            o.put("server_parent_cpu_us_per_op", decimal(r.parentCpuMicrosPerOp()));
+            o.put("server_children_cpu_us_per_op", decimal(r.childrenCpuMicrosPerOp()));
             o.put("generator_cpu_us_per_op", decimal(r.clientCpuMicrosPerOp()));
             o.put("p50_us", decimal(r.latencyMicros(50)));
             o.put("p99_us", decimal(r.latencyMicros(99)));

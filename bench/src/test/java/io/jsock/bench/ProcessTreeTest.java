@@ -27,6 +27,31 @@ class ProcessTreeTest {
     }
 
     @Test
+    void theSplitCountsTheRootsOwnTimeAsTheParentsAndReapedAndLiveDescendantsAsTheChildrens() {
+        ProcessTree.Stat root = new ProcessTree.Stat(100, 1, 40, 30, 500, 200, 0);   // 70 own, 700 reaped
+        ProcessTree.Stat child = new ProcessTree.Stat(101, 100, 5, 6, 1, 2, 0);      // live: 14 with its own reaped
+        ProcessTree.Stat grandchild = new ProcessTree.Stat(102, 101, 3, 4, 0, 0, 0); // live: 7
+        ProcessTree.Cpu cpu = ProcessTree.split(java.util.List.of(root, child, grandchild));
+        assertThat(cpu.parentNanos()).isEqualTo(70 * 10_000_000L);
+        assertThat(cpu.childrenNanos()).isEqualTo((700 + 14 + 7) * 10_000_000L);
+        assertThat(cpu.totalNanos()).isEqualTo((root.ticks() + child.ticks() + grandchild.ticks()) * 10_000_000L);
+        assertThat(ProcessTree.split(java.util.List.of())).isEqualTo(new ProcessTree.Cpu(0, 0));
+    }
+
+    @Test
+    void aReapedChildsCpuGoesToTheChildrenNotToTheParent() throws Exception {
+        long self = ProcessHandle.current().pid();
+        long reapedBefore = reapedTicks(self);
+        ProcessTree.Cpu before = proc.cpu(self);
+        Process p = new ProcessBuilder("sh", "-c", "i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done").start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        long reaped = (reapedTicks(self) - reapedBefore) * 10_000_000L;
+        ProcessTree.Cpu after = proc.cpu(self);
+        assertThat(reaped).isGreaterThan(0);
+        assertThat(after.childrenNanos() - before.childrenNanos()).isGreaterThanOrEqualTo(reaped);
+    }
+
+    @Test
     void theTreeHoldsALiveChildWithItsMemoryAndDescriptors() throws Exception {
         long self = ProcessHandle.current().pid();
         Process child = new ProcessBuilder("sleep", "30").start();

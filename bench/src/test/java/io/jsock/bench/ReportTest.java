@@ -24,7 +24,7 @@ class ReportTest {
     private static LoadResult rr(long ops, long cpuNanos) {
         Histogram h = LoadResult.latencyHistogram();
         for (int i = 0; i < ops; i++) h.recordValue(10_000 + i);
-        return new LoadResult(Mode.RR, 10, ops, ops * 64, 1.0, h, 0, null, cpuNanos, -1, Double.NaN, Double.NaN);
+        return new LoadResult(Mode.RR, 10, ops, ops * 64, 1.0, h, 0, null, cpuNanos, -1, -1, Double.NaN, Double.NaN);
     }
 
     private final SideBySide.Plan plan = new SideBySide.Plan(
@@ -49,6 +49,26 @@ class ReportTest {
         r.print(new PrintStream(out, true, StandardCharsets.UTF_8));
         String text = out.toString(StandardCharsets.UTF_8);
         assertThat(text).contains("1100 (0.55x)").contains("7.00 (1.17x)").contains("skipped tcpserver: needs ucspi-tcp");
+    }
+
+    @Test
+    void crrShowsTheServerCpuSplitBetweenTheServerProcessAndItsChildren() throws Exception {
+        SideBySide.Plan crr = new SideBySide.Plan(List.of(ServerSpec.of("tcpserver")), List.of(10), Mode.CRR, 64,
+                Duration.ofSeconds(1), Duration.ofSeconds(1), 1, 2, null, false, null, false, 0);
+        Histogram h = LoadResult.latencyHistogram();
+        h.recordValue(100_000);
+        LoadResult r = new LoadResult(Mode.CRR, 10, 1000, 64_000, 1.0, h, 0, null, 950_000_000, 70_000_000, -1, Double.NaN, Double.NaN);
+        assertThat(r.parentCpuMicrosPerOp()).isEqualTo(70.0);
+        assertThat(r.childrenCpuMicrosPerOp()).isEqualTo(880.0);
+        Report report = new Report(crr, List.of(new SideBySide.Cell("tcpserver", 1, 10, r)), Map.of());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        report.print(new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("of which the server process itself / its children")
+                .containsPattern("tcpserver +70\\.0 / 880 *\\n");
+        report.writeJson(dir.resolve("crr.json"), "jsock bench --mode crr");
+        Map<?, ?> summary = (Map<?, ?>) ((List<?>) JSON.std.mapFrom(Files.readString(dir.resolve("crr.json"))).get("summary")).get(0);
+        assertThat(summary.get("server_parent_cpu_us_per_op").toString()).isEqualTo("70");
+        assertThat(summary.get("server_children_cpu_us_per_op").toString()).isEqualTo("880");
     }
 
     @Test

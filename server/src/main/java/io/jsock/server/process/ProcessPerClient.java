@@ -100,7 +100,7 @@ public final class ProcessPerClient implements Design {
         try {
             a.socket().setBlockingForChild(true); // the child expects blocking I/O and shares the flags
             ChildProcess.Builder b = javaChild
-                    ? ChildProcess.builder(ChildJvm.command("serve", handlerSpec, Long.toString(c.id()))).processGroup() // not yet dieWithParent: see the README
+                    ? ChildProcess.builder(ChildJvm.command("serve", handlerSpec, Long.toString(c.id()))).processGroup().dieWithParent()
                     : command.copy();
             environment(c).forEach(b::setenv);
             if (javaChild) {
@@ -124,7 +124,7 @@ public final class ProcessPerClient implements Design {
         children.put(c.id(), child);
         child.onExit().thenAccept(status -> {
             children.remove(c.id());
-            if (child.groupAlive()) lingering(child); // a job of its still runs (or its guardian, for a moment): ended at the stop
+            if (child.groupAlive()) lingering(child); // a job of its still runs: ended at the stop
             serving.closed(c, "child " + child.pid() + " " + status);
         });
     }
@@ -132,8 +132,7 @@ public final class ProcessPerClient implements Design {
     /**
      * Keeps a child whose group outlived it, for {@link #endLingering}. The groups that ended since are
      * forgotten when the map has doubled since the last look: a kill(2) per group, amortized to a
-     * few per child, where looking at every exit cost one per lingering group each time (the
-     * guardian of dieWithParent is often still in the group at the exit: nearly every child comes here).
+     * few per child, where looking at every exit cost one per lingering group each time.
      */
     private void lingering(ChildProcess child) {
         lingering.put(child.pid(), child);
@@ -146,7 +145,10 @@ public final class ProcessPerClient implements Design {
     }
 
     private static final int PRUNE_MIN = 64;
-    /** How long a group's guardian gets to follow its program at the stop before the group counts as left behind. */
+    /**
+     * How long a group gets to empty itself at the stop before it counts as left behind: a worker
+     * JVM's own guardian (in the worker's group) follows the worker out a moment after its exit.
+     */
     private static final long GUARDIAN_WAIT_MILLIS = 200;
     private volatile int pruneAt = PRUNE_MIN;
 
@@ -186,7 +188,7 @@ public final class ProcessPerClient implements Design {
     private void endLingering() {
         List<ChildProcess> left = lingering.values().stream().filter(ChildProcess::groupAlive).toList();
         if (left.isEmpty()) return;
-        try { // a child that has just exited may still have its guardian (dieWithParent) in its group, for a moment
+        try { // a worker JVM that has just exited may still have its guardian (dieWithParent) in its group, for a moment
             Children.awaitGroups(left, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(GUARDIAN_WAIT_MILLIS));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

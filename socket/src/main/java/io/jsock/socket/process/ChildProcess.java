@@ -253,6 +253,21 @@ public final class ChildProcess {
     }
 
     /**
+     * posix_spawn(3) (posix_spawnp(3) with {@code search}) into {@code pid} (a native int), then the
+     * reaper watches the child.
+     *
+     * @throws IOException what posix_spawn refused, naming {@code program}
+     */
+    static ChildProcess spawn(MemorySegment pid, MemorySegment file, boolean search, MemorySegment actions, MemorySegment attr,
+                              MemorySegment argv, MemorySegment envp, String program, boolean groupLeader) throws IOException {
+        int rc = Libc.posix_spawn(pid, file, actions, attr, argv, envp, search);
+        if (rc != 0) throw IoStatus.exception("posix_spawn", rc, program);
+        ChildProcess child = new ChildProcess(pid.get(JAVA_INT, 0), program, groupLeader);
+        Reaper.INSTANCE.watch(child);
+        return child;
+    }
+
+    /**
      * Called by the reaper only: waitpid(pid, WNOHANG) into {@code status} (a native int). Returns
      * true when the child is gone (reaped now or before).
      */
@@ -406,12 +421,15 @@ public final class ChildProcess {
          * execve; installed once under {@code $TMPDIR/jsock-UID/}) that arranges it and then execs
          * the program:
          * <ul>
-         * <li>for a child spawned into a {@link #processGroup} or {@link #session} of its own, a
-         *     guardian: a small process of the group (not the program's child, holding none of its
-         *     descriptors, its environment blank) waiting on pidfds of this process and of the
-         *     program. This process gone first: SIGKILL to the whole group, so what the program
-         *     started (a shell's {@code cat}) goes too. The program gone first: the guardian exits.
-         * <li>else (or when the guardian cannot be started) prctl(PR_SET_PDEATHSIG, SIGKILL), which
+         * <li>for a child spawned into a {@link #processGroup} or {@link #session} of its own, the
+         *     guardian: one small process per JVM (started at the first such child, in this
+         *     process's group but not its child, holding none of the children's descriptors, its
+         *     environment blank). The helper registers the child with it (writes its pid to the
+         *     guardian's pipe) before the exec; the guardian waits on pidfds of this process and of
+         *     every registered child in one epoll. This process gone first: SIGKILL to each
+         *     registered child's whole group, so what the program started (a shell's {@code cat})
+         *     goes too. A child gone first: the guardian forgets it.
+         * <li>else (or when the guardian cannot be reached) prctl(PR_SET_PDEATHSIG, SIGKILL), which
          *     survives the exec. The kernel sends it when the spawning <em>thread</em> ends, so these
          *     children are spawned by one thread that lives as long as the JVM.
          * </ul>
@@ -446,6 +464,8 @@ public final class ChildProcess {
         private Prepared prepared() throws IOException {
             if (prepared == null) {
                 prepared = Prepared.of(argv, environment != null ? environment : Environ.current(), dieWithParent);
+                // a server prepares its command at its start: its guardian is then running before the first connection
+                if (prepared.helper && groupFlag != 0) Guardian.registration();
             }
             return prepared;
         }
@@ -464,24 +484,24 @@ public final class ChildProcess {
                 if (!s.isOpen()) throw new SocketClosedException("posix_spawn");
             }
             Prepared p = prepared();
-            SpawnSetup.Plan plan = plan();
-            // Only the death signal is bound to the spawning thread; a guardian watches the process
-            return dieWithParent && groupFlag == 0 ? Spawner.INSTANCE.call(() -> spawn(p, plan)) : spawn(p, plan);
+            if (dieWithParent && groupFlag == 0) { // only the death signal is bound to the spawning thread
+                SpawnSetup.Plan plan = plan(-1);
+                return Spawner.INSTANCE.call(() -> spawn(p, plan, -1));
+            }
+            // A group leader registers with the guardian through its socket, put just above the child's descriptors
+            int guardian = dieWithParent && p.helper ? Guardian.registration() : -1;
+            SpawnSetup.Plan plan = plan(guardian);
+            return spawn(p, plan, guardian < 0 ? -1 : plan.closeFrom() - 1);
         }
 
-        private ChildProcess spawn(Prepared p, SpawnSetup.Plan plan) throws IOException {
-            String program = argv.get(0);
+        private ChildProcess spawn(Prepared p, SpawnSetup.Plan plan, int reg) throws IOException {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment shared = SpawnSetup.actions(plan);
                 MemorySegment actions = shared != null ? shared : SpawnSetup.build(plan, arena);
                 try {
-                    MemorySegment pid = arena.allocate(JAVA_INT);
-                    int rc = Libc.posix_spawn(pid, p.file, actions, SpawnSetup.attr(groupFlag),
-                            p.argv, p.envp(arena, overrides), p.search);
-                    if (rc != 0) throw IoStatus.exception("posix_spawn", rc, program);
-                    ChildProcess child = new ChildProcess(pid.get(JAVA_INT, 0), program, groupFlag != 0);
-                    Reaper.INSTANCE.watch(child);
-                    return child;
+                    Prepared.Call call = p.call(arena, overrides);
+                    return ChildProcess.spawn(call.pid(), p.file, p.search, actions, SpawnSetup.attr(groupFlag), p.argv(reg),
+                            call.envp(), argv.get(0), groupFlag != 0);
                 } finally {
                     if (shared == null) Libc.posix_spawn_file_actions_destroy(actions);
                 }
@@ -494,31 +514,36 @@ public final class ChildProcess {
          * highest number (at least 3: standard error stays) closed. When a socket's own number is
          * another's target, all go through fresh numbers first so no dup2 overwrites a source.
          */
-        private SpawnSetup.Plan plan() {
+        private SpawnSetup.Plan plan(int guardian) {
             int highest = devNull.isEmpty() ? 2 : Math.max(2, devNull.last());
+            TreeMap<Integer, Integer> sources = new TreeMap<>(); // child's number -> ours
+            for (var e : descriptors.entrySet()) {
+                sources.put(e.getKey(), e.getValue().fd());
+                highest = Math.max(highest, e.getKey());
+            }
+            if (guardian >= 0) sources.put(++highest, guardian); // the helper closes it before the exec
             int top = 2;
             boolean clash = false;
-            for (var e : descriptors.entrySet()) {
-                int target = e.getKey(), source = e.getValue().fd();
-                highest = Math.max(highest, target);
+            for (var e : sources.entrySet()) {
+                int target = e.getKey(), source = e.getValue();
                 top = Math.max(top, Math.max(target, source));
-                if (source != target && descriptors.containsKey(source)) clash = true;
+                if (source != target && sources.containsKey(source)) clash = true;
             }
-            List<Integer> dup2 = new ArrayList<>(descriptors.size() * (clash ? 4 : 2));
+            List<Integer> dup2 = new ArrayList<>(sources.size() * (clash ? 4 : 2));
             if (clash) {
                 int spare = top + 1;
-                for (var e : descriptors.entrySet()) {
-                    dup2.add(e.getValue().fd());
+                for (var e : sources.entrySet()) {
+                    dup2.add(e.getValue());
                     dup2.add(spare++);
                 }
                 spare = top + 1;
-                for (var e : descriptors.entrySet()) {
+                for (var e : sources.entrySet()) {
                     dup2.add(spare++);
                     dup2.add(e.getKey());
                 }
             } else {
-                for (var e : descriptors.entrySet()) {
-                    dup2.add(e.getValue().fd());
+                for (var e : sources.entrySet()) {
+                    dup2.add(e.getValue());
                     dup2.add(e.getKey());
                 }
             }

@@ -18,10 +18,12 @@ import java.util.HexFormat;
 import java.util.Set;
 
 /**
- * The parent-death helper ({@code socket/src/main/c/pdeathsig.c}, 848 bytes, x86-64): a child that
- * must die with this process is spawned as {@code jsock-pdeathsig PPID PATH ARGV0 ARG...}; it sets
- * PR_SET_PDEATHSIG to SIGKILL and execs the program. posix_spawn(3) has no attribute for it, and a
- * JVM must not run Java between fork and exec. Installed once per user and content as
+ * The parent-death helper ({@code socket/src/main/c/pdeathsig.c}, about 2.5 KB, x86-64): a child that
+ * must die with this process is spawned as {@code jsock-pdeathsig PPID REG PATH ARGV0 ARG...}; it
+ * registers with the {@link Guardian} through descriptor REG (or, REG "-" or no guardian, sets
+ * PR_SET_PDEATHSIG to SIGKILL) and execs the program; {@code jsock-pdeathsig PPID guard} is the
+ * guardian itself. posix_spawn(3) has no attribute for it, and a JVM must not run Java between fork
+ * and exec. Installed once per user and content as
  * {@code $TMPDIR/jsock-UID/pdeathsig-HASH}: a directory of ours that others may traverse (so a
  * server that dropped privileges still runs it) but not write, a file nobody may write.
  */

@@ -3,13 +3,16 @@ package io.jsock.socket.process;
 import io.jsock.socket.internal.Libc;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What does not change from one spawn of a command to the next, in native memory once: the file to
@@ -19,18 +22,47 @@ import java.util.Map;
  * The memory goes when the last builder holding it is unreachable.
  */
 final class Prepared {
+    /** What one spawn writes and reads besides what is prepared: its envp and the pid posix_spawn returns. */
+    record Call(MemorySegment envp, MemorySegment pid) {}
+
+    /** Where the helper's REG argument is in its argv: {@code helper PPID REG PATH ARGV0 ...}. */
+    private static final int REG = 2;
+
     final MemorySegment file;     // the path (or, with search, the name) posix_spawn runs
     final boolean search;         // posix_spawnp: argv[0] is searched for in PATH by the child
-    final MemorySegment argv;     // NULL-terminated char *[]
+    final MemorySegment argv;     // NULL-terminated char *[]; through the helper, with REG "-" (no guardian)
+    final boolean helper;         // argv runs the parent-death helper first
     final String[] envNames;      // the base environment's names ...
     final MemorySegment[] envStrings; // ... and their NAME=value strings
+    private final int argc;
+    private final Arena arena;    // holds all of the above: alive as long as this is reachable
+    // argv with REG set to a descriptor number, by number: a server's children all take the same one
+    private final Map<Integer, MemorySegment> registering = new ConcurrentHashMap<>();
 
-    private Prepared(MemorySegment file, boolean search, MemorySegment argv, String[] envNames, MemorySegment[] envStrings) {
+    private Prepared(Arena arena, MemorySegment file, boolean search, MemorySegment argv, int argc, boolean helper,
+                     String[] envNames, MemorySegment[] envStrings) {
+        this.arena = arena;
         this.file = file;
         this.search = search;
         this.argv = argv;
+        this.argc = argc;
+        this.helper = helper;
         this.envNames = envNames;
         this.envStrings = envStrings;
+    }
+
+    /**
+     * argv for a child that registers with the guardian through its descriptor {@code reg} (the
+     * helper's REG argument); {@link #argv} itself when {@code reg} is negative (no guardian).
+     */
+    MemorySegment argv(int reg) {
+        if (reg < 0 || !helper) return argv;
+        return registering.computeIfAbsent(reg, r -> {
+            MemorySegment copy = arena.allocate(ADDRESS, argc + 1L);
+            copy.copyFrom(argv);
+            copy.setAtIndex(ADDRESS, REG, arena.allocateFrom(Integer.toString(r)));
+            return copy;
+        });
     }
 
     /**
@@ -46,11 +78,13 @@ final class Prepared {
         List<String> args = argv;
         MemorySegment file;
         boolean search = false;
-        if (dieWithParent && DeathHelper.supported()) {
+        boolean helper = dieWithParent && DeathHelper.supported();
+        if (helper) {
             String path = ChildProcess.locate(program).toString();
-            args = new ArrayList<>(argv.size() + 3);
+            args = new ArrayList<>(argv.size() + 4);
             args.add(DeathHelper.path().toString());
             args.add(Integer.toString(Libc.getpid()));
+            args.add("-"); // REG: see argv(int)
             args.add(path);
             args.addAll(argv);
             file = arena.allocateFrom(args.get(0));
@@ -68,7 +102,7 @@ final class Prepared {
             names[i] = e.getKey();
             strings[i++] = arena.allocateFrom(variable(e.getKey(), e.getValue()));
         }
-        return new Prepared(file, search, array, names, strings);
+        return new Prepared(arena, file, search, array, args.size(), helper, names, strings);
     }
 
     /** {@code NAME=value}; refuses a NUL byte, which would cut it short. */
@@ -78,15 +112,23 @@ final class Prepared {
         return s;
     }
 
-    /** The envp for one spawn: the base environment but for the names in {@code overrides}, then those. */
-    MemorySegment envp(Arena arena, Map<String, String> overrides) {
-        MemorySegment array = arena.allocate(ADDRESS, envStrings.length + overrides.size() + 1L);
+    /**
+     * The envp for one spawn: the base environment but for the names in {@code overrides}, then
+     * those; with the pid posix_spawn writes, in one allocation of {@code arena} (one malloc per
+     * spawn, not one per variable).
+     */
+    Call call(Arena arena, Map<String, String> overrides) {
+        long size = ADDRESS.byteSize() * (envStrings.length + overrides.size() + 1L) + JAVA_INT.byteSize();
+        for (var e : overrides.entrySet()) size += 3L * (e.getKey().length() + e.getValue().length()) + 2; // UTF-8: at most 3 bytes a char
+        SegmentAllocator slab = SegmentAllocator.slicingAllocator(arena.allocate(size, ADDRESS.byteAlignment()));
+        MemorySegment array = slab.allocate(ADDRESS, envStrings.length + overrides.size() + 1L);
+        MemorySegment pid = slab.allocate(JAVA_INT);
         int n = 0;
         for (int i = 0; i < envStrings.length; i++) {
             if (overrides.isEmpty() || !overrides.containsKey(envNames[i])) array.setAtIndex(ADDRESS, n++, envStrings[i]);
         }
-        for (var e : overrides.entrySet()) array.setAtIndex(ADDRESS, n++, arena.allocateFrom(variable(e.getKey(), e.getValue())));
+        for (var e : overrides.entrySet()) array.setAtIndex(ADDRESS, n++, slab.allocateFrom(variable(e.getKey(), e.getValue())));
         array.setAtIndex(ADDRESS, n, MemorySegment.NULL);
-        return array;
+        return new Call(array, pid);
     }
 }

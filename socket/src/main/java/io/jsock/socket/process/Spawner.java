@@ -12,8 +12,8 @@ import java.util.concurrent.LinkedTransferQueue;
  * the <em>thread</em> that spawned the child ends (prctl(2)), not the process: so they are all
  * spawned here, on a platform thread that never ends before the JVM does, and not on a server's
  * accept thread, whose end at a stop would kill the children the grace period lets finish. (A
- * child with a guardian watches the process instead, and is spawned by its caller's thread: no
- * hand-off between threads per connection.)
+ * child registered with the {@link Guardian} is watched with the process instead, and is spawned by
+ * its caller's thread: no hand-off between threads per connection.)
  */
 final class Spawner implements Runnable {
     static final Spawner INSTANCE = new Spawner();
