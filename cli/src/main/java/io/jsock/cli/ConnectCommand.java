@@ -1,32 +1,20 @@
 package io.jsock.cli;
 
-import io.jsock.server.proxy.ProxyHeaders;
 import io.jsock.socket.Family;
-import io.jsock.socket.Linger;
 import io.jsock.socket.Protocol;
-import io.jsock.socket.Shutdown;
 import io.jsock.socket.SockAddr;
-import io.jsock.socket.SockOpt;
 import io.jsock.socket.Socket;
-import io.jsock.socket.SocketClosedException;
 import io.jsock.socket.SocketType;
-import io.jsock.socket.SyscallFailure;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -112,8 +100,6 @@ final class ConnectCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    private static final int BUFFER = 64 * 1024;
-
     // Where the bytes come from and go to: the process's own streams, or a test's.
     private final InputStream stdin;
     private final OutputStream stdout;
@@ -145,22 +131,21 @@ final class ConnectCommand implements Callable<Integer> {
         if (proxy != null && (udp || listen || target.startsWith(SEQPACKET))) {
             throw new IllegalArgumentException("--proxy goes with a TCP connection: not with -u, -l or seqpacket:");
         }
-        SockAddr claimed = proxySource == null ? null : parseProxySource(proxySource);
+        SockAddr claimed = proxySource == null ? null : ProxyHeader.parseSource(proxySource);
         boolean seqpacket = target.startsWith(SEQPACKET);
         refuseBadCombinations(seqpacket);
         if (listen) return listenOnce();
         if (seqpacket) return seqpacket();
-        SockAddr local = bind == null ? null : parseLocal(bind);
-        List<SockAddr> peers = resolve(target);
-        if (udp) return udp(peers, local);
-        ConnectDeadline deadline = timeout == null ? null : ConnectDeadline.of(timeout, started);
+        SockAddr local = bind == null ? null : StreamConnect.parseLocal(bind);
+        List<SockAddr> peers = StreamConnect.resolve(target);
+        if (udp) return udp(StreamConnect.reachableFrom(local, peers, target).getFirst(), local);
 
-        Socket s = connectToFirst(peers, local, deadline);
+        Socket s = connect().first(StreamConnect.reachableFrom(local, peers, target), local, deadline());
         if (s == null) return Errors.FAILED; // the line is printed
         try (s) {
             if (verbose) err().println("jsock: connected: local " + s.getsockname() + ", peer " + s.getpeername());
-            if (proxy != null) s.writeFully(proxyHeader(s, claimed));
-            return copyBothWays(s, false);
+            if (proxy != null) s.writeFully(ProxyHeader.of(proxy, s, claimed));
+            return relay().relay(s, false);
         }
     }
 
@@ -185,14 +170,8 @@ final class ConnectCommand implements Callable<Integer> {
         }
     }
 
-    // ---- UDP, listening once, seqpacket
-
-    private int udp(List<SockAddr> peers, SockAddr local) throws IOException {
-        SockAddr peer = peers.stream().filter(p -> local == null || p.family() == local.family()).findFirst().orElse(null);
-        if (peer == null) {
-            throw new IllegalArgumentException("--bind " + local + " is " + local.family() + " but " + target
-                    + " has only " + peers.getFirst().family() + " addresses; bind an address of the same family");
-        }
+    /** -u: a connected UDP socket to {@code peer} (bound to {@code local} first, when given). */
+    private int udp(SockAddr peer, SockAddr local) throws IOException {
         if (peer.family() == Family.LOCAL) {
             throw new IllegalArgumentException("-u sends UDP to HOST:PORT; " + target + " is a Unix socket path");
         }
@@ -204,264 +183,51 @@ final class ConnectCommand implements Callable<Integer> {
         }
     }
 
-    /** -l: netcat's listen mode, once: TCP accepts one connection and relays; UDP takes the first sender as its peer. */
     private int listenOnce() throws IOException {
-        SockAddr here;
-        try {
-            here = SockAddr.parse(target);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("bad address '" + target + "' for -l; expected the local HOST:PORT to listen on: "
-                    + "127.0.0.1:9000, 0.0.0.0:9000, [::1]:0 (0: the kernel picks; -v prints it)" + (udp ? "" : ", or a Unix socket path"));
-        }
-        if (udp && here.family() == Family.LOCAL) throw new IllegalArgumentException("-u listens on UDP HOST:PORT, not a Unix socket path");
-        if (udp) {
-            try (Socket s = Socket.open(here.family(), SocketType.DGRAM, Protocol.UDP)) {
-                s.bind(here);
-                if (verbose) err().println("jsock: listening on udp:" + s.getsockname());
-                UdpSession session = session();
-                session.awaitFirstPeer(s);
-                return session.relay(s, false);
-            }
-        }
-        Socket accepted;
-        try (Socket l = open(here.family())) {
-            if (here.family() != Family.LOCAL) l.setOption(SockOpt.SO_REUSEADDR, true);
-            l.bind(here);
-            try {
-                l.listen(1);
-                if (verbose) err().println("jsock: listening on " + l.getsockname());
-                accepted = l.accept().socket(); // once: the listener closes behind it, as nc -l does
-            } finally {
-                if (here instanceof SockAddr.Local p && !p.isAbstract()) Files.deleteIfExists(Path.of(p.name())); // ours: bind made it
-            }
-        }
-        try (Socket s = accepted) {
-            if (verbose) err().println("jsock: accepted: local " + s.getsockname() + ", peer " + s.getpeername());
-            configure(s, here.family());
-            return copyBothWays(s, false);
-        }
+        SockAddr here = ListenOnce.parse(target, udp);
+        ListenOnce l = new ListenOnce(err(), verbose);
+        return udp ? l.udp(here, session()) : l.stream(here, options(), relay());
     }
 
     /** seqpacket:PATH: a Unix seqpacket connection, each line of standard input one record. */
     private int seqpacket() throws IOException {
-        String path = target.substring(SEQPACKET.length());
         SockAddr to;
         try {
-            to = SockAddr.parse(path);
+            to = SockAddr.parse(target.substring(SEQPACKET.length()));
         } catch (IllegalArgumentException e) {
             to = null;
         }
-        if (!(to instanceof SockAddr.Local)) {
+        if (!(to instanceof SockAddr.Local path)) {
             throw new IllegalArgumentException("bad address '" + target + "'; seqpacket: takes a Unix socket path or @name: "
                     + "seqpacket:/run/x.sock, seqpacket:@name");
         }
-        try (Socket s = Socket.open(Family.LOCAL, SocketType.SEQPACKET, Protocol.DEFAULT)) {
-            if (linger != null) s.setOption(SockOpt.SO_LINGER, Linger.on(linger));
-            long start = System.nanoTime();
-            try {
-                s.connect(to, timeout == null ? null : ConnectDeadline.of(timeout, started).left());
-            } catch (IOException e) {
-                if (!(e instanceof SyscallFailure)) throw e;
-                err().println("jsock: " + e.getMessage() + " after " + Durations.seconds(System.nanoTime() - start));
-                return Errors.FAILED;
-            }
+        Socket s = connect().seqpacket(path, deadline());
+        if (s == null) return Errors.FAILED; // the line is printed
+        try (s) {
             if (verbose) err().println("jsock: connected: seqpacket peer " + to);
-            return copyBothWays(s, true);
+            return relay().relay(s, true);
         }
+    }
+
+    /** --timeout as one deadline from the process's start, or null (the kernel gives up). */
+    private ConnectDeadline deadline() {
+        return timeout == null ? null : ConnectDeadline.of(timeout, started);
+    }
+
+    private StreamOptions options() {
+        return new StreamOptions(synRetries, nodelay, linger);
+    }
+
+    private StreamConnect connect() {
+        return new StreamConnect(options(), err(), verbose);
+    }
+
+    private StreamRelay relay() {
+        return new StreamRelay(stdin, stdout, err(), verbose);
     }
 
     private UdpSession session() {
         return new UdpSession(stdin, stdout, err(), timeout == null ? UDP_QUIET : timeout, verbose);
-    }
-
-    // ---- connecting
-
-    /** SockAddr.resolve, with a name that does not resolve as a one-line failure. */
-    private static List<SockAddr> resolve(String target) throws IOException {
-        try {
-            return SockAddr.resolve(target);
-        } catch (UnknownHostException e) {
-            String host = target.substring(0, Math.max(0, target.lastIndexOf(':')));
-            throw new IOException("connect " + target + ": cannot resolve '" + host + "' (no address for this name)");
-        }
-    }
-
-    /** A LOCAL address; a bare IP means port 0 (the kernel chooses the port). */
-    private static SockAddr parseLocal(String text) {
-        try {
-            return SockAddr.parse(text);
-        } catch (IllegalArgumentException withoutPort) {
-            try {
-                return SockAddr.parse(text.contains(":") && !text.startsWith("[") ? "[" + text + "]:0" : text + ":0");
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("bad --bind '" + text + "'; expected a local address with or "
-                        + "without a port: 10.0.0.2, 10.0.0.2:0, [::1]:5000, ::1, or a Unix socket path");
-            }
-        }
-    }
-
-    /**
-     * Tries each address in turn, as tcpclient does, and returns the first connected socket; when
-     * every one fails, prints the last failure (with how long it took) and returns {@code null}.
-     * Earlier failures are printed with -v. A failing bind or socket option ends it at once.
-     */
-    private Socket connectToFirst(List<SockAddr> peers, SockAddr local, ConnectDeadline deadline) throws IOException {
-        List<SockAddr> usable = local == null ? peers : peers.stream().filter(p -> p.family() == local.family()).toList();
-        if (usable.isEmpty()) {
-            throw new IllegalArgumentException("--bind " + local + " is " + local.family() + " but " + target
-                    + " has only " + peers.getFirst().family() + " addresses; bind an address of the same family");
-        }
-        for (int i = 0; i < usable.size() && (i == 0 || deadline == null || !deadline.passed()); i++) {
-            SockAddr peer = usable.get(i);
-            Socket s = open(peer.family());
-            boolean success = false;
-            try {
-                configure(s, peer.family());
-                if (local != null) s.bind(local);
-                long start = System.nanoTime();
-                try {
-                    s.connect(peer, deadline == null ? null : deadline.left());
-                    success = true;
-                    return s;
-                } catch (IOException e) {
-                    if (!(e instanceof SyscallFailure)) throw e; // interrupted: not this address's failure
-                    String line = "jsock: " + e.getMessage() + " after " + Durations.seconds(System.nanoTime() - start);
-                    boolean last = i == usable.size() - 1 || deadline != null && deadline.passed();
-                    if (last) err().println(line);
-                    else if (verbose) err().println(line + "; trying the next address");
-                }
-            } finally {
-                if (!success) s.close();
-            }
-        }
-        return null;
-    }
-
-    private static Socket open(Family family) throws IOException {
-        return Socket.open(family, SocketType.STREAM, family == Family.LOCAL ? Protocol.DEFAULT : Protocol.TCP);
-    }
-
-    private void configure(Socket s, Family family) throws IOException {
-        boolean tcp = family != Family.LOCAL;
-        if (synRetries != null && tcp) s.setOption(SockOpt.TCP_SYNCNT, synRetries);
-        if (nodelay && tcp) s.setOption(SockOpt.TCP_NODELAY, true);
-        if (linger != null) s.setOption(SockOpt.SO_LINGER, Linger.on(linger));
-    }
-
-    /** The header --proxy asks for: the claimed (or our own) address as the client, the peer as the destination. */
-    private byte[] proxyHeader(Socket s, SockAddr claimed) throws IOException {
-        SockAddr source = claimed != null ? claimed : s.getsockname();
-        SockAddr destination = s.getpeername();
-        if (proxy.equals("v1")) return ProxyHeaders.v1(source, destination);
-        if (source.family() != destination.family()) {
-            throw new IllegalArgumentException("--proxy-source " + source + " is " + source.family() + " but the peer "
-                    + destination + " is " + destination.family() + "; v2 names two addresses of one family");
-        }
-        return ProxyHeaders.v2(source, destination, List.of(), false);
-    }
-
-    private static SockAddr parseProxySource(String text) {
-        try {
-            return SockAddr.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("bad --proxy-source '" + text + "'; expected HOST:PORT, e.g. 192.0.2.7:40000 or [2001:db8::7]:40000");
-        }
-    }
-
-    // ---- copying
-
-    /**
-     * Standard input to the socket on a thread of its own, the socket to standard output on this one.
-     * Ends when the peer closes (0) or something fails (an IOException for the one-line handler).
-     */
-    private int copyBothWays(Socket s, boolean records) throws IOException {
-        AtomicReference<IOException> upFailure = new AtomicReference<>();
-        AtomicLong sent = new AtomicLong();
-        AtomicBoolean finSent = new AtomicBoolean();
-        Thread.ofPlatform().daemon(true).name("jsock-connect-stdin").start(() -> {
-            try {
-                sendStdin(s, records, sent, finSent);
-            } catch (SocketClosedException readerFinished) {
-                // The peer closed and this command is ending: what stdin still had has nowhere to go.
-            } catch (IOException e) {
-                upFailure.set(e);
-                try {
-                    s.shutdown(Shutdown.READ); // wake the reader: its recv returns end of stream
-                } catch (IOException alreadyGone) {
-                    // The socket is closed or reset: the reader is ending anyway.
-                }
-            }
-        });
-        long received = 0;
-        byte[] buf = new byte[BUFFER];
-        try {
-            int n;
-            while ((n = s.read(buf)) >= 0) {
-                writeStdout(buf, n);
-                received += n;
-            }
-        } catch (IOException e) {
-            if (!(e instanceof SyscallFailure)) throw e;
-            IOException first = upFailure.get();
-            throw first != null ? first : e; // e.g. recv ...: ECONNRESET (Connection reset by peer)
-        }
-        IOException failure = upFailure.get();
-        if (failure != null) throw failure;
-        if (verbose) {
-            String stdinState = finSent.get() ? "after our FIN" : "first: standard input still open";
-            err().println("jsock: the peer closed the connection (" + stdinState + "): " + sent.get()
-                    + " bytes sent, " + received + " received");
-        }
-        return 0;
-    }
-
-    private void sendStdin(Socket s, boolean records, AtomicLong sent, AtomicBoolean finSent) throws IOException {
-        if (records) {
-            sendLines(s, sent);
-        } else {
-            sendBytes(s, sent);
-        }
-        finSent.set(true); // before the FIN: the peer may answer it before this thread runs again
-        s.shutdown(Shutdown.WRITE); // FIN now; keep reading what the peer still sends (UNP 6.6)
-    }
-
-    /** Standard input as it comes, byte for byte. */
-    private void sendBytes(Socket s, AtomicLong sent) throws IOException {
-        byte[] buf = new byte[BUFFER];
-        while (true) {
-            int n;
-            try {
-                n = stdin.read(buf);
-            } catch (IOException e) {
-                throw new IOException("read standard input: " + e.getMessage(), e);
-            }
-            if (n < 0) return;
-            s.writeFully(buf, 0, n);
-            sent.addAndGet(n);
-        }
-    }
-
-    /** seqpacket: each line of standard input one record, whole (a send on a seqpacket socket is all or nothing). */
-    private void sendLines(Socket s, AtomicLong sent) throws IOException {
-        StdinRecords lines = new StdinRecords(stdin);
-        for (byte[] r; (r = lines.next()) != null; ) {
-            s.write(r);
-            sent.addAndGet(r.length);
-        }
-    }
-
-    private void writeStdout(byte[] buf, int n) throws IOException {
-        writeTo(stdout, buf, n);
-    }
-
-    /** Writes and flushes {@code n} bytes; a failure says it was standard output's. */
-    static void writeTo(OutputStream stdout, byte[] buf, int n) throws IOException {
-        try {
-            stdout.write(buf, 0, n);
-            stdout.flush();
-        } catch (IOException e) {
-            throw new IOException("write standard output: " + e.getMessage(), e);
-        }
     }
 
     private PrintWriter err() {

@@ -27,11 +27,7 @@ final class StdinRecords {
         ByteArrayOutputStream record = new ByteArrayOutputStream();
         while (record.size() < MAX) {
             if (pos == end) {
-                try {
-                    end = in.read(buf);
-                } catch (IOException e) {
-                    throw new IOException("read standard input: " + e.getMessage(), e);
-                }
+                end = Stdio.read(in, buf);
                 pos = 0;
                 if (end < 0) {
                     end = 0;

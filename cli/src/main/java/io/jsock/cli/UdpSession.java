@@ -49,7 +49,7 @@ final class UdpSession {
         if (r.from() == null) throw new IOException("recvfrom " + s.getsockname() + ": the sender has no address to answer");
         s.connect(r.from());
         if (verbose) err.println("jsock: first datagram from " + r.from() + "; connected to it");
-        ConnectCommand.writeTo(stdout, b.array(), r.length());
+        Stdio.write(stdout, b.array(), r.length());
         return r.from();
     }
 
@@ -97,7 +97,7 @@ final class UdpSession {
             } catch (IOException e) {
                 throw refused(e, peer);
             }
-            ConnectCommand.writeTo(stdout, buf, n);
+            Stdio.write(stdout, buf, n);
             received++;
         }
         if (verbose) err.println("jsock: " + sent.get() + " datagram(s) sent to " + peer + ", " + received + " received");

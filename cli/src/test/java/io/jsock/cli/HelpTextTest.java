@@ -48,9 +48,7 @@ class HelpTextTest {
         "frobnicate   | jsock: unknown command 'frobnicate'; expected one of help, serve, bench, ss, lab, connect, trace (see: jsock --help)",
     })
     void aMistypedCommandGetsTheNearestOneAndExitStatus2(String args, String message) {
-        ServeCommandTest.Result r = ServeCommandTest.inProcess(args.split(" "));
-        assertThat(r.err()).isEqualTo(message + System.lineSeparator());
-        assertThat(r.exit()).isEqualTo(2);
+        ServeCommandTest.assertBadUsage(args, message);
     }
 
     @Test

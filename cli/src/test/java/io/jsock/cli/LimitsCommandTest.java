@@ -1,6 +1,5 @@
 package io.jsock.cli;
 
-import static io.jsock.cli.ServeCommandTest.inProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jsock.socket.Family;
@@ -40,9 +39,7 @@ class LimitsCommandTest {
         "jsock: bad --max-per-ip -1; expected N >= 1 (or 0: no limit) | serve echo --max-per-ip -1",
     })
     void badLimitsGetOneLineSayingWhatIsAcceptedAndExitStatus2(String message, String args) {
-        ServeCommandTest.Result r = inProcess(args.split(" "));
-        assertThat(r.err()).isEqualTo(message + System.lineSeparator());
-        assertThat(r.exit()).isEqualTo(2);
+        ServeCommandTest.assertBadUsage(args, message);
     }
 
     private static final Pattern IDS = Pattern.compile("(?m)^Uid:\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s*\\nGid:\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)");

@@ -43,6 +43,13 @@ class ServeCommandTest {
         return new Result(exit, err.toString());
     }
 
+    /** jsock ARGS (split at spaces) in this JVM is bad usage: exactly {@code line} on standard error, and exit status 2. */
+    static void assertBadUsage(String args, String line) {
+        Result r = inProcess(args.split(" "));
+        assertThat(r.err()).isEqualTo(line + System.lineSeparator());
+        assertThat(r.exit()).isEqualTo(2);
+    }
+
     /** Runs a client program with {@code input} on its stdin; returns its stdout (fails, not hangs, after 60 s). */
     static byte[] client(List<String> argv, byte[] input) throws Exception {
         Process p = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.INHERIT).start();

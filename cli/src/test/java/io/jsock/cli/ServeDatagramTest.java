@@ -133,8 +133,6 @@ class ServeDatagramTest {
         "bad --rate-per-source 0; expected replies per second, 1 or more | serve echo --bind udp:127.0.0.1:0 --rate-per-source 0",
     })
     void badDatagramOptionsAreOneLineAndExitTwo(String message, String args) {
-        ServeCommandTest.Result r = ServeCommandTest.inProcess(args.split(" "));
-        assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).isEqualTo("jsock: " + message + System.lineSeparator());
+        ServeCommandTest.assertBadUsage(args, "jsock: " + message);
     }
 }

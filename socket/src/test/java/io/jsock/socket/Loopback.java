@@ -15,8 +15,23 @@ import org.assertj.core.api.AbstractThrowableAssert;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
 /** Test support: loopback listeners and connections, errno assertions, waiting on thread states. */
-final class Loopback {
+public final class Loopback {
     private Loopback() {}
+
+    /**
+     * A port on 127.0.0.1 where nothing of {@code type} is open: the kernel chose it for a socket that is
+     * closed again (a connect there is refused; a datagram there is answered by ICMP port unreachable).
+     *
+     * @param type STREAM (TCP) or DGRAM (UDP)
+     * @return the port
+     * @throws IOException if the socket cannot be made
+     */
+    public static int closedPort(SocketType type) throws IOException {
+        try (Socket s = Socket.open(Family.INET, type, Protocol.DEFAULT)) {
+            s.bind(SockAddr.loopback4(0));
+            return s.getsockname().port();
+        }
+    }
 
     private static final AtomicInteger COUNTER = new AtomicInteger();
 

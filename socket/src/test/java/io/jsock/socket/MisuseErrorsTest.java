@@ -165,11 +165,7 @@ class MisuseErrorsTest {
 
     @Test
     void aUdpSendToAClosedPortComesBackAsEconnrefusedOnTheNextCall() throws IOException {
-        int port;
-        try (Socket s = Socket.open(Family.INET, SocketType.DGRAM, Protocol.DEFAULT)) {
-            s.bind(SockAddr.loopback4(0));
-            port = s.getsockname().port();
-        }
+        int port = Loopback.closedPort(SocketType.DGRAM);
         try (Socket u = Socket.open(Family.INET, SocketType.DGRAM, Protocol.DEFAULT)) {
             u.connect(SockAddr.loopback4(port)); // a connected UDP socket hears the ICMP port unreachable
             u.setTimeout(java.time.Duration.ofSeconds(20)); // a lost ICMP fails the test instead of hanging it

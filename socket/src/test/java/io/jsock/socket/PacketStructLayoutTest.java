@@ -1,6 +1,5 @@
 package io.jsock.socket;
 
-import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
@@ -12,61 +11,32 @@ import io.jsock.socket.internal.Sockaddrs.SockaddrLl;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
-import java.util.HashMap;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** sockaddr_ll, sock_filter and sock_fprog: laid out as gcc lays them out on this machine, and every accessor. */
 class PacketStructLayoutTest {
-    private static final String PROGRAM = """
-            #include <stddef.h>
-            #include <stdio.h>
-            #include <linux/filter.h>
-            #include <linux/if_packet.h>
-            #include <linux/if_ether.h>
-            #include <linux/if_arp.h>
-            #include <sys/socket.h>
-            #define F(s, m) printf(#s "." #m " %zu\\n", offsetof(struct s, m))
-            #define S(s) printf(#s " %zu\\n", sizeof(struct s))
-            int main(void) {
-                S(sockaddr_ll); F(sockaddr_ll, sll_family); F(sockaddr_ll, sll_protocol); F(sockaddr_ll, sll_ifindex);
-                F(sockaddr_ll, sll_hatype); F(sockaddr_ll, sll_pkttype); F(sockaddr_ll, sll_halen); F(sockaddr_ll, sll_addr);
-                S(sock_filter); F(sock_filter, code); F(sock_filter, jt); F(sock_filter, jf); F(sock_filter, k);
-                S(sock_fprog); F(sock_fprog, len); F(sock_fprog, filter);
-                printf("AF_PACKET %d\\nETH_P_ALL %d\\nETH_P_IP %d\\nETH_P_IPV6 %d\\nSO_ATTACH_FILTER %d\\n",
-                       AF_PACKET, ETH_P_ALL, ETH_P_IP, ETH_P_IPV6, SO_ATTACH_FILTER);
-                printf("PACKET_OUTGOING %d\\nARPHRD_LOOPBACK %d\\n", PACKET_OUTGOING, ARPHRD_LOOPBACK);
-                return 0;
-            }
-            """;
-
     @Test
     void theLayoutsAndConstantsAreWhatGccSaysOnThisMachine() throws Exception {
-        Map<String, Long> c = gcc();
-        assertThat((long) SockaddrLl.SIZE).as("sizeof(struct sockaddr_ll)").isEqualTo(c.get("sockaddr_ll"));
-        for (String f : new String[] {"sll_family", "sll_protocol", "sll_ifindex", "sll_hatype", "sll_pkttype", "sll_halen", "sll_addr"}) {
-            assertThat(SockaddrLl.LAYOUT.byteOffset(groupElement(f))).as("offsetof(sockaddr_ll, %s)", f).isEqualTo(c.get("sockaddr_ll." + f));
-        }
-        assertThat(SockFprog.SOCK_FILTER.byteSize()).as("sizeof(struct sock_filter)").isEqualTo(c.get("sock_filter"));
-        for (String f : new String[] {"code", "jt", "jf", "k"}) {
-            assertThat(SockFprog.SOCK_FILTER.byteOffset(groupElement(f))).as("offsetof(sock_filter, %s)", f).isEqualTo(c.get("sock_filter." + f));
-        }
-        assertThat(SockFprog.LAYOUT.byteSize()).as("sizeof(struct sock_fprog)").isEqualTo(c.get("sock_fprog"));
-        assertThat(SockFprog.LAYOUT.byteOffset(groupElement("len"))).isEqualTo(c.get("sock_fprog.len"));
-        assertThat(SockFprog.LAYOUT.byteOffset(groupElement("filter"))).isEqualTo(c.get("sock_fprog.filter"));
-
-        assertThat((long) Family.PACKET.af()).isEqualTo(c.get("AF_PACKET"));
-        assertThat((long) SockAddr.Link.ETH_P_ALL).isEqualTo(c.get("ETH_P_ALL"));
-        assertThat((long) SockAddr.Link.ETH_P_IP).isEqualTo(c.get("ETH_P_IP"));
-        assertThat((long) SockAddr.Link.ETH_P_IPV6).isEqualTo(c.get("ETH_P_IPV6"));
-        assertThat((long) io.jsock.socket.internal.Constants.SO_ATTACH_FILTER).isEqualTo(c.get("SO_ATTACH_FILTER"));
-        assertThat((long) SockAddr.Link.PACKET_OUTGOING).isEqualTo(c.get("PACKET_OUTGOING"));
-        assertThat((long) SockAddr.Link.ARPHRD_LOOPBACK).isEqualTo(c.get("ARPHRD_LOOPBACK"));
+        GccLayout.of("#include <linux/filter.h>", "#include <linux/if_packet.h>", "#include <linux/if_ether.h>",
+                        "#include <linux/if_arp.h>", "#include <sys/socket.h>")
+                .size("sockaddr_ll", SockaddrLl.SIZE)
+                .struct("sockaddr_ll", SockaddrLl.LAYOUT, "sll_family", "sll_protocol", "sll_ifindex", "sll_hatype", "sll_pkttype",
+                        "sll_halen", "sll_addr")
+                .struct("sock_filter", SockFprog.SOCK_FILTER, "code", "jt", "jf", "k")
+                .struct("sock_fprog", SockFprog.LAYOUT, "len", "filter")
+                .value("AF_PACKET", Family.PACKET.af())
+                .value("ETH_P_ALL", SockAddr.Link.ETH_P_ALL)
+                .value("ETH_P_IP", SockAddr.Link.ETH_P_IP)
+                .value("ETH_P_IPV6", SockAddr.Link.ETH_P_IPV6)
+                .value("SO_ATTACH_FILTER", io.jsock.socket.internal.Constants.SO_ATTACH_FILTER)
+                .value("PACKET_OUTGOING", SockAddr.Link.PACKET_OUTGOING)
+                .value("ARPHRD_LOOPBACK", SockAddr.Link.ARPHRD_LOOPBACK)
+                .matchesGcc();
     }
 
     @Test
     void everySockaddrLlAccessorReadsAndWritesItsFieldWithTheProtocolInNetworkOrder() {
-        MemorySegment s = MemorySegment.ofArray(new long[3]);
+        MemorySegment s = StructBytes.zeroed(SockaddrLl.SIZE);
         SockaddrLl.sll_family(s, (short) 17);
         SockaddrLl.sll_protocol(s, 0x86DD);
         SockaddrLl.sll_ifindex(s, 0x01020304);
@@ -125,16 +95,5 @@ class PacketStructLayoutTest {
             assertThat(SockFprog.len(p)).isEqualTo(2);
             assertThat(SockFprog.filter(p).address()).isEqualTo(f.address());
         }
-    }
-
-    /** Compiles and runs the C program: its "name value" lines. */
-    private static Map<String, Long> gcc() throws Exception {
-        String out = Gcc.run(PROGRAM);
-        Map<String, Long> values = new HashMap<>();
-        for (String line : out.split("\n")) {
-            String[] kv = line.trim().split(" ");
-            values.put(kv[0], Long.parseLong(kv[1]));
-        }
-        return values;
     }
 }

@@ -104,11 +104,7 @@ class SocketOptionsTest {
 
     @Test
     void soErrorReportsAPendingErrorOnceAndClearsIt() throws Exception {
-        int port;
-        try (Socket closed = Socket.open(Family.INET, SocketType.DGRAM, Protocol.DEFAULT)) {
-            closed.bind(SockAddr.loopback4(0));
-            port = closed.getsockname().port();
-        }
+        int port = Loopback.closedPort(SocketType.DGRAM);
         try (Socket u = Socket.open(Family.INET, SocketType.DGRAM, Protocol.DEFAULT)) {
             u.connect(SockAddr.loopback4(port));
             u.write(java.nio.ByteBuffer.wrap(new byte[] {1})); // answered by ICMP port unreachable

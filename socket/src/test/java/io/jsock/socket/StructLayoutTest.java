@@ -47,8 +47,25 @@ class StructLayoutTest {
     private static final ValueLayout.OfShort BE_SHORT = JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfInt BE_INT = JAVA_INT.withOrder(ByteOrder.BIG_ENDIAN);
 
-    private static MemorySegment zeroed(long size) {
-        return MemorySegment.ofArray(new long[(int) ((size + 7) / 8)]);
+    @Test
+    void theLayoutsAreWhatGccSaysOnThisMachine() throws Exception {
+        GccLayout.of("#define _GNU_SOURCE", "#include <sys/socket.h>", "#include <netinet/in.h>", "#include <sys/un.h>",
+                        "#include <linux/netlink.h>", "#include <poll.h>")
+                .struct("sockaddr_in", SockaddrIn.LAYOUT, "sin_family", "sin_port", "sin_addr")
+                .size("sockaddr_in", SockaddrIn.SIZE)
+                .struct("sockaddr_in6", SockaddrIn6.LAYOUT, "sin6_family", "sin6_port", "sin6_flowinfo", "sin6_addr", "sin6_scope_id")
+                .size("sockaddr_in6", SockaddrIn6.SIZE)
+                .struct("sockaddr_un", SockaddrUn.LAYOUT, "sun_family", "sun_path")
+                .offset("sockaddr_un", "sun_path", SockaddrUn.PATH_OFFSET)
+                .value("sizeof(((struct sockaddr_un *) 0)->sun_path)", SockaddrUn.PATH_MAX)
+                .struct("sockaddr_nl", SockaddrNl.LAYOUT, "nl_family", "nl_pad", "nl_pid", "nl_groups")
+                .size("sockaddr_nl", SockaddrNl.SIZE)
+                .size("sockaddr_storage", Sockaddrs.STORAGE_SIZE)
+                .struct("pollfd", Wakeup.POLLFD, "fd", "events", "revents")
+                // linger and ucred have no layout in jsock: their codecs' sizes, and the offsets the accessor tests below write at
+                .size("linger", Linger.CODEC.size()).offset("linger", "l_onoff", 0).offset("linger", "l_linger", 4)
+                .size("ucred", PeerCred.CODEC.size()).offset("ucred", "pid", 0).offset("ucred", "uid", 4).offset("ucred", "gid", 8)
+                .matchesGcc();
     }
 
     @Test
@@ -56,7 +73,7 @@ class StructLayoutTest {
         assertThat(SockaddrIn.SIZE).isEqualTo(16);
         assertThat(SockaddrIn.LAYOUT.byteOffset(PathElement.groupElement("sin_port"))).isEqualTo(2);
         assertThat(SockaddrIn.LAYOUT.byteOffset(PathElement.groupElement("sin_addr"))).isEqualTo(4);
-        MemorySegment s = zeroed(16);
+        MemorySegment s = StructBytes.zeroed(16);
         SockaddrIn.sin_family(s, (short) 2);
         SockaddrIn.sin_port(s, 0xABCD);
         SockaddrIn.sin_addr(s, 0x7F000001);
@@ -82,7 +99,7 @@ class StructLayoutTest {
         assertThat(SockaddrIn6.LAYOUT.byteOffset(PathElement.groupElement("sin6_flowinfo"))).isEqualTo(4);
         assertThat(SockaddrIn6.LAYOUT.byteOffset(PathElement.groupElement("sin6_addr"))).isEqualTo(8);
         assertThat(SockaddrIn6.LAYOUT.byteOffset(PathElement.groupElement("sin6_scope_id"))).isEqualTo(24);
-        MemorySegment s = zeroed(28);
+        MemorySegment s = StructBytes.zeroed(28);
         byte[] addr = new byte[16];
         for (int i = 0; i < 16; i++) addr[i] = (byte) (0xf0 + i);
         SockaddrIn6.sin6_family(s, (short) 10);
@@ -109,7 +126,7 @@ class StructLayoutTest {
         assertThat(SockaddrUn.LAYOUT.byteSize()).isEqualTo(110);
         assertThat(SockaddrUn.PATH_OFFSET).isEqualTo(2);
         assertThat(SockaddrUn.PATH_MAX).isEqualTo(108);
-        MemorySegment s = zeroed(110);
+        MemorySegment s = StructBytes.zeroed(110);
         SockaddrUn.sun_family(s, (short) 1);
         SockaddrUn.sun_path(s, "/tmp/x".getBytes());
         assertThat(s.get(JAVA_SHORT, 0)).isEqualTo((short) 1);
@@ -121,7 +138,7 @@ class StructLayoutTest {
     @Test
     void sockaddrNlHasPidAndGroupsAfterPadding() {
         assertThat(SockaddrNl.SIZE).isEqualTo(12);
-        MemorySegment s = zeroed(12);
+        MemorySegment s = StructBytes.zeroed(12);
         SockaddrNl.nl_family(s, (short) 16);
         SockaddrNl.nl_pid(s, 4242);
         SockaddrNl.nl_groups(s, 0x11);
@@ -147,7 +164,7 @@ class StructLayoutTest {
     @Test
     void pollfdHasFdEventsAndReventsInEightBytes() {
         assertThat(Wakeup.POLLFD.byteSize()).isEqualTo(8);
-        MemorySegment s = zeroed(16);
+        MemorySegment s = StructBytes.zeroed(16);
         Wakeup.pollfd_fd(s, 1, 33);
         Wakeup.pollfd_events(s, 1, (short) 0x5);
         Wakeup.pollfd_revents(s, 1, (short) 0x18);
@@ -168,7 +185,7 @@ class StructLayoutTest {
 
     @Test
     void lingerIsOnoffThenSeconds() {
-        MemorySegment s = zeroed(8);
+        MemorySegment s = StructBytes.zeroed(8);
         Linger.l_onoff(s, 1);
         Linger.l_linger(s, 30);
         assertThat(s.get(JAVA_INT, 0)).isEqualTo(1);
@@ -176,7 +193,7 @@ class StructLayoutTest {
         assertThat(Linger.l_onoff(s)).isEqualTo(1);
         assertThat(Linger.l_linger(s)).isEqualTo(30);
         assertThat(Linger.CODEC.size()).isEqualTo(8);
-        MemorySegment c = zeroed(8);
+        MemorySegment c = StructBytes.zeroed(8);
         Linger.CODEC.encode(Linger.on(7), c);
         assertThat(c.get(JAVA_INT, 0)).isEqualTo(1);
         assertThat(c.get(JAVA_INT, 4)).isEqualTo(7);
@@ -185,7 +202,7 @@ class StructLayoutTest {
 
     @Test
     void ucredIsPidUidGid() {
-        MemorySegment s = zeroed(12);
+        MemorySegment s = StructBytes.zeroed(12);
         PeerCred.pid(s, 100);
         PeerCred.uid(s, 200);
         PeerCred.gid(s, 300);
@@ -208,7 +225,7 @@ class StructLayoutTest {
                 .containsExactly(0, 2, 3, 4, 8, 16, 20, 24, 32, 68, 72, 80, 100, 120, 128, 136, 140);
         assertThat(new int[] {TcpInfo.LAST_DATA_SENT, TcpInfo.LAST_DATA_RECV, TcpInfo.LAST_ACK_RECV}).containsExactly(44, 52, 56);
         assertThat(TcpInfo.SIZE).isEqualTo(216);
-        MemorySegment s = zeroed(TcpInfo.SIZE);
+        MemorySegment s = StructBytes.zeroed(TcpInfo.SIZE);
         s.set(JAVA_BYTE, 0, (byte) 1);
         s.set(JAVA_BYTE, 2, (byte) 200); // unsigned char
         s.set(JAVA_BYTE, 3, (byte) 3);

@@ -41,17 +41,9 @@ class TcpInfoLayoutTest {
 
     @Test
     void everyFieldReadIsAtGccsOffset() throws Exception {
-        StringBuilder c = new StringBuilder("#include <stddef.h>\n#include <stdio.h>\n#include <linux/tcp.h>\nint main(void) {\n");
-        for (String f : OFFSETS.keySet()) c.append("    printf(\"").append(f).append(" %zu\\n\", offsetof(struct tcp_info, ").append(f).append("));\n");
-        c.append("    printf(\"tcpi_bytes_retrans_end %zu\\n\", offsetof(struct tcp_info, tcpi_bytes_retrans) + 8);\n    return 0;\n}\n");
-        Map<String, Integer> gcc = new LinkedHashMap<>();
-        for (String line : Gcc.run(c.toString()).split("\n")) {
-            String[] w = line.trim().split(" ");
-            gcc.put(w[0], Integer.parseInt(w[1]));
-        }
-        Map<String, Integer> ours = new LinkedHashMap<>(OFFSETS);
-        ours.put("tcpi_bytes_retrans_end", TcpInfo.SIZE);
-        assertThat(ours).isEqualTo(gcc);
+        GccLayout gcc = GccLayout.of("#include <linux/tcp.h>");
+        OFFSETS.forEach((field, offset) -> gcc.offset("tcp_info", field, offset));
+        gcc.value("offsetof(struct tcp_info, tcpi_bytes_retrans) + 8", TcpInfo.SIZE).matchesGcc(); // the end of what jsock reads
     }
 
     @Test

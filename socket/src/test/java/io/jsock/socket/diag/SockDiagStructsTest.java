@@ -2,8 +2,10 @@ package io.jsock.socket.diag;
 
 import io.jsock.socket.Family;
 import io.jsock.socket.SockAddr;
+import io.jsock.socket.StructBytes;
 import io.jsock.socket.TcpState;
 
+import static io.jsock.socket.StructBytes.zeroed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jsock.socket.diag.SockDiagStructs.InetDiagBcOp;
@@ -26,15 +28,6 @@ import org.junit.jupiter.api.Test;
  */
 class SockDiagStructsTest {
 
-    private static MemorySegment zeroed(int size) {
-        return MemorySegment.ofArray(new long[(size + 7) / 8]);
-    }
-
-    /** The bytes of {@code s} as a little-endian (host order on x86_64 and aarch64) buffer. */
-    private static ByteBuffer raw(MemorySegment s) {
-        return ByteBuffer.wrap(s.toArray(ValueLayout.JAVA_BYTE)).order(ByteOrder.LITTLE_ENDIAN);
-    }
-
     @Test
     void structSizesMatchTheKernelHeaders() {
         assertThat(NlMsgHdr.SIZE).isEqualTo(16);
@@ -54,7 +47,7 @@ class SockDiagStructsTest {
         NlMsgHdr.nlmsg_flags(s, 0x0302);
         NlMsgHdr.nlmsg_seq(s, 0x55667788);
         NlMsgHdr.nlmsg_pid(s, 0x99aabbcc);
-        ByteBuffer b = raw(s);
+        ByteBuffer b = StructBytes.hostOrder(s);
         assertThat(b.getInt(0)).isEqualTo(0x11223344);
         assertThat(Short.toUnsignedInt(b.getShort(4))).isEqualTo(0xfedc);
         assertThat(Short.toUnsignedInt(b.getShort(6))).isEqualTo(0x0302);
@@ -73,7 +66,7 @@ class SockDiagStructsTest {
         NlMsgErr.error(s, -2);
         NlMsgHdr.nlmsg_seq(NlMsgErr.msg(s), 4242);
         NlMsgHdr.nlmsg_type(NlMsgErr.msg(s), 20);
-        ByteBuffer b = raw(s);
+        ByteBuffer b = StructBytes.hostOrder(s);
         assertThat(b.getInt(0)).isEqualTo(-2);
         assertThat(b.getShort(4 + 4)).isEqualTo((short) 20);
         assertThat(b.getInt(4 + 8)).isEqualTo(4242);
@@ -100,7 +93,7 @@ class SockDiagStructsTest {
         assertThat(java.util.Arrays.copyOfRange(b, 4, 8)).containsExactly(127, 0, 0, 1);
         assertThat(java.util.Arrays.copyOfRange(b, 8, 20)).containsOnly(0);
         assertThat(java.util.Arrays.copyOfRange(b, 20, 36)).containsExactly(dst);
-        ByteBuffer le = raw(s);
+        ByteBuffer le = StructBytes.hostOrder(s);
         assertThat(le.getInt(36)).isEqualTo(7);
         assertThat(le.getInt(40)).isEqualTo(0x8000_0002); // cookie[0]: the low word
         assertThat(le.getInt(44)).isEqualTo(1); // cookie[1]: the high word
@@ -120,7 +113,7 @@ class SockDiagStructsTest {
         InetDiagReqV2.idiag_ext(s, 0x81);
         InetDiagReqV2.idiag_states(s, TcpState.LISTEN.bit() | TcpState.SYN_RECV.bit());
         InetDiagSockId.idiag_sport(InetDiagReqV2.id(s), 443);
-        ByteBuffer b = raw(s);
+        ByteBuffer b = StructBytes.hostOrder(s);
         assertThat(b.get(0)).isEqualTo((byte) 10);
         assertThat(b.get(1)).isEqualTo((byte) 6);
         assertThat(b.get(2)).isEqualTo((byte) 0x81);
@@ -148,13 +141,13 @@ class SockDiagStructsTest {
         InetDiagMsg.idiag_wqueue(s, 128);
         InetDiagMsg.idiag_uid(s, 65534);
         InetDiagMsg.idiag_inode(s, 0x8000_0001L);
-        ByteBuffer b = raw(s);
+        ByteBuffer b = StructBytes.hostOrder(s);
         assertThat(b.get(0)).isEqualTo((byte) 2);
         assertThat(b.get(1)).isEqualTo((byte) 10);
         assertThat(b.get(2)).isEqualTo((byte) 1);
         assertThat(b.get(3)).isEqualTo((byte) 3);
         assertThat(b.order(ByteOrder.BIG_ENDIAN).getShort(4 + 2)).isEqualTo((short) 22);
-        b.order(ByteOrder.LITTLE_ENDIAN);
+        b.order(ByteOrder.nativeOrder());
         assertThat(b.getInt(52)).isEqualTo(0xfffffff0);
         assertThat(b.getInt(56)).isEqualTo(5);
         assertThat(b.getInt(60)).isEqualTo(128);
@@ -177,7 +170,7 @@ class SockDiagStructsTest {
         MemorySegment s = zeroed(RtAttr.SIZE);
         RtAttr.rta_len(s, 5);
         RtAttr.rta_type(s, 0xabcd);
-        ByteBuffer b = raw(s);
+        ByteBuffer b = StructBytes.hostOrder(s);
         assertThat(b.getShort(0)).isEqualTo((short) 5);
         assertThat(Short.toUnsignedInt(b.getShort(2))).isEqualTo(0xabcd);
         assertThat(RtAttr.SIZE).isEqualTo(4);
@@ -243,7 +236,7 @@ class SockDiagStructsTest {
         InetDiagBcOp.code(s, 11);
         InetDiagBcOp.yes(s, 200);
         InetDiagBcOp.no(s, 0xbeef);
-        ByteBuffer b = raw(s);
+        ByteBuffer b = StructBytes.hostOrder(s);
         assertThat(InetDiagBcOp.SIZE).isEqualTo(4);
         assertThat(b.get(0)).isEqualTo((byte) 11);
         assertThat(b.get(1)).isEqualTo((byte) 200);
@@ -259,7 +252,7 @@ class SockDiagStructsTest {
         int len = SockDiag.writeRequest(m, 1, 2, 6, -1, 8080);
         assertThat(len).isEqualTo(16 + 56 + 24);
         assertThat(NlMsgHdr.nlmsg_len(m)).isEqualTo(len);
-        ByteBuffer b = raw(m.asSlice(72));
+        ByteBuffer b = StructBytes.hostOrder(m.asSlice(72));
         assertThat(b.getShort(0)).isEqualTo((short) 24); // rta_len
         assertThat(b.getShort(2)).isEqualTo((short) 1); // INET_DIAG_REQ_BYTECODE
         // S_EQ(11) yes 8 no 12, port 8080; JMP(1) yes 4 no 12; D_EQ(12) yes 8 no 12, port 8080 (host order).

@@ -1,9 +1,10 @@
 package io.jsock.socket.diag;
 
-import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import static io.jsock.socket.StructBytes.zeroed;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jsock.socket.Gcc;
+import io.jsock.socket.GccLayout;
+import io.jsock.socket.StructBytes;
 import io.jsock.socket.SockAddr;
 import io.jsock.socket.SocketType;
 import io.jsock.socket.TcpState;
@@ -13,10 +14,8 @@ import io.jsock.socket.diag.UnixDiagStructs.UnixDiagMsg;
 import io.jsock.socket.diag.UnixDiagStructs.UnixDiagReq;
 import io.jsock.socket.diag.UnixDiagStructs.UnixDiagRqlen;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -25,53 +24,21 @@ import org.junit.jupiter.api.Test;
  * machine, every accessor against those offsets, and a reply decoded with its attributes.
  */
 class UnixDiagStructsTest {
-    private static final String PROGRAM = """
-            #include <stddef.h>
-            #include <stdio.h>
-            #include <linux/unix_diag.h>
-            #define F(s, f) printf(#s " " #f " %zu\\n", offsetof(struct s, f))
-            int main(void) {
-                printf("unix_diag_req size %zu\\n", sizeof(struct unix_diag_req));
-                F(unix_diag_req, sdiag_family); F(unix_diag_req, sdiag_protocol); F(unix_diag_req, pad);
-                F(unix_diag_req, udiag_states); F(unix_diag_req, udiag_ino); F(unix_diag_req, udiag_show);
-                F(unix_diag_req, udiag_cookie);
-                printf("unix_diag_msg size %zu\\n", sizeof(struct unix_diag_msg));
-                F(unix_diag_msg, udiag_family); F(unix_diag_msg, udiag_type); F(unix_diag_msg, udiag_state);
-                F(unix_diag_msg, pad); F(unix_diag_msg, udiag_ino); F(unix_diag_msg, udiag_cookie);
-                printf("unix_diag_rqlen size %zu\\n", sizeof(struct unix_diag_rqlen));
-                F(unix_diag_rqlen, udiag_rqueue); F(unix_diag_rqlen, udiag_wqueue);
-                printf("constants %d %d %d %d %d %d\\n", UDIAG_SHOW_NAME, UDIAG_SHOW_PEER, UDIAG_SHOW_RQLEN,
-                       UNIX_DIAG_NAME, UNIX_DIAG_PEER, UNIX_DIAG_RQLEN);
-                return 0;
-            }
-            """;
-
     @Test
     void theLayoutsAreWhatGccSaysOnThisMachine() throws Exception {
-        String out = Gcc.run(PROGRAM);
-        int checked = 0;
-        for (String line : out.split("\n")) {
-            String[] w = line.trim().split(" ");
-            if (w[0].equals("constants")) {
-                assertThat(new int[] {UnixDiagStructs.UDIAG_SHOW_NAME, UnixDiagStructs.UDIAG_SHOW_PEER, UnixDiagStructs.UDIAG_SHOW_RQLEN,
-                        UnixDiagStructs.UNIX_DIAG_NAME, UnixDiagStructs.UNIX_DIAG_PEER, UnixDiagStructs.UNIX_DIAG_RQLEN})
-                        .containsExactly(Integer.parseInt(w[1]), Integer.parseInt(w[2]), Integer.parseInt(w[3]),
-                                Integer.parseInt(w[4]), Integer.parseInt(w[5]), Integer.parseInt(w[6]));
-                checked++;
-                continue;
-            }
-            StructLayout layout = switch (w[0]) {
-                case "unix_diag_req" -> UnixDiagReq.LAYOUT;
-                case "unix_diag_msg" -> UnixDiagMsg.LAYOUT;
-                case "unix_diag_rqlen" -> UnixDiagRqlen.LAYOUT;
-                default -> throw new AssertionError(line);
-            };
-            long expected = Long.parseLong(w[2]);
-            if (w[1].equals("size")) assertThat(layout.byteSize()).as("sizeof(struct %s)", w[0]).isEqualTo(expected);
-            else assertThat(layout.byteOffset(groupElement(w[1]))).as("offsetof(struct %s, %s)", w[0], w[1]).isEqualTo(expected);
-            checked++;
-        }
-        assertThat(checked).isEqualTo(3 + 7 + 6 + 2 + 1);
+        GccLayout.of("#include <linux/unix_diag.h>")
+                .struct("unix_diag_req", UnixDiagReq.LAYOUT, "sdiag_family", "sdiag_protocol", "pad", "udiag_states", "udiag_ino",
+                        "udiag_show", "udiag_cookie")
+                .struct("unix_diag_msg", UnixDiagMsg.LAYOUT, "udiag_family", "udiag_type", "udiag_state", "pad", "udiag_ino",
+                        "udiag_cookie")
+                .struct("unix_diag_rqlen", UnixDiagRqlen.LAYOUT, "udiag_rqueue", "udiag_wqueue")
+                .value("UDIAG_SHOW_NAME", UnixDiagStructs.UDIAG_SHOW_NAME)
+                .value("UDIAG_SHOW_PEER", UnixDiagStructs.UDIAG_SHOW_PEER)
+                .value("UDIAG_SHOW_RQLEN", UnixDiagStructs.UDIAG_SHOW_RQLEN)
+                .value("UNIX_DIAG_NAME", UnixDiagStructs.UNIX_DIAG_NAME)
+                .value("UNIX_DIAG_PEER", UnixDiagStructs.UNIX_DIAG_PEER)
+                .value("UNIX_DIAG_RQLEN", UnixDiagStructs.UNIX_DIAG_RQLEN)
+                .matchesGcc();
         assertThat(UnixDiagReq.SIZE).isEqualTo(24);
         assertThat(UnixDiagMsg.SIZE).isEqualTo(16);
         assertThat(UnixDiagRqlen.SIZE).isEqualTo(8);
@@ -86,7 +53,7 @@ class UnixDiagStructsTest {
         UnixDiagReq.udiag_ino(s, 0xfedc_ba98L);
         UnixDiagReq.udiag_show(s, 0x15);
         UnixDiagReq.udiag_cookie(s, 0x0000_0003_8000_0004L);
-        ByteBuffer b = raw(s);
+        ByteBuffer b = StructBytes.hostOrder(s);
         assertThat(b.get(0)).isEqualTo((byte) 1);
         assertThat(b.get(1)).isEqualTo((byte) 0x7f);
         assertThat(b.getShort(2)).as("pad").isZero();
@@ -111,7 +78,7 @@ class UnixDiagStructsTest {
         UnixDiagMsg.udiag_state(s, 10);
         UnixDiagMsg.udiag_ino(s, 0x8000_0001L);
         UnixDiagMsg.udiag_cookie(s, 0x0000_0002_0000_0009L);
-        ByteBuffer b = raw(s);
+        ByteBuffer b = StructBytes.hostOrder(s);
         assertThat(b.get(0)).isEqualTo((byte) 1);
         assertThat(b.get(1)).isEqualTo((byte) 5);
         assertThat(b.get(2)).isEqualTo((byte) 10);
@@ -131,7 +98,7 @@ class UnixDiagStructsTest {
         MemorySegment s = zeroed(UnixDiagRqlen.SIZE);
         UnixDiagRqlen.udiag_rqueue(s, 7);
         UnixDiagRqlen.udiag_wqueue(s, 0xffff_fff0L);
-        ByteBuffer b = raw(s);
+        ByteBuffer b = StructBytes.hostOrder(s);
         assertThat(b.getInt(0)).isEqualTo(7);
         assertThat(b.getInt(4)).isEqualTo(0xffff_fff0);
         assertThat(UnixDiagRqlen.udiag_rqueue(s)).isEqualTo(7);
@@ -179,13 +146,5 @@ class UnixDiagStructsTest {
                 SockAddr.Local.abstractName("jsock-abstract"), 4321, 4322, 3, 768, 0));
         assertThat(UnixDiag.decode(m.asSlice(0, UnixDiagMsg.SIZE)).name().isUnnamed()).isTrue();
         assertThat(UnixDiag.name(MemorySegment.ofArray("/run/x\0".getBytes(StandardCharsets.UTF_8)))).isEqualTo(SockAddr.Local.path("/run/x"));
-    }
-
-    private static MemorySegment zeroed(int size) {
-        return MemorySegment.ofArray(new long[(size + 7) / 8]).asSlice(0, size);
-    }
-
-    private static ByteBuffer raw(MemorySegment s) {
-        return ByteBuffer.wrap(s.toArray(ValueLayout.JAVA_BYTE)).order(ByteOrder.LITTLE_ENDIAN);
     }
 }

@@ -5,7 +5,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.jsock.socket.Gcc;
+import io.jsock.socket.GccLayout;
+import io.jsock.socket.StructBytes;
 import java.lang.foreign.MemoryLayout.PathElement;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
@@ -13,22 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /** The epoll_event struct's layout: as gcc lays it out on this machine, per architecture, and through every accessor. */
 class EpollEventLayoutTest {
-    private static final String PROGRAM = """
-            #include <stddef.h>
-            #include <stdio.h>
-            #include <sys/epoll.h>
-            int main(void) {
-                printf("%zu %zu\\n", sizeof(struct epoll_event), offsetof(struct epoll_event, data));
-                return 0;
-            }
-            """;
-
     @Test
     void theLayoutIsWhatGccSaysOnThisMachine() throws Exception {
-        String[] sizeAndOffset = Gcc.run(PROGRAM).trim().split(" ");
-        assertThat(Epoll.EPOLL_EVENT.byteSize()).as("sizeof(struct epoll_event)").isEqualTo(Long.parseLong(sizeAndOffset[0]));
-        assertThat(Epoll.EPOLL_EVENT.byteOffset(PathElement.groupElement("data")))
-                .as("offsetof(struct epoll_event, data)").isEqualTo(Long.parseLong(sizeAndOffset[1]));
+        GccLayout.of("#include <sys/epoll.h>").struct("epoll_event", Epoll.EPOLL_EVENT, "events", "data").matchesGcc();
     }
 
     @Test
@@ -53,7 +41,7 @@ class EpollEventLayoutTest {
     void everyAccessorReadsAndWritesItsField() {
         long size = Epoll.EPOLL_EVENT.byteSize();
         long data = Epoll.EPOLL_EVENT.byteOffset(PathElement.groupElement("data"));
-        MemorySegment s = zeroed(2 * size);
+        MemorySegment s = StructBytes.zeroed(2 * size);
         Epoll.epoll_event_events(s, 1, 0x2001);
         Epoll.epoll_event_data(s, 1, 0x1122334455667788L);
         assertThat(s.get(JAVA_INT, size)).isEqualTo(0x2001);
@@ -64,9 +52,5 @@ class EpollEventLayoutTest {
         assertThat(Epoll.epoll_event_data(s, 0)).isEqualTo(-5L);
         assertThat(Epoll.epoll_event_events(s, 1)).isEqualTo(0x2001);
         assertThat(Epoll.epoll_event_data(s, 1)).isEqualTo(0x1122334455667788L);
-    }
-
-    private static MemorySegment zeroed(long size) {
-        return MemorySegment.ofArray(new long[(int) ((size + 7) / 8)]);
     }
 }

@@ -1,11 +1,10 @@
 package io.jsock.socket.event;
 
-import io.jsock.socket.Gcc;
+import io.jsock.socket.GccLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jsock.socket.internal.UringStructs;
 import java.lang.foreign.StructLayout;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,25 +51,12 @@ class IoUringStructsTest {
 
     @Test
     void everyFieldSitsWhereGccPutsItWithTheKernelsHeader() throws Exception {
-        StringBuilder program = new StringBuilder("#include <stddef.h>\n#include <stdio.h>\n#include <linux/io_uring.h>\n"
-                + "#include <linux/time_types.h>\nint main(void) {\n");
-        List<String> expected = new ArrayList<>();
+        GccLayout gcc = GccLayout.of("#include <linux/io_uring.h>", "#include <linux/time_types.h>");
         for (Struct s : STRUCTS) {
-            program.append("    printf(\"%zu\\n\", sizeof(struct ").append(s.c).append("));\n");
-            expected.add(s.c + " size " + s.layout.byteSize());
-            for (var f : s.fields.entrySet()) {
-                program.append("    printf(\"%zu\\n\", offsetof(struct ").append(s.c).append(", ").append(f.getValue()).append("));\n");
-                expected.add(s.c + "." + f.getValue() + " " + UringStructs.offset(s.layout, f.getKey()));
-            }
+            gcc.size(s.c, s.layout.byteSize());
+            for (var f : s.fields.entrySet()) gcc.offset(s.c, f.getValue(), UringStructs.offset(s.layout, f.getKey()));
         }
-        program.append("    return 0;\n}\n");
-        String[] printed = Gcc.run(program.toString()).trim().split("\n");
-        List<String> actual = new ArrayList<>();
-        for (int i = 0; i < expected.size(); i++) {
-            String e = expected.get(i);
-            actual.add(e.substring(0, e.lastIndexOf(' ') + 1) + printed[i]);
-        }
-        assertThat(expected).as("jsock's layouts").isEqualTo(actual);
+        gcc.matchesGcc();
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.jsock.socket.ErrnoException;
 import io.jsock.socket.Errno;
 import io.jsock.socket.Family;
 import io.jsock.socket.Linger;
+import io.jsock.socket.Loopback;
 import io.jsock.socket.Protocol;
 import io.jsock.socket.SockAddr;
 import io.jsock.socket.SockOpt;
@@ -114,11 +115,7 @@ class TcpdumpOracleTest {
 
     @Test
     void aUdpDatagramToAClosedPortAndItsIcmpPortUnreachableAreWrittenAsTcpdumpWritesThem() throws Exception {
-        int port;
-        try (Socket probe = Socket.open(Family.INET, SocketType.DGRAM, Protocol.UDP)) {
-            probe.bind(SockAddr.parse("127.0.0.1:0"));
-            port = probe.getsockname().port();
-        } // closed: nothing receives on that port
+        int port = Loopback.closedPort(SocketType.DGRAM); // nothing receives on it
         Capture capture = start(port);
         try (Socket u = Socket.open(Family.INET, SocketType.DGRAM, Protocol.UDP)) {
             u.sendto(ByteBuffer.wrap("ping".getBytes(StandardCharsets.US_ASCII)), SockAddr.parse("127.0.0.1:" + port));
