@@ -25,7 +25,9 @@ class BlockedPlatformThreadTest {
             long before = descriptors();
             for (Socket[] p : pairs) readers.add(reader(p[0], closedSeen));
             for (Thread t : readers) Loopback.awaitInPoll(t);
-            assertThat(descriptors()).as("descriptors with 50 platform threads blocked in recv").isEqualTo(before);
+            // At most as many: a descriptor of an earlier test may be closed meanwhile (a Cleaner, a reaper), but one per
+            // blocked thread would be 50 more.
+            assertThat(descriptors()).as("descriptors with 50 platform threads blocked in recv").isLessThanOrEqualTo(before);
             for (Socket[] p : pairs) p[0].close();
             for (Thread t : readers) assertThat(t.join(Duration.ofSeconds(10))).as("woken by close").isTrue();
             assertThat(closedSeen).hasValue(50);
