@@ -104,8 +104,9 @@ public final class Socket implements ByteChannel {
      * nothing (EAGAIN), as Netty's edge-triggered transport stops reading at a short read. Data that
      * arrives after that recv is a read event counted after the value kept here, so nothing waits for data
      * already queued; not once the sub-poller has reported urgent data or the end of stream (a recv
-     * then may stop short with more to report, and that event will not come again). 0: try first. Plain field: any value a racing reader sees was kept after a short
-     * recv, and each is safe to wait on; a stale one only costs the try this saves.
+     * then may stop short with more to report, and that event will not come again). 0: try first.
+     * Plain field: any value a racing reader sees was kept after a short recv, and each is safe to
+     * wait on; a stale one only costs the try this saves.
      */
     private long drainedAt;
     private static final long DRAINED = 1L << 32;
@@ -683,20 +684,18 @@ public final class Socket implements ByteChannel {
             long deadline = deadline();
             while (true) {
                 int seen = fd.readEvents();
-                if (flags == 0 && drainedAt == (DRAINED | (seen & 0xFFFF_FFFFL)) && Thread.currentThread().isVirtual()
-                        && !fd.endOrUrgent()) {
+                long drained = DRAINED | (seen & 0xFFFF_FFFFL);
+                if (flags == 0 && drainedAt == drained && Thread.currentThread().isVirtual() && !fd.endOrUrgent()) {
                     drainedAt = 0; // one wait without a try at most: after it, the loop tries
-                    if (timedOut(deadline)) throw timeout("recv", peerForMessage());
-                    fd.await(POLLIN, deadline, "recv", seen);
-                    continue;
+                } else {
+                    int asked = dst.remaining();
+                    int n = waitsInCall(flags, deadline) ? recvInCall(dst, flags) : tryRecvAcquired(dst, flags | MSG_DONTWAIT);
+                    if (flags == 0 && shortReadDrains) drainedAt = n > 0 && n < asked ? drained : 0;
+                    if (n != UNAVAILABLE) return n;
+                    if ((flags & MSG_DONTWAIT) != 0) throw IoStatus.exception("recv", Errno.EAGAIN.number(), peerForMessage());
+                    if (!timedOut(deadline) && startWaitingInCall(flags, deadline)) continue;
                 }
-                int asked = dst.remaining();
-                int n = waitsInCall(flags, deadline) ? recvInCall(dst, flags) : tryRecvAcquired(dst, flags | MSG_DONTWAIT);
-                if (flags == 0 && shortReadDrains) drainedAt = n > 0 && n < asked ? DRAINED | (seen & 0xFFFF_FFFFL) : 0;
-                if (n != UNAVAILABLE) return n;
-                if ((flags & MSG_DONTWAIT) != 0) throw IoStatus.exception("recv", Errno.EAGAIN.number(), peerForMessage());
                 if (timedOut(deadline)) throw timeout("recv", peerForMessage());
-                if (startWaitingInCall(flags, deadline)) continue;
                 fd.await(POLLIN, deadline, "recv", seen);
             }
         } finally {

@@ -39,7 +39,6 @@ public final class ThreadPerClient implements Design {
     /** How long a platform thread whose connection ended waits for the next before it exits. */
     static final long IDLE_SECONDS = 10;
 
-    private final boolean platform;
     /** The connections' threads: a cached pool of platform threads, or a new virtual thread per connection. */
     private final ExecutorService threads;
     /** {@code threads} when they are platform threads, else null: at the thread limit its threads do not wait. */
@@ -55,7 +54,6 @@ public final class ThreadPerClient implements Design {
     private long lastFailure;
 
     private ThreadPerClient(Thread.Builder perClient, boolean platform) {
-        this.platform = platform;
         this.cached = platform
                 ? new ThreadPoolExecutor(0, Integer.MAX_VALUE, IDLE_SECONDS, TimeUnit.SECONDS, new SynchronousQueue<>(), perClient.factory())
                 : null;
@@ -85,7 +83,7 @@ public final class ThreadPerClient implements Design {
     public void start(Serving serving) {
         this.serving = serving;
         // Not under a connection cap: a connection taken ahead holds no slot of the cap's.
-        if (platform && serving.config.maxConnections() == 0) {
+        if (cached != null && serving.config.maxConnections() == 0) { // platform threads
             backlog = new Backlog(serving.listener());
             serving.acceptWith(backlog::next);
         }

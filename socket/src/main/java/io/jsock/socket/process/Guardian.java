@@ -1,11 +1,11 @@
 package io.jsock.socket.process;
 
 import io.jsock.socket.internal.Constants;
+import io.jsock.socket.internal.IoStatus;
 import io.jsock.socket.internal.Libc;
+import io.jsock.socket.internal.Wakeup;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -78,10 +78,8 @@ final class Guardian {
                 SpawnSetup.Plan plan = new SpawnSetup.Plan(List.of(registration[0], 0, report[1], 1), List.of(), 2);
                 MemorySegment actions = SpawnSetup.build(plan, arena);
                 try {
-                    List<String> args = List.of(helper, Integer.toString(Libc.getpid()), "guard");
-                    MemorySegment argv = arena.allocate(ADDRESS, args.size() + 1L);
-                    for (int i = 0; i < args.size(); i++) argv.setAtIndex(ADDRESS, i, arena.allocateFrom(args.get(i)));
-                    MemorySegment envp = arena.allocate(ADDRESS, 1);
+                    MemorySegment argv = Prepared.strings(List.of(helper, Integer.toString(Libc.getpid()), "guard"), arena);
+                    MemorySegment envp = Prepared.strings(List.of(), arena);
                     ChildProcess.spawn(arena.allocate(JAVA_INT), arena.allocateFrom(helper), false, actions,
                             SpawnSetup.attr((short) 0), argv, envp, "jsock-pdeathsig guard", false); // it exits at once: the reaper reaps it
                 } finally {
@@ -102,15 +100,15 @@ final class Guardian {
 
     private static int[] pipe(Arena arena) throws IOException {
         MemorySegment fds = arena.allocate(JAVA_INT, 2);
-        if (Libc.pipe2(fds, Constants.O_CLOEXEC) < 0) throw new IOException("pipe2 for the guardian: errno " + Libc.errno());
+        if (Libc.pipe2(fds, Constants.O_CLOEXEC) < 0) throw IoStatus.failure("pipe2", "for the guardian");
         return new int[] {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
     }
 
     /** The guardian's pid, as the helper that forked it wrote it before exiting; waits at most {@link #START_WAIT}. */
     private static int readPid(Arena arena, int fd) throws IOException {
-        MemorySegment pollfd = arena.allocate(8, 4); // struct pollfd { int fd; short events; short revents; }
-        pollfd.set(JAVA_INT, 0, fd);
-        pollfd.set(JAVA_SHORT, 4, (short) 1); // POLLIN
+        MemorySegment pollfd = arena.allocate(Wakeup.POLLFD);
+        Wakeup.pollfd_fd(pollfd, 0, fd);
+        Wakeup.pollfd_events(pollfd, 0, Constants.POLLIN);
         long deadline = System.nanoTime() + START_WAIT.toNanos();
         int n;
         do {

@@ -92,9 +92,7 @@ final class Prepared {
             file = arena.allocateFrom(program);
             search = program.indexOf('/') < 0;
         }
-        MemorySegment array = arena.allocate(ADDRESS, args.size() + 1L);
-        for (int i = 0; i < args.size(); i++) array.setAtIndex(ADDRESS, i, arena.allocateFrom(args.get(i)));
-        array.setAtIndex(ADDRESS, args.size(), MemorySegment.NULL);
+        MemorySegment array = strings(args, arena);
         String[] names = new String[environment.size()];
         MemorySegment[] strings = new MemorySegment[environment.size()];
         int i = 0;
@@ -103,6 +101,14 @@ final class Prepared {
             strings[i++] = arena.allocateFrom(variable(e.getKey(), e.getValue()));
         }
         return new Prepared(arena, file, search, array, args.size(), helper, names, strings);
+    }
+
+    /** {@code strings} as a NULL-terminated {@code char *[]} (an argv), all of it from {@code allocator}. */
+    static MemorySegment strings(List<String> strings, SegmentAllocator allocator) {
+        MemorySegment array = allocator.allocate(ADDRESS, strings.size() + 1L);
+        for (int i = 0; i < strings.size(); i++) array.setAtIndex(ADDRESS, i, allocator.allocateFrom(strings.get(i)));
+        array.setAtIndex(ADDRESS, strings.size(), MemorySegment.NULL);
+        return array;
     }
 
     /** {@code NAME=value}; refuses a NUL byte, which would cut it short. */
