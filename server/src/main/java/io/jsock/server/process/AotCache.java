@@ -100,7 +100,7 @@ final class AotCache {
         synchronized (this) {
             stopped = true;
             try {
-                if (training != null) training.kill();
+                if (training != null) training.signalGroup(ChildProcess.SIGKILL); // its group: the JVM it starts to assemble the cache too
             } catch (IOException e) { // EPERM cannot happen to our own child; said if it does
                 LOG.log(Level.WARNING, "AOT cache training child not killed: " + e.getMessage());
             }
@@ -135,7 +135,9 @@ final class AotCache {
                     out[0].close();
                     return false;
                 }
-                child = ChildProcess.builder(argv).descriptor(0, conn[1]).descriptor(1, out[1])
+                // A group of its own: at its exit the training JVM starts another to assemble the cache, and a
+                // stop must end that one too.
+                child = ChildProcess.builder(argv).processGroup().descriptor(0, conn[1]).descriptor(1, out[1])
                         .descriptor(2, out[1]).start();
                 training = child;
             }
@@ -143,7 +145,7 @@ final class AotCache {
             ChildProcess run = child;
             cleanup = new Thread(() -> {
                 try {
-                    run.kill();
+                    run.signalGroup(ChildProcess.SIGKILL);
                     run.waitFor(Duration.ofSeconds(2));
                     deletePartial(partial);
                 } catch (IOException | InterruptedException e) {
@@ -168,11 +170,7 @@ final class AotCache {
             }
             c.close();
             ExitStatus st = child.waitFor(Duration.ofMinutes(3));
-            if (st == null) {
-                child.kill();
-                child.waitFor();
-                return false;
-            }
+            if (st == null) return false; // hung: the finally below ends its group
             drain.join(Duration.ofSeconds(5));
             if (!Files.isRegularFile(partial)) return false;
             Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -182,13 +180,14 @@ final class AotCache {
             LOG.log(Level.DEBUG, "AOT cache for child JVMs written: " + file);
             return true;
         } finally {
-            if (child.isAlive()) { // stopped (its socket reset under the read) or failed: it goes with us, reaped
+            if (child.groupAlive()) { // stopped (its socket reset under the read) or failed: it goes with us, reaped
                 try {
-                    child.kill();
+                    child.signalGroup(ChildProcess.SIGKILL);
                 } catch (IOException e) {
                     LOG.log(Level.WARNING, "AOT cache training child not killed: " + e.getMessage());
                 }
                 child.waitFor(Duration.ofSeconds(5));
+                Children.awaitGroups(List.of(child), System.nanoTime() + Duration.ofSeconds(5).toNanos());
             }
             synchronized (this) {
                 training = null;
