@@ -171,7 +171,12 @@ final class AotCache {
             c.close();
             ExitStatus st = child.waitFor(Duration.ofMinutes(3));
             if (st == null) return false; // hung: the finally below ends its group
+            // The JVM it started at its exit to assemble the cache writes the file: complete only once it is gone too.
+            if (!Children.awaitGroups(List.of(child), System.nanoTime() + Duration.ofMinutes(3).toNanos())) return false;
             drain.join(Duration.ofSeconds(5));
+            synchronized (this) {
+                if (stopped) return false; // ended by the stop, perhaps half-way through the file
+            }
             if (!Files.isRegularFile(partial)) return false;
             Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             try (var old = Files.newDirectoryStream(file.getParent(), "child-*.aot")) {
